@@ -1,0 +1,64 @@
+# Two commands do everything on a fresh machine: `make run` and `make test` (see README).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_PASSWORD ?= rehab-demo-2025
+
+.PHONY: run test install install-dev assets messages migrate demo lint format check-deploy clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# Bootstrap comes from the npm registry into node_modules/ and is served from there (nothing vendored).
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+assets: node_modules/.package-lock.json
+
+# Compiled catalogues (.mo) are build output, made from the committed .po files.
+messages: $(VENV)/.installed
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+
+migrate: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput -v0
+
+demo: migrate
+	$(PY) manage.py load_demo --password "$(DEMO_PASSWORD)"
+
+run: install assets messages demo
+	@echo ""
+	@echo "  Rehab Lapas is starting at http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
+	@echo "  Log in with any user above, password: $(DEMO_PASSWORD)"
+	@echo ""
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: install-dev assets messages lint
+	$(PY) -m pytest
+
+check-deploy: install
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=check-deploy-only-$$(date +%s)-not-a-real-key-0123456789abcdefghij \
+	DJANGO_ALLOWED_HOSTS=rehab.example.org $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3

@@ -1,0 +1,89 @@
+"""A user's reach, derived from their memberships once per request.
+
+Querysets' ``visible_to(user)`` read it; views never filter by hand. Later issues extend what counsellors
+reach (through agreements); the shape of this object stays the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from accounts.models import Membership, Role
+
+
+@dataclass(frozen=True)
+class Scope:
+    roles: frozenset[str] = frozenset()
+    # Institutions whose WBP the user works with (UPT staff); they may write there.
+    staff_institution_ids: frozenset[int] = frozenset()
+    # Regions the user oversees read-only (regional officers).
+    region_ids: frozenset[int] = frozenset()
+    # The agencies the user belongs to (counsellors).
+    agency_ids: frozenset[int] = frozenset()
+    # Regions of the user's own institutions and agencies (reference data such as partner agencies).
+    staff_region_ids: frozenset[int] = frozenset()
+    agency_region_ids: frozenset[int] = frozenset()
+    time_zones: tuple[str, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def for_user(cls, user) -> Scope:
+        if not user.is_authenticated or not user.is_active:
+            return cls()
+        memberships = list(
+            Membership.objects.filter(user=user).select_related(
+                "institution__region", "agency__region", "region"
+            )
+        )
+        roles, staff, regions, agencies, zones = set(), set(), set(), set(), []
+        staff_regions, agency_regions = set(), set()
+        for membership in memberships:
+            roles.add(membership.role)
+            if membership.institution_id:
+                staff.add(membership.institution_id)
+                staff_regions.add(membership.institution.region_id)
+                zones.append(membership.institution.time_zone)
+            if membership.agency_id:
+                agencies.add(membership.agency_id)
+                if membership.agency.region_id:
+                    agency_regions.add(membership.agency.region_id)
+                zones.append(membership.agency.time_zone)
+            if membership.region_id:
+                regions.add(membership.region_id)
+                zones.append(membership.region.time_zone)
+        return cls(
+            roles=frozenset(roles),
+            staff_institution_ids=frozenset(staff),
+            region_ids=frozenset(regions),
+            agency_ids=frozenset(agencies),
+            staff_region_ids=frozenset(staff_regions),
+            agency_region_ids=frozenset(agency_regions),
+            time_zones=tuple(zones),
+        )
+
+    @property
+    def is_national(self) -> bool:
+        return Role.NATIONAL in self.roles
+
+    @property
+    def is_regional(self) -> bool:
+        return Role.REGIONAL in self.roles
+
+    @property
+    def is_upt_staff(self) -> bool:
+        return Role.UPT_STAFF in self.roles
+
+    @property
+    def is_counsellor(self) -> bool:
+        return Role.COUNSELLOR in self.roles
+
+    @property
+    def institution_ids(self) -> frozenset[int]:
+        return self.staff_institution_ids
+
+    @property
+    def time_zone(self) -> str | None:
+        """The zone the user works in: that of their first place, if they have one."""
+        return self.time_zones[0] if self.time_zones else None
+
+    def can_write_at(self, institution_id: int) -> bool:
+        return institution_id in self.staff_institution_ids

@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from config.health import healthz
+
+
+@login_not_required
+def _admin_login(request, extra_context=None):
+    """The admin has no login page of its own: everyone signs in through the application's login."""
+    if request.user.is_authenticated:
+        raise PermissionDenied  # signed in, but not an administrator
+    return redirect_to_login(request.GET.get("next") or request.get_full_path())
+
+
+admin.site.login = _admin_login
+admin.site.site_header = "Rehab Lapas — Admin"
+admin.site.site_title = "Rehab Lapas"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("admin/", admin.site.urls),
+    path("", include("accounts.urls")),
+    path("", include("institutions.urls")),
+    path("wbp/", include("inmates.urls")),
+]

@@ -1,0 +1,168 @@
+"""Load the demo places, people and users. Safe to run again: nothing is created twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import Permission
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Membership, Role, User
+from demo import people, places
+from inmates.models import Admission, Movement, Person
+from institutions.models import Agency, Institution, Region
+
+DEFAULT_PASSWORD = "rehab-demo-2025"  # documented in the README; demo accounts only
+ADMIN_MODELS = ["region", "institution", "agency", "user", "membership"]
+
+
+class Command(BaseCommand):
+    help = "Load the demo Kanwil, UPT, partner agencies, about 300 fictitious WBP and one user per role."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", default=DEFAULT_PASSWORD, help="Password for every demo user.")
+
+    @transaction.atomic
+    def handle(self, *args, password: str, **options):
+        regions = self._regions()
+        institutions = self._institutions(regions)
+        agencies = self._agencies(regions)
+        users = self._users(password, institutions, agencies, regions)
+        created = self._people(institutions, users)
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new WBP). Logins (password: {password}):"))
+        for username, first, last, role, place in places.USERS:
+            self.stdout.write(f"  {username:28} {Role(role).label:18} {place or 'Ditjenpas'}")
+
+    def _regions(self) -> dict[str, Region]:
+        regions = {}
+        for code, name, province, zone in places.REGIONS:
+            regions[code], _ = Region.objects.update_or_create(
+                code=code, defaults={"name": name, "province": province, "time_zone": zone}
+            )
+        return regions
+
+    def _institutions(self, regions) -> dict[str, Institution]:
+        institutions = {}
+        for code, name, kind, klass, region, city in places.INSTITUTIONS:
+            institutions[code], _ = Institution.objects.update_or_create(
+                code=code,
+                defaults={"name": name, "kind": kind, "klass": klass, "region": regions[region], "city": city},
+            )
+        return institutions
+
+    def _agencies(self, regions) -> dict[str, Agency]:
+        agencies: dict[str, Agency] = {}
+        for code, name, kind, region, parent, city in places.AGENCIES:
+            agencies[code], _ = Agency.objects.update_or_create(
+                code=code,
+                defaults={
+                    "name": name,
+                    "kind": kind,
+                    "region": regions[region] if region else None,
+                    "parent": agencies[parent] if parent else None,
+                    "city": city,
+                },
+            )
+        return agencies
+
+    def _users(self, password, institutions, agencies, regions) -> dict[str, User]:
+        admin_permissions = Permission.objects.filter(
+            content_type__app_label__in=["institutions", "accounts"], content_type__model__in=ADMIN_MODELS
+        )
+        users = {}
+        for username, first, last, role, place in places.USERS:
+            user, _ = User.objects.get_or_create(username=username)
+            user.first_name, user.last_name = first, last
+            user.email = f"{username}@demo.rehab-lapas.local"
+            user.is_staff = role == Role.NATIONAL  # national officers manage reference data in the admin
+            user.set_password(password)
+            user.save()
+            place_field = {
+                Role.UPT_STAFF: ("institution", institutions),
+                Role.COUNSELLOR: ("agency", agencies),
+                Role.REGIONAL: ("region", regions),
+            }.get(role)
+            target = {place_field[0]: place_field[1][place]} if place_field else {}
+            Membership.objects.get_or_create(user=user, role=role, **target)
+            if role == Role.NATIONAL:
+                user.user_permissions.add(*admin_permissions)
+            users[username] = user
+        return users
+
+    def _people(self, institutions, users) -> int:
+        today = timezone.localdate()
+        staff_by_institution = {
+            membership.institution_id: membership.user
+            for membership in Membership.objects.filter(role=Role.UPT_STAFF, user__in=users.values())
+        }
+        created = 0
+        for seed, (code, (count, area)) in enumerate(places.DEMO_POPULATION.items(), start=1):
+            institution = institutions[code]
+            clerk = staff_by_institution.get(institution.pk)
+            transfer_from = "rutan-barabai" if code == "lapas-amuntai" else (
+                "rutan-palembang" if code in {"lapas-palembang", "lapas-narkotika-palembang"} else None
+            )
+            for number, demo in enumerate(
+                people.generate(
+                    code,
+                    count,
+                    area,
+                    female_only=institution.kind == Institution.Kind.LPP,
+                    juvenile=institution.kind == Institution.Kind.LPKA,
+                    transfer_from=transfer_from,
+                    seed=seed,
+                ),
+                start=1,
+            ):
+                if Person.objects.filter(full_name=demo.full_name, birth_date=demo.birth_date).exists():
+                    continue
+                self._person(demo, institution, institutions, clerk, today, number)
+                created += 1
+        return created
+
+    def _person(self, demo, institution, institutions, clerk, today, number) -> None:
+        person = Person.objects.create(
+            full_name=demo.full_name,
+            sex=demo.sex,
+            birth_date=demo.birth_date,
+            birth_place=demo.birth_place,
+            nik=demo.nik,
+            created_by=clerk,
+        )
+        admitted_on = today - dt.timedelta(days=demo.admitted_days_ago)
+        released_on = today - dt.timedelta(days=demo.released_days_ago) if demo.released_days_ago else None
+        first_place = institutions[demo.transferred_from] if demo.transferred_from else institution
+        admission = Admission.objects.create(
+            person=person,
+            institution=institution,
+            register_number=f"{demo.register_category} {number:03d}/{admitted_on.year}",
+            register_category=demo.register_category,
+            admitted_on=admitted_on,
+            offence=demo.offence,
+            sentence_months=demo.sentence_months,
+            expected_release=(
+                admitted_on + dt.timedelta(days=30 * demo.sentence_months) if demo.sentence_months else None
+            ),
+            released_on=released_on,
+            release_type=demo.release_type,
+            created_by=clerk,
+        )
+        movements = [
+            Movement(admission=admission, kind=Movement.Kind.ADMISSION, on=admitted_on,
+                     to_institution=first_place, recorded_by=clerk)
+        ]
+        if first_place != institution:
+            movements.append(
+                Movement(admission=admission, kind=Movement.Kind.TRANSFER,
+                         on=admitted_on + dt.timedelta(days=min(45, demo.admitted_days_ago // 2)),
+                         from_institution=first_place, to_institution=institution,
+                         note="Pindah setelah putusan berkekuatan hukum tetap.", recorded_by=clerk)
+            )
+        if released_on:
+            movements.append(
+                Movement(admission=admission, kind=Movement.Kind.RELEASE, on=released_on,
+                         from_institution=institution, recorded_by=clerk)
+            )
+        Movement.objects.bulk_create(movements)

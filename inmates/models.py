@@ -1,0 +1,279 @@
+"""People in custody (WBP), their custody spells (admissions) and their movements between institutions."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from institutions.models import Institution
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+# NIK: the 16-digit national identity number (Nomor Induk Kependudukan).
+nik_validator = RegexValidator(r"^\d{16}$", _("A NIK has exactly 16 digits."), code="invalid_nik")
+
+
+def _movements_in_scope(user: User, **outer):
+    """Movements into an institution the user may see: the rule every inmate queryset shares.
+
+    A person is visible to an institution's staff once they have been held there (history stays visible
+    after a transfer) and to a region's officers once they have been held anywhere in the region.
+    Counsellors reach inmates through agreements (a later issue); until then they reach none.
+    """
+    scope = user.scope
+    movements = Movement.objects.filter(**outer)
+    if scope.is_national:
+        return movements
+    return movements.filter(
+        Q(to_institution_id__in=scope.staff_institution_ids)
+        | Q(to_institution__region_id__in=scope.region_ids)
+    )
+
+
+class PersonQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> PersonQuerySet:
+        if user.scope.is_national:
+            return self
+        return self.filter(Exists(_movements_in_scope(user, admission__person=OuterRef("pk"))))
+
+    def editable_by(self, user: User) -> PersonQuerySet:
+        """Identity can be corrected by staff of any institution that has held the person."""
+        return self.filter(
+            Exists(
+                Movement.objects.filter(
+                    admission__person=OuterRef("pk"), to_institution_id__in=user.scope.staff_institution_ids
+                )
+            )
+        )
+
+
+class Person(models.Model):
+    """A human being, across every time they are held. Matched across admissions by NIK when known."""
+
+    class Sex(models.TextChoices):
+        MALE = "male", _("Male")
+        FEMALE = "female", _("Female")
+
+    full_name = models.CharField(_("full name"), max_length=160)
+    other_names = models.CharField(
+        _("other names (aliases)"), max_length=255, blank=True, help_text=_("Separate with commas.")
+    )
+    nik = models.CharField(
+        _("NIK"),
+        max_length=16,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[nik_validator],
+        help_text=_("16-digit national identity number. Leave empty if unknown."),
+        error_messages={"unique": _("Another person is already registered with this NIK.")},
+    )
+    sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    birth_place = models.CharField(_("place of birth"), max_length=120, blank=True)
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, editable=False
+    )
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name = _("person (WBP)")
+        verbose_name_plural = _("persons (WBP)")
+        indexes = [
+            # WBP list: search by name.
+            models.Index(fields=["full_name"], name="inmates_person_name_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("inmates:person-detail", args=[self.pk])
+
+
+class AdmissionQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> AdmissionQuerySet:
+        if user.scope.is_national:
+            return self
+        return self.filter(Exists(_movements_in_scope(user, admission=OuterRef("pk"))))
+
+    def open(self) -> AdmissionQuerySet:
+        return self.filter(released_on__isnull=True)
+
+    def narcotics(self) -> AdmissionQuerySet:
+        return self.filter(offence__in=Admission.NARCOTICS_OFFENCES)
+
+
+class Admission(models.Model):
+    """One custody spell: from admission to release, possibly across several institutions."""
+
+    class RegisterCategory(models.TextChoices):
+        # Register A: remand by authority; register B: sentenced, by sentence length (see DOMAIN.md).
+        A_I = "A.I", _("A.I — remand (police)")
+        A_II = "A.II", _("A.II — remand (prosecutor)")
+        A_III = "A.III", _("A.III — remand (district court)")
+        A_IV = "A.IV", _("A.IV — remand (high court)")
+        A_V = "A.V", _("A.V — remand (supreme court)")
+        B_I = "B.I", _("B.I — sentenced, over 1 year")
+        B_IIA = "B.IIa", _("B.IIa — sentenced, 3 months to 1 year")
+        B_IIB = "B.IIb", _("B.IIb — sentenced, up to 3 months")
+        B_III = "B.III", _("B.III — kurungan (confinement)")
+
+    class Offence(models.TextChoices):
+        NARCOTICS_USER = "narcotics_user", _("Narcotics user (UU 35/2009 Art. 127 only)")
+        NARCOTICS_OTHER = "narcotics_other", _("Narcotics, other articles")
+        NON_NARCOTICS = "non_narcotics", _("Non-narcotics")
+
+    class ReleaseType(models.TextChoices):
+        SENTENCE_EXPIRY = "sentence_expiry", _("Sentence expiry")
+        PAROLE = "parole", _("Parole (PB)")
+        CONDITIONAL_LEAVE = "conditional_leave", _("Conditional leave (CB)")
+        ASSIMILATION = "assimilation", _("Assimilation")
+        DEATH = "death", _("Death")
+        OTHER = "other", _("Other")
+
+    NARCOTICS_OFFENCES = (Offence.NARCOTICS_USER, Offence.NARCOTICS_OTHER)
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="admissions", verbose_name=_("person")
+    )
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        related_name="admissions",
+        verbose_name=_("institution"),
+        help_text=_("Where the person is held now, or was held when released."),
+    )
+    register_number = models.CharField(
+        _("register number"), max_length=60, help_text=_("As written in the register, e.g. B.I 123/2025.")
+    )
+    register_category = models.CharField(
+        _("register category"), max_length=6, choices=RegisterCategory.choices
+    )
+    admitted_on = models.DateField(_("admitted on"))
+    offence = models.CharField(_("offence"), max_length=20, choices=Offence.choices)
+    sentence_months = models.PositiveIntegerField(
+        _("sentence (months)"), null=True, blank=True, help_text=_("Empty while on remand.")
+    )
+    expected_release = models.DateField(_("expected release"), null=True, blank=True)
+    released_on = models.DateField(_("released on"), null=True, blank=True)
+    release_type = models.CharField(
+        _("release type"), max_length=20, choices=ReleaseType.choices, blank=True
+    )
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, editable=False
+    )
+
+    objects = AdmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-admitted_on", "-pk"]
+        verbose_name = _("admission")
+        verbose_name_plural = _("admissions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(released_on__isnull=True),
+                name="%(app_label)s_%(class)s_one_open_per_person",
+                violation_error_message=_("This person already has an open admission."),
+            ),
+            models.CheckConstraint(
+                condition=Q(released_on__isnull=True) | Q(released_on__gte=F("admitted_on")),
+                name="%(app_label)s_%(class)s_release_after_admission",
+                violation_error_message=_("The release date cannot be before the admission date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(released_on__isnull=True, release_type="")
+                | Q(released_on__isnull=False) & ~Q(release_type=""),
+                name="%(app_label)s_%(class)s_release_type_with_date",
+                violation_error_message=_("A release needs both a date and a type."),
+            ),
+        ]
+        indexes = [
+            # WBP list and dashboards: in custody per institution, newest first.
+            models.Index(fields=["institution", "released_on"], name="inmates_adm_inst_released_idx"),
+            # WBP list: search by register number.
+            models.Index(fields=["register_number"], name="inmates_adm_register_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.register_number} ({self.person_id})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.released_on is None
+
+    @property
+    def is_narcotics(self) -> bool:
+        return self.offence in self.NARCOTICS_OFFENCES
+
+
+class Movement(models.Model):
+    """A step in a custody spell: arrival, transfer between institutions, or release. Never overwritten."""
+
+    class Kind(models.TextChoices):
+        ADMISSION = "admission", _("Admission")
+        TRANSFER = "transfer", _("Transfer")
+        RELEASE = "release", _("Release")
+
+    admission = models.ForeignKey(
+        Admission, on_delete=models.PROTECT, related_name="movements", verbose_name=_("admission")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    on = models.DateField(_("date"))
+    from_institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("from"),
+    )
+    to_institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="movements_in",
+        verbose_name=_("to"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    class Meta:
+        ordering = ["on", "pk"]
+        verbose_name = _("movement")
+        verbose_name_plural = _("movements")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="admission", from_institution__isnull=True, to_institution__isnull=False)
+                | Q(kind="transfer", from_institution__isnull=False, to_institution__isnull=False)
+                | Q(kind="release", from_institution__isnull=False, to_institution__isnull=True),
+                name="%(app_label)s_%(class)s_places_match_kind",
+            ),
+        ]
+        indexes = [
+            # visible_to(): "was this admission ever at one of these institutions?"
+            models.Index(fields=["to_institution", "admission"], name="inmates_mov_to_adm_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.on}"

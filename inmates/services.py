@@ -1,0 +1,182 @@
+"""Writes to people and custody spells. Each is one transaction and leaves an audit event."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.models import AuditEvent
+from audit.services import audit_record
+from inmates.models import Admission, Movement, Person
+from institutions.models import Institution
+
+
+def _not_in_future(day: dt.date, field: str) -> None:
+    if day > timezone.localdate():
+        raise ValidationError({field: _("This date is in the future.")})
+
+
+@transaction.atomic
+def person_register(*, by, person: Person, admission: Admission) -> Admission:
+    """A new person and their first admission, together or not at all."""
+    person.created_by = by
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError as exc:  # a concurrent registration took the same NIK
+        raise ValidationError({"nik": _("Another person is already registered with this NIK.")}) from exc
+    audit_record(action=AuditEvent.Action.CREATE, actor=by, obj=person, person_id=person.pk)
+    admission.person = person
+    return admission_open(by=by, admission=admission)
+
+
+@transaction.atomic
+def admission_open(*, by, admission: Admission) -> Admission:
+    """Admit a person to an institution: the admission and its first movement."""
+    _not_in_future(admission.admitted_on, "admitted_on")
+    if admission.expected_release and admission.expected_release < admission.admitted_on:
+        raise ValidationError({"expected_release": _("The expected release cannot be before admission.")})
+    # Lock the person's row so two clerks cannot open two admissions at once.
+    Person.objects.select_for_update().filter(pk=admission.person_id).first()
+    if Admission.objects.filter(person_id=admission.person_id, released_on__isnull=True).exists():
+        raise ValidationError(
+            _("This person already has an open admission. Record their release or transfer instead.")
+        )
+    latest_release = (
+        Admission.objects.filter(person_id=admission.person_id, released_on__isnull=False)
+        .order_by("-released_on")
+        .values_list("released_on", flat=True)
+        .first()
+    )
+    if latest_release and admission.admitted_on < latest_release:
+        raise ValidationError(
+            {
+                "admitted_on": _("The person was released on %(date)s; a new admission cannot start before.")
+                % {"date": latest_release.isoformat()}
+            }
+        )
+    admission.created_by = by
+    try:
+        with transaction.atomic():
+            admission.save()
+    except IntegrityError as exc:
+        raise ValidationError(_("This person already has an open admission.")) from exc
+    Movement.objects.create(
+        admission=admission,
+        kind=Movement.Kind.ADMISSION,
+        on=admission.admitted_on,
+        to_institution=admission.institution,
+        recorded_by=by,
+    )
+    audit_record(
+        action=AuditEvent.Action.CREATE, actor=by, obj=admission, person_id=admission.person_id
+    )
+    return admission
+
+
+def _last_movement_day(admission: Admission) -> dt.date:
+    return admission.movements.order_by("-on").values_list("on", flat=True).first() or admission.admitted_on
+
+
+@transaction.atomic
+def admission_transfer(
+    *, by, admission: Admission, to_institution: Institution, on: dt.date, note: str = ""
+) -> Movement:
+    admission = Admission.objects.select_for_update().get(pk=admission.pk)
+    if not admission.is_open:
+        raise ValidationError(_("Only a person in custody can be transferred."))
+    if to_institution.pk == admission.institution_id:
+        raise ValidationError({"to_institution": _("The person is already held at this institution.")})
+    _not_in_future(on, "on")
+    last = _last_movement_day(admission)
+    if on < last:
+        raise ValidationError(
+            {"on": _("The transfer cannot be before the last movement (%(date)s).") % {"date": last.isoformat()}}
+        )
+    movement = Movement.objects.create(
+        admission=admission,
+        kind=Movement.Kind.TRANSFER,
+        on=on,
+        from_institution_id=admission.institution_id,
+        to_institution=to_institution,
+        note=note,
+        recorded_by=by,
+    )
+    previous = admission.institution_id
+    admission.institution = to_institution
+    admission.save(update_fields=["institution"])
+    audit_record(
+        action=AuditEvent.Action.CHANGE,
+        actor=by,
+        obj=admission,
+        person_id=admission.person_id,
+        details={"transfer": {"from": previous, "to": to_institution.pk, "on": on.isoformat()}},
+    )
+    return movement
+
+
+@transaction.atomic
+def admission_release(
+    *, by, admission: Admission, on: dt.date, release_type: str, note: str = ""
+) -> Admission:
+    admission = Admission.objects.select_for_update().get(pk=admission.pk)
+    if not admission.is_open:
+        raise ValidationError(_("This admission has already been closed by a release."))
+    if release_type not in Admission.ReleaseType.values:
+        raise ValidationError({"release_type": _("Choose a release type.")})
+    _not_in_future(on, "released_on")
+    if on < admission.admitted_on:
+        raise ValidationError(
+            {
+                "released_on": _("The release cannot be before the admission (%(date)s).")
+                % {"date": admission.admitted_on.isoformat()}
+            }
+        )
+    last = _last_movement_day(admission)
+    if on < last:
+        raise ValidationError(
+            {
+                "released_on": _("The release cannot be before the last movement (%(date)s).")
+                % {"date": last.isoformat()}
+            }
+        )
+    admission.released_on = on
+    admission.release_type = release_type
+    admission.save(update_fields=["released_on", "release_type"])
+    Movement.objects.create(
+        admission=admission,
+        kind=Movement.Kind.RELEASE,
+        on=on,
+        from_institution_id=admission.institution_id,
+        note=note,
+        recorded_by=by,
+    )
+    audit_record(
+        action=AuditEvent.Action.CHANGE,
+        actor=by,
+        obj=admission,
+        person_id=admission.person_id,
+        details={"release": {"on": on.isoformat(), "type": release_type}},
+    )
+    return admission
+
+
+@transaction.atomic
+def person_update(*, by, person: Person, changed_fields: list[str]) -> Person:
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError as exc:
+        raise ValidationError({"nik": _("Another person is already registered with this NIK.")}) from exc
+    audit_record(
+        action=AuditEvent.Action.CHANGE,
+        actor=by,
+        obj=person,
+        person_id=person.pk,
+        details={"fields": changed_fields},
+    )
+    return person

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from inmates import views
+
+app_name = "inmates"
+
+urlpatterns = [
+    path("", views.admission_list, name="admission-list"),
+    path("baru/", views.person_create, name="person-create"),
+    path("<int:pk>/", views.person_detail, name="person-detail"),
+    path("<int:pk>/ubah/", views.person_edit, name="person-edit"),
+    path("<int:pk>/penerimaan/", views.admission_create, name="admission-create"),
+    path("penerimaan/<int:pk>/mutasi/", views.admission_transfer, name="admission-transfer"),
+    path("penerimaan/<int:pk>/bebas/", views.admission_release, name="admission-release"),
+]

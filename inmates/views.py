@@ -1,0 +1,239 @@
+"""WBP pages. Every read starts from ``visible_to(user)``; every write is one call to a service."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from audit.models import AuditEvent
+from audit.services import audit_record
+from inmates import services
+from inmates.forms import AdmissionFilterForm, AdmissionForm, PersonForm, ReleaseForm, TransferForm
+from inmates.models import Admission, Movement, Person
+from institutions.models import Institution
+
+
+def _visible_person(user, pk: int) -> Person:
+    return get_object_or_404(Person.objects.visible_to(user), pk=pk)
+
+
+def _staff_institutions(user):
+    return Institution.objects.filter(pk__in=user.scope.staff_institution_ids).order_by("name")
+
+
+def _require_upt_staff(user) -> None:
+    if not user.scope.staff_institution_ids:
+        raise PermissionDenied(_("Only UPT staff can register or change WBP records."))
+
+
+def _writable_admission(user, pk: int) -> Admission:
+    """An open admission the user's institution holds; visible-but-not-ours answers 403, unseen 404."""
+    admission = get_object_or_404(
+        Admission.objects.visible_to(user).select_related("person", "institution"), pk=pk
+    )
+    if not admission.is_open or not user.scope.can_write_at(admission.institution_id):
+        raise PermissionDenied(_("Only staff of the institution holding this person can do this."))
+    return admission
+
+
+def admission_list(request):
+    user = request.user
+    visible_institutions = Institution.objects.visible_to(user).order_by("name")
+    form = AdmissionFilterForm(request.GET or None, institutions=visible_institutions)
+    admissions = Admission.objects.visible_to(user).select_related("person", "institution")
+    # A bad value in one filter drops that filter only: cleaned_data keeps the fields that were valid.
+    form.is_valid()
+    filters = getattr(form, "cleaned_data", {})
+    status = filters.get("status") or AdmissionFilterForm.STATUS_IN_CUSTODY
+    if status == AdmissionFilterForm.STATUS_IN_CUSTODY:
+        admissions = admissions.filter(released_on__isnull=True)
+    elif status == AdmissionFilterForm.STATUS_RELEASED:
+        admissions = admissions.filter(released_on__isnull=False)
+    if query := filters.get("q", "").strip():
+        digits = query.replace(" ", "")
+        admissions = admissions.filter(
+            Q(person__full_name__icontains=query)
+            | Q(person__other_names__icontains=query)
+            | Q(register_number__icontains=query)
+            | (Q(person__nik=digits) if digits.isdigit() else Q(pk__in=[]))
+        )
+    if category := filters.get("category"):
+        admissions = admissions.filter(register_category=category)
+    if offence := filters.get("offence"):
+        if offence == AdmissionFilterForm.OFFENCE_NARCOTICS:
+            admissions = admissions.narcotics()
+        else:
+            admissions = admissions.filter(offence=offence)
+    if institution := filters.get("institution"):
+        admissions = admissions.filter(institution=institution)
+    page = Paginator(admissions.order_by("person__full_name", "-admitted_on"), settings.PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "inmates/admission_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "status": status,
+            "can_register": bool(user.scope.staff_institution_ids),
+            "show_institution": len(visible_institutions) > 1,
+        },
+    )
+
+
+def person_detail(request, pk: int):
+    user = request.user
+    person = _visible_person(user, pk)
+    admissions = list(
+        person.admissions.select_related("institution").prefetch_related(
+            Prefetch(
+                "movements",
+                queryset=Movement.objects.select_related("from_institution", "to_institution", "recorded_by"),
+            )
+        )
+    )
+    timeline = sorted(
+        (movement for admission in admissions for movement in admission.movements.all()),
+        key=lambda movement: (movement.on, movement.pk),
+        reverse=True,
+    )
+    open_admission = next((admission for admission in admissions if admission.is_open), None)
+    audit_record(action=AuditEvent.Action.VIEW, actor=user, obj=person, person_id=person.pk)
+    scope = user.scope
+    return render(
+        request,
+        "inmates/person_detail.html",
+        {
+            "person": person,
+            "admissions": admissions,
+            "timeline": timeline,
+            "open_admission": open_admission,
+            "can_move": open_admission is not None and scope.can_write_at(open_admission.institution_id),
+            "can_admit": open_admission is None and bool(scope.staff_institution_ids),
+            "can_edit": bool(scope.staff_institution_ids)
+            and any(
+                movement.to_institution_id in scope.staff_institution_ids
+                for movement in timeline
+                if movement.to_institution_id
+            ),
+        },
+    )
+
+
+def _apply_service_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on its field when the form has one, else at the top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@require_http_methods(["GET", "POST"])
+def person_create(request):
+    user = request.user
+    _require_upt_staff(user)
+    institutions = _staff_institutions(user)
+    person_form = PersonForm(request.POST or None, prefix="person")
+    admission_form = AdmissionForm(request.POST or None, prefix="admission", institutions=institutions)
+    if request.method == "POST" and person_form.is_valid() & admission_form.is_valid():
+        try:
+            admission = services.person_register(
+                by=user, person=person_form.save(commit=False), admission=admission_form.save(commit=False)
+            )
+        except ValidationError as error:
+            target = person_form if "nik" in getattr(error, "error_dict", {}) else admission_form
+            _apply_service_errors(target, error)
+        else:
+            messages.success(request, _("%(name)s has been registered.") % {"name": admission.person.full_name})
+            return redirect(admission.person)
+    return render(
+        request,
+        "inmates/person_form.html",
+        {"person_form": person_form, "admission_form": admission_form, "creating": True},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def person_edit(request, pk: int):
+    user = request.user
+    _require_upt_staff(user)
+    person = _visible_person(user, pk)
+    if not Person.objects.editable_by(user).filter(pk=person.pk).exists():
+        raise PermissionDenied(_("Only staff of an institution that has held this person can correct it."))
+    form = PersonForm(request.POST or None, instance=person, prefix="person")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(by=user, person=form.save(commit=False), changed_fields=form.changed_data)
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The identity has been updated."))
+            return redirect(person)
+    return render(request, "inmates/person_form.html", {"person_form": form, "person": person})
+
+
+@require_http_methods(["GET", "POST"])
+def admission_create(request, pk: int):
+    user = request.user
+    _require_upt_staff(user)
+    person = _visible_person(user, pk)
+    form = AdmissionForm(request.POST or None, prefix="admission", institutions=_staff_institutions(user))
+    if request.method == "POST" and form.is_valid():
+        admission = form.save(commit=False)
+        admission.person = person
+        try:
+            services.admission_open(by=user, admission=admission)
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The new admission has been recorded."))
+            return redirect(person)
+    return render(request, "inmates/admission_form.html", {"form": form, "person": person})
+
+
+@require_http_methods(["GET", "POST"])
+def admission_transfer(request, pk: int):
+    user = request.user
+    admission = _writable_admission(user, pk)
+    form = TransferForm(request.POST or None, admission=admission)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.admission_transfer(by=user, admission=admission, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The transfer to %(institution)s has been recorded.")
+                % {"institution": form.cleaned_data["to_institution"]},
+            )
+            return redirect(admission.person)
+    return render(request, "inmates/admission_transfer.html", {"form": form, "admission": admission})
+
+
+@require_http_methods(["GET", "POST"])
+def admission_release(request, pk: int):
+    user = request.user
+    admission = _writable_admission(user, pk)
+    form = ReleaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.admission_release(
+                by=user,
+                admission=admission,
+                on=form.cleaned_data["released_on"],
+                release_type=form.cleaned_data["release_type"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The release has been recorded."))
+            return redirect(admission.person)
+    return render(request, "inmates/admission_release.html", {"form": form, "admission": admission})

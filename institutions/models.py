@@ -1,0 +1,217 @@
+"""Places: regional offices (Kanwil), correctional units (UPT) and partner agencies."""
+
+from __future__ import annotations
+
+import zoneinfo
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def validate_time_zone(value: str) -> None:
+    if value and value not in zoneinfo.available_timezones():
+        raise ValidationError(_("%(value)s is not a known IANA time zone."), params={"value": value})
+
+
+class TimeZones(models.TextChoices):
+    """Indonesia's three zones (see DOMAIN.md, Practicalities)."""
+
+    WIB = "Asia/Jakarta", _("WIB (UTC+7, Asia/Jakarta)")
+    WITA = "Asia/Makassar", _("WITA (UTC+8, Asia/Makassar)")
+    WIT = "Asia/Jayapura", _("WIT (UTC+9, Asia/Jayapura)")
+
+
+# Counts shown on region and institution lists: WBP in custody and, of those, narcotics cases.
+IN_CUSTODY = Q(admissions__released_on__isnull=True)
+NARCOTICS_IN_CUSTODY = IN_CUSTODY & Q(admissions__offence__in=["narcotics_user", "narcotics_other"])
+
+
+class RegionQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> RegionQuerySet:
+        scope = user.scope
+        if scope.is_national:
+            return self
+        return self.filter(
+            pk__in=scope.region_ids | scope.staff_region_ids | scope.agency_region_ids
+        )
+
+    def with_custody_counts(self) -> RegionQuerySet:
+        return self.annotate(
+            in_custody=Count(
+                "institutions__admissions", filter=Q(institutions__admissions__released_on__isnull=True)
+            ),
+            narcotics_cases=Count(
+                "institutions__admissions",
+                filter=Q(institutions__admissions__released_on__isnull=True)
+                & Q(institutions__admissions__offence__in=["narcotics_user", "narcotics_other"]),
+            ),
+            institution_count=Count("institutions", distinct=True),
+        )
+
+
+class Region(models.Model):
+    """A Kanwil Ditjenpas: one regional office per province."""
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    province = models.CharField(_("province"), max_length=80)
+    time_zone = models.CharField(
+        _("time zone"), max_length=40, choices=TimeZones.choices, default=TimeZones.WIB
+    )
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("region (Kanwil)")
+        verbose_name_plural = _("regions (Kanwil)")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("institutions:region-detail", args=[self.code])
+
+
+class InstitutionQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> InstitutionQuerySet:
+        scope = user.scope
+        if scope.is_national:
+            return self
+        return self.filter(Q(pk__in=scope.institution_ids) | Q(region_id__in=scope.region_ids))
+
+    def with_custody_counts(self) -> InstitutionQuerySet:
+        return self.annotate(
+            in_custody=Count("admissions", filter=IN_CUSTODY),
+            narcotics_cases=Count("admissions", filter=NARCOTICS_IN_CUSTODY),
+        )
+
+
+class Institution(models.Model):
+    """A UPT Pemasyarakatan: a prison (Lapas), remand centre (Rutan) or one of their special kinds."""
+
+    class Kind(models.TextChoices):
+        LAPAS = "lapas", _("Lapas (prison)")
+        RUTAN = "rutan", _("Rutan (remand centre)")
+        LPP = "lpp", _("LPP (women's prison)")
+        LPKA = "lpka", _("LPKA (juvenile institution)")
+        LAPAS_NARKOTIKA = "lapas_narkotika", _("Lapas Narkotika (narcotics prison)")
+        CABANG_RUTAN = "cabang_rutan", _("Cabang Rutan (branch remand centre)")
+
+    class Klass(models.TextChoices):
+        I = "I", _("Class I")  # noqa: E741 - the official class name
+        IIA = "IIA", _("Class IIA")
+        IIB = "IIB", _("Class IIB")
+        III = "III", _("Class III")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=160)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    klass = models.CharField(_("class"), max_length=3, choices=Klass.choices)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="institutions", verbose_name=_("region")
+    )
+    city = models.CharField(_("city / regency"), max_length=120)
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    time_zone_override = models.CharField(
+        _("time zone (if not the region's)"),
+        max_length=40,
+        choices=TimeZones.choices,
+        blank=True,
+        help_text=_("Leave empty to use the region's time zone."),
+    )
+
+    objects = InstitutionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("institution (UPT)")
+        verbose_name_plural = _("institutions (UPT)")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("institutions:institution-detail", args=[self.code])
+
+    @property
+    def time_zone(self) -> str:
+        return self.time_zone_override or self.region.time_zone
+
+
+class AgencyQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> AgencyQuerySet:
+        scope = user.scope
+        if scope.is_national:
+            return self
+        # Regional officers see their region's agencies, UPT staff the potential partners in their
+        # institution's region, counsellors their own agency.
+        return self.filter(
+            Q(pk__in=scope.agency_ids) | Q(region_id__in=scope.region_ids | scope.staff_region_ids)
+        )
+
+
+class Agency(models.Model):
+    """A partner organisation whose staff work inside prisons under an agreement."""
+
+    class Kind(models.TextChoices):
+        BNN = "bnn", _("BNN (National Narcotics Board)")
+        BNNP = "bnnp", _("BNNP (provincial narcotics board)")
+        BNNK = "bnnk", _("BNNK (district/city narcotics board)")
+        IPWL = "ipwl", _("IPWL (licensed rehabilitation provider)")
+        DINKES = "dinkes", _("Dinkes (health office)")
+        DINSOS = "dinsos", _("Dinsos (social office)")
+        IKAI = "ikai", _("IKAI (addiction counsellors' association)")
+        BAPAS = "bapas", _("Bapas (probation office)")
+        OTHER = "other", _("Other")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        related_name="agencies",
+        null=True,
+        blank=True,
+        verbose_name=_("region"),
+        help_text=_("Empty for national bodies such as BNN."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        related_name="children",
+        null=True,
+        blank=True,
+        verbose_name=_("parent agency"),
+    )
+    city = models.CharField(_("city / regency"), max_length=120, blank=True)
+
+    objects = AgencyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")), name="%(app_label)s_%(class)s_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("institutions:agency-detail", args=[self.code])
+
+    @property
+    def time_zone(self) -> str:
+        return self.region.time_zone if self.region_id else TimeZones.WIB

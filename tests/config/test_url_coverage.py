@@ -1,0 +1,36 @@
+"""Every route needs a login, except the few that must not. New routes are covered automatically."""
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from tests.urls import iter_routes
+
+# The only routes an anonymous visitor may reach (static files are served by WhiteNoise, outside the URLconf).
+ANONYMOUS_ALLOWED = {"accounts:login", "healthz", "set_language"}
+
+ROUTES = sorted(set(iter_routes()), key=lambda route: route.name)
+
+
+def test_the_walk_finds_the_application_and_admin_routes():
+    names = {route.name for route in ROUTES}
+    assert {"inmates:person-detail", "institutions:region-list", "admin:index"} <= names
+    assert ANONYMOUS_ALLOWED <= names
+    assert len(ROUTES) > 40
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.name not in ANONYMOUS_ALLOWED], ids=lambda r: r.name)
+def test_route_sends_anonymous_visitors_to_login(client, route):
+    response = client.get(route.path, follow=True)
+    assert response.redirect_chain, f"{route.name} ({route.path}) answered {response.status_code} without login"
+    final_path = response.request["PATH_INFO"]
+    assert final_path == reverse(settings.LOGIN_URL), f"{route.name} ended at {final_path}"
+
+
+@pytest.mark.django_db
+def test_the_allowed_routes_really_answer_anonymous_visitors(client):
+    assert client.get(reverse("accounts:login")).status_code == 200
+    assert client.get(reverse("healthz")).status_code == 200
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/login/"})
+    assert response.status_code == 302
