@@ -60,7 +60,8 @@ def generate(institution_code: str, count: int, area: str, *, female_only: bool,
         given = rng.choice(FEMALE_NAMES if female else MALE_NAMES)
         full_name = f"{given} {rng.choice(FAMILY_NAMES)}"
         if rng.random() < 0.3:
-            full_name = f"{given} {rng.choice(MALE_NAMES if not female else FEMALE_NAMES)} {rng.choice(FAMILY_NAMES)}"
+            middle = rng.choice([name for name in (FEMALE_NAMES if female else MALE_NAMES) if name != given])
+            full_name = f"{given} {middle} {rng.choice(FAMILY_NAMES)}"
         age_years = rng.randint(14, 17) if juvenile else rng.randint(19, 58)
         birth_date = dt.date(2025 - age_years, rng.randint(1, 12), rng.randint(1, 28))
         roll = rng.random()

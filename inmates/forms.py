@@ -137,3 +137,5 @@ class AdmissionFilterForm(forms.Form):
     def __init__(self, *args, institutions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = institutions
+        for name in ("category", "offence", "institution"):
+            self.fields[name].widget.attrs["class"] = "form-select"

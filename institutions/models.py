@@ -53,7 +53,7 @@ class RegionQuerySet(models.QuerySet):
                 & Q(institutions__admissions__offence__in=["narcotics_user", "narcotics_other"]),
             ),
             institution_count=Count("institutions", distinct=True),
-        )
+        ).order_by("name")  # aggregation drops Meta.ordering
 
 
 class Region(models.Model):
@@ -91,7 +91,7 @@ class InstitutionQuerySet(models.QuerySet):
         return self.annotate(
             in_custody=Count("admissions", filter=IN_CUSTODY),
             narcotics_cases=Count("admissions", filter=NARCOTICS_IN_CUSTODY),
-        )
+        ).order_by("name")  # aggregation drops Meta.ordering
 
 
 class Institution(models.Model):

@@ -55,7 +55,9 @@ class RegionDetail(ScopedDetailView):
             institutions=Institution.objects.visible_to(user)
             .filter(region=self.object)
             .with_custody_counts(),
-            agencies=Agency.objects.visible_to(user).filter(region=self.object).select_related("parent"),
+            agencies=Agency.objects.visible_to(user)
+            .filter(region=self.object)
+            .select_related("region", "parent"),
             **kwargs,
         )
 
@@ -109,6 +111,8 @@ class AgencyDetail(ScopedDetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            children=Agency.objects.visible_to(self.request.user).filter(parent=self.object),
+            children=Agency.objects.visible_to(self.request.user)
+            .filter(parent=self.object)
+            .select_related("region", "parent"),
             **kwargs,
         )

@@ -5,6 +5,7 @@ region's officer (read-only), and staff of the other region's institution (outsi
 """
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from accounts.models import Role
@@ -107,7 +108,8 @@ def login(db):
     """
 
     def _login(user):
-        client = Client(headers={"accept-language": "en"})
+        client = Client()
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         client.force_login(user)
         return client
 

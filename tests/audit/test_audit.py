@@ -1,0 +1,68 @@
+"""The audit trail records what it must and cannot be rewritten."""
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+
+from audit.models import AppendOnlyError, AuditEvent
+from audit.services import audit_record
+
+
+def test_login_success_and_failure_are_audited(client, staff, password):
+    client.post(reverse("accounts:login"), {"username": "staf.amuntai", "password": "wrong"})
+    client.post(
+        reverse("accounts:login"),
+        {"username": "staf.amuntai", "password": password},
+        REMOTE_ADDR="10.1.2.3",
+        HTTP_USER_AGENT="TestBrowser/1.0",
+    )
+    failed = AuditEvent.objects.get(action=AuditEvent.Action.LOGIN_FAILED)
+    assert (failed.username, failed.actor) == ("staf.amuntai", None)
+    success = AuditEvent.objects.get(action=AuditEvent.Action.LOGIN)
+    assert (success.actor, success.ip_address, success.user_agent) == (staff, "10.1.2.3", "TestBrowser/1.0")
+
+
+def test_failed_login_never_stores_the_password(client, staff):
+    client.post(reverse("accounts:login"), {"username": "staf.amuntai", "password": "secret-typo-123"})
+    event = AuditEvent.objects.get(action=AuditEvent.Action.LOGIN_FAILED)
+    assert "secret-typo-123" not in str(event.details) + event.username + event.object_repr
+
+
+def test_changes_to_a_person_are_audited_with_the_person(login, staff, person, other_institution):
+    admission = person.admissions.get()
+    login(staff).post(
+        reverse("inmates:admission-transfer", args=[admission.pk]),
+        {"to_institution": other_institution.pk, "on": "2025-02-01"},
+    )
+    event = AuditEvent.objects.get(action=AuditEvent.Action.CHANGE)
+    assert (event.actor, event.person_id, event.object_type) == (staff, person.pk, "inmates.admission")
+    assert event.details["transfer"]["to"] == other_institution.pk
+
+
+@pytest.mark.django_db
+def test_events_cannot_be_updated_or_deleted_through_the_orm():
+    event = audit_record(action=AuditEvent.Action.VIEW, username="someone")
+    event.username = "someone else"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.filter(pk=event.pk).update(username="x")
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.all().delete()
+    assert AuditEvent.objects.get(pk=event.pk).username == "someone"
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the database trigger exists on PostgreSQL only")
+def test_database_refuses_update_and_delete_on_postgresql():
+    event = audit_record(action=AuditEvent.Action.VIEW, username="someone")
+    for statement in (
+        "UPDATE audit_auditevent SET username = 'x' WHERE id = %s",
+        "DELETE FROM audit_auditevent WHERE id = %s",
+    ):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(statement, [event.pk])
+    assert AuditEvent.objects.filter(pk=event.pk, username="someone").exists()
