@@ -122,7 +122,9 @@ class Membership(models.Model):
                 name="%(app_label)s_%(class)s_unique_regional",
             ),
             models.UniqueConstraint(
-                fields=["user"], condition=Q(role=Role.NATIONAL), name="%(app_label)s_%(class)s_unique_national"
+                fields=["user"],
+                condition=Q(role=Role.NATIONAL),
+                name="%(app_label)s_%(class)s_unique_national",
             ),
         ]
 

@@ -7,18 +7,92 @@ import random
 from dataclasses import dataclass
 
 MALE_NAMES = [
-    "Ahmad", "Budi", "Dedi", "Eko", "Fajar", "Hendra", "Irfan", "Joko", "Rudi", "Slamet", "Agus", "Bambang",
-    "Dimas", "Rizky", "Wahyu", "Yusuf", "Hadi", "Iwan", "Teguh", "Arif", "Fauzan", "Gilang", "Hasan", "Ilham",
-    "Muhammad", "Nur", "Rahmat", "Syahrul", "Taufik", "Zainal", "Yohanes", "Petrus", "Samuel", "Made",
+    "Ahmad",
+    "Budi",
+    "Dedi",
+    "Eko",
+    "Fajar",
+    "Hendra",
+    "Irfan",
+    "Joko",
+    "Rudi",
+    "Slamet",
+    "Agus",
+    "Bambang",
+    "Dimas",
+    "Rizky",
+    "Wahyu",
+    "Yusuf",
+    "Hadi",
+    "Iwan",
+    "Teguh",
+    "Arif",
+    "Fauzan",
+    "Gilang",
+    "Hasan",
+    "Ilham",
+    "Muhammad",
+    "Nur",
+    "Rahmat",
+    "Syahrul",
+    "Taufik",
+    "Zainal",
+    "Yohanes",
+    "Petrus",
+    "Samuel",
+    "Made",
 ]
 FEMALE_NAMES = [
-    "Siti", "Dewi", "Sri", "Rina", "Yuni", "Ani", "Fitri", "Nur", "Lestari", "Wulan", "Maria", "Yohana",
-    "Agustina", "Ratna", "Indah", "Putri", "Novi", "Desi", "Maya", "Kartika",
+    "Siti",
+    "Dewi",
+    "Sri",
+    "Rina",
+    "Yuni",
+    "Ani",
+    "Fitri",
+    "Nur",
+    "Lestari",
+    "Wulan",
+    "Maria",
+    "Yohana",
+    "Agustina",
+    "Ratna",
+    "Indah",
+    "Putri",
+    "Novi",
+    "Desi",
+    "Maya",
+    "Kartika",
 ]
 FAMILY_NAMES = [
-    "Saputra", "Pratama", "Hidayat", "Santoso", "Wijaya", "Setiawan", "Kurniawan", "Nugroho", "Rahman",
-    "Hakim", "Syahputra", "Gunawan", "Firmansyah", "Susanto", "Halim", "Lubis", "Siregar", "Ndun", "Bria",
-    "Laka", "Manafe", "Rahmadani", "Anwar", "Maulana", "Ramadhan", "Hasibuan", "Utomo", "Yulianti",
+    "Saputra",
+    "Pratama",
+    "Hidayat",
+    "Santoso",
+    "Wijaya",
+    "Setiawan",
+    "Kurniawan",
+    "Nugroho",
+    "Rahman",
+    "Hakim",
+    "Syahputra",
+    "Gunawan",
+    "Firmansyah",
+    "Susanto",
+    "Halim",
+    "Lubis",
+    "Siregar",
+    "Ndun",
+    "Bria",
+    "Laka",
+    "Manafe",
+    "Rahmadani",
+    "Anwar",
+    "Maulana",
+    "Ramadhan",
+    "Hasibuan",
+    "Utomo",
+    "Yulianti",
 ]
 BIRTH_PLACES = {
     "6308": ["Amuntai", "Banjarmasin", "Barabai"],
@@ -46,13 +120,21 @@ class DemoPerson:
 
 
 def _nik(area: str, birth_date: dt.date, female: bool, serial: int) -> str:
-    # NIK layout: province+regency (4), district (2), birth DDMMYY with 40 added to the day for women, serial (4).
+    # NIK layout: province+regency (4), district (2), birth DDMMYY (women: day + 40), serial (4).
     day = birth_date.day + (40 if female else 0)
     return f"{area}{serial % 30 + 1:02d}{day:02d}{birth_date:%m%y}{serial:04d}"
 
 
-def generate(institution_code: str, count: int, area: str, *, female_only: bool, juvenile: bool,
-             transfer_from: str | None, seed: int) -> list[DemoPerson]:
+def generate(
+    institution_code: str,
+    count: int,
+    area: str,
+    *,
+    female_only: bool,
+    juvenile: bool,
+    transfer_from: str | None,
+    seed: int,
+) -> list[DemoPerson]:
     rng = random.Random(f"{institution_code}:{seed}")
     people = []
     for index in range(count):
@@ -74,7 +156,9 @@ def generate(institution_code: str, count: int, area: str, *, female_only: bool,
         release_type = ""
         if rng.random() < 0.15 and admitted_days_ago > 200:
             released_days_ago = rng.randint(5, admitted_days_ago - 150)
-            release_type = rng.choice(["sentence_expiry", "parole", "parole", "conditional_leave", "assimilation"])
+            release_type = rng.choice(
+                ["sentence_expiry", "parole", "parole", "conditional_leave", "assimilation"]
+            )
         people.append(
             DemoPerson(
                 full_name=full_name,

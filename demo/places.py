@@ -16,8 +16,22 @@ REGIONS = [
 
 INSTITUTIONS = [
     # code, name, kind, class, region, city; (NIK province code, regency code) for demo people
-    ("lapas-amuntai", "Lapas Kelas IIB Amuntai", Institution.Kind.LAPAS, "IIB", "kalsel", "Hulu Sungai Utara"),
-    ("rutan-barabai", "Rutan Kelas IIB Barabai", Institution.Kind.RUTAN, "IIB", "kalsel", "Hulu Sungai Tengah"),
+    (
+        "lapas-amuntai",
+        "Lapas Kelas IIB Amuntai",
+        Institution.Kind.LAPAS,
+        "IIB",
+        "kalsel",
+        "Hulu Sungai Utara",
+    ),
+    (
+        "rutan-barabai",
+        "Rutan Kelas IIB Barabai",
+        Institution.Kind.RUTAN,
+        "IIB",
+        "kalsel",
+        "Hulu Sungai Tengah",
+    ),
     ("lpp-kupang", "Lapas Perempuan Kelas IIB Kupang", Institution.Kind.LPP, "IIB", "ntt", "Kota Kupang"),
     ("lapas-banyuwangi", "Lapas Kelas IIA Banyuwangi", Institution.Kind.LAPAS, "IIA", "jatim", "Banyuwangi"),
     ("lapas-palembang", "Lapas Kelas I Palembang", Institution.Kind.LAPAS, "I", "sumsel", "Kota Palembang"),
@@ -51,8 +65,22 @@ AGENCIES = [
     ),
     ("bnnp-sumsel", "BNNP Sumatera Selatan", Agency.Kind.BNNP, "sumsel", "bnn", "Palembang"),
     ("ikai-sumsel", "IKAI Sumatera Selatan", Agency.Kind.IKAI, "sumsel", None, "Palembang"),
-    ("dinkes-sumsel", "Dinas Kesehatan Provinsi Sumatera Selatan", Agency.Kind.DINKES, "sumsel", None, "Palembang"),
-    ("dinsos-sumsel", "Dinas Sosial Provinsi Sumatera Selatan", Agency.Kind.DINSOS, "sumsel", None, "Palembang"),
+    (
+        "dinkes-sumsel",
+        "Dinas Kesehatan Provinsi Sumatera Selatan",
+        Agency.Kind.DINKES,
+        "sumsel",
+        None,
+        "Palembang",
+    ),
+    (
+        "dinsos-sumsel",
+        "Dinas Sosial Provinsi Sumatera Selatan",
+        Agency.Kind.DINSOS,
+        "sumsel",
+        None,
+        "Palembang",
+    ),
 ]
 
 # How many fictitious WBP each UPT gets (about 300 in all), and the NIK area code of its regency.

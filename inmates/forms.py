@@ -85,7 +85,9 @@ class TransferForm(forms.Form):
         error_messages={"invalid_choice": _("Unknown institution. Choose one from the list.")},
     )
     on = forms.DateField(label=_("Date of transfer"), widget=DateInput())
-    note = forms.CharField(label=_("Reason / decree"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    note = forms.CharField(
+        label=_("Reason / decree"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
     def __init__(self, *args, admission: Admission, **kwargs):
         super().__init__(*args, **kwargs)
@@ -122,13 +124,16 @@ class AdmissionFilterForm(forms.Form):
     category = forms.ChoiceField(
         label=_("Register category"),
         required=False,
-        choices=[("", _("All categories"))] + Admission.RegisterCategory.choices,
+        choices=[("", _("All categories")), *Admission.RegisterCategory.choices],
     )
     offence = forms.ChoiceField(
         label=_("Offence"),
         required=False,
-        choices=[("", _("All offences")), (OFFENCE_NARCOTICS, _("Narcotics (all articles)"))]
-        + Admission.Offence.choices,
+        choices=[
+            ("", _("All offences")),
+            (OFFENCE_NARCOTICS, _("Narcotics (all articles)")),
+            *Admission.Offence.choices,
+        ],
     )
     institution = forms.ModelChoiceField(
         label=_("Institution"), required=False, queryset=Institution.objects.none(), empty_label=_("All")

@@ -167,9 +167,7 @@ class Admission(models.Model):
     )
     expected_release = models.DateField(_("expected release"), null=True, blank=True)
     released_on = models.DateField(_("released on"), null=True, blank=True)
-    release_type = models.CharField(
-        _("release type"), max_length=20, choices=ReleaseType.choices, blank=True
-    )
+    release_type = models.CharField(_("release type"), max_length=20, choices=ReleaseType.choices, blank=True)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, editable=False

@@ -72,9 +72,7 @@ def admission_open(*, by, admission: Admission) -> Admission:
         to_institution=admission.institution,
         recorded_by=by,
     )
-    audit_record(
-        action=AuditEvent.Action.CREATE, actor=by, obj=admission, person_id=admission.person_id
-    )
+    audit_record(action=AuditEvent.Action.CREATE, actor=by, obj=admission, person_id=admission.person_id)
     return admission
 
 
@@ -95,7 +93,10 @@ def admission_transfer(
     last = _last_movement_day(admission)
     if on < last:
         raise ValidationError(
-            {"on": _("The transfer cannot be before the last movement (%(date)s).") % {"date": last.isoformat()}}
+            {
+                "on": _("The transfer cannot be before the last movement (%(date)s).")
+                % {"date": last.isoformat()}
+            }
         )
     movement = Movement.objects.create(
         admission=admission,

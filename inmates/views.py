@@ -150,7 +150,9 @@ def person_create(request):
             target = person_form if "nik" in getattr(error, "error_dict", {}) else admission_form
             _apply_service_errors(target, error)
         else:
-            messages.success(request, _("%(name)s has been registered.") % {"name": admission.person.full_name})
+            messages.success(
+                request, _("%(name)s has been registered.") % {"name": admission.person.full_name}
+            )
             return redirect(admission.person)
     return render(
         request,

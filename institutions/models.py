@@ -38,9 +38,7 @@ class RegionQuerySet(models.QuerySet):
         scope = user.scope
         if scope.is_national:
             return self
-        return self.filter(
-            pk__in=scope.region_ids | scope.staff_region_ids | scope.agency_region_ids
-        )
+        return self.filter(pk__in=scope.region_ids | scope.staff_region_ids | scope.agency_region_ids)
 
     def with_custody_counts(self) -> RegionQuerySet:
         return self.annotate(

@@ -29,12 +29,16 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture
 def region(db):
-    return RegionFactory(code="kalsel", name="Kanwil Ditjenpas Kalimantan Selatan", province="Kalimantan Selatan")
+    return RegionFactory(
+        code="kalsel", name="Kanwil Ditjenpas Kalimantan Selatan", province="Kalimantan Selatan"
+    )
 
 
 @pytest.fixture
 def other_region(db):
-    return RegionFactory(code="jatim", name="Kanwil Ditjenpas Jawa Timur", province="Jawa Timur", time_zone="Asia/Jakarta")
+    return RegionFactory(
+        code="jatim", name="Kanwil Ditjenpas Jawa Timur", province="Jawa Timur", time_zone="Asia/Jakarta"
+    )
 
 
 @pytest.fixture
@@ -45,7 +49,9 @@ def institution(region):
 @pytest.fixture
 def sister_institution(region):
     """Another UPT in the same region: its staff are outsiders to `institution`'s WBP."""
-    return InstitutionFactory(code="rutan-barabai", name="Rutan Kelas IIB Barabai", kind="rutan", region=region)
+    return InstitutionFactory(
+        code="rutan-barabai", name="Rutan Kelas IIB Barabai", kind="rutan", region=region
+    )
 
 
 @pytest.fixture

@@ -98,5 +98,7 @@ def admit(
         admitted_on=on,
         offence=offence,
     )
-    Movement.objects.create(admission=admission, kind=Movement.Kind.ADMISSION, on=on, to_institution=institution)
+    Movement.objects.create(
+        admission=admission, kind=Movement.Kind.ADMISSION, on=on, to_institution=institution
+    )
     return admission

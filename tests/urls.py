@@ -10,8 +10,13 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern, RoutePattern
 
 # A value that satisfies each path converter; views must then answer 404 for objects that do not exist.
-CONVERTER_SAMPLES = {"IntConverter": "999999", "SlugConverter": "no-such-thing", "StringConverter": "x",
-                     "PathConverter": "x", "UUIDConverter": "00000000-0000-0000-0000-000000000000"}
+CONVERTER_SAMPLES = {
+    "IntConverter": "999999",
+    "SlugConverter": "no-such-thing",
+    "StringConverter": "x",
+    "PathConverter": "x",
+    "UUIDConverter": "00000000-0000-0000-0000-000000000000",
+}
 
 
 @dataclass(frozen=True)
@@ -21,7 +26,7 @@ class Route:
 
 
 def _sample_for_regex_group(regex: str, group: str) -> str:
-    match = re.search(r"\(\?P<%s>([^)]*)\)" % re.escape(group), regex)
+    match = re.search(rf"\(\?P<{re.escape(group)}>([^)]*)\)", regex)
     body = match.group(1) if match else ""
     first_alternative = body.split("|")[0]
     return first_alternative if re.fullmatch(r"[\w-]+", first_alternative) else "1"
@@ -32,17 +37,19 @@ def _concrete(pattern) -> str:
         route = str(pattern._route)
         for name, converter in pattern.converters.items():
             sample = CONVERTER_SAMPLES.get(type(converter).__name__, "1")
-            route = re.sub(r"<(?:\w+:)?%s>" % name, sample, route)
+            route = re.sub(rf"<(?:\w+:)?{name}>", sample, route)
         return route
     assert isinstance(pattern, RegexPattern)
     regex = pattern._regex
     text = regex
     for group in re.compile(regex).groupindex:
-        text = re.sub(r"\(\?P<%s>[^)]*\)" % group, _sample_for_regex_group(regex, group), text)
+        text = re.sub(rf"\(\?P<{group}>[^)]*\)", _sample_for_regex_group(regex, group), text)
     return text.lstrip("^").rstrip("$").replace("\\", "")
 
 
-def iter_routes(resolver: URLResolver | None = None, prefix: str = "/", namespace: str = "") -> Iterator[Route]:
+def iter_routes(
+    resolver: URLResolver | None = None, prefix: str = "/", namespace: str = ""
+) -> Iterator[Route]:
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
         path = prefix + _concrete(entry.pattern)

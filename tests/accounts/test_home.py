@@ -41,7 +41,9 @@ def test_upt_staff_home_shows_counts_and_recent_registrations(login, staff, pers
     ]
 
 
-def test_regional_home_lists_the_regions_institutions(login, regional, institution, sister_institution, other_institution):
+def test_regional_home_lists_the_regions_institutions(
+    login, regional, institution, sister_institution, other_institution
+):
     response = login(regional).get(HOME)
     codes = sorted(upt.code for upt in response.context["regional_institutions"])
     assert codes == ["lapas-amuntai", "rutan-barabai"]

@@ -55,14 +55,19 @@ def test_events_cannot_be_updated_or_deleted_through_the_orm():
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the database trigger exists on PostgreSQL only")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the database trigger exists on PostgreSQL only"
+)
 def test_database_refuses_update_and_delete_on_postgresql():
     event = audit_record(action=AuditEvent.Action.VIEW, username="someone")
     for statement in (
         "UPDATE audit_auditevent SET username = 'x' WHERE id = %s",
         "DELETE FROM audit_auditevent WHERE id = %s",
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(statement, [event.pk])
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement, [event.pk])
     assert AuditEvent.objects.filter(pk=event.pk, username="someone").exists()

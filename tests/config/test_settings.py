@@ -15,7 +15,12 @@ def run_manage(*args, **env):
     environment = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
     environment.update(env)
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

@@ -15,15 +15,19 @@ ROUTES = sorted(set(iter_routes()), key=lambda route: route.name)
 def test_the_walk_finds_the_application_and_admin_routes():
     names = {route.name for route in ROUTES}
     assert {"inmates:person-detail", "institutions:region-list", "admin:index"} <= names
-    assert ANONYMOUS_ALLOWED <= names
+    assert names >= ANONYMOUS_ALLOWED
     assert len(ROUTES) > 40
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("route", [r for r in ROUTES if r.name not in ANONYMOUS_ALLOWED], ids=lambda r: r.name)
+@pytest.mark.parametrize(
+    "route", [r for r in ROUTES if r.name not in ANONYMOUS_ALLOWED], ids=lambda r: r.name
+)
 def test_route_sends_anonymous_visitors_to_login(client, route):
     response = client.get(route.path, follow=True)
-    assert response.redirect_chain, f"{route.name} ({route.path}) answered {response.status_code} without login"
+    assert response.redirect_chain, (
+        f"{route.name} ({route.path}) answered {response.status_code} without login"
+    )
     final_path = response.request["PATH_INFO"]
     assert final_path == reverse(settings.LOGIN_URL), f"{route.name} ended at {final_path}"
 

@@ -9,7 +9,10 @@ from institutions.models import Agency, Institution, Region
 
 
 def counts():
-    return [m.objects.count() for m in (Region, Institution, Agency, User, Membership, Person, Admission, Movement)]
+    return [
+        m.objects.count()
+        for m in (Region, Institution, Agency, User, Membership, Person, Admission, Movement)
+    ]
 
 
 @pytest.mark.django_db

@@ -67,7 +67,9 @@ def test_filters_status_category_and_offence(login, staff, person, institution):
 
 
 def test_bad_filter_values_are_ignored_not_an_error(login, staff, person):
-    response = login(staff).get(LIST, {"status": "nonsense", "category": "Z", "institution": "abc", "page": "x"})
+    response = login(staff).get(
+        LIST, {"status": "nonsense", "category": "Z", "institution": "abc", "page": "x"}
+    )
     assert response.status_code == 200
 
 
@@ -82,7 +84,9 @@ def test_list_is_paginated(login, staff, institution, settings):
 
 
 @pytest.mark.parametrize("rows", [1, 50])
-def test_list_query_count_does_not_grow_with_rows(login, staff, institution, rows, django_assert_max_num_queries):
+def test_list_query_count_does_not_grow_with_rows(
+    login, staff, institution, rows, django_assert_max_num_queries
+):
     for index in range(rows):
         admit(PersonFactory(full_name=f"Orang {index:02d}"), institution)
     client = login(staff)
@@ -94,7 +98,9 @@ def test_list_query_count_does_not_grow_with_rows(login, staff, institution, row
 # --- A person's page --------------------------------------------------------------------------------------
 
 
-def test_person_page_for_allowed_read_only_and_outsider(login, staff, regional, outsider, sister_staff, person):
+def test_person_page_for_allowed_read_only_and_outsider(
+    login, staff, regional, outsider, sister_staff, person
+):
     url = person.get_absolute_url()
     allowed = login(staff).get(url)
     assert allowed.status_code == 200

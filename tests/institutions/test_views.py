@@ -38,7 +38,10 @@ def test_institution_counts_wbp_in_custody_and_narcotics_cases(login, regional, 
     released.save()
     admit(PersonFactory(), institution, offence="non_narcotics")
     response = login(regional).get(institution.get_absolute_url())
-    assert (response.context["institution"].in_custody, response.context["institution"].narcotics_cases) == (3, 2)
+    assert (response.context["institution"].in_custody, response.context["institution"].narcotics_cases) == (
+        3,
+        2,
+    )
 
 
 def test_agency_pages_scope(login, counsellor, regional, other_regional, staff, outsider, agency):
@@ -58,7 +61,9 @@ def test_counsellor_sees_only_their_agency(login, counsellor, agency, region):
 def test_search_and_kind_filter(login, national, institution, sister_institution):
     client = login(national)
     assert listed(client.get(reverse("institutions:institution-list"), {"q": "barabai"})) == ["rutan-barabai"]
-    assert listed(client.get(reverse("institutions:institution-list"), {"kind": "rutan"})) == ["rutan-barabai"]
+    assert listed(client.get(reverse("institutions:institution-list"), {"kind": "rutan"})) == [
+        "rutan-barabai"
+    ]
 
 
 @pytest.mark.parametrize("rows", [1, 50])

@@ -31,8 +31,10 @@ class Command(BaseCommand):
         agencies = self._agencies(regions)
         users = self._users(password, institutions, agencies, regions)
         created = self._people(institutions, users)
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new WBP). Logins (password: {password}):"))
-        for username, first, last, role, place in places.USERS:
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready ({created} new WBP). Logins (password: {password}):")
+        )
+        for username, _first, _last, role, place in places.USERS:
             self.stdout.write(f"  {username:28} {Role(role).label:18} {place or 'Ditjenpas'}")
 
     def _regions(self) -> dict[str, Region]:
@@ -48,7 +50,13 @@ class Command(BaseCommand):
         for code, name, kind, klass, region, city in places.INSTITUTIONS:
             institutions[code], _ = Institution.objects.update_or_create(
                 code=code,
-                defaults={"name": name, "kind": kind, "klass": klass, "region": regions[region], "city": city},
+                defaults={
+                    "name": name,
+                    "kind": kind,
+                    "klass": klass,
+                    "region": regions[region],
+                    "city": city,
+                },
             )
         return institutions
 
@@ -101,8 +109,10 @@ class Command(BaseCommand):
         for seed, (code, (count, area)) in enumerate(places.DEMO_POPULATION.items(), start=1):
             institution = institutions[code]
             clerk = staff_by_institution.get(institution.pk)
-            transfer_from = "rutan-barabai" if code == "lapas-amuntai" else (
-                "rutan-palembang" if code in {"lapas-palembang", "lapas-narkotika-palembang"} else None
+            transfer_from = (
+                "rutan-barabai"
+                if code == "lapas-amuntai"
+                else ("rutan-palembang" if code in {"lapas-palembang", "lapas-narkotika-palembang"} else None)
             )
             for number, demo in enumerate(
                 people.generate(
@@ -150,19 +160,34 @@ class Command(BaseCommand):
             created_by=clerk,
         )
         movements = [
-            Movement(admission=admission, kind=Movement.Kind.ADMISSION, on=admitted_on,
-                     to_institution=first_place, recorded_by=clerk)
+            Movement(
+                admission=admission,
+                kind=Movement.Kind.ADMISSION,
+                on=admitted_on,
+                to_institution=first_place,
+                recorded_by=clerk,
+            )
         ]
         if first_place != institution:
             movements.append(
-                Movement(admission=admission, kind=Movement.Kind.TRANSFER,
-                         on=admitted_on + dt.timedelta(days=min(45, demo.admitted_days_ago // 2)),
-                         from_institution=first_place, to_institution=institution,
-                         note="Pindah setelah putusan berkekuatan hukum tetap.", recorded_by=clerk)
+                Movement(
+                    admission=admission,
+                    kind=Movement.Kind.TRANSFER,
+                    on=admitted_on + dt.timedelta(days=min(45, demo.admitted_days_ago // 2)),
+                    from_institution=first_place,
+                    to_institution=institution,
+                    note="Pindah setelah putusan berkekuatan hukum tetap.",
+                    recorded_by=clerk,
+                )
             )
         if released_on:
             movements.append(
-                Movement(admission=admission, kind=Movement.Kind.RELEASE, on=released_on,
-                         from_institution=institution, recorded_by=clerk)
+                Movement(
+                    admission=admission,
+                    kind=Movement.Kind.RELEASE,
+                    on=released_on,
+                    from_institution=institution,
+                    recorded_by=clerk,
+                )
             )
         Movement.objects.bulk_create(movements)
