@@ -50,7 +50,8 @@ def admission_list(request):
     filters = getattr(form, "cleaned_data", {})
     status = filters.get("status") or AdmissionFilterForm.STATUS_IN_CUSTODY
     if status == AdmissionFilterForm.STATUS_IN_CUSTODY:
-        admissions = admissions.filter(released_on__isnull=True)
+        # Held here now: someone transferred away stays findable under "all", but is not counted as ours.
+        admissions = admissions.filter(released_on__isnull=True, institution__in=visible_institutions)
     elif status == AdmissionFilterForm.STATUS_RELEASED:
         admissions = admissions.filter(released_on__isnull=False)
     if query := filters.get("q", "").strip():

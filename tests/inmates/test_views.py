@@ -332,3 +332,19 @@ def test_identity_correction_allowed_read_only_outsider(login, staff, regional, 
     assert person.full_name == "Ahmad Fauzan Hakim"
     change = AuditEvent.objects.get(action="change", person_id=person.pk)
     assert change.details == {"fields": ["full_name", "birth_place"]}
+
+
+def test_a_person_transferred_away_leaves_the_in_custody_list_but_stays_findable(
+    login, staff, person, other_institution
+):
+    admission = person.admissions.get()
+    login(staff).post(
+        reverse("inmates:admission-transfer", args=[admission.pk]),
+        {"to_institution": other_institution.pk, "on": "2025-03-01"},
+    )
+    client = login(staff)
+    assert names_on(client.get(LIST)) == []
+    assert names_on(client.get(LIST, {"status": "all"})) == ["Ahmad Fauzan"]
+    response = client.get(person.get_absolute_url())
+    assert response.status_code == 200
+    assert response.context["can_move"] is False  # only the holding institution moves the person
