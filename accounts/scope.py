@@ -77,10 +77,6 @@ class Scope:
         return Role.COUNSELLOR in self.roles
 
     @property
-    def institution_ids(self) -> frozenset[int]:
-        return self.staff_institution_ids
-
-    @property
     def time_zone(self) -> str | None:
         """The zone the user works in: that of their first place, if they have one."""
         return self.time_zones[0] if self.time_zones else None

@@ -26,9 +26,6 @@ class AuditEventQuerySet(models.QuerySet):
     def bulk_update(self, *args, **kwargs):
         raise AppendOnlyError("Audit events cannot be updated.")
 
-    def for_person(self, person_id: int) -> AuditEventQuerySet:
-        return self.filter(person_id=person_id)
-
 
 class AuditEvent(models.Model):
     class Action(models.TextChoices):

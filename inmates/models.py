@@ -212,10 +212,6 @@ class Admission(models.Model):
     def is_open(self) -> bool:
         return self.released_on is None
 
-    @property
-    def is_narcotics(self) -> bool:
-        return self.offence in self.NARCOTICS_OFFENCES
-
 
 class Movement(models.Model):
     """A step in a custody spell: arrival, transfer between institutions, or release. Never overwritten."""
@@ -275,3 +271,8 @@ class Movement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.on}"
+
+    @property
+    def place(self) -> Institution | None:
+        """Where it happened: the receiving institution, or for a release the one that let the person go."""
+        return self.to_institution or self.from_institution

@@ -94,7 +94,9 @@ def person_detail(request, pk: int):
         person.admissions.select_related("institution").prefetch_related(
             Prefetch(
                 "movements",
-                queryset=Movement.objects.select_related("from_institution", "to_institution", "recorded_by"),
+                queryset=Movement.objects.select_related(
+                    "from_institution__region", "to_institution__region", "recorded_by"
+                ),
             )
         )
     )

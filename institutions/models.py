@@ -83,7 +83,7 @@ class InstitutionQuerySet(models.QuerySet):
         scope = user.scope
         if scope.is_national:
             return self
-        return self.filter(Q(pk__in=scope.institution_ids) | Q(region_id__in=scope.region_ids))
+        return self.filter(Q(pk__in=scope.staff_institution_ids) | Q(region_id__in=scope.region_ids))
 
     def with_custody_counts(self) -> InstitutionQuerySet:
         return self.annotate(

@@ -348,3 +348,11 @@ def test_a_person_transferred_away_leaves_the_in_custody_list_but_stays_findable
     response = client.get(person.get_absolute_url())
     assert response.status_code == 200
     assert response.context["can_move"] is False  # only the holding institution moves the person
+
+
+def test_recorded_times_are_shown_in_the_institutions_zone_for_every_viewer(login, national, person):
+    # The institution is in WITA (UTC+8); a national officer's default zone is WIB.
+    movement = person.admissions.get().movements.get()
+    Movement.objects.filter(pk=movement.pk).update(recorded_at=dt.datetime(2025, 1, 10, 1, 30, tzinfo=dt.UTC))
+    html = login(national).get(person.get_absolute_url()).content.decode()
+    assert "10 Jan 2025 09:30 WITA" in html
