@@ -20,9 +20,8 @@ class Scope:
     region_ids: frozenset[int] = frozenset()
     # The agencies the user belongs to (counsellors).
     agency_ids: frozenset[int] = frozenset()
-    # Regions of the user's own institutions and agencies (reference data such as partner agencies).
+    # Regions of the user's own institutions (their region's page and partner agencies).
     staff_region_ids: frozenset[int] = frozenset()
-    agency_region_ids: frozenset[int] = frozenset()
     time_zones: tuple[str, ...] = field(default_factory=tuple)
 
     @classmethod
@@ -35,7 +34,7 @@ class Scope:
             )
         )
         roles, staff, regions, agencies, zones = set(), set(), set(), set(), []
-        staff_regions, agency_regions = set(), set()
+        staff_regions = set()
         for membership in memberships:
             roles.add(membership.role)
             if membership.institution_id:
@@ -44,8 +43,6 @@ class Scope:
                 zones.append(membership.institution.time_zone)
             if membership.agency_id:
                 agencies.add(membership.agency_id)
-                if membership.agency.region_id:
-                    agency_regions.add(membership.agency.region_id)
                 zones.append(membership.agency.time_zone)
             if membership.region_id:
                 regions.add(membership.region_id)
@@ -56,7 +53,6 @@ class Scope:
             region_ids=frozenset(regions),
             agency_ids=frozenset(agencies),
             staff_region_ids=frozenset(staff_regions),
-            agency_region_ids=frozenset(agency_regions),
             time_zones=tuple(zones),
         )
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 from contextvars import ContextVar
 from dataclasses import dataclass
+
+from django.conf import settings
 
 
 @dataclass(frozen=True)
@@ -15,11 +18,34 @@ class RequestOrigin:
 current_origin: ContextVar[RequestOrigin | None] = ContextVar("audit_request_origin", default=None)
 
 
+def _valid_ip(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
+def client_address(request) -> str | None:
+    """The client's address as our own proxies saw it; never a value the client could have written.
+
+    Each trusted proxy (settings.TRUSTED_PROXY_COUNT, 0 by default) appends the address it received from to
+    X-Forwarded-For, so the client is the entry that many places from the end; anything before it may be
+    forged by the client.
+    """
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        hops = [hop for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        if len(hops) >= proxies:
+            address = _valid_ip(hops[-proxies])
+            if address:
+                return address
+    return _valid_ip(request.META.get("REMOTE_ADDR", ""))
+
+
 def origin_of(request) -> RequestOrigin:
-    # Behind the production proxy the client's address is the first of X-Forwarded-For (set by the proxy).
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    address = forwarded.split(",")[0].strip() if forwarded else request.META.get("REMOTE_ADDR", "")
-    return RequestOrigin(ip_address=address or None, user_agent=request.META.get("HTTP_USER_AGENT", "")[:300])
+    return RequestOrigin(
+        ip_address=client_address(request), user_agent=request.META.get("HTTP_USER_AGENT", "")[:300]
+    )
 
 
 class AuditContextMiddleware:

@@ -154,6 +154,10 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 360)
 CELERY_TIMEZONE = "Asia/Jakarta"
 CELERY_BEAT_SCHEDULE: dict = {}
 
+# How many reverse proxies run in front of the app (each appends to X-Forwarded-For). The audit trail takes
+# the client's address from that header only when this is set; behind one proxy it is 1.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+
 # --- Pages --------------------------------------------------------------------------------------------
 PAGE_SIZE = env_int("PAGE_SIZE", 25)
 

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 # NIK: the 16-digit national identity number (Nomor Induk Kependudukan).
-nik_validator = RegexValidator(r"^\d{16}$", _("A NIK has exactly 16 digits."), code="invalid_nik")
+# [0-9], not \d: \d would also accept Arabic-Indic and other Unicode digits and so dodge the unique check.
+nik_validator = RegexValidator(r"^[0-9]{16}\Z", _("A NIK has exactly 16 digits."), code="invalid_nik")
 
 
 def _movements_in_scope(user: User, **outer):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +13,14 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from inmates.models import Admission, Movement, Person
 from institutions.models import Institution
+
+
+def _lock_held_by_users_institution(admission: Admission, by) -> Admission:
+    """Re-read the admission under a row lock and check, now that nobody can move it, who holds it."""
+    admission = Admission.objects.select_for_update().get(pk=admission.pk)
+    if not by.scope.can_write_at(admission.institution_id):
+        raise PermissionDenied(_("Only staff of the institution holding this person can do this."))
+    return admission
 
 
 def _not_in_future(day: dt.date, field: str) -> None:
@@ -84,7 +92,7 @@ def _last_movement_day(admission: Admission) -> dt.date:
 def admission_transfer(
     *, by, admission: Admission, to_institution: Institution, on: dt.date, note: str = ""
 ) -> Movement:
-    admission = Admission.objects.select_for_update().get(pk=admission.pk)
+    admission = _lock_held_by_users_institution(admission, by)
     if not admission.is_open:
         raise ValidationError(_("Only a person in custody can be transferred."))
     if to_institution.pk == admission.institution_id:
@@ -124,7 +132,7 @@ def admission_transfer(
 def admission_release(
     *, by, admission: Admission, on: dt.date, release_type: str, note: str = ""
 ) -> Admission:
-    admission = Admission.objects.select_for_update().get(pk=admission.pk)
+    admission = _lock_held_by_users_institution(admission, by)
     if not admission.is_open:
         raise ValidationError(_("This admission has already been closed by a release."))
     if release_type not in Admission.ReleaseType.values:

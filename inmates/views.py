@@ -88,6 +88,13 @@ def admission_list(request):
 
 
 def person_detail(request, pk: int):
+    """A person's identity and whole custody history.
+
+    Whoever may see the person sees all their admissions, also those at other institutions: staff need the
+    person's history to work with them (shared/DESIGN.md: "the WBP admitted to their institution, and those
+    persons' history"). Lists of admissions, by contrast, show only spells that passed through the user's
+    scope.
+    """
     user = request.user
     person = _visible_person(user, pk)
     admissions = list(
@@ -167,8 +174,8 @@ def person_create(request):
 @require_http_methods(["GET", "POST"])
 def person_edit(request, pk: int):
     user = request.user
+    person = _visible_person(user, pk)  # out of scope: 404 before any talk of roles
     _require_upt_staff(user)
-    person = _visible_person(user, pk)
     if not Person.objects.editable_by(user).filter(pk=person.pk).exists():
         raise PermissionDenied(_("Only staff of an institution that has held this person can correct it."))
     form = PersonForm(request.POST or None, instance=person, prefix="person")
@@ -186,8 +193,8 @@ def person_edit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def admission_create(request, pk: int):
     user = request.user
+    person = _visible_person(user, pk)  # out of scope: 404 before any talk of roles
     _require_upt_staff(user)
-    person = _visible_person(user, pk)
     form = AdmissionForm(request.POST or None, prefix="admission", institutions=_staff_institutions(user))
     if request.method == "POST" and form.is_valid():
         admission = form.save(commit=False)

@@ -38,7 +38,9 @@ class RegionQuerySet(models.QuerySet):
         scope = user.scope
         if scope.is_national:
             return self
-        return self.filter(pk__in=scope.region_ids | scope.staff_region_ids | scope.agency_region_ids)
+        # Counsellors are not shown regions: region pages carry custody counts, and their access to
+        # anything about inmates comes only through agreements.
+        return self.filter(pk__in=scope.region_ids | scope.staff_region_ids)
 
     def with_custody_counts(self) -> RegionQuerySet:
         return self.annotate(

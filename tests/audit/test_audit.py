@@ -71,3 +71,31 @@ def test_database_refuses_update_and_delete_on_postgresql():
         ):
             cursor.execute(statement, [event.pk])
     assert AuditEvent.objects.filter(pk=event.pk, username="someone").exists()
+
+
+@pytest.mark.parametrize(
+    "proxies, forwarded, expected",
+    [
+        (0, "1.2.3.4", "10.0.0.9"),  # no proxy configured: the header is the client's own words
+        (1, "6.6.6.6, 1.2.3.4", "1.2.3.4"),  # one proxy: the last hop it appended, not the forged first
+        (1, "not-an-ip", "10.0.0.9"),  # garbage: fall back to the peer address
+        (2, "1.2.3.4", "10.0.0.9"),  # fewer hops than proxies: fall back to the peer address
+    ],
+)
+def test_audited_client_address_cannot_be_forged(rf, settings, proxies, forwarded, expected):
+    from audit.context import client_address
+
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = rf.get("/", REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_address(request) == expected
+
+
+def test_a_garbage_forwarded_header_does_not_break_a_login(client, staff, password, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": "staf.amuntai", "password": password},
+        HTTP_X_FORWARDED_FOR="<script>",
+    )
+    assert response.status_code == 302
+    assert AuditEvent.objects.get(action=AuditEvent.Action.LOGIN).ip_address == "127.0.0.1"

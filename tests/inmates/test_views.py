@@ -356,3 +356,37 @@ def test_recorded_times_are_shown_in_the_institutions_zone_for_every_viewer(logi
     Movement.objects.filter(pk=movement.pk).update(recorded_at=dt.datetime(2025, 1, 10, 1, 30, tzinfo=dt.UTC))
     html = login(national).get(person.get_absolute_url()).content.decode()
     assert "10 Jan 2025 09:30 WITA" in html
+
+
+def test_write_pages_answer_404_for_people_outside_scope_whatever_the_role(
+    login, other_regional, counsellor, person
+):
+    for user in (other_regional, counsellor):
+        client = login(user)
+        for name in ("inmates:person-edit", "inmates:admission-create"):
+            assert client.get(reverse(name, args=[person.pk])).status_code == 404
+            assert client.get(reverse(name, args=[999999])).status_code == 404
+
+
+def test_nik_in_non_latin_digits_is_refused(login, staff, institution):
+    response = login(staff).post(
+        reverse("inmates:person-create"), registration(institution, **{"person-nik": "٦٣٠٨٠١٠١٠١٩٠٠٠٠٣"})
+    )
+    assert_form_error(response, "A NIK has exactly 16 digits.")
+    assert not Person.objects.exists()
+
+
+def test_a_transfer_is_refused_once_the_person_has_left_the_users_institution(
+    staff, person, institution, other_institution, sister_institution
+):
+    from django.core.exceptions import PermissionDenied
+
+    from inmates import services
+
+    stale = person.admissions.get()  # what the clerk's page loaded
+    Admission.objects.filter(pk=stale.pk).update(institution=other_institution)  # meanwhile, moved away
+    with pytest.raises(PermissionDenied):
+        services.admission_transfer(
+            by=staff, admission=stale, to_institution=sister_institution, on=dt.date(2025, 3, 1)
+        )
+    assert not Movement.objects.filter(kind="transfer").exists()

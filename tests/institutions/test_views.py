@@ -11,7 +11,9 @@ def listed(response) -> list[str]:
     return [obj.code for obj in response.context["page_obj"].object_list]
 
 
-def test_region_pages_scope(login, regional, other_regional, national, staff, region, other_region):
+def test_region_pages_scope(
+    login, regional, other_regional, national, staff, counsellor, region, other_region
+):
     assert listed(login(national).get(reverse("institutions:region-list"))) == ["jatim", "kalsel"]
     assert listed(login(regional).get(reverse("institutions:region-list"))) == ["kalsel"]
     assert login(regional).get(region.get_absolute_url()).status_code == 200
@@ -19,6 +21,8 @@ def test_region_pages_scope(login, regional, other_regional, national, staff, re
     # UPT staff see the region their institution belongs to (read-only), and no other.
     assert login(staff).get(region.get_absolute_url()).status_code == 200
     assert login(staff).get(other_region.get_absolute_url()).status_code == 404
+    # Counsellors see no region (its pages carry custody counts).
+    assert login(counsellor).get(region.get_absolute_url()).status_code == 404
 
 
 def test_institution_pages_scope(login, staff, sister_staff, regional, other_regional, national, institution):
