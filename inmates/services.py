@@ -50,7 +50,7 @@ def admission_open(*, by, admission: Admission) -> Admission:
         raise ValidationError({"expected_release": _("The expected release cannot be before admission.")})
     # Lock the person's row so two clerks cannot open two admissions at once.
     Person.objects.select_for_update().filter(pk=admission.person_id).first()
-    if Admission.objects.filter(person_id=admission.person_id, released_on__isnull=True).exists():
+    if Admission.objects.filter(person_id=admission.person_id).open().exists():
         raise ValidationError(
             _("This person already has an open admission. Record their release or transfer instead.")
         )

@@ -125,12 +125,7 @@ def person_detail(request, pk: int):
             "open_admission": open_admission,
             "can_move": open_admission is not None and scope.can_write_at(open_admission.institution_id),
             "can_admit": open_admission is None and bool(scope.staff_institution_ids),
-            "can_edit": bool(scope.staff_institution_ids)
-            and any(
-                movement.to_institution_id in scope.staff_institution_ids
-                for movement in timeline
-                if movement.to_institution_id
-            ),
+            "can_edit": Person.objects.editable_by(user).filter(pk=person.pk).exists(),
         },
     )
 

@@ -28,9 +28,18 @@ class TimeZones(models.TextChoices):
     WIT = "Asia/Jayapura", _("WIT (UTC+9, Asia/Jayapura)")
 
 
-# Counts shown on region and institution lists: WBP in custody and, of those, narcotics cases.
-IN_CUSTODY = Q(admissions__released_on__isnull=True)
-NARCOTICS_IN_CUSTODY = IN_CUSTODY & Q(admissions__offence__in=["narcotics_user", "narcotics_other"])
+# The codes of inmates.Admission.NARCOTICS_OFFENCES: this app sits below inmates and cannot import it.
+NARCOTICS_OFFENCE_CODES = ("narcotics_user", "narcotics_other")
+
+
+def custody_counts(admissions: str) -> dict[str, Count]:
+    """WBP in custody and, of those, narcotics cases, counted through the relation path `admissions`."""
+    in_custody = Q(**{f"{admissions}__released_on__isnull": True})
+    narcotics = in_custody & Q(**{f"{admissions}__offence__in": NARCOTICS_OFFENCE_CODES})
+    return {
+        "in_custody": Count(admissions, filter=in_custody),
+        "narcotics_cases": Count(admissions, filter=narcotics),
+    }
 
 
 class RegionQuerySet(models.QuerySet):
@@ -44,14 +53,7 @@ class RegionQuerySet(models.QuerySet):
 
     def with_custody_counts(self) -> RegionQuerySet:
         return self.annotate(
-            in_custody=Count(
-                "institutions__admissions", filter=Q(institutions__admissions__released_on__isnull=True)
-            ),
-            narcotics_cases=Count(
-                "institutions__admissions",
-                filter=Q(institutions__admissions__released_on__isnull=True)
-                & Q(institutions__admissions__offence__in=["narcotics_user", "narcotics_other"]),
-            ),
+            **custody_counts("institutions__admissions"),
             institution_count=Count("institutions", distinct=True),
         ).order_by("name")  # aggregation drops Meta.ordering
 
@@ -88,10 +90,9 @@ class InstitutionQuerySet(models.QuerySet):
         return self.filter(Q(pk__in=scope.staff_institution_ids) | Q(region_id__in=scope.region_ids))
 
     def with_custody_counts(self) -> InstitutionQuerySet:
-        return self.annotate(
-            in_custody=Count("admissions", filter=IN_CUSTODY),
-            narcotics_cases=Count("admissions", filter=NARCOTICS_IN_CUSTODY),
-        ).order_by("name")  # aggregation drops Meta.ordering
+        return self.annotate(**custody_counts("admissions")).order_by(
+            "name"
+        )  # aggregation drops Meta.ordering
 
 
 class Institution(models.Model):

@@ -83,3 +83,10 @@ def test_lists_keep_a_fixed_number_of_queries(login, national, region, rows, dja
     with django_assert_max_num_queries(7):
         assert client.get(region.get_absolute_url()).status_code == 200
     assert Institution.objects.count() == rows
+
+
+def test_custody_counts_use_the_same_narcotics_offences_as_admissions():
+    from inmates.models import Admission
+    from institutions.models import NARCOTICS_OFFENCE_CODES
+
+    assert set(NARCOTICS_OFFENCE_CODES) == set(Admission.NARCOTICS_OFFENCES)

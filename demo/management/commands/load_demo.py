@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand
@@ -159,35 +160,21 @@ class Command(BaseCommand):
             release_type=demo.release_type,
             created_by=clerk,
         )
-        movements = [
-            Movement(
-                admission=admission,
-                kind=Movement.Kind.ADMISSION,
-                on=admitted_on,
-                to_institution=first_place,
-                recorded_by=clerk,
-            )
-        ]
+        movement = partial(Movement, admission=admission, recorded_by=clerk)
+        movements = [movement(kind=Movement.Kind.ADMISSION, on=admitted_on, to_institution=first_place)]
         if first_place != institution:
+            moved_on = admitted_on + dt.timedelta(days=min(45, demo.admitted_days_ago // 2))
             movements.append(
-                Movement(
-                    admission=admission,
+                movement(
                     kind=Movement.Kind.TRANSFER,
-                    on=admitted_on + dt.timedelta(days=min(45, demo.admitted_days_ago // 2)),
+                    on=moved_on,
                     from_institution=first_place,
                     to_institution=institution,
                     note="Pindah setelah putusan berkekuatan hukum tetap.",
-                    recorded_by=clerk,
                 )
             )
         if released_on:
             movements.append(
-                Movement(
-                    admission=admission,
-                    kind=Movement.Kind.RELEASE,
-                    on=released_on,
-                    from_institution=institution,
-                    recorded_by=clerk,
-                )
+                movement(kind=Movement.Kind.RELEASE, on=released_on, from_institution=institution)
             )
         Movement.objects.bulk_create(movements)
