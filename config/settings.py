@@ -8,6 +8,7 @@ Everything that differs between a laptop, CI and production comes from the envir
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "institutions",
     "accounts",
     "audit",
+    "agreements",
     "inmates",
     "demo",
 ]
@@ -96,7 +98,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Accounts -----------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:home"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -131,8 +133,11 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-# Uploaded documents (signed agreements) live outside the static root and are served only through views.
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
+# Uploaded documents (signed agreements) live here, outside the static and media roots, and are served only
+# through views that check scope and audit the download. Never point a web server at this folder.
+PRIVATE_MEDIA_ROOT = Path(env_str("DJANGO_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
+AGREEMENT_DOCUMENT_MAX_MB = env_int("AGREEMENT_DOCUMENT_MAX_MB", 10)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -152,7 +157,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 300)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 360)
 CELERY_TIMEZONE = "Asia/Jakarta"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Daily, before the working day starts in every zone (07:00 WIB is 09:00 WIT).
+    "agreement-expiry-reminders": {
+        "task": "agreements.tasks.send_expiry_reminders",
+        "schedule": crontab(hour=6, minute=0),
+    },
+}
 
 # How many reverse proxies run in front of the app (each appends to X-Forwarded-For). The audit trail takes
 # the client's address from that header only when this is set; behind one proxy it is 1.
@@ -177,6 +188,8 @@ if not DEBUG:
 
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "noreply@rehab-lapas.local")
+# The address users reach the application at, for links in emails sent by scheduled jobs (no request there).
+SITE_URL = env_str("SITE_URL", "http://localhost:8000")
 
 LOGGING = {
     "version": 1,

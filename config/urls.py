@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from config.health import healthz
+from config.home import home
 
 
 @login_not_required
@@ -24,7 +25,9 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    path("", home, name="home"),
     path("", include("accounts.urls")),
     path("", include("institutions.urls")),
     path("wbp/", include("inmates.urls")),
+    path("perjanjian/", include("agreements.urls")),
 ]

@@ -6,13 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inmates.models import Admission, Person
 from institutions.models import Institution
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+from institutions.widgets import DateInput
 
 
 class PersonForm(forms.ModelForm):

@@ -11,6 +11,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from agreements.access import Work, institution_ids_open_to
 from institutions.models import Institution
 
 if TYPE_CHECKING:
@@ -22,27 +23,48 @@ nik_validator = RegexValidator(r"^[0-9]{16}\Z", _("A NIK has exactly 16 digits."
 
 
 def _movements_in_scope(user: User, **outer):
-    """Movements into an institution the user may see: the rule every inmate queryset shares.
+    """Movements into an institution the user oversees: the staff and regional half of the visibility rule.
 
     A person is visible to an institution's staff once they have been held there (history stays visible
     after a transfer) and to a region's officers once they have been held anywhere in the region.
-    Counsellors reach inmates through agreements (a later issue); until then they reach none.
     """
     scope = user.scope
-    movements = Movement.objects.filter(**outer)
-    if scope.is_national:
-        return movements
-    return movements.filter(
+    return Movement.objects.filter(
         Q(to_institution_id__in=scope.staff_institution_ids)
-        | Q(to_institution__region_id__in=scope.region_ids)
+        | Q(to_institution__region_id__in=scope.region_ids),
+        **outer,
     )
 
 
+def _admissions_open_to_counsellor(user: User, work: Work, **outer):
+    """The counsellor half: a person's latest custody spell, held (or ended) at an institution where the
+    counsellor's agency has an agreement in force whose scope covers the work (see agreements.access).
+
+    Only the latest spell counts, so a person transferred to, or re-admitted at, an institution without an
+    agreement drops out of reach; their earlier records stay attributed to whoever wrote them.
+    """
+    later = Admission.objects.filter(person=OuterRef("person"), admitted_on__gt=OuterRef("admitted_on"))
+    return Admission.objects.filter(
+        ~Exists(later),
+        institution_id__in=institution_ids_open_to(user.scope.agency_ids, work),
+        **outer,
+    )
+
+
+def _visible(user: User, work: Work, movements: dict, admissions: dict) -> Q:
+    condition = Exists(_movements_in_scope(user, **movements))
+    if user.scope.agency_ids:
+        condition |= Exists(_admissions_open_to_counsellor(user, work, **admissions))
+    return condition
+
+
 class PersonQuerySet(models.QuerySet):
-    def visible_to(self, user: User) -> PersonQuerySet:
+    def visible_to(self, user: User, work: Work = Work.ANY) -> PersonQuerySet:
         if user.scope.is_national:
             return self
-        return self.filter(Exists(_movements_in_scope(user, admission__person=OuterRef("pk"))))
+        return self.filter(
+            _visible(user, work, {"admission__person": OuterRef("pk")}, {"person": OuterRef("pk")})
+        )
 
     def editable_by(self, user: User) -> PersonQuerySet:
         """Identity can be corrected by staff of any institution that has held the person."""
@@ -103,10 +125,24 @@ class Person(models.Model):
 
 
 class AdmissionQuerySet(models.QuerySet):
-    def visible_to(self, user: User) -> AdmissionQuerySet:
+    def visible_to(self, user: User, work: Work = Work.ANY) -> AdmissionQuerySet:
         if user.scope.is_national:
             return self
-        return self.filter(Exists(_movements_in_scope(user, admission=OuterRef("pk"))))
+        return self.filter(_visible(user, work, {"admission": OuterRef("pk")}, {"pk": OuterRef("pk")}))
+
+    def held_in_scope(self, user: User) -> AdmissionQuerySet:
+        """Spells whose current (or releasing) institution is one the user works at or oversees.
+
+        Unlike visible_to(), this leaves out people who passed through and are now held elsewhere.
+        """
+        scope = user.scope
+        if scope.is_national:
+            return self
+        return self.filter(
+            Q(institution_id__in=scope.staff_institution_ids)
+            | Q(institution__region_id__in=scope.region_ids)
+            | Q(institution_id__in=institution_ids_open_to(scope.agency_ids))
+        )
 
     def open(self) -> AdmissionQuerySet:
         return self.filter(released_on__isnull=True)

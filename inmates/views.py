@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from agreements.access import institution_ids_open_to
 from audit.models import AuditEvent
 from audit.services import audit_record
 from inmates import services
@@ -23,6 +24,14 @@ def _visible_person(user, pk: int) -> Person:
 
 def _staff_institutions(user):
     return Institution.objects.filter(pk__in=user.scope.staff_institution_ids).order_by("name")
+
+
+def _institutions_in_scope(user):
+    """Where the user's WBP are held: their institutions, their region's, or those open to their agency."""
+    return Institution.objects.filter(
+        Q(pk__in=Institution.objects.visible_to(user).values("pk"))
+        | Q(pk__in=institution_ids_open_to(user.scope.agency_ids))
+    ).order_by("name")
 
 
 def _require_upt_staff(user) -> None:
@@ -42,7 +51,7 @@ def _writable_admission(user, pk: int) -> Admission:
 
 def admission_list(request):
     user = request.user
-    visible_institutions = Institution.objects.visible_to(user).order_by("name")
+    visible_institutions = _institutions_in_scope(user)
     form = AdmissionFilterForm(request.GET or None, institutions=visible_institutions)
     admissions = Admission.objects.visible_to(user).select_related("person", "institution")
     # A bad value in one filter drops that filter only: cleaned_data keeps the fields that were valid.
@@ -51,7 +60,7 @@ def admission_list(request):
     status = filters.get("status") or AdmissionFilterForm.STATUS_IN_CUSTODY
     if status == AdmissionFilterForm.STATUS_IN_CUSTODY:
         # Held here now: someone transferred away stays findable under "all", but is not counted as ours.
-        admissions = admissions.filter(released_on__isnull=True, institution__in=visible_institutions)
+        admissions = admissions.open().held_in_scope(user)
     elif status == AdmissionFilterForm.STATUS_RELEASED:
         admissions = admissions.filter(released_on__isnull=False)
     if query := filters.get("q", "").strip():

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Role, User
+from demo import agreements as demo_agreements
 from demo import people, places
 from inmates.models import Admission, Movement, Person
 from institutions.models import Agency, Institution, Region
@@ -20,7 +21,10 @@ ADMIN_MODELS = ["region", "institution", "agency", "user", "membership"]
 
 
 class Command(BaseCommand):
-    help = "Load the demo Kanwil, UPT, partner agencies, about 300 fictitious WBP and one user per role."
+    help = (
+        "Load the demo Kanwil, UPT, partner agencies and their agreements, about 300 fictitious WBP "
+        "and one user per role."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--password", default=DEFAULT_PASSWORD, help="Password for every demo user.")
@@ -31,9 +35,15 @@ class Command(BaseCommand):
         institutions = self._institutions(regions)
         agencies = self._agencies(regions)
         users = self._users(password, institutions, agencies, regions)
+        new_agreements = demo_agreements.load(
+            today=timezone.localdate(), institutions=institutions, agencies=agencies, by=users["ditjenpas"]
+        )
         created = self._people(institutions, users)
         self.stdout.write(
-            self.style.SUCCESS(f"Demo data ready ({created} new WBP). Logins (password: {password}):")
+            self.style.SUCCESS(
+                f"Demo data ready ({created} new WBP, {new_agreements} new agreements). "
+                f"Logins (password: {password}):"
+            )
         )
         for username, _first, _last, role, place in places.USERS:
             self.stdout.write(f"  {username:28} {Role(role).label:18} {place or 'Ditjenpas'}")

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from tests.factories import UserFactory
 
-HOME = reverse("accounts:home")
+HOME = reverse("home")
 
 
 def test_login_lands_on_home(client, staff, password):
@@ -57,7 +57,7 @@ def test_national_home_lists_every_region(login, national, region, other_region)
 def test_counsellor_home_shows_their_agency_and_why_no_wbp(login, counsellor, person):
     response = login(counsellor).get(HOME)
     assert [agency.code for agency in response.context["counsellor_agencies"]] == ["bnnk-hsu"]
-    assert "No agreement gives your agency access yet" in response.content.decode()
+    assert "No agreement gives your agency access today" in response.content.decode()
 
 
 def test_user_without_membership_is_told_so(login, db):

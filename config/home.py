@@ -1,0 +1,69 @@
+"""The home page: one panel per role the user holds, each with that role's figures and work.
+
+It lives in config because it draws on every app (inmates, agreements, institutions), and config is the
+only layer that may import them all.
+"""
+
+from django.db.models import Prefetch
+from django.shortcuts import render
+from django.utils import timezone
+
+from agreements.access import institution_ids_open_to
+from agreements.models import Agreement
+from inmates.models import Admission
+from institutions.models import Agency, Institution, Region
+
+RECENT_REGISTRATIONS = 10
+EXPIRING_SHOWN = 10
+
+
+def _ending_soon(user, today):
+    """Agreements in the user's scope that end within 90 days, soonest first."""
+    agreements = (
+        Agreement.objects.visible_to(user)
+        .ending_within(today)
+        .prefetch_related(Prefetch("institutions", queryset=Institution.objects.order_by("name")))
+        .with_end()
+        .order_by("ends", "number")[:EXPIRING_SHOWN]
+    )
+    soonest = list(agreements)
+    for agreement in soonest:
+        agreement.days_left = agreement.days_left_on(today)
+    return soonest
+
+
+def home(request):
+    user = request.user
+    scope = user.scope
+    today = timezone.localdate()
+    context: dict = {"today": today}
+    if scope.is_upt_staff:
+        institutions = Institution.objects.filter(pk__in=scope.staff_institution_ids).with_custody_counts()
+        context["staff_institutions"] = institutions
+        context["recent_admissions"] = (
+            Admission.objects.filter(institution_id__in=scope.staff_institution_ids)
+            .select_related("person", "institution")
+            .order_by("-created_at")[:RECENT_REGISTRATIONS]
+        )
+    if scope.is_regional:
+        context["regional_regions"] = Region.objects.filter(pk__in=scope.region_ids)
+        context["regional_institutions"] = (
+            Institution.objects.filter(region_id__in=scope.region_ids)
+            .select_related("region")
+            .with_custody_counts()
+        )
+    if scope.is_upt_staff or scope.is_regional:
+        context["ending_soon"] = _ending_soon(user, today)
+        context["show_ending_soon"] = True
+    if scope.is_national:
+        context["national_regions"] = Region.objects.with_custody_counts()
+    if scope.is_counsellor:
+        context["counsellor_agencies"] = Agency.objects.filter(pk__in=scope.agency_ids).select_related(
+            "region", "parent"
+        )
+        context["counsellor_institutions"] = (
+            Institution.objects.filter(pk__in=institution_ids_open_to(scope.agency_ids))
+            .select_related("region")
+            .with_custody_counts()
+        )
+    return render(request, "home.html", context)
