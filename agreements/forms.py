@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from agreements.documents import validate_pdf
@@ -157,7 +158,7 @@ class AgreementFilterForm(forms.Form):
         label=_("Scope"), required=False, choices=[("", _("Any scope")), *Agreement.Scope.choices]
     )
     expiring = forms.BooleanField(
-        label=_("Ends within %(days)s days") % {"days": EXPIRING_WITHIN_DAYS}, required=False
+        label=format_lazy(_("Ends within {days} days"), days=EXPIRING_WITHIN_DAYS), required=False
     )
 
     def __init__(self, *args, regions, institutions, agencies, **kwargs):

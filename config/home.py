@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from agreements.access import institution_ids_open_to
-from agreements.models import Agreement
+from agreements.models import EXPIRING_WITHIN_DAYS, Agreement
 from inmates.models import Admission
 from institutions.models import Agency, Institution, Region
 
@@ -55,6 +55,7 @@ def home(request):
     if scope.is_upt_staff or scope.is_regional:
         context["ending_soon"] = _ending_soon(user, today)
         context["show_ending_soon"] = True
+        context["expiring_days"] = EXPIRING_WITHIN_DAYS
     if scope.is_national:
         context["national_regions"] = Region.objects.with_custody_counts()
     if scope.is_counsellor:

@@ -3,6 +3,7 @@ import datetime as dt
 import factory
 
 from accounts.models import Membership, Role, User
+from agreements.models import Agreement, AgreementScope
 from inmates.models import Admission, Movement, Person
 from institutions.models import Agency, Institution, Region, TimeZones
 
@@ -102,3 +103,47 @@ def admit(
         admission=admission, kind=Movement.Kind.ADMISSION, on=on, to_institution=institution
     )
     return admission
+
+
+def make_agreement(
+    *,
+    institutions,
+    agencies,
+    valid_from: dt.date = dt.date(2025, 1, 1),
+    valid_until: dt.date | None = dt.date(2027, 12, 31),
+    signed_on: dt.date | None = "valid_from",
+    scopes=tuple(Agreement.Scope.values),
+    number: str | None = None,
+    terminated_on: dt.date | None = None,
+    replaces: Agreement | None = None,
+) -> Agreement:
+    """An agreement between these parties, signed on its first day unless told otherwise."""
+    agreement = Agreement.objects.create(
+        number=number or f"PKS/{Agreement.objects.count() + 1:04d}/{valid_from.year}",
+        title="Kerja sama rehabilitasi",
+        signed_on=valid_from if signed_on == "valid_from" else signed_on,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        terminated_on=terminated_on,
+        termination_reason="Diakhiri para pihak" if terminated_on else "",
+        replaces=replaces,
+    )
+    agreement.institutions.set(institutions)
+    agreement.agencies.set(agencies)
+    AgreementScope.objects.bulk_create(AgreementScope(agreement=agreement, scope=scope) for scope in scopes)
+    return agreement
+
+
+def pdf_bytes(*, padding: int = 0) -> bytes:
+    """A real one-page PDF; `padding` bytes of metadata make it as large as a test needs."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    if padding:
+        writer.add_metadata({"/Padding": "x" * padding})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

@@ -1,9 +1,13 @@
 """The demo loader fills every app with the seed places and can be run again safely."""
 
+import datetime as dt
+
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.models import Membership, User
+from agreements.models import Agreement
 from inmates.models import Admission, Movement, Person
 from institutions.models import Agency, Institution, Region
 
@@ -11,7 +15,7 @@ from institutions.models import Agency, Institution, Region
 def counts():
     return [
         m.objects.count()
-        for m in (Region, Institution, Agency, User, Membership, Person, Admission, Movement)
+        for m in (Region, Institution, Agency, User, Membership, Person, Admission, Movement, Agreement)
     ]
 
 
@@ -31,6 +35,23 @@ def test_load_demo_is_idempotent_and_loads_the_seed_places(capsys):
     user = User.objects.get(username="staf.amuntai")
     assert user.check_password("demo-password-123")
     assert "konselor.bnnk-hsu" in capsys.readouterr().out
+    # The seed agreements, and the demo counsellors' access through them.
+    barabai = Agreement.objects.get(institutions__code="rutan-barabai", agencies__code="bnnk-balangan")
+    assert barabai.signed_on == dt.date(2025, 3, 25)
+    banyuwangi = Agreement.objects.get(
+        institutions__code="lapas-banyuwangi", agencies__code="lrppn-bi-banyuwangi"
+    )
+    assert banyuwangi.signed_on == dt.date(2025, 2, 22)
+    assert Agreement.objects.filter(institutions__code="lpp-kupang", agencies__code="bnnp-ntt").exists()
+    amuntai = Agreement.objects.get(institutions__code="lapas-amuntai", agencies__code="bnnk-hsu")
+    assert (
+        amuntai.status_on(timezone.localdate()) == Agreement.Status.EXPIRING
+    )  # something for the dashboards
+    balangan = User.objects.get(username="konselor.bnnk-balangan")
+    held_at = set(Admission.objects.visible_to(balangan).values_list("institution__code", flat=True))
+    assert held_at == {"rutan-barabai"}
+    for username in ("konselor.bnnk-hsu", "konselor.bnnp-ntt", "konselor.lrppn-bi", "konselor.bnnp-sumsel"):
+        assert Person.objects.visible_to(User.objects.get(username=username)).exists(), username
     national = User.objects.get(username="ditjenpas")
     assert national.is_staff and national.has_perm("institutions.change_institution")
     assert not national.has_perm("inmates.change_person")
