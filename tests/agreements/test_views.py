@@ -1,5 +1,6 @@
 """Agreement pages: who sees and changes what (allowed, read-only, outsider), filters, query bounds, bad
-input, and the signed document: only real PDFs, size-limited, stored privately, downloaded in scope and audited."""
+input, and the signed document: only real PDFs, size-limited, stored privately, downloaded in scope and
+audited."""
 
 import datetime as dt
 from pathlib import Path

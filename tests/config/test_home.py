@@ -65,8 +65,10 @@ def test_user_without_membership_is_told_so(login, db):
     assert "Your account has no role yet" in response.content.decode()
 
 
-def test_home_query_count_is_bounded(login, national, regional, staff, person, django_assert_max_num_queries):
-    for user in (national, regional, staff):
+def test_home_query_count_is_bounded(
+    login, national, regional, staff, counsellor, person, django_assert_max_num_queries
+):
+    for user in (national, regional, staff, counsellor):
         client = login(user)
         with django_assert_max_num_queries(10):
             client.get(HOME)

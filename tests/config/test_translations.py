@@ -1,5 +1,6 @@
 """Both languages are complete: every source string has an Indonesian translation."""
 
+import re
 from pathlib import Path
 
 import polib
@@ -14,11 +15,13 @@ def test_indonesian_catalogue_is_complete_and_has_no_fuzzy_entries():
     assert [entry.msgid for entry in catalogue.fuzzy_entries() if not entry.obsolete] == []
 
 
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w+\}")  # gettext's %(name)s and format_lazy's {name}
+
+
 def test_placeholders_survive_translation():
     catalogue = polib.pofile(str(CATALOGUE))
     for entry in catalogue.translated_entries():
-        if "%(" in entry.msgid:
-            for placeholder in {part.split(")")[0] for part in entry.msgid.split("%(")[1:]}:
-                translations = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
-                for text in translations:
-                    assert f"%({placeholder})" in text, entry.msgid
+        expected = set(PLACEHOLDER.findall(entry.msgid))
+        translations = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
+        for text in translations:
+            assert set(PLACEHOLDER.findall(text)) == expected, entry.msgid
