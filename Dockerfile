@@ -18,6 +18,9 @@ COPY . .
 COPY --from=assets /app/node_modules ./node_modules
 RUN python manage.py compilemessages --ignore=node_modules -v0 \
     && DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput -v0
+# Mount points for the media and private-document volumes, owned by the app user (a new named volume
+# takes the ownership of the folder it is mounted on).
+RUN mkdir -p /data/media /data/private && chown rehab:rehab /data/media /data/private
 USER rehab
 EXPOSE 8000
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--access-logfile", "-"]

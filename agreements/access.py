@@ -53,9 +53,9 @@ WORK_SCOPES: dict[Work, frozenset[str]] = {
 }
 
 
-def local_days(now: dt.datetime | None = None) -> dict[dt.date, list[str]]:
+def local_days() -> dict[dt.date, list[str]]:
     """Today's date in each of Indonesia's zones: {date: [zones]}, one key except around midnight."""
-    now = now or timezone.now()
+    now = timezone.now()
     days: dict[dt.date, list[str]] = defaultdict(list)
     for zone in TimeZones.values:
         days[now.astimezone(ZoneInfo(zone)).date()].append(zone)
@@ -68,15 +68,13 @@ def _institution_in_zones(zones: list[str]) -> Q:
     )
 
 
-def institution_ids_open_to(
-    agency_ids: Iterable[int], work: Work = Work.ANY, *, now: dt.datetime | None = None
-) -> QuerySet:
+def institution_ids_open_to(agency_ids: Iterable[int], work: Work = Work.ANY) -> QuerySet:
     """Ids of institutions where one of these agencies may do `work` now: a subquery, not run here."""
     parties = Agreement.institutions.through.objects
     agency_ids = list(agency_ids)
     if not agency_ids:
         return parties.none().values("institution_id")
-    days = local_days(now)
+    days = local_days()
     in_force = Q()
     for day, zones in days.items():
         on_that_day = in_force_q(day, prefix="agreement__")

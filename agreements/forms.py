@@ -14,6 +14,18 @@ from agreements.models import EXPIRING_WITHIN_DAYS, Agreement
 from institutions.models import Agency, Institution, Region
 from institutions.widgets import DateInput
 
+# Dates outside these years are typing slips (0025 for 2025, 9999 for "no end"), not agreements.
+EARLIEST_DATE, LATEST_DATE = dt.date(1945, 1, 1), dt.date(2100, 12, 31)
+
+
+def check_plausible(day: dt.date | None) -> dt.date | None:
+    if day is not None and not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise forms.ValidationError(
+            _("Check the year: dates from %(first)s to %(last)s are accepted.")
+            % {"first": EARLIEST_DATE.year, "last": LATEST_DATE.year}
+        )
+    return day
+
 
 class AgreementForm(forms.ModelForm):
     scopes = forms.MultipleChoiceField(
@@ -82,10 +94,16 @@ class AgreementForm(forms.ModelForm):
         return document
 
     def clean_signed_on(self):
-        signed_on = self.cleaned_data.get("signed_on")
+        signed_on = check_plausible(self.cleaned_data.get("signed_on"))
         if signed_on and signed_on > timezone.localdate():
             raise forms.ValidationError(_("The signing date cannot be in the future."))
         return signed_on
+
+    def clean_valid_from(self):
+        return check_plausible(self.cleaned_data.get("valid_from"))
+
+    def clean_valid_until(self):
+        return check_plausible(self.cleaned_data.get("valid_until"))
 
     def clean_number(self):
         return " ".join(self.cleaned_data["number"].split())
@@ -139,6 +157,9 @@ class TerminateForm(forms.Form):
         help_text=_("Counsellors of the partner lose access to the WBP the day after."),
     )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def clean_last_day(self):
+        return check_plausible(self.cleaned_data.get("last_day"))
 
     def clean_reason(self):
         return self.cleaned_data["reason"].strip()

@@ -80,6 +80,10 @@ class AgreementQuerySet(models.QuerySet):
         last = day + dt.timedelta(days=days)
         return self.in_force_on(day).filter(Q(valid_until__lte=last) | Q(terminated_on__lte=last))
 
+    def not_yet_renewed(self) -> AgreementQuerySet:
+        """Without a signed renewal: the ones someone still has to act on before they end."""
+        return self.exclude(renewed_by__signed_on__isnull=False)
+
     def with_end(self) -> AgreementQuerySet:
         """Annotate `ends`: the last day in force (the earlier of expiry and termination), None if open."""
         return self.annotate(
@@ -209,9 +213,6 @@ class Agreement(models.Model):
         """The last day in force: the end of validity or, if earlier, the termination."""
         ends = [day for day in (self.valid_until, self.terminated_on) if day is not None]
         return min(ends) if ends else None
-
-    def is_in_force_on(self, day: dt.date) -> bool:
-        return self.status_on(day) in (self.Status.ACTIVE, self.Status.EXPIRING)
 
     def status_on(self, day: dt.date) -> Agreement.Status:
         if self.signed_on is None:

@@ -3,7 +3,8 @@
 Run daily by Celery beat (``agreements.tasks.send_expiry_reminders``). Each reminder is claimed by inserting
 an ``ExpiryReminder`` row under a unique constraint in the same transaction that sends the mail, so running
 the job twice (or twice at once) sends nothing twice, and a failed send leaves the reminder due for the next
-run. A job that missed days catches up with the most urgent reminder only: nobody gets the 90-day and the
+run. Agreements already renewed (with a signed renewal) or terminated on purpose get none. A job that
+missed days catches up with the most urgent reminder only: nobody gets the 90-day and the
 30-day mail on the same morning.
 """
 
@@ -61,9 +62,11 @@ def _message(agreement: Agreement, days_left: int, to: str, connection) -> Email
 def send_expiry_reminders(*, today: dt.date) -> int:
     """Send the reminders due on `today`; return how many agreements were reminded about."""
     horizon = today + dt.timedelta(days=max(REMINDER_DAYS))
+    # Not about agreements already renewed, nor those ended on purpose: the mail asks for a renewal.
     candidates = (
         Agreement.objects.in_force_on(today)
-        .filter(Q(valid_until__lte=horizon) | Q(terminated_on__lte=horizon))
+        .filter(valid_until__lte=horizon, terminated_on__isnull=True)
+        .not_yet_renewed()
         .prefetch_related("institutions")
     )
     reminded = 0

@@ -107,7 +107,12 @@ def agreement_register(
     AgreementEvent.objects.create(agreement=agreement, kind=AgreementEvent.Kind.REGISTERED, by=by)
     if agreement.document:
         AgreementEvent.objects.create(
-            agreement=agreement, kind=AgreementEvent.Kind.DOCUMENT, by=by, note=document_name
+            agreement=agreement,
+            kind=AgreementEvent.Kind.DOCUMENT,
+            by=by,
+            note=document_name,
+            # The stored file's own name: a replaced document stays on disk and can be found from here.
+            details={"file": agreement.document.name},
         )
     if replaces is not None:
         AgreementEvent.objects.create(
@@ -140,7 +145,10 @@ def agreement_amend(
     _check_dates(agreement)
     if locked.terminated_on and agreement.valid_until and locked.terminated_on > agreement.valid_until:
         raise ValidationError(
-            {"valid_until": _("The agreement was terminated after this date; correct the termination first.")}
+            {
+                "valid_until": _("The agreement was terminated with a later last day (%(day)s).")
+                % {"day": locked.terminated_on.strftime("%d-%m-%Y")}
+            }
         )
     new_document = "document" in changed and bool(agreement.document)
     if new_document:
@@ -159,7 +167,12 @@ def agreement_amend(
     )
     if new_document:
         AgreementEvent.objects.create(
-            agreement=agreement, kind=AgreementEvent.Kind.DOCUMENT, by=by, note=document_name
+            agreement=agreement,
+            kind=AgreementEvent.Kind.DOCUMENT,
+            by=by,
+            note=document_name,
+            # The stored file's own name: a replaced document stays on disk and can be found from here.
+            details={"file": agreement.document.name},
         )
     audit_record(
         action=AuditEvent.Action.CHANGE, actor=by, obj=agreement, details={"fields": sorted(changed)}
@@ -174,6 +187,10 @@ def agreement_terminate(*, by, agreement: Agreement, last_day: dt.date, reason: 
     _check_parties(by=by, institutions=agreement.institutions.all())
     if agreement.terminated_on is not None:
         raise ValidationError(_("This agreement has already been terminated."))
+    if agreement.signed_on is None:
+        raise ValidationError(_("A draft has not been signed, so it cannot be terminated. Amend it instead."))
+    if agreement.valid_until is not None and agreement.valid_until < timezone.localdate():
+        raise ValidationError(_("This agreement has already expired."))
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the termination.")})
     if agreement.valid_until is not None and last_day >= agreement.valid_until:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 from django.conf import settings
@@ -174,7 +175,9 @@ def agreement_detail(request, pk: int):
             else None,
             "renewal": renewal,
             "can_edit": editable,
-            "can_terminate": editable and agreement.terminated_on is None,
+            "can_terminate": editable
+            and agreement.terminated_on is None
+            and agreement.status_on(today) not in (Agreement.Status.DRAFT, Agreement.Status.EXPIRED),
             "can_renew": editable and renewal is None,
         },
     )
@@ -252,14 +255,16 @@ def agreement_edit(request, pk: int):
     form = AgreementForm(
         request.POST or None,
         request.FILES or None,
-        instance=agreement,
+        # A copy: validation writes the typed values onto the instance, and the page's heading and
+        # breadcrumb must keep showing the agreement as it is saved.
+        instance=copy.copy(agreement),
         institutions=services.signable_institutions(user),
         amending=True,
     )
     formset = signatory_formset(request.POST or None, agreement=agreement)
     if request.method == "POST" and form.is_valid() & formset.is_valid():
         try:
-            services.agreement_amend(
+            agreement = services.agreement_amend(
                 by=user,
                 agreement=form.save(commit=False),
                 changed=form.changed_data + (["signatories"] if formset.has_changed() else []),
@@ -299,6 +304,12 @@ def agreement_terminate(request, pk: int):
     return render(request, "agreements/agreement_terminate.html", {"form": form, "agreement": agreement})
 
 
+def _download_name(agreement: Agreement) -> str:
+    """The name the user uploaded, always ending in .pdf: the content was checked to be a PDF."""
+    stem = agreement.document_name.rsplit(".", 1)[0] if agreement.document_name else ""
+    return f"{stem or agreement.number}.pdf"
+
+
 @require_GET
 def agreement_document(request, pk: int):
     user = request.user
@@ -318,6 +329,6 @@ def agreement_document(request, pk: int):
     return FileResponse(
         handle,
         as_attachment=True,
-        filename=agreement.document_name or f"{agreement.number}.pdf",
+        filename=_download_name(agreement),
         content_type="application/pdf",
     )

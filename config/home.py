@@ -22,6 +22,7 @@ def _ending_soon(user, today):
     agreements = (
         Agreement.objects.visible_to(user)
         .ending_within(today)
+        .not_yet_renewed()
         .prefetch_related(Prefetch("institutions", queryset=Institution.objects.order_by("name")))
         .with_end()
         .order_by("ends", "number")[:EXPIRING_SHOWN]

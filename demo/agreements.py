@@ -67,7 +67,8 @@ def agreements(today: dt.date) -> list[dict]:
             ],
         },
         {
-            "number": f"W.17.PAS.PAS.5-UM.01.01-0115/{amuntai_from.year}",
+            # No year in the number: the dates follow the load date, and a reload must find this one again.
+            "number": "W.17.PAS.PAS.5-UM.01.01-0115",
             "title": "Nota Kesepahaman tentang Kerja Sama Rehabilitasi NAPZA bagi Warga Binaan "
             "Lapas Kelas IIB Amuntai",
             "kind": Agreement.Kind.MOU,

@@ -37,18 +37,26 @@ def _movements_in_scope(user: User, **outer):
 
 
 def _admissions_open_to_counsellor(user: User, work: Work, **outer):
-    """The counsellor half: a person's latest custody spell, held (or ended) at an institution where the
-    counsellor's agency has an agreement in force whose scope covers the work (see agreements.access).
+    """The counsellor half: a person's latest custody spell at an institution where the counsellor's agency
+    has an agreement in force whose scope covers the work (see agreements.access).
 
+    In custody, any covered work gives access. Once released, a person is reached only for after-care, so
+    only an agreement with after-care scope gives access to the institution's former WBP.
     Only the latest spell counts, so a person transferred to, or re-admitted at, an institution without an
     agreement drops out of reach; their earlier records stay attributed to whoever wrote them.
     """
-    later = Admission.objects.filter(person=OuterRef("person"), admitted_on__gt=OuterRef("admitted_on"))
-    return Admission.objects.filter(
-        ~Exists(later),
-        institution_id__in=institution_ids_open_to(user.scope.agency_ids, work),
-        **outer,
+    agencies = user.scope.agency_ids
+    later = Admission.objects.filter(
+        Q(admitted_on__gt=OuterRef("admitted_on"))
+        | Q(admitted_on=OuterRef("admitted_on"), pk__gt=OuterRef("pk")),
+        person=OuterRef("person"),
     )
+    reach = Q(released_on__isnull=True, institution_id__in=institution_ids_open_to(agencies, work))
+    if work in (Work.ANY, Work.AFTERCARE):
+        reach |= Q(
+            released_on__isnull=False, institution_id__in=institution_ids_open_to(agencies, Work.AFTERCARE)
+        )
+    return Admission.objects.filter(reach, ~Exists(later), **outer)
 
 
 def _visible(user: User, work: Work, movements: dict, admissions: dict) -> Q:

@@ -172,3 +172,28 @@ def test_what_the_counsellor_did_stays_attributed_after_access_ends(login, couns
         assert login(counsellor).get(person_page(person)).status_code == 404
     event = AuditEvent.objects.get(action=AuditEvent.Action.VIEW, person_id=person.pk)
     assert event.actor == counsellor
+
+
+def test_released_people_are_reached_only_for_after_care(counsellor, person, institution, agency):
+    make_agreement(institutions=[institution], agencies=[agency], scopes=["screening_assessment"])
+    released = PersonFactory(full_name="Sudah Bebas")
+    admission = admit(released, institution, on=dt.date(2010, 1, 4))
+    admission.released_on, admission.release_type = dt.date(2011, 2, 1), Admission.ReleaseType.SENTENCE_EXPIRY
+    admission.save()
+    with at_local(dt.date(2025, 6, 1)):
+        assert sees(counsellor, person)  # in custody: screening covers it
+        assert not sees(counsellor, released)  # released years ago: not the screening partner's business
+        make_agreement(institutions=[institution], agencies=[agency], scopes=["aftercare"])
+        assert sees(counsellor, released)
+        assert not sees(counsellor, released, Work.ASSESSMENT)
+
+
+def test_same_day_readmission_elsewhere_moves_the_person_out_of_reach(
+    counsellor, person, agreement, other_institution
+):
+    first = person.admissions.get()
+    first.released_on, first.release_type = dt.date(2025, 6, 1), Admission.ReleaseType.OTHER
+    first.save()
+    admit(person, other_institution, on=dt.date(2025, 6, 1))
+    with at_local(dt.date(2025, 6, 2)):
+        assert not sees(counsellor, person)

@@ -73,16 +73,25 @@ def test_extending_the_agreement_makes_new_reminders_due(agreement, recipients):
     assert len(mail.outbox) == 2 * len(recipients)
 
 
-def test_terminated_agreement_is_reminded_by_its_last_day(institution, agency, recipients):
+def test_terminated_and_renewed_agreements_are_not_reminded_of(institution, agency, agreement, recipients):
     make_agreement(
         institutions=[institution],
         agencies=[agency],
         valid_from=dt.date(2025, 1, 1),
-        valid_until=dt.date(2030, 1, 1),
+        valid_until=dt.date(2027, 5, 1),
         terminated_on=dt.date(2026, 12, 31),
     )
-    send_expiry_reminders(today=dt.date(2026, 12, 24))
-    assert "7" in mail.outbox[0].subject
+    unsigned_renewal = make_agreement(
+        institutions=[institution], agencies=[agency], valid_from=END + dt.timedelta(days=1), signed_on=None
+    )
+    unsigned_renewal.replaces = agreement
+    unsigned_renewal.save()
+    assert send_expiry_reminders(today=dt.date(2026, 12, 24)) == 0  # terminated on purpose: no nagging
+    assert send_expiry_reminders(today=days_before(90)) == 1  # a draft renewal does not count yet
+    unsigned_renewal.signed_on = days_before(50)
+    unsigned_renewal.save()
+    assert send_expiry_reminders(today=days_before(30)) == 0  # signed renewal: nothing left to do
+    assert len(mail.outbox) == len(recipients)
 
 
 def test_expired_drafts_and_distant_agreements_send_nothing(institution, agency, recipients):

@@ -404,3 +404,83 @@ def test_home_dashboards_show_agreements_ending_soon(login, staff, regional, nat
         assert [a.number for a in response.context["ending_soon"]] == [ending.number]
         assert "49 days left" in response.content.decode()
     assert "ending_soon" not in login(national).get(reverse("home")).context
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"valid_from": "0025-03-25"},
+        {"valid_until": "9999-12-31"},
+        {"signed_on": "1900-01-01"},
+    ],
+)
+def test_implausible_years_are_refused(login, regional, institution, agency, overrides):
+    response = login(regional).post(CREATE, form_data(institution, agency, **overrides))
+    assert "Check the year" in str(response.context["form"].errors)
+    assert Agreement.objects.count() == 0
+
+
+def test_drafts_and_expired_agreements_cannot_be_terminated(login, regional, institution, agency):
+    draft = make_agreement(institutions=[institution], agencies=[agency], signed_on=None)
+    expired = make_agreement(
+        institutions=[institution],
+        agencies=[agency],
+        valid_from=dt.date(2020, 1, 1),
+        valid_until=dt.date(2022, 1, 1),
+    )
+    client = login(regional)
+    for agreement, message in ((draft, "cannot be terminated"), (expired, "already expired")):
+        assert not client.get(url("detail", agreement)).context["can_terminate"]
+        response = client.post(url("terminate", agreement), {"last_day": "2021-06-01", "reason": "Salah"})
+        assert message in str(response.context["form"].errors)
+        agreement.refresh_from_db()
+        assert agreement.terminated_on is None
+
+
+def test_download_is_named_pdf_whatever_the_upload_was_called(login, regional, institution, agency):
+    client = login(regional)
+    client.post(CREATE, form_data(institution, agency, document=pdf_upload(name="scan mou.html")))
+    agreement = Agreement.objects.get()
+    response = client.get(url("document", agreement))
+    assert 'filename="scan mou.pdf"' in response["Content-Disposition"]
+    assert agreement.events.get(kind="document").details["file"] == agreement.document.name
+
+
+def test_replacing_the_document_keeps_the_earlier_file(login, regional, institution, agency):
+    client = login(regional)
+    client.post(CREATE, form_data(institution, agency, document=pdf_upload(name="v1.pdf")))
+    agreement = Agreement.objects.get()
+    first = agreement.document.name
+    data = form_data(institution, agency, number=agreement.number, document=pdf_upload(name="v2.pdf"))
+    assert client.post(url("edit", agreement), data).status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.document_name == "v2.pdf" and agreement.document.name != first
+    assert agreement.document.storage.exists(first)
+    assert [e.details["file"] for e in agreement.events.filter(kind="document")] == [
+        first,
+        agreement.document.name,
+    ]
+
+
+def test_a_failed_amendment_still_shows_the_saved_number(login, regional, agreement, institution, agency):
+    data = form_data(
+        institution, agency, number="TYPO-NEW", valid_from="2025-01-01", valid_until="2024-01-01"
+    )
+    page = login(regional).post(url("edit", agreement), data).content.decode()
+    assert f"Amend agreement {agreement.number}" in page
+    agreement.refresh_from_db()
+    assert agreement.number == "W.17.PAS-UM.01.01-001/2025"
+
+
+def test_renewed_agreements_leave_the_ending_soon_dashboard(login, regional, institution, agency):
+    ending = make_agreement(institutions=[institution], agencies=[agency], valid_until=dt.date(2027, 1, 10))
+    client = login(regional)
+    assert [a.number for a in client.get(reverse("home")).context["ending_soon"]] == [ending.number]
+    make_agreement(
+        institutions=[institution],
+        agencies=[agency],
+        valid_from=dt.date(2027, 1, 11),
+        valid_until=None,
+        replaces=ending,
+    )
+    assert client.get(reverse("home")).context["ending_soon"] == []
