@@ -74,3 +74,11 @@ def test_health_check_fails_loudly_when_the_broker_is_unreachable(client, settin
         app.conf.broker_url = previous
     assert response.status_code == 503
     assert response.json()["broker"] == "error"
+
+
+@pytest.mark.django_db
+def test_models_and_migrations_agree():
+    """A model change without its migration would pass on the test database and fail in production."""
+    from django.core.management import call_command
+
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
