@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.documents import validate_pdf
 from agreements.models import EXPIRING_WITHIN_DAYS, Agreement
+from institutions.forms import DateInput
 from institutions.models import Agency, Institution, Region
-from institutions.widgets import DateInput
 
 # Dates outside these years are typing slips (0025 for 2025, 9999 for "no end"), not agreements.
 EARLIEST_DATE, LATEST_DATE = dt.date(1945, 1, 1), dt.date(2100, 12, 31)

@@ -73,6 +73,17 @@ def _save_parts(
     Signatory.objects.bulk_create(Signatory(agreement=agreement, **signatory) for signatory in signatories)
 
 
+def _record_document(agreement: Agreement, *, by, document_name: str) -> None:
+    AgreementEvent.objects.create(
+        agreement=agreement,
+        kind=AgreementEvent.Kind.DOCUMENT,
+        by=by,
+        note=document_name,
+        # The stored file's own name: a replaced document stays on disk and can be found from here.
+        details={"file": agreement.document.name},
+    )
+
+
 @transaction.atomic
 def agreement_register(
     *,
@@ -106,14 +117,7 @@ def agreement_register(
     )
     AgreementEvent.objects.create(agreement=agreement, kind=AgreementEvent.Kind.REGISTERED, by=by)
     if agreement.document:
-        AgreementEvent.objects.create(
-            agreement=agreement,
-            kind=AgreementEvent.Kind.DOCUMENT,
-            by=by,
-            note=document_name,
-            # The stored file's own name: a replaced document stays on disk and can be found from here.
-            details={"file": agreement.document.name},
-        )
+        _record_document(agreement, by=by, document_name=document_name)
     if replaces is not None:
         AgreementEvent.objects.create(
             agreement=replaces,
@@ -166,14 +170,7 @@ def agreement_amend(
         details={"fields": [field for field in changed if field != "document"]},
     )
     if new_document:
-        AgreementEvent.objects.create(
-            agreement=agreement,
-            kind=AgreementEvent.Kind.DOCUMENT,
-            by=by,
-            note=document_name,
-            # The stored file's own name: a replaced document stays on disk and can be found from here.
-            details={"file": agreement.document.name},
-        )
+        _record_document(agreement, by=by, document_name=document_name)
     audit_record(
         action=AuditEvent.Action.CHANGE, actor=by, obj=agreement, details={"fields": sorted(changed)}
     )

@@ -28,6 +28,7 @@ from agreements.forms import (
 from agreements.models import EXPIRING_WITHIN_DAYS, Agreement, AgreementEvent, AgreementScope
 from audit.models import AuditEvent
 from audit.services import audit_record
+from institutions.forms import apply_service_errors
 from institutions.models import Agency, Institution, Region
 
 
@@ -183,14 +184,6 @@ def agreement_detail(request, pk: int):
     )
 
 
-def _apply_service_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _signatories(formset) -> list[dict]:
     return [form.signatory for form in formset.forms if form.signatory]
 
@@ -221,7 +214,7 @@ def _register(request, *, replaces: Agreement | None):
                 replaces=replaces,
             )
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request, _("The agreement %(number)s has been registered.") % {"number": agreement.number}
@@ -276,7 +269,7 @@ def agreement_edit(request, pk: int):
                 note=form.cleaned_data.get("change_note", ""),
             )
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The agreement has been updated."))
             return redirect(agreement)
@@ -297,7 +290,7 @@ def agreement_terminate(request, pk: int):
         try:
             services.agreement_terminate(by=user, agreement=agreement, **form.cleaned_data)
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The agreement has been terminated."))
             return redirect(agreement)

@@ -5,8 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inmates.models import Admission, Person
+from institutions.forms import DateInput
 from institutions.models import Institution
-from institutions.widgets import DateInput
 
 
 class PersonForm(forms.ModelForm):

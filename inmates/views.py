@@ -15,6 +15,7 @@ from audit.services import audit_record
 from inmates import services
 from inmates.forms import AdmissionFilterForm, AdmissionForm, PersonForm, ReleaseForm, TransferForm
 from inmates.models import Admission, Movement, Person
+from institutions.forms import apply_service_errors
 from institutions.models import Institution
 
 
@@ -139,15 +140,6 @@ def person_detail(request, pk: int):
     )
 
 
-def _apply_service_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on its field when the form has one, else at the top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @require_http_methods(["GET", "POST"])
 def person_create(request):
     user = request.user
@@ -162,7 +154,7 @@ def person_create(request):
             )
         except ValidationError as error:
             target = person_form if "nik" in getattr(error, "error_dict", {}) else admission_form
-            _apply_service_errors(target, error)
+            apply_service_errors(target, error)
         else:
             messages.success(
                 request, _("%(name)s has been registered.") % {"name": admission.person.full_name}
@@ -187,7 +179,7 @@ def person_edit(request, pk: int):
         try:
             services.person_update(by=user, person=form.save(commit=False), changed_fields=form.changed_data)
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The identity has been updated."))
             return redirect(person)
@@ -206,7 +198,7 @@ def admission_create(request, pk: int):
         try:
             services.admission_open(by=user, admission=admission)
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The new admission has been recorded."))
             return redirect(person)
@@ -222,7 +214,7 @@ def admission_transfer(request, pk: int):
         try:
             services.admission_transfer(by=user, admission=admission, **form.cleaned_data)
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -248,7 +240,7 @@ def admission_release(request, pk: int):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The release has been recorded."))
             return redirect(admission.person)
