@@ -6,7 +6,8 @@ Pure Python (no Django import), used by the forms, the REST API and the tests::
     result = score("DAST-10", {"d1": True, "d2": False, ...})
     result.score, result.band
 
-Codes: ``ASSIST`` (WHO ASSIST v3.1), ``DAST-10``, ``AUDIT``, ``AUDIT-C``. See each module for the answer
+Codes: ``ASSIST`` (WHO ASSIST v3.1), ``DAST-10``, ``AUDIT``, ``AUDIT-C`` and ``ASI`` (the assessment
+interview's domain ratings). See each module for the answer
 format and the publication its rules come from. ``score(code, answers, version=...)`` re-scores a stored
 answer set with the version it was answered in; without ``version`` the current one is used. Answers that
 cannot be scored raise ``InstrumentError`` naming every missing or invalid item.
@@ -20,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from assessments.instruments import assist, audit, dast10
+from assessments.instruments import asi, assist, audit, dast10
 from assessments.instruments.base import Definition, InstrumentError
 
 __all__ = ["InstrumentError", "current_version", "definition", "register", "score", "versions"]
@@ -48,6 +49,7 @@ register(assist.DEFINITION, assist.score)
 register(dast10.DEFINITION, dast10.score)
 register(audit.DEFINITION, audit.score)
 register(audit.DEFINITION_C, audit.score_c)
+register(asi.DEFINITION, asi.score)
 
 
 def versions(code: str) -> list[str]:

@@ -8,7 +8,8 @@ manual for use in primary care" (WHO, 2010), and shared/DOMAIN.md, which copies 
 - Q5 is not asked for tobacco.
 - Specific Substance Involvement Score = Q2 + Q3 + Q4 + Q5 + Q6 + Q7, never summed across substances.
 - Q8 (injecting) is asked once per person and never scored; it decides the injecting advice.
-Answers to questions the skip rules leave out are ignored, never added.
+Answers to questions the skip rules leave out are ignored, never added. A substance absent from the answers
+counts as never used (Q1 "no"); one present without a Q1 answer is an error.
 """
 
 from __future__ import annotations
@@ -215,7 +216,8 @@ def score(answers: dict[str, Any], definition: Definition = DEFINITION) -> Assis
         invalid[unknown] = "not a substance ASSIST asks about"
     results = {}
     for substance in definition.extra["substances"]:
-        row = given.get(substance) or {}
+        # A substance left out entirely was not used: callers may send only the substances that were.
+        row = given[substance] if substance in given else {"q1": "no"}
         if not isinstance(row, dict):
             invalid[substance] = "must be a mapping of question to answer"
             row = {}

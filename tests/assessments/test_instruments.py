@@ -84,6 +84,12 @@ def test_assist_q2_never_skips_q3_to_q5_but_counts_q6_and_q7():
     assert score("ASSIST", assist_answers(opioids=row)).substances["opioids"].score == 9
 
 
+def test_assist_substances_left_out_count_as_never_used():
+    result = score("ASSIST", {"substances": {"alcohol": ROWS[11]}, "q8": "no_never"})
+    assert result.substances["alcohol"].risk == "moderate"
+    assert result.substances["opioids"].score == 0 and not result.substances["opioids"].used_ever
+
+
 def test_assist_scores_are_never_summed_across_substances():
     result = score("ASSIST", assist_answers(alcohol=ROWS[10], cannabis=ROWS[3]))
     assert [result.substances[s].score for s in ("alcohol", "cannabis")] == [10, 3]
@@ -109,7 +115,7 @@ def test_assist_injecting_action(q8, days, action):
 
 def test_assist_missing_answers_are_named_each():
     answers = assist_answers(cannabis={"q1": "yes", "q2": "weekly", "q6": "no_never"})
-    del answers["substances"]["other"]
+    answers["substances"]["other"] = {}
     del answers["q8"]
     with pytest.raises(InstrumentError) as caught:
         score("ASSIST", answers)
@@ -275,6 +281,7 @@ PINNED = {
     ("DAST-10", "1982-10"): "73e212d7c099c5c95bf2843d6524ed372a7a5ff8b8da1ce45d7ba5d09b1e7f03",
     ("AUDIT", "2001"): "1dbec56f33cc6679a077d728ff3ca8158b732ef9609d31da8e500ddaa0cd03fd",
     ("AUDIT-C", "1998"): "e8fa690f77619bbae524e23b0a70ae46b55c248c9e936295b2ef4b6df085fb16",
+    ("ASI", "5-lite"): "d93bc60f119c15480d2762956bfe3ac2563d9eea478fc6b62b1b17b8282062cb",
 }
 
 
@@ -320,7 +327,7 @@ def test_unknown_instrument_or_version_is_a_clear_error():
 
 
 def test_wording_is_bilingual():
-    for code in ("ASSIST", "DAST-10", "AUDIT", "AUDIT-C"):
+    for code in ("ASSIST", "DAST-10", "AUDIT", "AUDIT-C", "ASI"):
         for item in instruments.definition(code).items:
             assert item.text.id and item.text.en and item.text.id != item.text.en, (code, item.code)
             assert all(option.label.get("id") and option.label.get("en") for option in item.options)
@@ -330,3 +337,44 @@ def test_instruments_do_not_import_django():
     code = "import sys, assessments.instruments; print([m for m in sys.modules if m.startswith('django')])"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+# --- ASI domain ratings --------------------------------------------------------------------------------
+
+ASI_DOMAINS = ["medical", "employment", "alcohol", "drug", "legal", "family_social", "psychiatric"]
+
+
+def asi_answers(**overrides):
+    answers = {domain: {"troubled": 1, "importance": 2, "severity": 3} for domain in ASI_DOMAINS}
+    answers.update(overrides)
+    return answers
+
+
+def test_asi_labels_the_interviewers_severity_rating():
+    result = score("ASI", asi_answers(drug={"troubled": 4, "importance": 4, "severity": 8}))
+    assert result.domains["drug"].band == "extreme"
+    assert result.domains["medical"].band == "slight"
+    assert result.highest_severity == 8
+
+
+@pytest.mark.parametrize(
+    ("row", "where"),
+    [
+        ({"troubled": 5, "importance": 0, "severity": 0}, "legal.troubled"),
+        ({"troubled": 0, "importance": -1, "severity": 0}, "legal.importance"),
+        ({"troubled": 0, "importance": 0, "severity": 10}, "legal.severity"),
+        ({"troubled": 0, "importance": 0, "severity": True}, "legal.severity"),
+    ],
+)
+def test_asi_ratings_out_of_range_are_refused(row, where):
+    with pytest.raises(InstrumentError) as caught:
+        score("ASI", asi_answers(legal=row))
+    assert list(caught.value.invalid) == [where]
+
+
+def test_asi_every_domain_is_required():
+    answers = asi_answers()
+    del answers["psychiatric"]
+    with pytest.raises(InstrumentError) as caught:
+        score("ASI", answers)
+    assert caught.value.missing == ["psychiatric.troubled", "psychiatric.importance", "psychiatric.severity"]
