@@ -217,7 +217,7 @@ def score(answers: dict[str, Any], definition: Definition = DEFINITION) -> Assis
     results = {}
     for substance in definition.extra["substances"]:
         # A substance left out entirely was not used: callers may send only the substances that were.
-        row = given[substance] if substance in given else {"q1": "no"}
+        row = given.get(substance, {"q1": "no"})
         if not isinstance(row, dict):
             invalid[substance] = "must be a mapping of question to answer"
             row = {}
