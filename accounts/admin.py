@@ -18,7 +18,7 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "role", "institution", "agency", "region"]
-    list_filter = ["role"]
+    list_display = ["user", "role", "institution", "is_head", "agency", "region"]
+    list_filter = ["role", "is_head"]
     search_fields = ["user__username", "institution__name", "agency__name", "region__name"]
     autocomplete_fields = ["user", "institution", "agency", "region"]

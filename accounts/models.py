@@ -65,6 +65,11 @@ class Membership(models.Model):
         related_name="memberships",
         verbose_name=_("region"),
     )
+    is_head = models.BooleanField(
+        _("head of the UPT"),
+        default=False,
+        help_text=_("Kalapas / Karutan: approves rehabilitation recommendations for the institution."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -106,6 +111,12 @@ class Membership(models.Model):
                 ),
             ),
             # No user holds the same role twice at the same place.
+            # Only UPT staff can head a UPT.
+            models.CheckConstraint(
+                condition=Q(is_head=False) | Q(role=Role.UPT_STAFF),
+                name="%(app_label)s_%(class)s_head_is_upt_staff",
+                violation_error_message=_("Only UPT staff can be the head of a UPT."),
+            ),
             models.UniqueConstraint(
                 fields=["user", "institution"],
                 condition=Q(role=Role.UPT_STAFF),

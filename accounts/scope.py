@@ -22,6 +22,8 @@ class Scope:
     agency_ids: frozenset[int] = frozenset()
     # Regions of the user's own institutions (their region's page and partner agencies).
     staff_region_ids: frozenset[int] = frozenset()
+    # Institutions the user heads (Kalapas / Karutan): they approve recommendations there.
+    head_institution_ids: frozenset[int] = frozenset()
     time_zones: tuple[str, ...] = field(default_factory=tuple)
 
     @classmethod
@@ -34,12 +36,14 @@ class Scope:
             )
         )
         roles, staff, regions, agencies, zones = set(), set(), set(), set(), []
-        staff_regions = set()
+        staff_regions, heads = set(), set()
         for membership in memberships:
             roles.add(membership.role)
             if membership.institution_id:
                 staff.add(membership.institution_id)
                 staff_regions.add(membership.institution.region_id)
+                if membership.is_head:
+                    heads.add(membership.institution_id)
                 zones.append(membership.institution.time_zone)
             if membership.agency_id:
                 agencies.add(membership.agency_id)
@@ -53,6 +57,7 @@ class Scope:
             region_ids=frozenset(regions),
             agency_ids=frozenset(agencies),
             staff_region_ids=frozenset(staff_regions),
+            head_institution_ids=frozenset(heads),
             time_zones=tuple(zones),
         )
 

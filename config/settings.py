@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "audit",
     "agreements",
     "inmates",
+    "assessments",
     "demo",
 ]
 
@@ -171,6 +172,8 @@ TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 
 # --- Pages --------------------------------------------------------------------------------------------
 PAGE_SIZE = env_int("PAGE_SIZE", 25)
+# Re-screen with ASSIST this many days after the last screening (the person page shows when it is due).
+RESCREENING_INTERVAL_DAYS = env_int("RESCREENING_INTERVAL_DAYS", 180)
 
 # --- Security (production) ----------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -30,4 +30,5 @@ urlpatterns = [
     path("", include("institutions.urls")),
     path("wbp/", include("inmates.urls")),
     path("perjanjian/", include("agreements.urls")),
+    path("asesmen/", include("assessments.urls")),
 ]

@@ -138,7 +138,7 @@ class AdmissionQuerySet(models.QuerySet):
             return self
         return self.filter(_visible(user, work, {"admission": OuterRef("pk")}, {"pk": OuterRef("pk")}))
 
-    def held_in_scope(self, user: User) -> AdmissionQuerySet:
+    def held_in_scope(self, user: User, work: Work = Work.ANY) -> AdmissionQuerySet:
         """Spells whose current (or releasing) institution is one the user works at or oversees.
 
         Unlike visible_to(), this leaves out people who passed through and are now held elsewhere.
@@ -149,7 +149,7 @@ class AdmissionQuerySet(models.QuerySet):
         return self.filter(
             Q(institution_id__in=scope.staff_institution_ids)
             | Q(institution__region_id__in=scope.region_ids)
-            | Q(institution_id__in=institution_ids_open_to(scope.agency_ids))
+            | Q(institution_id__in=institution_ids_open_to(scope.agency_ids, work))
         )
 
     def open(self) -> AdmissionQuerySet:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from agreements.access import institution_ids_open_to
 from audit.models import AuditEvent
 from audit.services import audit_record
-from inmates import services
+from inmates import panels, services
 from inmates.forms import AdmissionFilterForm, AdmissionForm, PersonForm, ReleaseForm, TransferForm
 from inmates.models import Admission, Movement, Person
 from institutions.forms import apply_service_errors
@@ -136,6 +136,7 @@ def person_detail(request, pk: int):
             "can_move": open_admission is not None and scope.can_write_at(open_admission.institution_id),
             "can_admit": open_admission is None and bool(scope.staff_institution_ids),
             "can_edit": Person.objects.editable_by(user).filter(pk=person.pk).exists(),
+            "panels": panels.render_panels(request, person),
         },
     )
 
