@@ -116,3 +116,11 @@ USERS = [
     ("kanwil.sumsel", "Muhammad", "Ridwan", "regional", "sumsel"),
     ("ditjenpas", "Andi", "Wijaya", "national", None),
 ]
+
+# Heads of UPT (Kalapas / Karutan): UPT staff who approve recommendations. Fictitious names.
+HEADS = [
+    ("kalapas.amuntai", "Hendro", "Wibisono", "lapas-amuntai"),
+    ("karutan.barabai", "Made", "Arsana", "rutan-barabai"),
+    ("kalapas.kupang", "Yuliana", "Tefa", "lpp-kupang"),
+    ("kalapas.banyuwangi", "Bambang", "Setiadi", "lapas-banyuwangi"),
+]

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role, User
 from demo import agreements as demo_agreements
+from demo import assessments as demo_assessments
 from demo import people, places
 from inmates.models import Admission, Movement, Person
 from institutions.models import Agency, Institution, Region
@@ -39,14 +40,28 @@ class Command(BaseCommand):
             today=timezone.localdate(), institutions=institutions, agencies=agencies, by=users["ditjenpas"]
         )
         created = self._people(institutions, users)
+        heads = self._heads(password, institutions)
+        screenings = demo_assessments.load(
+            today=timezone.localdate(),
+            staff_by_institution={
+                m.institution_id: m.user
+                for m in Membership.objects.filter(
+                    role=Role.UPT_STAFF, is_head=False, user__in=users.values()
+                )
+            },
+            heads_by_institution=heads,
+        )
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo data ready ({created} new WBP, {new_agreements} new agreements). "
+                f"Demo data ready ({created} new WBP, {new_agreements} new agreements, "
+                f"{screenings} new screenings). "
                 f"Logins (password: {password}):"
             )
         )
         for username, _first, _last, role, place in places.USERS:
             self.stdout.write(f"  {username:28} {Role(role).label:18} {place or 'Ditjenpas'}")
+        for username, _first, _last, place in places.HEADS:
+            self.stdout.write(f"  {username:28} {Role.UPT_STAFF.label + ' (head)':18} {place}")
 
     def _regions(self) -> dict[str, Region]:
         regions = {}
@@ -109,6 +124,20 @@ class Command(BaseCommand):
                 user.user_permissions.add(*admin_permissions)
             users[username] = user
         return users
+
+    def _heads(self, password, institutions) -> dict[int, User]:
+        heads = {}
+        for username, first, last, place in places.HEADS:
+            user, _ = User.objects.get_or_create(username=username)
+            user.first_name, user.last_name = first, last
+            user.email = f"{username}@demo.rehab-lapas.local"
+            user.set_password(password)
+            user.save()
+            Membership.objects.update_or_create(
+                user=user, role=Role.UPT_STAFF, institution=institutions[place], defaults={"is_head": True}
+            )
+            heads[institutions[place].pk] = user
+        return heads
 
     def _people(self, institutions, users) -> int:
         today = timezone.localdate()
