@@ -129,7 +129,7 @@ class AssistForm(DatedForm):
     def clean(self):
         cleaned = super().clean()
         try:
-            self.result = instruments.score("ASSIST", self.answers())
+            instruments.score("ASSIST", self.answers())  # the same rules decide what is required
         except InstrumentError as error:
             _attach_instrument_errors(self, error, lambda code: code.replace(".", "-"))
         return cleaned
@@ -160,7 +160,7 @@ class ItemsForm(DatedForm):
         cleaned = super().clean()
         if not self.errors:
             try:
-                self.result = instruments.score(self.instrument, self.answers())
+                instruments.score(self.instrument, self.answers())
             except InstrumentError as error:
                 _attach_instrument_errors(self, error, lambda code: code)
         return cleaned

@@ -1,5 +1,5 @@
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 
 from accounts.models import Membership, Role
 from tests.factories import UserFactory
@@ -25,3 +25,8 @@ def test_a_user_may_hold_several_memberships(institution, region):
     Membership.objects.create(user=user, role=Role.REGIONAL, region=region)
     assert user.scope.roles == {Role.UPT_STAFF, Role.REGIONAL}
     assert user.scope.staff_institution_ids == {institution.pk}
+
+
+def test_only_upt_staff_can_head_a_upt(db, agency):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Membership.objects.create(user=UserFactory(), role=Role.COUNSELLOR, agency=agency, is_head=True)

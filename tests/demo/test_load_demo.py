@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, User
 from agreements.models import Agreement
+from assessments.models import Recommendation, Screening
 from inmates.models import Admission, Movement, Person
 from institutions.models import Agency, Institution, Region
 
@@ -15,7 +16,18 @@ from institutions.models import Agency, Institution, Region
 def counts():
     return [
         m.objects.count()
-        for m in (Region, Institution, Agency, User, Membership, Person, Admission, Movement, Agreement)
+        for m in (
+            Region,
+            Institution,
+            Agency,
+            User,
+            Membership,
+            Person,
+            Admission,
+            Movement,
+            Agreement,
+            Screening,
+        )
     ]
 
 
@@ -52,6 +64,13 @@ def test_load_demo_is_idempotent_and_loads_the_seed_places(capsys):
     assert held_at == {"rutan-barabai"}
     for username in ("konselor.bnnk-hsu", "konselor.bnnp-ntt", "konselor.lrppn-bi", "konselor.bnnp-sumsel"):
         assert Person.objects.visible_to(User.objects.get(username=username)).exists(), username
+    # Heads of UPT, and screenings scored by the instruments themselves.
+    assert User.objects.get(username="kalapas.amuntai").scope.head_institution_ids == {
+        Institution.objects.get(code="lapas-amuntai").pk
+    }
+    screening = Screening.objects.filter(instrument="ASSIST").first()
+    assert screening.risk == screening.result().highest_risk
+    assert Recommendation.objects.approved().exists() and Recommendation.objects.awaiting_approval().exists()
     national = User.objects.get(username="ditjenpas")
     assert national.is_staff and national.has_perm("institutions.change_institution")
     assert not national.has_perm("inmates.change_person")
