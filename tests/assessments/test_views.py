@@ -431,3 +431,33 @@ def test_stored_answers_are_rescored_with_their_own_version(staff, person):
         instruments._REGISTRY.update(saved[0])
         instruments._CURRENT.clear()
         instruments._CURRENT.update(saved[1])
+
+
+@pytest.mark.parametrize(
+    ("user_fixture", "expected"),
+    [
+        ("staff", {"screening": 200, "assessment": 200, "recommend": 302, "approve": 403}),
+        ("head", {"screening": 200, "assessment": 200, "recommend": 302, "approve": 200}),
+        ("assessor", {"screening": 200, "assessment": 200, "recommend": 302, "approve": 403}),
+        ("regional", {"screening": 200, "assessment": 200, "recommend": 403, "approve": 403}),
+        ("national", {"screening": 200, "assessment": 200, "recommend": 403, "approve": 403}),
+        ("sister_staff", {"screening": 404, "assessment": 404, "recommend": 404, "approve": 404}),
+        ("outsider", {"screening": 404, "assessment": 404, "recommend": 404, "approve": 404}),
+        ("counsellor", {"screening": 404, "assessment": 404, "recommend": 404, "approve": 404}),
+    ],
+)
+def test_every_record_page_for_every_role(login, request, staff, person, user_fixture, expected):
+    user = request.getfixturevalue(user_fixture)
+    screening = screen(person, staff)
+    assessment = assess(person, staff)
+    recommendation = Recommendation.objects.create(
+        assessment=assessment, kind="social", reasons="x", decided_on=dt.date(2026, 11, 6), decided_by=staff
+    )
+    client = login(user)
+    pages = {
+        "screening": screening.get_absolute_url(),
+        "assessment": assessment.get_absolute_url(),
+        "recommend": url("recommendation-create", assessment.pk),  # already recommended: back to the page
+        "approve": url("recommendation-approve", recommendation.pk),
+    }
+    assert {name: client.get(page).status_code for name, page in pages.items()} == expected
