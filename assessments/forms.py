@@ -73,6 +73,14 @@ class AssistForm(DatedForm):
             choices=[(option.code, option.label.get(language)) for option in q8.options],
             widget=forms.RadioSelect(attrs={"data-question": "q8"}),
         )
+        self.fields["other-specify"] = forms.CharField(
+            label=_("Which other substance?"),
+            required=False,
+            max_length=120,
+            widget=forms.TextInput(
+                attrs={"class": "form-control form-control-sm", "placeholder": _("name it")}
+            ),
+        )
         self.fields["q8_days_per_month"] = forms.DecimalField(
             label=_("If injected in the past 3 months: on how many days a month, on average?"),
             required=False,
@@ -85,6 +93,10 @@ class AssistForm(DatedForm):
     def questions_for(self, substance: str) -> tuple[str, ...]:
         skipped = ("q5",) if substance in self.definition.extra["no_q5"] else ()
         return tuple(question for question in self.QUESTIONS if question not in skipped)
+
+    @property
+    def other_specify(self):
+        return self["other-specify"]
 
     @property
     def grid(self) -> list[dict]:
@@ -120,6 +132,8 @@ class AssistForm(DatedForm):
             }
             for substance in self.definition.extra["substances"]
         }
+        if substances.get("other", {}).get("q1") == "yes" and data.get("other-specify", "").strip():
+            substances["other"]["specify"] = " ".join(data["other-specify"].split())
         answers: dict[str, Any] = {"substances": substances, "q8": data.get("q8") or None}
         days = data.get("q8_days_per_month")
         if days is not None and data.get("q8") == "yes_past_3_months":
@@ -128,6 +142,14 @@ class AssistForm(DatedForm):
 
     def clean(self):
         cleaned = super().clean()
+        injected_recently = cleaned.get("q8") == "yes_past_3_months"
+        if (
+            injected_recently
+            and cleaned.get("q8_days_per_month") is None
+            and "q8_days_per_month" not in self.errors
+        ):
+            # The API may leave the pattern out; the screener asks it, since it decides the advice.
+            self.add_error("q8_days_per_month", ANSWER_THIS)
         try:
             instruments.score("ASSIST", self.answers())  # the same rules decide what is required
         except InstrumentError as error:
@@ -156,8 +178,21 @@ class ItemsForm(DatedForm):
     def answers(self) -> dict[str, Any]:
         return {item.code: self.cleaned_data.get(item.code) for item in self.definition.items}
 
+    # AUDIT (WHO 2001): someone who never drinks (item 1 "Never") goes straight to items 9 and 10; items 2–8
+    # then score 0 and need no answer.
+    NON_DRINKER_SKIPS = ("a2", "a3", "a4", "a5", "a6", "a7", "a8")
+
+    def full_clean(self):
+        if self.instrument == "AUDIT" and self.data.get("a1") == "0":
+            for code in self.NON_DRINKER_SKIPS:
+                self.fields[code].required = False
+        super().full_clean()
+
     def clean(self):
         cleaned = super().clean()
+        if self.instrument == "AUDIT" and cleaned.get("a1") == 0:
+            for code in self.NON_DRINKER_SKIPS:
+                cleaned[code] = 0
         if not self.errors:
             try:
                 instruments.score(self.instrument, self.answers())

@@ -21,13 +21,19 @@ def _trend(screenings: list[Screening], language: str) -> dict:
     """Per substance ever used, its ASSIST score at each of the latest screenings, oldest first."""
     assists = [s for s in screenings if s.instrument == Screening.Instrument.ASSIST][:TREND_SCREENINGS][::-1]
     results = [screening.result() for screening in assists]
-    used = [s for s in assist.SUBSTANCES if any(r.substances[s].used_ever for r in results)]
+    # Substances in the order results list them; one another version lacks shows as "—" there.
+    used = list(dict.fromkeys(s for r in results for s, item in r.substances.items() if item.used_ever))
     return {
         "dates": [screening.screened_on for screening in assists],
         "rows": [
             {
-                "label": assist.SUBSTANCES[substance].get(language),
-                "cells": [(r.substances[substance].score, r.substances[substance].risk) for r in results],
+                "label": assist.substance_label(substance, language),
+                "cells": [
+                    (r.substances[substance].score, r.substances[substance].risk)
+                    if substance in r.substances
+                    else (None, None)
+                    for r in results
+                ],
             }
             for substance in used
         ],

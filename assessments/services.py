@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -105,13 +106,22 @@ def assessment_record(
     team: str,
     assessed_on: dt.date,
     summary: str = "",
-    screening: Screening | None = None,
 ) -> Assessment:
+    """Record an assessment, linked to the ASSIST screening it follows: the latest one in this custody spell
+    dated no later than the assessment."""
     admission = assessable_admission(by=by, person=person)
     _check_day(assessed_on, admission, "assessed_on")
-    if screening is not None and screening.person_id != person.pk:
-        raise ValidationError({"screening": _("This screening is of another person.")})
     result = _scored("ASI", answers)
+    screening = (
+        Screening.objects.filter(
+            person=person,
+            instrument=Screening.Instrument.ASSIST,
+            screened_on__gte=admission.admitted_on,
+            screened_on__lte=assessed_on,
+        )
+        .order_by("-screened_on", "-pk")
+        .first()
+    )
     assessment = Assessment.objects.create(
         person=person,
         institution=admission.institution,
@@ -128,6 +138,16 @@ def assessment_record(
     return assessment
 
 
+def _refuse_if_superseded(assessment: Assessment) -> None:
+    """A newer assessment of the person replaces this one: its recommendation may not be added or approved."""
+    newer = Assessment.objects.filter(person_id=assessment.person_id).filter(
+        Q(assessed_on__gt=assessment.assessed_on)
+        | Q(assessed_on=assessment.assessed_on, pk__gt=assessment.pk)
+    )
+    if newer.exists():
+        raise ValidationError(_("A newer assessment of this person exists: this one is superseded."))
+
+
 @transaction.atomic
 def recommendation_record(
     *, by, assessment: Assessment, kind: str, reasons: str, decided_on: dt.date
@@ -136,6 +156,7 @@ def recommendation_record(
     admission = assessable_admission(by=by, person=assessment.person)
     if Recommendation.objects.filter(assessment=assessment).exists():
         raise ValidationError(_("This assessment already has a recommendation."))
+    _refuse_if_superseded(assessment)
     _check_day(decided_on, admission, "decided_on")
     if decided_on < assessment.assessed_on:
         raise ValidationError({"decided_on": _("The recommendation cannot be dated before the assessment.")})
@@ -166,6 +187,7 @@ def recommendation_approve(
         raise PermissionDenied(_("Only the head of the institution holding this person can approve."))
     if recommendation.is_approved:
         raise ValidationError(_("This recommendation has already been approved."))
+    _refuse_if_superseded(recommendation.assessment)
     if approved_on > timezone.localdate():
         raise ValidationError({"approved_on": _("This date is in the future.")})
     if approved_on < recommendation.decided_on:

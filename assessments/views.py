@@ -80,7 +80,7 @@ def _assist_rows(result, language: str) -> list[dict]:
     """Every substance, those used first; skipped ones show as not used."""
     rows = [
         {
-            "label": assist.SUBSTANCES[substance].get(language),
+            "label": assist.substance_label(substance, language),
             "used": item.used_ever,
             "score": item.score,
             "risk": item.risk,
@@ -121,7 +121,9 @@ def assessment_create(request, pk: int):
     user = request.user
     person = _person(user, pk)
     services.assessable_admission(by=user, person=person)
-    latest = Screening.objects.filter(person=person, instrument=Screening.Instrument.ASSIST).first()
+    latest = Screening.objects.filter(
+        person=person, instrument=Screening.Instrument.ASSIST
+    ).first()  # shown only
     form = AssessmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -133,7 +135,6 @@ def assessment_create(request, pk: int):
                 team=form.cleaned_data["team"],
                 assessed_on=form.cleaned_data["assessed_on"],
                 summary=form.cleaned_data["summary"],
-                screening=latest,
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -165,7 +166,7 @@ def assessment_detail(request, pk: int):
     definition = instruments.definition("ASI", assessment.version)
     domains = [
         {
-            "name": asi.DOMAINS[domain].get(language),
+            "name": asi.domain_label(domain, language),
             "troubled": item.troubled,
             "importance": item.importance,
             "severity": item.severity,
@@ -225,6 +226,10 @@ def recommendation_approve(request, pk: int):
         messages.info(request, _("This recommendation has already been approved."))
         return redirect(assessment)
     form = ApproveForm(request.POST or None)
+    if request.method == "GET":  # the page shows the team's reasons: a view of the record
+        audit_record(
+            action=AuditEvent.Action.VIEW, actor=user, obj=recommendation, person_id=assessment.person_id
+        )
     if request.method == "POST" and form.is_valid():
         try:
             services.recommendation_approve(by=user, recommendation=recommendation, **form.cleaned_data)
@@ -293,5 +298,7 @@ def worklist(request):
             "page_obj": page,
             "chosen": chosen,
             "counts": {name.replace("-", "_"): build(user).count() for name, build in WORKLISTS.items()},
+            # The lists hold only people the user works with; read-only officers get no "Assess" button.
+            "can_assess": bool(user.scope.staff_institution_ids or user.scope.agency_ids),
         },
     )

@@ -36,7 +36,10 @@ def register(
 ) -> None:
     """Add a version. Re-registering the same rules is harmless; changing a registered version is refused."""
     key = (definition.code, definition.version)
-    if key in _REGISTRY and _REGISTRY[key][0].fingerprint() != definition.fingerprint():
+    if key in _REGISTRY and (
+        _REGISTRY[key][0].fingerprint() != definition.fingerprint() or _REGISTRY[key][1] is not scorer
+    ):
+        # The scoring function is part of a version too: a changed rule in code is a new version as well.
         raise ValueError(
             f"{definition.code} {definition.version} is already defined differently: use a new version."
         )

@@ -24,6 +24,12 @@ DOMAINS = {
     "family_social": Text("Keluarga dan sosial", "Family and social relationships"),
     "psychiatric": Text("Status psikiatris", "Psychiatric status"),
 }
+
+
+def domain_label(code: str, language: str) -> str:
+    return DOMAINS[code].get(language) if code in DOMAINS else code
+
+
 _CLIENT_SCALE = (
     Text("Tidak sama sekali", "Not at all"),
     Text("Sedikit", "Slightly"),
@@ -135,7 +141,7 @@ def score(answers: dict[str, Any], definition: Definition = DEFINITION) -> AsiRe
             value = row.get(rating)
             if value is None or value == "":
                 missing.append(code)
-            elif isinstance(value, bool) or definition.item(code).option(value) is None:
+            elif type(value) is not int or definition.item(code).option(value) is None:
                 invalid[code] = f"{value!r} is out of range"
             else:
                 values[code] = value

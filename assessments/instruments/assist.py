@@ -36,6 +36,12 @@ SUBSTANCES: dict[str, Text] = {
     "other": Text("Lainnya", "Other"),
 }
 
+
+def substance_label(code: str, language: str) -> str:
+    """The substance's name; a code from another version without a name here shows as itself."""
+    return SUBSTANCES[code].get(language) if code in SUBSTANCES else code
+
+
 _FREQUENCY = {
     "never": Text("Tidak pernah", "Never"),
     "once_or_twice": Text("Sekali atau dua kali", "Once or twice"),

@@ -100,7 +100,7 @@ def score(answers: dict[str, Any], definition: Definition = DEFINITION) -> DastR
     missing, invalid, total = [], {}, 0
     for item in definition.items:
         value = answers.get(item.code)
-        if value is None:
+        if value is None or value == "":
             missing.append(item.code)
         elif not isinstance(value, bool):  # 1 and "yes" are not answers: only True (yes) or False (no)
             invalid[item.code] = f"{value!r} is not yes (True) or no (False)"

@@ -378,3 +378,13 @@ def test_asi_every_domain_is_required():
     with pytest.raises(InstrumentError) as caught:
         score("ASI", answers)
     assert caught.value.missing == ["psychiatric.troubled", "psychiatric.importance", "psychiatric.severity"]
+
+
+def test_a_used_version_cannot_get_another_scoring_function(restore_registry):
+    with pytest.raises(ValueError, match="already defined differently"):
+        instruments.register(assist.DEFINITION, lambda answers, definition: "something else")
+    instruments.register(assist.DEFINITION, assist.score)  # the same rules again: harmless
+
+
+def test_pages_survive_a_version_with_a_substance_this_one_does_not_name():
+    assert assist.substance_label("kratom", "id") == "kratom"

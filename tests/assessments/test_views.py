@@ -461,3 +461,86 @@ def test_every_record_page_for_every_role(login, request, staff, person, user_fi
         "approve": url("recommendation-approve", recommendation.pk),
     }
     assert {name: client.get(page).status_code for name, page in pages.items()} == expected
+
+
+def test_recent_injecting_needs_the_number_of_days(login, staff, person):
+    data = {**assist_post(), "q8": "yes_past_3_months"}
+    response = login(staff).post(url("screening-create", person.pk, "assist"), data)
+    assert response.context["form"].errors["q8_days_per_month"] == ["Answer this question."]
+    assert not Screening.objects.exists()
+
+
+def test_the_other_substance_is_named(login, staff, person):
+    data = {**assist_post(other=MODERATE_CANNABIS), "other-specify": "  kratom "}
+    login(staff).post(url("screening-create", person.pk, "assist"), data)
+    assert Screening.objects.get().answers["substances"]["other"]["specify"] == "kratom"
+
+
+def test_audit_non_drinkers_skip_to_items_9_and_10(login, staff, person):
+    data = {"a1": "0", "a9": "1", "a10": "0", "screened_on": "2026-11-20"}
+    assert login(staff).post(url("screening-create", person.pk, "audit"), data).status_code == 302
+    screening = Screening.objects.get()
+    assert screening.result().score == 2 and screening.answers["a2"] == 0
+    drinker = {"a1": "2", "a9": "0", "a10": "0", "screened_on": "2026-11-20"}
+    errors = login(staff).post(url("screening-create", person.pk, "audit"), drinker).context["form"].errors
+    assert set(errors) == {"a2", "a3", "a4", "a5", "a6", "a7", "a8"}
+
+
+def test_assessment_links_the_screening_it_follows_in_this_spell(login, staff, person):
+    before = screen(person, staff, on=dt.date(2026, 11, 1))
+    screen(person, staff, on=dt.date(2026, 11, 20))  # after the assessment date below
+    login(staff).post(url("assessment-create", person.pk), asi_post(assessed_on="2026-11-10"))
+    assert Assessment.objects.get().screening == before
+
+
+def test_a_superseded_assessment_cannot_be_recommended_on_or_approved(login, staff, head, person):
+    older = assess(person, staff, on=dt.date(2026, 11, 2))
+    recommendation = Recommendation.objects.create(
+        assessment=older, kind="social", reasons="x", decided_on=dt.date(2026, 11, 3), decided_by=staff
+    )
+    newer = assess(person, staff, on=dt.date(2026, 11, 10))
+    response = login(head).post(
+        url("recommendation-approve", recommendation.pk),
+        {"decree_number": "SK 9", "approved_on": "2026-11-11"},
+    )
+    assert "superseded" in str(response.context["form"].errors)
+    recommendation.refresh_from_db()
+    assert not recommendation.is_approved
+    assert newer.pk != older.pk
+
+
+def test_read_only_officers_get_no_assess_button(login, regional, staff, person):
+    screen(person, staff, risk="high")
+    response = login(regional).get(url("worklist"))
+    assert [p.full_name for p in response.context["page_obj"]] == ["Ahmad Fauzan"]
+    assert url("assessment-create", person.pk) not in response.content.decode()
+
+
+def test_opening_the_approval_page_is_audited(login, staff, head, person):
+    assessment = assess(person, staff)
+    recommendation = Recommendation.objects.create(
+        assessment=assessment, kind="social", reasons="x", decided_on=dt.date(2026, 11, 6), decided_by=staff
+    )
+    login(head).get(url("recommendation-approve", recommendation.pk))
+    assert AuditEvent.objects.filter(action="view", actor=head, person_id=person.pk).exists()
+
+
+def test_person_page_survives_a_newer_version_with_another_substance(login, staff, person):
+    import dataclasses
+
+    screen(person, staff, on=dt.date(2026, 10, 1))
+    old = instruments.definition("ASSIST")
+    saved = dict(instruments._REGISTRY), dict(instruments._CURRENT)
+    try:
+        extra = {**old.extra, "substances": (*old.extra["substances"], "kratom")}
+        instruments.register(dataclasses.replace(old, version="3.2", extra=extra), instruments.assist.score)
+        answers = {"substances": {"kratom": MODERATE_CANNABIS}, "q8": "no_never"}
+        screen(person, staff, answers=answers, on=dt.date(2026, 11, 1))
+        page = login(staff).get(person.get_absolute_url())
+        assert page.status_code == 200
+        assert "kratom" in page.content.decode()
+    finally:
+        instruments._REGISTRY.clear()
+        instruments._REGISTRY.update(saved[0])
+        instruments._CURRENT.clear()
+        instruments._CURRENT.update(saved[1])
