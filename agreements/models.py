@@ -214,6 +214,9 @@ class Agreement(models.Model):
         ends = [day for day in (self.valid_until, self.terminated_on) if day is not None]
         return min(ends) if ends else None
 
+    def is_in_force_on(self, day: dt.date) -> bool:
+        return self.status_on(day) in (self.Status.ACTIVE, self.Status.EXPIRING)
+
     def status_on(self, day: dt.date) -> Agreement.Status:
         if self.signed_on is None:
             return self.Status.DRAFT

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "agreements",
     "inmates",
     "assessments",
+    "rehab",
     "demo",
 ]
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from audit.services import audit_record
+from inmates import hooks
 from inmates.models import Admission, Movement, Person
 from institutions.models import Institution
 
@@ -125,6 +126,8 @@ def admission_transfer(
         person_id=admission.person_id,
         details={"transfer": {"from": previous, "to": to_institution.pk, "on": on.isoformat()}},
     )
+    # What the move means elsewhere (an enrolment closed, say), for the user to be told.
+    movement.notices = hooks.custody_changed(admission=admission, change="transfer", on=on, by=by)
     return movement
 
 
@@ -171,6 +174,7 @@ def admission_release(
         person_id=admission.person_id,
         details={"release": {"on": on.isoformat(), "type": release_type}},
     )
+    admission.notices = hooks.custody_changed(admission=admission, change="release", on=on, by=by)
     return admission
 
 

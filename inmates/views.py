@@ -213,10 +213,12 @@ def admission_transfer(request, pk: int):
     form = TransferForm(request.POST or None, admission=admission)
     if request.method == "POST" and form.is_valid():
         try:
-            services.admission_transfer(by=user, admission=admission, **form.cleaned_data)
+            movement = services.admission_transfer(by=user, admission=admission, **form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
+            for notice in movement.notices:
+                messages.info(request, notice)
             messages.success(
                 request,
                 _("The transfer to %(institution)s has been recorded.")
@@ -233,7 +235,7 @@ def admission_release(request, pk: int):
     form = ReleaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.admission_release(
+            released = services.admission_release(
                 by=user,
                 admission=admission,
                 on=form.cleaned_data["released_on"],
@@ -244,5 +246,7 @@ def admission_release(request, pk: int):
             apply_service_errors(form, error)
         else:
             messages.success(request, _("The release has been recorded."))
+            for notice in released.notices:
+                messages.info(request, notice)
             return redirect(admission.person)
     return render(request, "inmates/admission_release.html", {"form": form, "admission": admission})

@@ -146,6 +146,10 @@ class Institution(models.Model):
     def time_zone(self) -> str:
         return self.time_zone_override or self.region.time_zone
 
+    @property
+    def time_zone_info(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
 
 class AgencyQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> AgencyQuerySet:

@@ -1,0 +1,433 @@
+"""Rehabilitation programmes (cohorts), enrolments and their transitions, therapy sessions, attendance and
+confidential notes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agreements.access import Work, institution_ids_open_to
+from agreements.models import Agreement
+from assessments.models import Recommendation
+from inmates.models import Admission, Person
+from institutions.models import Agency, Institution
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> ProgrammeQuerySet:
+        scope = user.scope
+        if scope.is_national:
+            return self
+        return self.filter(
+            Q(institution_id__in=scope.staff_institution_ids)
+            | Q(institution__region_id__in=scope.region_ids)
+            # Counsellors: their agency's programmes, while an agreement covering the work is in force there.
+            | Q(
+                agency_id__in=scope.agency_ids,
+                institution_id__in=institution_ids_open_to(scope.agency_ids, Work.REHABILITATION),
+            )
+        )
+
+
+class Programme(models.Model):
+    """A rehabilitation cohort at one UPT, delivered by a partner under an agreement."""
+
+    class Kind(models.TextChoices):
+        MEDICAL = "medical", _("Medical rehabilitation")
+        SOCIAL = "social", _("Social rehabilitation / Therapeutic Community")
+        AFTERCARE_PREPARATION = "aftercare_prep", _("After-care preparation")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        RUNNING = "running", _("Running")
+        ENDED = "ended", _("Ended")
+
+    # The agreement scope each kind needs (issue 5: "must ... cover its kind").
+    REQUIRED_SCOPE = {
+        Kind.MEDICAL: Agreement.Scope.MEDICAL_REHABILITATION,
+        Kind.SOCIAL: Agreement.Scope.SOCIAL_REHABILITATION,
+        Kind.AFTERCARE_PREPARATION: Agreement.Scope.AFTERCARE,
+    }
+    # Which approved recommendations fill each kind's waiting list.
+    RECOMMENDATIONS = {
+        Kind.MEDICAL: (Recommendation.Kind.MEDICAL, Recommendation.Kind.MEDICAL_THEN_SOCIAL),
+        Kind.SOCIAL: (Recommendation.Kind.SOCIAL, Recommendation.Kind.MEDICAL_THEN_SOCIAL),
+        Kind.AFTERCARE_PREPARATION: (),
+    }
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="programmes", verbose_name=_("institution")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=160, help_text=_("e.g. Rehabilitasi Sosial 2025 Tahap I"))
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="programmes", verbose_name=_("delivering agency")
+    )
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, related_name="programmes", verbose_name=_("agreement")
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    capacity = models.PositiveIntegerField(_("capacity"))
+    target = models.PositiveIntegerField(
+        _("target number"), help_text=_("Participants the programme aims for.")
+    )
+    required_sessions = models.PositiveIntegerField(
+        _("sessions required for completion"), null=True, blank=True
+    )
+    required_hours = models.DecimalField(
+        _("hours required for completion"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, editable=False
+    )
+
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on", "name"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="%(app_label)s_%(class)s_ends_after_start",
+                violation_error_message=_("The programme cannot end before it starts."),
+            ),
+            models.CheckConstraint(condition=Q(capacity__gt=0), name="%(app_label)s_%(class)s_has_capacity"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("rehab:programme-detail", args=[self.pk])
+
+    def status_on(self, day: dt.date) -> str:
+        if day < self.starts_on:
+            return self.Status.PLANNED
+        return self.Status.RUNNING if day <= self.ends_on else self.Status.ENDED
+
+    @property
+    def status(self) -> str:
+        return self.status_on(timezone.localdate())
+
+    def get_status_display(self) -> str:
+        return self.Status(self.status).label
+
+
+class Enrolment(models.Model):
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        ACTIVE = "active", _("Active")
+        COMPLETED = "completed", _("Completed")
+        DROPPED_OUT = "dropped_out", _("Dropped out")
+        TRANSFERRED = "transferred", _("Transferred")
+        RELEASED = "released", _("Released")
+
+    OPEN = (Status.WAITING, Status.ACTIVE)
+    # Every legal step; anything else is refused (services.enrolment_move).
+    TRANSITIONS = {
+        Status.WAITING: (Status.ACTIVE, Status.DROPPED_OUT, Status.TRANSFERRED, Status.RELEASED),
+        Status.ACTIVE: (Status.COMPLETED, Status.DROPPED_OUT, Status.TRANSFERRED, Status.RELEASED),
+    }
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("programme")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("person")
+    )
+    admission = models.ForeignKey(
+        Admission, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("custody spell")
+    )
+    # A copy of the programme's kind, so the database can hold "one active enrolment per kind".
+    kind = models.CharField(
+        _("programme kind"), max_length=20, choices=Programme.Kind.choices, editable=False
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.WAITING)
+    recommendation = models.ForeignKey(
+        Recommendation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enrolments",
+        verbose_name=_("from recommendation"),
+    )
+    direct_reason = models.TextField(
+        _("reason for direct enrolment"),
+        blank=True,
+        help_text=_("Needed when there is no approved recommendation."),
+    )
+    created_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["person__full_name"]
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "kind"],
+                condition=Q(status="active"),
+                name="%(app_label)s_%(class)s_one_active_per_kind",
+                violation_error_message=_("This person is already active in a programme of this kind."),
+            ),
+            models.UniqueConstraint(
+                fields=["person", "programme"],
+                condition=Q(status__in=["waiting", "active"]),
+                name="%(app_label)s_%(class)s_once_per_programme",
+                violation_error_message=_("This person is already enrolled in this programme."),
+            ),
+            models.CheckConstraint(
+                condition=Q(recommendation__isnull=False) | ~Q(direct_reason=""),
+                name="%(app_label)s_%(class)s_has_grounds",
+                violation_error_message=_("Enrol from an approved recommendation, or give the reason."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.programme}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+
+class EnrolmentTransition(models.Model):
+    """One step in an enrolment's life: from, to, who, when, why. Never changed afterwards."""
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("enrolment")
+    )
+    from_status = models.CharField(_("from"), max_length=12, choices=Enrolment.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, choices=Enrolment.Status.choices)
+    on = models.DateField(_("date"))
+    at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("enrolment transition")
+        verbose_name_plural = _("enrolment transitions")
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '—'} → {self.to_status}"
+
+
+class SessionSeries(models.Model):
+    """How a recurring series was made: weekdays, local times, until a date or N times."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="series")
+    weekdays = models.JSONField(_("weekdays"))  # Monday = 0
+    start_time = models.TimeField(_("starts at (local time)"))
+    end_time = models.TimeField(_("ends at (local time)"))
+    first_day = models.DateField(_("from"))
+    until = models.DateField(_("until"), null=True, blank=True)
+    count = models.PositiveIntegerField(_("number of sessions"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("session series")
+        verbose_name_plural = _("session series")
+
+    def __str__(self) -> str:
+        return f"{self.programme}: {self.weekdays} {self.start_time:%H:%M}"
+
+
+class SessionQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> SessionQuerySet:
+        if user.scope.is_national:
+            return self
+        return self.filter(programme__in=Programme.objects.visible_to(user).values("pk"))
+
+    def not_cancelled(self) -> SessionQuerySet:
+        return self.exclude(status=Session.Status.CANCELLED)
+
+    def overlapping(self, start: dt.datetime, end: dt.datetime) -> SessionQuerySet:
+        return self.not_cancelled().filter(starts_at__lt=end, ends_at__gt=start)
+
+    def with_attendance_gap(self) -> SessionQuerySet:
+        """Held, but at least one participant's attendance was never recorded."""
+        missing = Attendance.objects.filter(session=OuterRef("pk"), status=Attendance.Status.NOT_RECORDED)
+        return self.filter(status=Session.Status.HELD).filter(Exists(missing))
+
+
+class Session(models.Model):
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individual", _("Individual counselling")
+        GROUP = "group", _("Group therapy")
+        TC_MORNING_MEETING = "tc_morning", _("TC morning meeting")
+        SEMINAR = "seminar", _("Seminar / education")
+        FAMILY = "family", _("Family session")
+        SKILLS = "skills", _("Skills training")
+        MEDICAL_CHECK = "medical_check", _("Medical check")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        HELD = "held", _("Held")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("programme")
+    )
+    # Copied from the programme: the room rule ("a room cannot hold two") is per institution.
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+", editable=False)
+    series = models.ForeignKey(
+        SessionSeries, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    topic = models.CharField(_("topic"), max_length=200)
+    room = models.CharField(_("room or place"), max_length=100)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Facilitation", related_name="facilitated_sessions"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="%(app_label)s_%(class)s_ends_after_start",
+                violation_error_message=_("A session must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | ~Q(cancel_reason=""),
+                name="%(app_label)s_%(class)s_cancel_has_reason",
+            ),
+        ]
+        indexes = [
+            # Calendar pages: sessions of an institution in a week or month.
+            models.Index(fields=["institution", "starts_at"], name="rehab_session_inst_start_idx"),
+            models.Index(fields=["programme", "starts_at"], name="rehab_session_prog_start_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.topic}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("rehab:session-detail", args=[self.pk])
+
+    @property
+    def hours(self) -> Decimal:
+        return Decimal((self.ends_at - self.starts_at).total_seconds()) / Decimal(3600)
+
+
+class Facilitation(models.Model):
+    """A counsellor facilitating a session. Carries the session's times so PostgreSQL can refuse double
+    booking with an exclusion constraint (migration 0002); `active` is false once the session is cancelled."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="facilitations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="facilitations")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "user"], name="%(app_label)s_%(class)s_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.session_id}"
+
+
+class Attendance(models.Model):
+    """A participant of a session and, once taken, whether they attended."""
+
+    class Status(models.TextChoices):
+        NOT_RECORDED = "", _("Not recorded")
+        PRESENT = "present", _("Present")
+        LATE = "late", _("Late")
+        EXCUSED = "excused", _("Absent with an acceptable reason")
+        ABSENT = "absent", _("Absent without an acceptable reason")
+
+    class Reason(models.TextChoices):
+        SICK = "sick", _("Sick")
+        COURT = "court", _("Court")
+        VISIT = "visit", _("Visit")
+        TRANSFER = "transfer", _("Transfer")
+        LOCKDOWN = "lockdown", _("Lockdown")
+
+    ATTENDED = (Status.PRESENT, Status.LATE)
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="attendances")
+    status = models.CharField(_("attendance"), max_length=10, choices=Status.choices, blank=True)
+    reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices, blank=True)
+    recorded_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["enrolment__person__full_name"]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "enrolment"], name="%(app_label)s_%(class)s_once"),
+            models.CheckConstraint(
+                condition=Q(status="excused", reason__gt="") | (~Q(status="excused") & Q(reason="")),
+                name="%(app_label)s_%(class)s_reason_iff_excused",
+                violation_error_message=_("An excused absence needs its reason, and only it."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id} @ {self.session_id}: {self.status or '-'}"
+
+
+class NoteQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> NoteQuerySet:
+        """Counsellors of the delivering agency only: not UPT staff, not regional or national officers."""
+        scope = user.scope
+        return self.filter(
+            session__programme__agency_id__in=scope.agency_ids,
+            session__programme__in=Programme.objects.visible_to(user).values("pk"),
+        )
+
+
+class Note(models.Model):
+    """A confidential counselling note on a session, or on one participant in it."""
+
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="notes")
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("about")
+    )
+    text = models.TextField(_("note"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = NoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("confidential note")
+        verbose_name_plural = _("confidential notes")
+
+    def __str__(self) -> str:
+        return f"Note {self.pk}"

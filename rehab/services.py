@@ -1,0 +1,558 @@
+"""Writes for programmes, enrolments, sessions, attendance and notes. Each is one transaction; each checks
+who may do it and leaves an audit event where a person's record is touched."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership, Role
+from agreements.access import Work, institution_ids_open_to
+from assessments.models import Recommendation
+from audit.models import AuditEvent
+from audit.services import audit_record
+from inmates.models import Admission, Person
+from rehab.models import (
+    Attendance,
+    Enrolment,
+    EnrolmentTransition,
+    Facilitation,
+    Note,
+    Programme,
+    Session,
+    SessionSeries,
+)
+
+# --- Who may do what ------------------------------------------------------------------------------------
+
+
+def delivers(user, programme: Programme) -> bool:
+    """A counsellor of the delivering agency, while an agreement covering the work is in force there."""
+    scope = user.scope
+    return programme.agency_id in scope.agency_ids and (
+        institution_ids_open_to([programme.agency_id], Work.REHABILITATION)
+        .filter(institution_id=programme.institution_id)
+        .exists()
+    )
+
+
+def may_run(user, programme: Programme) -> bool:
+    """Schedule sessions, take attendance, move enrolments: the UPT's staff or the delivering counsellors."""
+    return user.scope.can_write_at(programme.institution_id) or delivers(user, programme)
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+# --- Programmes -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def programme_create(*, by, programme: Programme) -> Programme:
+    _require(
+        by.scope.can_write_at(programme.institution_id),
+        _("Only staff of the institution can set up its programmes."),
+    )
+    agreement = programme.agreement
+    errors = {}
+    if not agreement.institutions.filter(pk=programme.institution_id).exists():
+        errors["agreement"] = _("The institution is not a party to this agreement.")
+    elif not agreement.agencies.filter(pk=programme.agency_id).exists():
+        errors["agreement"] = _("The delivering agency is not a party to this agreement.")
+    elif not agreement.is_in_force_on(programme.starts_on):
+        errors["agreement"] = _("The agreement is not in force on the programme's first day.")
+    elif not agreement.scope_items.filter(scope=Programme.REQUIRED_SCOPE[programme.kind]).exists():
+        errors["agreement"] = _("The agreement's scope does not cover this kind of programme.")
+    if errors:
+        raise ValidationError(errors)
+    programme.created_by = by
+    programme.full_clean()
+    programme.save()
+    audit_record(action=AuditEvent.Action.CREATE, actor=by, obj=programme)
+    return programme
+
+
+# --- Enrolment ------------------------------------------------------------------------------------------
+
+
+def waiting_list(programme: Programme):
+    """People in custody at the programme's UPT with an approved recommendation for its kind, not enrolled."""
+    open_enrolments = Enrolment.objects.filter(status__in=Enrolment.OPEN, kind=programme.kind)
+    return (
+        Recommendation.objects.approved()
+        .filter(
+            kind__in=Programme.RECOMMENDATIONS[programme.kind],
+            assessment__person__admissions__released_on__isnull=True,
+            assessment__person__admissions__institution=programme.institution,
+        )
+        .exclude(assessment__person__in=open_enrolments.values("person"))
+        .exclude(enrolments__status__in=[Enrolment.Status.COMPLETED])
+        .select_related("assessment__person")
+        .order_by("approved_on", "pk")
+    )
+
+
+@transaction.atomic
+def enrolment_create(
+    *,
+    by,
+    programme: Programme,
+    person: Person,
+    recommendation: Recommendation | None = None,
+    reason: str = "",
+) -> Enrolment:
+    _require(
+        may_run(by, programme), _("Only staff of the institution or the delivering counsellors can enrol.")
+    )
+    admission = Admission.objects.open().filter(person=person, institution=programme.institution).first()
+    if admission is None:
+        raise ValidationError(_("Only people held at this institution can be enrolled."))
+    if programme.status == Programme.Status.ENDED:
+        raise ValidationError(_("This programme has ended."))
+    if recommendation is not None:
+        approved = Recommendation.objects.approved().filter(
+            pk=recommendation.pk,
+            assessment__person=person,
+            kind__in=Programme.RECOMMENDATIONS[programme.kind],
+        )
+        if not approved.exists():
+            raise ValidationError(_("This recommendation is not an approved one for this kind of programme."))
+    elif not reason.strip():
+        raise ValidationError(
+            {"reason": _("Without an approved recommendation, give the reason for enrolling.")}
+        )
+    if Enrolment.objects.filter(person=person, programme=programme, status__in=Enrolment.OPEN).exists():
+        raise ValidationError(_("This person is already enrolled in this programme."))
+    enrolment = Enrolment.objects.create(
+        programme=programme,
+        person=person,
+        admission=admission,
+        kind=programme.kind,
+        recommendation=recommendation,
+        direct_reason=reason.strip(),
+    )
+    EnrolmentTransition.objects.create(
+        enrolment=enrolment,
+        to_status=Enrolment.Status.WAITING,
+        on=timezone.localdate(),
+        by=by,
+        reason=reason.strip(),
+    )
+    audit_record(action=AuditEvent.Action.CREATE, actor=by, obj=enrolment, person_id=person.pk)
+    return enrolment
+
+
+@dataclass(frozen=True)
+class Dose:
+    sessions: int
+    hours: Decimal
+    required_sessions: int | None
+    required_hours: Decimal | None
+
+    @property
+    def met(self) -> bool:
+        sessions_ok = self.required_sessions is None or self.sessions >= self.required_sessions
+        hours_ok = self.required_hours is None or self.hours >= self.required_hours
+        return sessions_ok and hours_ok
+
+
+def dose(enrolment: Enrolment) -> Dose:
+    """Sessions attended (present or late) and their hours, against what the programme requires."""
+    attended = Session.objects.filter(
+        status=Session.Status.HELD,
+        attendances__enrolment=enrolment,
+        attendances__status__in=Attendance.ATTENDED,
+    ).values_list("starts_at", "ends_at")
+    hours = sum(
+        (Decimal((end - start).total_seconds()) / Decimal(3600) for start, end in attended), Decimal(0)
+    ).quantize(Decimal("0.1"))
+    programme = enrolment.programme
+    return Dose(len(attended), hours, programme.required_sessions, programme.required_hours)
+
+
+@transaction.atomic
+def enrolment_move(
+    *, by, enrolment: Enrolment, to: str, on: dt.date | None = None, reason: str = "", override: bool = False
+) -> Enrolment:
+    """Move an enrolment along its lifecycle, refusing illegal steps; the step is stored as a row."""
+    enrolment = Enrolment.objects.select_for_update().select_related("programme").get(pk=enrolment.pk)
+    programme = enrolment.programme
+    _require(
+        may_run(by, programme), _("Only staff of the institution or the delivering counsellors can do this.")
+    )
+    on = on or timezone.localdate()
+    if to not in Enrolment.TRANSITIONS.get(enrolment.status, ()):
+        raise ValidationError(
+            _("An enrolment cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": Enrolment.Status(enrolment.status).label, "to": Enrolment.Status(to).label}
+        )
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("This date is in the future.")})
+    reason = reason.strip()
+    if to == Enrolment.Status.ACTIVE:
+        Programme.objects.select_for_update().get(pk=programme.pk)  # one activation at a time per programme
+        active = Enrolment.objects.filter(programme=programme, status=Enrolment.Status.ACTIVE).count()
+        if active >= programme.capacity:
+            raise ValidationError(
+                _("The programme is full (%(capacity)s places).") % {"capacity": programme.capacity}
+            )
+    if to == Enrolment.Status.DROPPED_OUT and not reason:
+        raise ValidationError({"reason": _("Give the reason for dropping out.")})
+    if to == Enrolment.Status.COMPLETED:
+        achieved = dose(enrolment)
+        if not achieved.met and not (override and reason):
+            raise ValidationError(
+                _(
+                    "The requirement is not met yet (%(sessions)s sessions, %(hours)s hours attended). "
+                    "To complete anyway, tick the override and give the reason."
+                )
+                % {"sessions": achieved.sessions, "hours": achieved.hours}
+            )
+    previous = enrolment.status
+    enrolment.status = to
+    try:
+        with transaction.atomic():
+            enrolment.save(update_fields=["status"])
+    except IntegrityError as exc:
+        raise ValidationError(_("This person is already active in a programme of this kind.")) from exc
+    EnrolmentTransition.objects.create(
+        enrolment=enrolment, from_status=previous, to_status=to, on=on, by=by, reason=reason
+    )
+    if to not in Enrolment.OPEN:
+        # Out of the programme: no longer expected at sessions still to come.
+        Attendance.objects.filter(
+            enrolment=enrolment, session__starts_at__gt=timezone.now(), status=Attendance.Status.NOT_RECORDED
+        ).delete()
+    audit_record(
+        action=AuditEvent.Action.CHANGE,
+        actor=by,
+        obj=enrolment,
+        person_id=enrolment.person_id,
+        details={"from": previous, "to": to, "override": bool(override and to == Enrolment.Status.COMPLETED)},
+    )
+    return enrolment
+
+
+def close_for_custody_change(*, admission: Admission, change: str, on: dt.date, by) -> list[str]:
+    """A transfer or release ends the person's open enrolments at the institution they leave."""
+    to = Enrolment.Status.TRANSFERRED if change == "transfer" else Enrolment.Status.RELEASED
+    notices = []
+    for enrolment in Enrolment.objects.filter(admission=admission, status__in=Enrolment.OPEN).select_related(
+        "programme"
+    ):
+        previous = enrolment.status
+        enrolment.status = to
+        enrolment.save(update_fields=["status"])
+        EnrolmentTransition.objects.create(
+            enrolment=enrolment, from_status=previous, to_status=to, on=on, by=by, reason=_("Custody change")
+        )
+        Attendance.objects.filter(
+            enrolment=enrolment, session__starts_at__gt=timezone.now(), status=Attendance.Status.NOT_RECORDED
+        ).delete()
+        notices.append(
+            _("The enrolment in “%(programme)s” was closed as “%(status)s”.")
+            % {"programme": enrolment.programme.name, "status": Enrolment.Status(to).label}
+        )
+    return notices
+
+
+# --- Sessions -------------------------------------------------------------------------------------------
+
+
+def _when(session: Session) -> str:
+    local = timezone.localtime(session.starts_at, session.institution.time_zone_info)
+    return f"{date_format(local, 'j M Y H:i')} {local.tzname()}"
+
+
+def conflicts(
+    *,
+    start: dt.datetime,
+    end: dt.datetime,
+    institution_id: int,
+    room: str,
+    facilitator_ids: Iterable[int],
+    person_ids: Iterable[int],
+    exclude: Iterable[int] = (),
+) -> list[str]:
+    """Every reason this slot is taken, naming the session in the way. Cancelled sessions never count."""
+    overlapping = (
+        Session.objects.overlapping(start, end).exclude(pk__in=list(exclude)).select_related("institution")
+    )
+    problems = []
+    for session in overlapping.filter(
+        facilitations__user_id__in=list(facilitator_ids), facilitations__active=True
+    ).distinct():
+        problems.append(
+            _("A facilitator is already in “%(topic)s” at %(place)s, %(when)s.")
+            % {"topic": session.topic, "place": session.institution.name, "when": _when(session)}
+        )
+    for session in overlapping.filter(institution_id=institution_id, room__iexact=room):
+        problems.append(
+            _("%(room)s is already booked for “%(topic)s”, %(when)s.")
+            % {"room": room, "topic": session.topic, "when": _when(session)}
+        )
+    for session in overlapping.filter(attendances__enrolment__person_id__in=list(person_ids)).distinct():
+        problems.append(
+            _("A participant is already in “%(topic)s”, %(when)s.")
+            % {"topic": session.topic, "when": _when(session)}
+        )
+    return problems
+
+
+@dataclass
+class SessionPlan:
+    kind: str
+    topic: str
+    room: str
+    facilitators: list  # users
+    participants: list  # enrolments
+
+
+def _check_plan(
+    programme: Programme, plan: SessionPlan, times: list[tuple[dt.datetime, dt.datetime]]
+) -> None:
+    plan.room = " ".join(plan.room.split())  # "Aula " and "aula" are one room (compared without case)
+    plan.topic = " ".join(plan.topic.split())
+    errors = []
+    if not plan.room:
+        errors.append(_("Give the room or place."))
+    if not times:
+        errors.append(_("These settings give no session: check the weekdays and the dates."))
+    if not plan.facilitators:
+        errors.append(_("Choose at least one facilitator."))
+    counsellors = set(
+        Membership.objects.filter(role=Role.COUNSELLOR, agency=programme.agency).values_list(
+            "user_id", flat=True
+        )
+    )
+    if any(user.pk not in counsellors for user in plan.facilitators):
+        errors.append(_("Facilitators must be counsellors of the delivering agency."))
+    if plan.kind == Session.Kind.INDIVIDUAL and len(plan.participants) != 1:
+        errors.append(_("An individual session has exactly one participant."))
+    if any(e.programme_id != programme.pk or e.status != Enrolment.Status.ACTIVE for e in plan.participants):
+        errors.append(_("Participants must be active members of this programme."))
+    zone = programme.institution.time_zone_info
+    first_day, last_day = programme.starts_on, programme.ends_on
+    if any(not first_day <= start.astimezone(zone).date() <= last_day for start, _end in times):
+        errors.append(_("Sessions must fall within the programme's dates."))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _book(session: Session, plan: SessionPlan) -> None:
+    Facilitation.objects.bulk_create(
+        Facilitation(session=session, user=user, starts_at=session.starts_at, ends_at=session.ends_at)
+        for user in plan.facilitators
+    )
+    Attendance.objects.bulk_create(
+        Attendance(session=session, enrolment=enrolment) for enrolment in plan.participants
+    )
+
+
+@transaction.atomic
+def sessions_schedule(
+    *,
+    by,
+    programme: Programme,
+    plan: SessionPlan,
+    times: list[tuple[dt.datetime, dt.datetime]],
+    series: SessionSeries | None = None,
+) -> list[Session]:
+    """Book one session, or every occurrence of a series, or none: a conflict anywhere saves nothing."""
+    _require(
+        may_run(by, programme), _("Only staff of the institution or the delivering counsellors can schedule.")
+    )
+    _check_plan(programme, plan, times)
+    problems = []
+    for start, end in times:
+        problems += conflicts(
+            start=start,
+            end=end,
+            institution_id=programme.institution_id,
+            room=plan.room,
+            facilitator_ids=[user.pk for user in plan.facilitators],
+            person_ids=[enrolment.person_id for enrolment in plan.participants],
+        )
+    if problems:
+        raise ValidationError(sorted(set(problems)))
+    if series is not None:
+        series.programme = programme
+        series.created_by = by
+        series.save()
+    sessions = []
+    try:
+        with transaction.atomic():
+            for start, end in times:
+                session = Session.objects.create(
+                    programme=programme,
+                    institution_id=programme.institution_id,
+                    series=series,
+                    kind=plan.kind,
+                    topic=plan.topic,
+                    room=plan.room,
+                    starts_at=start,
+                    ends_at=end,
+                )
+                _book(session, plan)
+                sessions.append(session)
+    except IntegrityError as exc:  # PostgreSQL's exclusion constraints: someone booked the slot meanwhile
+        raise ValidationError(
+            _("A facilitator or the room was booked for the same time a moment ago.")
+        ) from exc
+    return sessions
+
+
+def _following(session: Session):
+    if session.series_id is None:
+        return Session.objects.filter(pk=session.pk)
+    return Session.objects.filter(
+        series_id=session.series_id, starts_at__gte=session.starts_at
+    ).not_cancelled()
+
+
+@transaction.atomic
+def sessions_update(
+    *,
+    by,
+    session: Session,
+    plan: SessionPlan,
+    start_time: dt.time,
+    end_time: dt.time,
+    day: dt.date | None = None,
+    following: bool = False,
+) -> list[Session]:
+    """Change one occurrence (also its day: a move) or it and the rest of its series (times, room, topic,
+    facilitators; each keeps its own day). Checked for conflicts like a new booking."""
+    programme = session.programme
+    _require(
+        may_run(by, programme),
+        _("Only staff of the institution or the delivering counsellors can change it."),
+    )
+    if session.status != Session.Status.PLANNED:
+        raise ValidationError(_("Only a planned session can be changed."))
+    targets = list(_following(session).select_for_update()) if following else [session]
+    zone = programme.institution.time_zone_info
+    times = []
+    for target in targets:
+        local_day = day if (day and target.pk == session.pk) else target.starts_at.astimezone(zone).date()
+        times.append(
+            (
+                dt.datetime.combine(local_day, start_time, tzinfo=zone).astimezone(dt.UTC),
+                dt.datetime.combine(local_day, end_time, tzinfo=zone).astimezone(dt.UTC),
+            )
+        )
+    plan.participants = list(session.attendances.values_list("enrolment", flat=True))
+    participants = list(Enrolment.objects.filter(pk__in=plan.participants))
+    plan.participants = participants
+    _check_plan(programme, plan, times)
+    problems = []
+    for start, end in times:
+        problems += conflicts(
+            start=start,
+            end=end,
+            institution_id=programme.institution_id,
+            room=plan.room,
+            facilitator_ids=[user.pk for user in plan.facilitators],
+            person_ids=[enrolment.person_id for enrolment in participants],
+            exclude=[target.pk for target in targets],
+        )
+    if problems:
+        raise ValidationError(sorted(set(problems)))
+    try:
+        with transaction.atomic():
+            for target, (start, end) in zip(targets, times, strict=True):
+                target.kind, target.topic, target.room = plan.kind, plan.topic, plan.room
+                target.starts_at, target.ends_at = start, end
+                target.save(update_fields=["kind", "topic", "room", "starts_at", "ends_at"])
+                target.facilitations.all().delete()
+                Facilitation.objects.bulk_create(
+                    Facilitation(session=target, user=user, starts_at=start, ends_at=end)
+                    for user in plan.facilitators
+                )
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("A facilitator or the room was booked for the same time a moment ago.")
+        ) from exc
+    return targets
+
+
+@transaction.atomic
+def sessions_cancel(*, by, session: Session, reason: str, following: bool = False) -> int:
+    _require(
+        may_run(by, session.programme),
+        _("Only staff of the institution or the delivering counsellors can cancel."),
+    )
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for cancelling.")})
+    if session.status != Session.Status.PLANNED:
+        raise ValidationError(_("Only a planned session can be cancelled."))
+    targets = (
+        _following(session).filter(status=Session.Status.PLANNED)
+        if following
+        else Session.objects.filter(pk=session.pk)
+    )
+    ids = list(targets.values_list("pk", flat=True))
+    Session.objects.filter(pk__in=ids).update(status=Session.Status.CANCELLED, cancel_reason=reason.strip())
+    Facilitation.objects.filter(session_id__in=ids).update(active=False)  # cancelled never blocks anyone
+    return len(ids)
+
+
+# --- Attendance and notes -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def attendance_record(*, by, session: Session, marks: dict[int, tuple[str, str]]) -> Session:
+    """Record attendance for the whole group at once ({attendance id: (status, reason)}); the session is
+    then held. A participant left unmarked stays "not recorded", and the session is flagged for it."""
+    session = Session.objects.select_for_update().select_related("programme").get(pk=session.pk)
+    _require(
+        may_run(by, session.programme),
+        _("Only staff of the institution or the delivering counsellors can do this."),
+    )
+    if session.status == Session.Status.CANCELLED:
+        raise ValidationError(_("A cancelled session has no attendance."))
+    if session.starts_at > timezone.now():
+        raise ValidationError(_("Attendance can be taken once the session has started."))
+    rows = {row.pk: row for row in session.attendances.all()}
+    errors = []
+    now = timezone.now()
+    for pk, (status, reason) in marks.items():
+        row = rows.get(pk)
+        if row is None:
+            errors.append(_("Unknown participant."))
+            continue
+        if status == Attendance.Status.EXCUSED and not reason:
+            errors.append(_("Give the reason for each excused absence."))
+            continue
+        row.status, row.reason = status, (reason if status == Attendance.Status.EXCUSED else "")
+        row.recorded_at = now if status else None
+        row.recorded_by = by if status else None
+    if errors:
+        raise ValidationError(sorted(set(errors)))
+    Attendance.objects.bulk_update(rows.values(), ["status", "reason", "recorded_at", "recorded_by"])
+    session.status = Session.Status.HELD
+    session.save(update_fields=["status"])
+    return session
+
+
+@transaction.atomic
+def note_add(*, by, session: Session, text: str, person: Person | None = None) -> Note:
+    programme = session.programme
+    _require(delivers(by, programme), _("Only counsellors of the delivering agency write notes."))
+    if not text.strip():
+        raise ValidationError({"text": _("The note is empty.")})
+    if person is not None and not session.attendances.filter(enrolment__person=person).exists():
+        raise ValidationError({"person": _("This person is not a participant of the session.")})
+    note = Note.objects.create(session=session, person=person, text=text.strip(), author=by)
+    audit_record(action=AuditEvent.Action.CREATE, actor=by, obj=note, person_id=person.pk if person else None)
+    return note
