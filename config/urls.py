@@ -31,4 +31,5 @@ urlpatterns = [
     path("wbp/", include("inmates.urls")),
     path("perjanjian/", include("agreements.urls")),
     path("asesmen/", include("assessments.urls")),
+    path("rehab/", include("rehab.urls")),
 ]

@@ -1,0 +1,216 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agreements.models import Agreement
+from inmates.models import Person
+from institutions.forms import DateInput
+from rehab.models import Attendance, Enrolment, Programme, Session
+
+WEEKDAYS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+]
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class ProgrammeForm(forms.ModelForm):
+    class Meta:
+        model = Programme
+        fields = [
+            "institution",
+            "kind",
+            "name",
+            "agency",
+            "agreement",
+            "starts_on",
+            "ends_on",
+            "capacity",
+            "target",
+            "required_sessions",
+            "required_hours",
+        ]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+
+    def __init__(self, *args, institutions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions
+        self.fields["institution"].empty_label = None
+        self.fields["agreement"].queryset = (
+            Agreement.objects.filter(institutions__in=institutions).distinct().order_by("-valid_from")
+        )
+        self.fields["agency"].queryset = (
+            self.fields["agency"].queryset.filter(agreements__institutions__in=institutions).distinct()
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        sessions, hours = cleaned.get("required_sessions"), cleaned.get("required_hours")
+        if not sessions and not hours:
+            self.add_error("required_sessions", _("Give the sessions or the hours needed for completion."))
+        return cleaned
+
+
+class EnrolForm(forms.Form):
+    person = forms.ModelChoiceField(label=_("WBP"), queryset=Person.objects.none())
+    reason = forms.CharField(
+        label=_("Reason for enrolling without an approved recommendation"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=1000,
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+
+
+class MoveForm(forms.Form):
+    to = forms.ChoiceField(label=_("New status"), choices=Enrolment.Status.choices)
+    on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
+    reason = forms.CharField(
+        label=_("Reason"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    override = forms.BooleanField(label=_("Complete although the requirement is not met"), required=False)
+
+
+class SessionForm(forms.Form):
+    """One session, or a weekly series when weekdays are chosen (until a date or N times)."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=Session.Kind.choices)
+    topic = forms.CharField(label=_("Topic"), max_length=200)
+    room = forms.CharField(label=_("Room or place"), max_length=100)
+    facilitators = forms.ModelMultipleChoiceField(
+        label=_("Facilitators"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    participants = forms.ModelMultipleChoiceField(
+        label=_("Participants"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Leave all unticked to invite every active member."),
+    )
+    day = forms.DateField(label=_("Date (first date of a series)"), widget=DateInput())
+    start_time = forms.TimeField(label=_("Starts at"), widget=TimeInput())
+    end_time = forms.TimeField(label=_("Ends at"), widget=TimeInput())
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("Repeat every"),
+        choices=WEEKDAYS,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    until = forms.DateField(label=_("Repeat until"), widget=DateInput(), required=False)
+    count = forms.IntegerField(label=_("or this many times"), min_value=1, max_value=200, required=False)
+
+    def __init__(self, *args, facilitators, members, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["facilitators"].queryset = facilitators
+        self.fields["participants"].queryset = members
+        self.fields["participants"].label_from_instance = lambda enrolment: enrolment.person.full_name
+        if editing:
+            for name in ("participants", "weekdays", "until", "count"):
+                del self.fields[name]
+            self.fields["day"].label = _("Date")
+            self.fields["following"] = forms.BooleanField(
+                label=_("Also change the following sessions of this series (each keeps its own date)"),
+                required=False,
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_time"), cleaned.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("The session must end after it starts."))
+        if cleaned.get("weekdays") and not (cleaned.get("until") or cleaned.get("count")):
+            self.add_error("until", _("For a series, give the last date or the number of sessions."))
+        return cleaned
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    following = forms.BooleanField(
+        label=_("Also cancel the following sessions of this series"), required=False
+    )
+
+
+class AttendanceForm(forms.Form):
+    """One row per participant: status and, for an excused absence, its reason."""
+
+    def __init__(self, *args, rows: list[Attendance], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for row in rows:
+            self.fields[f"status-{row.pk}"] = forms.ChoiceField(
+                label=row.enrolment.person.full_name,
+                choices=Attendance.Status.choices,
+                required=False,
+                initial=row.status,
+                widget=forms.RadioSelect,
+            )
+            self.fields[f"reason-{row.pk}"] = forms.ChoiceField(
+                label=_("Reason"),
+                choices=[("", "—"), *Attendance.Reason.choices],
+                required=False,
+                initial=row.reason,
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+
+    @property
+    def lines(self):
+        return [(row, self[f"status-{row.pk}"], self[f"reason-{row.pk}"]) for row in self.rows]
+
+    def marks(self) -> dict[int, tuple[str, str]]:
+        return {
+            row.pk: (self.cleaned_data[f"status-{row.pk}"], self.cleaned_data[f"reason-{row.pk}"])
+            for row in self.rows
+        }
+
+
+class NoteForm(forms.Form):
+    person = forms.ModelChoiceField(
+        label=_("About"),
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label=_("The session as a whole"),
+    )
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+
+
+class CalendarFilterForm(forms.Form):
+    view = forms.ChoiceField(choices=[("week", _("Week")), ("month", _("Month"))], required=False)
+    date = forms.DateField(required=False, widget=DateInput())
+    institution = forms.ModelChoiceField(queryset=None, required=False, empty_label=_("All institutions"))
+    programme = forms.ModelChoiceField(queryset=None, required=False, empty_label=_("All programmes"))
+    counsellor = forms.ModelChoiceField(queryset=None, required=False, empty_label=_("All counsellors"))
+
+    def __init__(self, *args, institutions, programmes, counsellors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions
+        self.fields["programme"].queryset = programmes
+        self.fields["counsellor"].queryset = counsellors
+        self.fields["counsellor"].label_from_instance = lambda user: user.get_full_name() or user.username
+        for name in ("view", "institution", "programme", "counsellor"):
+            self.fields[name].widget.attrs["class"] = "form-select"
+
+    def day(self) -> dt.date:
+        return (self.cleaned_data.get("date") if self.is_valid() else None) or timezone.localdate()

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from rehab import views
+
+app_name = "rehab"
+
+urlpatterns = [
+    path("", views.programme_list, name="programme-list"),
+    path("baru/", views.programme_create, name="programme-create"),
+    path("<int:pk>/", views.programme_detail, name="programme-detail"),
+    path("<int:pk>/peserta/baru/", views.enrolment_create, name="enrolment-create"),
+    path("peserta/<int:pk>/status/", views.enrolment_move, name="enrolment-move"),
+    path("<int:pk>/sesi/baru/", views.session_create, name="session-create"),
+    path("sesi/<int:pk>/", views.session_detail, name="session-detail"),
+    path("sesi/<int:pk>/ubah/", views.session_edit, name="session-edit"),
+    path("sesi/<int:pk>/batal/", views.session_cancel, name="session-cancel"),
+    path("sesi/<int:pk>/kehadiran/", views.session_attendance, name="session-attendance"),
+    path("sesi/<int:pk>/catatan/", views.note_create, name="note-create"),
+    path("kalender/", views.calendar_view, name="calendar"),
+    path("minggu-saya/", views.my_week, name="my-week"),
+]

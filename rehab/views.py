@@ -1,0 +1,519 @@
+"""Programme, session, attendance and calendar pages. Reads start from ``visible_to(user)`` (404 outside);
+writes are one service call, which checks again who may do them (403 for read-only users)."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import Role, User
+from audit.models import AuditEvent
+from audit.services import audit_record
+from inmates.models import Person
+from institutions.forms import apply_service_errors
+from institutions.models import Institution
+from rehab import services
+from rehab.forms import (
+    AttendanceForm,
+    CalendarFilterForm,
+    CancelForm,
+    EnrolForm,
+    MoveForm,
+    NoteForm,
+    ProgrammeForm,
+    SessionForm,
+)
+from rehab.models import Attendance, Enrolment, Note, Programme, Session, SessionSeries
+from rehab.recurrence import occurrences
+
+# --- Programmes -----------------------------------------------------------------------------------------
+
+
+def programme_list(request):
+    programmes = (
+        Programme.objects.visible_to(request.user)
+        .select_related("institution", "agency")
+        .annotate(active=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.ACTIVE)))
+        .order_by("-starts_on", "name")
+    )
+    page = Paginator(programmes, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "rehab/programme_list.html",
+        {"page_obj": page, "can_create": bool(request.user.scope.staff_institution_ids)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def programme_create(request):
+    user = request.user
+    if not user.scope.staff_institution_ids:
+        raise PermissionDenied(_("Only UPT staff set up programmes."))
+    institutions = Institution.objects.filter(pk__in=user.scope.staff_institution_ids).order_by("name")
+    form = ProgrammeForm(request.POST or None, institutions=institutions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme = services.programme_create(by=user, programme=form.save(commit=False))
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The programme has been set up."))
+            return redirect(programme)
+    return render(request, "rehab/programme_form.html", {"form": form})
+
+
+def _visible_programme(user, pk: int) -> Programme:
+    return get_object_or_404(
+        Programme.objects.visible_to(user).select_related("institution__region", "agency", "agreement"), pk=pk
+    )
+
+
+def programme_detail(request, pk: int):
+    user = request.user
+    programme = _visible_programme(user, pk)
+    enrolments = list(programme.enrolments.select_related("person").order_by("status", "person__full_name"))
+    attended = defaultdict(lambda: [0, 0.0])
+    rows = Attendance.objects.filter(
+        enrolment__programme=programme, session__status=Session.Status.HELD, status__in=Attendance.ATTENDED
+    ).values_list("enrolment_id", "session__starts_at", "session__ends_at")
+    for enrolment_id, start, end in rows:  # one query for the whole cohort's dose
+        attended[enrolment_id][0] += 1
+        attended[enrolment_id][1] += (end - start).total_seconds() / 3600
+    now = timezone.now()
+    may_run = services.may_run(user, programme)
+    return render(
+        request,
+        "rehab/programme_detail.html",
+        {
+            "programme": programme,
+            "enrolments": [(e, attended[e.pk][0], round(attended[e.pk][1], 1)) for e in enrolments],
+            "waiting": list(services.waiting_list(programme)) if may_run else [],
+            "upcoming": programme.sessions.filter(starts_at__gte=now)
+            .not_cancelled()
+            .order_by("starts_at")[:10],
+            "gaps": programme.sessions.with_attendance_gap().order_by("-starts_at")[:10],
+            "may_run": may_run,
+            "active_count": sum(1 for e in enrolments if e.status == Enrolment.Status.ACTIVE),
+            "move_form": MoveForm(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def enrolment_create(request, pk: int):
+    user = request.user
+    programme = _visible_programme(user, pk)
+    if not services.may_run(user, programme):
+        raise PermissionDenied(_("Only staff of the institution or the delivering counsellors can enrol."))
+    people = Person.objects.filter(
+        admissions__released_on__isnull=True, admissions__institution=programme.institution
+    ).order_by("full_name")
+    recommendation = None
+    if recommendation_id := request.GET.get("recommendation") or request.POST.get("recommendation"):
+        recommendation = next(
+            (r for r in services.waiting_list(programme) if str(r.pk) == recommendation_id), None
+        )
+    initial = {"person": recommendation.assessment.person_id} if recommendation else None
+    form = EnrolForm(request.POST or None, people=people, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enrolment_create(
+                by=user,
+                programme=programme,
+                person=form.cleaned_data["person"],
+                recommendation=recommendation,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Enrolled: the person is waiting to start."))
+            return redirect(programme)
+    return render(
+        request,
+        "rehab/enrolment_form.html",
+        {"form": form, "programme": programme, "recommendation": recommendation},
+    )
+
+
+@require_POST
+def enrolment_move(request, pk: int):
+    user = request.user
+    enrolment = get_object_or_404(
+        Enrolment.objects.filter(programme__in=Programme.objects.visible_to(user).values("pk")), pk=pk
+    )
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.enrolment_move(by=user, enrolment=enrolment, **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("%(name)s: %(status)s.")
+                % {
+                    "name": enrolment.person.full_name,
+                    "status": Enrolment.Status(form.cleaned_data["to"]).label,
+                },
+            )
+    else:
+        messages.error(request, _("Nothing was saved: choose a status and a valid date."))
+    return redirect(enrolment.programme)
+
+
+# --- Sessions -------------------------------------------------------------------------------------------
+
+
+def _counsellors(programme: Programme):
+    return User.objects.filter(
+        memberships__role=Role.COUNSELLOR, memberships__agency=programme.agency, is_active=True
+    ).order_by("first_name", "username")
+
+
+def _members(programme: Programme):
+    return (
+        programme.enrolments.filter(status=Enrolment.Status.ACTIVE)
+        .select_related("person")
+        .order_by("person__full_name")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def session_create(request, pk: int):
+    user = request.user
+    programme = _visible_programme(user, pk)
+    if not services.may_run(user, programme):
+        raise PermissionDenied(_("Only staff of the institution or the delivering counsellors can schedule."))
+    initial = {
+        "day": request.GET.get("day") or timezone.localdate(),
+        "start_time": request.GET.get("time") or "09:00",
+        "end_time": "11:00",
+        "facilitators": [user.pk] if user.scope.agency_ids else [],
+    }
+    form = SessionForm(
+        request.POST or None,
+        facilitators=_counsellors(programme),
+        members=_members(programme),
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        zone = programme.institution.time_zone
+        series = None
+        if data["weekdays"]:
+            times = list(
+                occurrences(
+                    weekdays=set(data["weekdays"]),
+                    start_time=data["start_time"],
+                    end_time=data["end_time"],
+                    first_day=data["day"],
+                    until=data["until"],
+                    count=data["count"],
+                    time_zone=zone,
+                )
+            )
+            series = SessionSeries(
+                weekdays=sorted(data["weekdays"]),
+                start_time=data["start_time"],
+                end_time=data["end_time"],
+                first_day=data["day"],
+                until=data["until"],
+                count=data["count"],
+            )
+        else:
+            times = list(
+                occurrences(
+                    weekdays={data["day"].weekday()},
+                    start_time=data["start_time"],
+                    end_time=data["end_time"],
+                    first_day=data["day"],
+                    count=1,
+                    time_zone=zone,
+                )
+            )
+        plan = services.SessionPlan(
+            kind=data["kind"],
+            topic=data["topic"],
+            room=data["room"],
+            facilitators=list(data["facilitators"]),
+            participants=list(data["participants"]) or list(_members(programme)),
+        )
+        try:
+            sessions = services.sessions_schedule(
+                by=user, programme=programme, plan=plan, times=times, series=series
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("%(count)s session(s) scheduled.") % {"count": len(sessions)})
+            return redirect(sessions[0])
+    return render(
+        request, "rehab/session_form.html", {"form": form, "programme": programme, "creating": True}
+    )
+
+
+def _visible_session(user, pk: int) -> Session:
+    return get_object_or_404(
+        Session.objects.visible_to(user).select_related("programme__agency", "institution__region", "series"),
+        pk=pk,
+    )
+
+
+def session_detail(request, pk: int):
+    user = request.user
+    session = _visible_session(user, pk)
+    rows = list(
+        session.attendances.select_related("enrolment__person").order_by("enrolment__person__full_name")
+    )
+    may_run = services.may_run(user, session.programme)
+    notes = list(Note.objects.visible_to(user).filter(session=session).select_related("person", "author"))
+    may_write_notes = services.delivers(user, session.programme)
+    for note in notes:  # every read of a confidential note is audited
+        audit_record(action=AuditEvent.Action.VIEW, actor=user, obj=note, person_id=note.person_id)
+    return render(
+        request,
+        "rehab/session_detail.html",
+        {
+            "session": session,
+            "rows": rows,
+            "may_run": may_run,
+            "attendance_form": AttendanceForm(rows=rows) if may_run else None,
+            "notes": notes,
+            "note_form": NoteForm(people=Person.objects.filter(enrolments__attendances__session=session))
+            if may_write_notes
+            else None,
+            "started": session.starts_at <= timezone.now(),
+            "time_zone": session.institution.time_zone,
+        },
+    )
+
+
+@require_POST
+def session_attendance(request, pk: int):
+    user = request.user
+    session = _visible_session(user, pk)
+    rows = list(session.attendances.select_related("enrolment__person"))
+    form = AttendanceForm(request.POST, rows=rows)
+    if form.is_valid():
+        try:
+            services.attendance_record(by=user, session=session, marks=form.marks())
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Attendance has been saved."))
+    else:
+        messages.error(
+            request, _("Nothing was saved: choose one of the listed answers for each participant.")
+        )
+    return redirect(session)
+
+
+@require_POST
+def note_create(request, pk: int):
+    user = request.user
+    session = _visible_session(user, pk)
+    form = NoteForm(request.POST, people=Person.objects.filter(enrolments__attendances__session=session))
+    if form.is_valid():
+        try:
+            services.note_add(
+                by=user, session=session, text=form.cleaned_data["text"], person=form.cleaned_data["person"]
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The note has been saved."))
+    else:
+        messages.error(request, _("Nothing was saved: the note is empty or too long."))
+    return redirect(session)
+
+
+@require_http_methods(["GET", "POST"])
+def session_edit(request, pk: int):
+    user = request.user
+    session = _visible_session(user, pk)
+    programme = session.programme
+    if not services.may_run(user, programme):
+        raise PermissionDenied(
+            _("Only staff of the institution or the delivering counsellors can change it.")
+        )
+    zone = programme.institution.time_zone_info
+    local_start, local_end = session.starts_at.astimezone(zone), session.ends_at.astimezone(zone)
+    initial = {
+        "kind": session.kind,
+        "topic": session.topic,
+        "room": session.room,
+        "facilitators": list(session.facilitators.all()),
+        "day": request.GET.get("day") or local_start.date(),
+        "start_time": request.GET.get("time") or local_start.time(),
+        "end_time": local_end.time(),
+    }
+    form = SessionForm(
+        request.POST or None,
+        facilitators=_counsellors(programme),
+        members=_members(programme),
+        editing=True,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        plan = services.SessionPlan(data["kind"], data["topic"], data["room"], list(data["facilitators"]), [])
+        try:
+            services.sessions_update(
+                by=user,
+                session=session,
+                plan=plan,
+                start_time=data["start_time"],
+                end_time=data["end_time"],
+                day=data["day"],
+                following=data.get("following", False),
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The session has been changed."))
+            return redirect(session)
+    return render(
+        request, "rehab/session_form.html", {"form": form, "programme": programme, "session": session}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def session_cancel(request, pk: int):
+    user = request.user
+    session = _visible_session(user, pk)
+    if not services.may_run(user, session.programme):
+        raise PermissionDenied(_("Only staff of the institution or the delivering counsellors can cancel."))
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.sessions_cancel(by=user, session=session, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("%(count)s session(s) cancelled.") % {"count": count})
+            return redirect(session)
+    return render(request, "rehab/session_cancel.html", {"form": form, "session": session})
+
+
+# --- Calendar -------------------------------------------------------------------------------------------
+
+
+def _calendar_sessions(sessions):
+    return (
+        sessions.select_related("programme", "institution__region")
+        .prefetch_related(Prefetch("facilitators", queryset=User.objects.order_by("first_name")))
+        .annotate(gaps=Count("attendances", filter=Q(attendances__status=Attendance.Status.NOT_RECORDED)))
+    )
+
+
+def _by_local_day(sessions) -> dict[dt.date, list]:
+    days = defaultdict(list)
+    for session in sessions:
+        local = session.starts_at.astimezone(session.institution.time_zone_info)
+        session.local_start = local
+        session.local_end = session.ends_at.astimezone(session.institution.time_zone_info)
+        days[local.date()].append(session)
+    return days
+
+
+def calendar_view(request):
+    user = request.user
+    programmes = Programme.objects.visible_to(user)
+    form = CalendarFilterForm(
+        request.GET or None,
+        institutions=Institution.objects.filter(pk__in=programmes.values("institution")).order_by("name"),
+        programmes=programmes.order_by("name"),
+        counsellors=User.objects.filter(facilitations__session__programme__in=programmes.values("pk"))
+        .distinct()
+        .order_by("first_name"),
+    )
+    valid = form.is_valid()
+    filters = form.cleaned_data if valid else {}
+    day = form.day()
+    view = filters.get("view") or "week"
+    if view == "month":
+        first = day.replace(day=1)
+        last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+        start = first - dt.timedelta(days=first.weekday())
+        end = last + dt.timedelta(days=6 - last.weekday())
+    else:
+        start = day - dt.timedelta(days=day.weekday())
+        end = start + dt.timedelta(days=6)
+    sessions = Session.objects.visible_to(user).filter(
+        # A day's bounds in UTC, widened by a day so every zone's local day is covered, then bucketed locally.
+        starts_at__gte=dt.datetime.combine(start - dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC),
+        starts_at__lt=dt.datetime.combine(end + dt.timedelta(days=2), dt.time(), tzinfo=dt.UTC),
+    )
+    if institution := filters.get("institution"):
+        sessions = sessions.filter(institution=institution)
+    programme = filters.get("programme")
+    if programme:
+        sessions = sessions.filter(programme=programme)
+    if counsellor := filters.get("counsellor"):
+        sessions = sessions.filter(facilitations__user=counsellor)
+    by_day = _by_local_day(_calendar_sessions(sessions).order_by("starts_at"))
+    dates = [start + dt.timedelta(days=offset) for offset in range((end - start).days + 1)]
+    weeks = [dates[i : i + 7] for i in range(0, len(dates), 7)]
+    return render(
+        request,
+        "rehab/calendar.html",
+        {
+            "form": form,
+            "view": view,
+            "day": day,
+            "weeks": [[(date, by_day.get(date, [])) for date in week] for week in weeks],
+            "previous": (start - dt.timedelta(days=1))
+            if view == "week"
+            else (day.replace(day=1) - dt.timedelta(days=1)),
+            "next": (end + dt.timedelta(days=1)),
+            "month_days": view == "month",
+            # An empty day becomes a link to a new session once a programme the user runs is chosen.
+            "add_to": programme if programme and services.may_run(user, programme) else None,
+        },
+    )
+
+
+def my_week(request):
+    """A counsellor's sessions across every institution they work at, each in that institution's zone."""
+    user = request.user
+    form = CalendarFilterForm(
+        request.GET or None,
+        institutions=Institution.objects.none(),
+        programmes=Programme.objects.none(),
+        counsellors=User.objects.none(),
+    )
+    day = form.day()
+    start = day - dt.timedelta(days=day.weekday())
+    end = start + dt.timedelta(days=6)
+    sessions = Session.objects.visible_to(user).filter(
+        facilitations__user=user,
+        starts_at__gte=dt.datetime.combine(start - dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC),
+        starts_at__lt=dt.datetime.combine(end + dt.timedelta(days=2), dt.time(), tzinfo=dt.UTC),
+    )
+    by_day = _by_local_day(_calendar_sessions(sessions).order_by("starts_at"))
+    dates = [start + dt.timedelta(days=offset) for offset in range(7)]
+    return render(
+        request,
+        "rehab/my_week.html",
+        {
+            "days": [(date, by_day.get(date, [])) for date in dates],
+            "previous": start - dt.timedelta(days=7),
+            "next": start + dt.timedelta(days=7),
+            "start": start,
+        },
+    )
