@@ -263,9 +263,10 @@ class SessionQuerySet(models.QuerySet):
         return self.not_cancelled().filter(starts_at__lt=end, ends_at__gt=start)
 
     def with_attendance_gap(self) -> SessionQuerySet:
-        """Held, but at least one participant's attendance was never recorded."""
+        """Held (or over and never marked held), but someone's attendance was never recorded."""
         missing = Attendance.objects.filter(session=OuterRef("pk"), status=Attendance.Status.NOT_RECORDED)
-        return self.filter(status=Session.Status.HELD).filter(Exists(missing))
+        over = Q(status=Session.Status.HELD) | Q(status=Session.Status.PLANNED, ends_at__lt=timezone.now())
+        return self.filter(over).filter(Exists(missing))
 
 
 class Session(models.Model):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import Membership, User
 from agreements.models import Agreement
 from assessments.models import Recommendation, Screening
+from rehab.models import Programme, Session
 from inmates.models import Admission, Movement, Person
 from institutions.models import Agency, Institution, Region
 
@@ -71,6 +72,11 @@ def test_load_demo_is_idempotent_and_loads_the_seed_places(capsys):
     screening = Screening.objects.filter(instrument="ASSIST").first()
     assert screening.risk == screening.result().highest_risk
     assert Recommendation.objects.approved().exists() and Recommendation.objects.awaiting_approval().exists()
+    # Programmes with a twice-weekly series; attendance taken except on the latest past session.
+    programme = Programme.objects.get(institution__code="rutan-barabai")
+    assert programme.enrolments.filter(status="active").count() == 8
+    assert programme.sessions.filter(status="held").exists()
+    assert Session.objects.with_attendance_gap().filter(programme=programme).count() == 1
     national = User.objects.get(username="ditjenpas")
     assert national.is_staff and national.has_perm("institutions.change_institution")
     assert not national.has_perm("inmates.change_person")

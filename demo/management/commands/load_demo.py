@@ -14,6 +14,7 @@ from accounts.models import Membership, Role, User
 from demo import agreements as demo_agreements
 from demo import assessments as demo_assessments
 from demo import people, places
+from demo import rehab as demo_rehab
 from inmates.models import Admission, Movement, Person
 from institutions.models import Agency, Institution, Region
 
@@ -41,20 +42,24 @@ class Command(BaseCommand):
         )
         created = self._people(institutions, users)
         heads = self._heads(password, institutions)
+        staff_by_institution = {
+            m.institution_id: m.user
+            for m in Membership.objects.filter(role=Role.UPT_STAFF, is_head=False, user__in=users.values())
+        }
+        today = timezone.localdate()
         screenings = demo_assessments.load(
-            today=timezone.localdate(),
-            staff_by_institution={
-                m.institution_id: m.user
-                for m in Membership.objects.filter(
-                    role=Role.UPT_STAFF, is_head=False, user__in=users.values()
-                )
-            },
-            heads_by_institution=heads,
+            today=today, staff_by_institution=staff_by_institution, heads_by_institution=heads
+        )
+        programmes = demo_rehab.load(
+            today=today,
+            institutions=institutions,
+            agencies=agencies,
+            staff_by_institution=staff_by_institution,
         )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready ({created} new WBP, {new_agreements} new agreements, "
-                f"{screenings} new screenings). "
+                f"{screenings} new screenings, {programmes} new programmes). "
                 f"Logins (password: {password}):"
             )
         )

@@ -1,0 +1,115 @@
+"""Demo programmes with their participants, a twice-weekly group series and attendance, made through the
+same services users go through (so every rule holds). Dates follow the load date; a fixed seed keeps the
+picture the same on every load."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from accounts.models import Membership, Role
+from inmates.models import Admission
+from rehab import services
+from rehab.models import Enrolment, Programme, Session, SessionSeries
+from rehab.recurrence import occurrences
+
+PROGRAMMES = [
+    # institution, agency, name, kind
+    ("rutan-barabai", "bnnk-balangan", "Rehabilitasi Sosial {year} Tahap I (TC)", Programme.Kind.SOCIAL),
+    ("lapas-amuntai", "bnnk-hsu", "Rehabilitasi Sosial {year} Tahap I (TC)", Programme.Kind.SOCIAL),
+]
+
+
+def load(*, today: dt.date, institutions: dict, agencies: dict, staff_by_institution: dict) -> int:
+    if Programme.objects.exists():
+        return 0
+    rng = random.Random(2026)
+    made = 0
+    for institution_code, agency_code, name, kind in PROGRAMMES:
+        institution, agency = institutions[institution_code], agencies[agency_code]
+        staff = staff_by_institution[institution.pk]
+        counsellor = Membership.objects.filter(role=Role.COUNSELLOR, agency=agency).first().user
+        agreement = agency.agreements.filter(institutions=institution).order_by("-valid_from").first()
+        starts_on = today - dt.timedelta(days=42)
+        programme = services.programme_create(
+            by=staff,
+            programme=Programme(
+                institution=institution,
+                kind=kind,
+                name=name.format(year=starts_on.year),
+                agency=agency,
+                agreement=agreement,
+                starts_on=starts_on,
+                ends_on=starts_on + dt.timedelta(days=182),
+                capacity=15,
+                target=12,
+                required_sessions=24,
+            ),
+        )
+        made += 1
+        approved = list(services.waiting_list(programme))[:10]
+        for recommendation in approved:
+            enrolment = services.enrolment_create(
+                by=staff,
+                programme=programme,
+                person=recommendation.assessment.person,
+                recommendation=recommendation,
+            )
+            services.enrolment_move(by=staff, enrolment=enrolment, to=Enrolment.Status.ACTIVE, on=starts_on)
+        # Topped up with direct enrolments decided by the TPP (the UPT's observation team).
+        others = (
+            Admission.objects.open()
+            .narcotics()
+            .filter(institution=institution)
+            .exclude(person__enrolments__programme=programme)
+            .select_related("person")
+            .order_by("pk")[: max(0, 8 - len(approved))]
+        )
+        for admission in others:
+            enrolment = services.enrolment_create(
+                by=staff, programme=programme, person=admission.person, reason="Hasil sidang TPP"
+            )
+            services.enrolment_move(by=staff, enrolment=enrolment, to=Enrolment.Status.ACTIVE, on=starts_on)
+        members = list(programme.enrolments.filter(status=Enrolment.Status.ACTIVE))
+        if not members:
+            continue
+        times = list(
+            occurrences(
+                weekdays={0, 3},
+                start_time=dt.time(9),
+                end_time=dt.time(11),
+                first_day=starts_on,
+                until=programme.ends_on,
+                time_zone=institution.time_zone,
+            )
+        )
+        series = SessionSeries(
+            weekdays=[0, 3],
+            start_time=dt.time(9),
+            end_time=dt.time(11),
+            first_day=starts_on,
+            until=programme.ends_on,
+        )
+        sessions = services.sessions_schedule(
+            by=counsellor,
+            programme=programme,
+            plan=services.SessionPlan(
+                Session.Kind.GROUP, "Kelompok dukungan sebaya", "Aula Pembinaan", [counsellor], members
+            ),
+            times=times,
+            series=series,
+        )
+        past = [s for s in sessions if s.ends_at.date() < today]
+        for session in past[:-1]:  # the latest one is left for the counsellor: "attendance not recorded"
+            marks = {
+                row.pk: rng.choices(
+                    [("present", ""), ("late", ""), ("excused", "court"), ("absent", "")], [80, 8, 6, 6]
+                )[0]
+                for row in session.attendances.all()
+            }
+            services.attendance_record(by=counsellor, session=session, marks=marks)
+        if past:
+            services.note_add(
+                by=counsellor, session=past[0], text="Kelompok mulai saling terbuka; dua peserta masih pasif."
+            )
+    return made
