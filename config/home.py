@@ -12,9 +12,11 @@ from agreements.access import institution_ids_open_to
 from agreements.models import EXPIRING_WITHIN_DAYS, Agreement
 from inmates.models import Admission
 from institutions.models import Agency, Institution, Region
+from rehab.models import Session
 
 RECENT_REGISTRATIONS = 10
 EXPIRING_SHOWN = 10
+ATTENDANCE_GAPS_SHOWN = 10
 
 
 def _ending_soon(user, today):
@@ -57,6 +59,14 @@ def home(request):
         context["ending_soon"] = _ending_soon(user, today)
         context["show_ending_soon"] = True
         context["expiring_days"] = EXPIRING_WITHIN_DAYS
+    if scope.is_upt_staff or scope.is_counsellor:
+        # Held (or over) but attendance not taken: flagged, never counted as full attendance.
+        gaps = Session.objects.visible_to(user).with_attendance_gap()
+        if scope.is_counsellor and not scope.is_upt_staff:
+            gaps = gaps.filter(facilitations__user=user)
+        context["attendance_gaps"] = list(
+            gaps.select_related("programme", "institution").order_by("-starts_at")[:ATTENDANCE_GAPS_SHOWN]
+        )
     if scope.is_national:
         context["national_regions"] = Region.objects.with_custody_counts()
     if scope.is_counsellor:

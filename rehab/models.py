@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from agreements.access import Work, institution_ids_open_to
 from agreements.models import Agreement
@@ -131,7 +132,7 @@ class Programme(models.Model):
 class Enrolment(models.Model):
     class Status(models.TextChoices):
         WAITING = "waiting", _("Waiting")
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("enrolment status", "Active")
         COMPLETED = "completed", _("Completed")
         DROPPED_OUT = "dropped_out", _("Dropped out")
         TRANSFERRED = "transferred", _("Transferred")

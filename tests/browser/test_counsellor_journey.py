@@ -88,7 +88,7 @@ def test_counsellor_schedules_a_series_takes_attendance_and_keeps_notes_private(
     page.goto(page.base_url + programme.get_absolute_url())
     rudi = page.locator("table tbody tr").filter(has_text="Rudi Hartono")
     expect(rudi).to_contain_text("1 / 4")  # the dose went up: one of four sessions
-    expect(rudi).to_contain_text("2.0")
+    expect(rudi).to_contain_text("2,0")  # hours, written the Indonesian way
 
     # UPT staff see the session and its attendance, never the counsellor's note.
     context = browser.new_context(viewport={"width": 1280, "height": 900})

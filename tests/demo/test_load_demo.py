@@ -9,9 +9,9 @@ from django.utils import timezone
 from accounts.models import Membership, User
 from agreements.models import Agreement
 from assessments.models import Recommendation, Screening
-from rehab.models import Programme, Session
 from inmates.models import Admission, Movement, Person
 from institutions.models import Agency, Institution, Region
+from rehab.models import Programme, Session
 
 
 def counts():

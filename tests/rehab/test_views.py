@@ -239,3 +239,10 @@ def test_calendar_and_lists_keep_their_query_count(
     with django_assert_max_num_queries(20):
         response = facilitator_client.get(url("my-week") + "?date=2026-03-10")
     assert sum(len(sessions) for _day, sessions in response.context["days"]) == 201
+
+
+def test_home_flags_sessions_without_attendance(login, staff, facilitator, booked):
+    for user in (staff, facilitator):
+        response = login(user).get(reverse("home"))
+        assert response.context["attendance_gaps"] == [booked]
+        assert "Attendance not recorded" in response.content.decode()
