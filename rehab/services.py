@@ -180,6 +180,13 @@ def dose(enrolment: Enrolment) -> Dose:
     return Dose(len(attended), hours, programme.required_sessions, programme.required_hours)
 
 
+def _withdraw_from_sessions_to_come(enrolment: Enrolment) -> None:
+    """Out of the programme: no longer expected at sessions that have not started."""
+    Attendance.objects.filter(
+        enrolment=enrolment, session__starts_at__gt=timezone.now(), status=Attendance.Status.NOT_RECORDED
+    ).delete()
+
+
 @transaction.atomic
 def enrolment_move(
     *, by, enrolment: Enrolment, to: str, on: dt.date | None = None, reason: str = "", override: bool = False
@@ -229,10 +236,7 @@ def enrolment_move(
         enrolment=enrolment, from_status=previous, to_status=to, on=on, by=by, reason=reason
     )
     if to not in Enrolment.OPEN:
-        # Out of the programme: no longer expected at sessions still to come.
-        Attendance.objects.filter(
-            enrolment=enrolment, session__starts_at__gt=timezone.now(), status=Attendance.Status.NOT_RECORDED
-        ).delete()
+        _withdraw_from_sessions_to_come(enrolment)
     audit_record(
         action=AuditEvent.Action.CHANGE,
         actor=by,
@@ -256,9 +260,7 @@ def close_for_custody_change(*, admission: Admission, change: str, on: dt.date, 
         EnrolmentTransition.objects.create(
             enrolment=enrolment, from_status=previous, to_status=to, on=on, by=by, reason=_("Custody change")
         )
-        Attendance.objects.filter(
-            enrolment=enrolment, session__starts_at__gt=timezone.now(), status=Attendance.Status.NOT_RECORDED
-        ).delete()
+        _withdraw_from_sessions_to_come(enrolment)
         notices.append(
             _("The enrolment in “%(programme)s” was closed as “%(status)s”.")
             % {"programme": enrolment.programme.name, "status": Enrolment.Status(to).label}
