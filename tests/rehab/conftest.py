@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from accounts.models import Role
 from rehab.models import Enrolment, Programme
@@ -9,6 +10,13 @@ from rehab.services import SessionPlan
 from tests.factories import PersonFactory, UserFactory, admit, make_agreement, membership
 
 TODAY = dt.date(2026, 3, 2)  # a Monday
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # Services speak the active language; these tests read their messages in English (the source).
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
