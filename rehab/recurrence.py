@@ -28,11 +28,14 @@ def occurrences(
         return
     zone = ZoneInfo(time_zone)
     day, made = first_day, 0
-    limit = min(count or MAX_OCCURRENCES, MAX_OCCURRENCES)
+    # One more than the cap, so the caller can tell the user the series is too long instead of cutting it.
+    limit = min(count or MAX_OCCURRENCES + 1, MAX_OCCURRENCES + 1)
     while made < limit and (until is None or day <= until):
         if day.weekday() in weekdays:
             start = dt.datetime.combine(day, start_time, tzinfo=zone)
             end = dt.datetime.combine(day, end_time, tzinfo=zone)
             yield start.astimezone(dt.UTC), end.astimezone(dt.UTC)
             made += 1
+        if day == dt.date.max:
+            break
         day += dt.timedelta(days=1)

@@ -30,6 +30,7 @@ from rehab.models import (
     Session,
     SessionSeries,
 )
+from rehab.recurrence import MAX_OCCURRENCES
 
 # --- Who may do what ------------------------------------------------------------------------------------
 
@@ -85,8 +86,16 @@ def programme_create(*, by, programme: Programme) -> Programme:
 # --- Enrolment ------------------------------------------------------------------------------------------
 
 
-def waiting_list(programme: Programme):
-    """People in custody at the programme's UPT with an approved recommendation for its kind, not enrolled."""
+def waiting_list(programme: Programme) -> list[Recommendation]:
+    """People in custody at the programme's UPT with an approved recommendation for its kind, who are neither
+    enrolled in nor have completed a programme of that kind; one entry per person (the latest approval)."""
+    latest: dict[int, Recommendation] = {}
+    for recommendation in _approved_for(programme):
+        latest[recommendation.assessment.person_id] = recommendation  # ordered by approval: last one wins
+    return sorted(latest.values(), key=lambda r: (r.approved_on, r.pk))
+
+
+def _approved_for(programme: Programme):
     open_enrolments = Enrolment.objects.filter(status__in=Enrolment.OPEN, kind=programme.kind)
     return (
         Recommendation.objects.approved()
@@ -96,7 +105,11 @@ def waiting_list(programme: Programme):
             assessment__person__admissions__institution=programme.institution,
         )
         .exclude(assessment__person__in=open_enrolments.values("person"))
-        .exclude(enrolments__status__in=[Enrolment.Status.COMPLETED])
+        .exclude(
+            assessment__person__in=Enrolment.objects.filter(
+                kind=programme.kind, status=Enrolment.Status.COMPLETED
+            ).values("person")
+        )
         .select_related("assessment__person")
         .order_by("approved_on", "pk")
     )
@@ -285,28 +298,36 @@ def conflicts(
     facilitator_ids: Iterable[int],
     person_ids: Iterable[int],
     exclude: Iterable[int] = (),
+    viewer=None,
 ) -> list[str]:
-    """Every reason this slot is taken, naming the session in the way. Cancelled sessions never count."""
+    """Every reason this slot is taken, naming the session in the way when `viewer` may see it (another
+    agency's session is only "another session": its topic and who is in it are not theirs to know).
+    Cancelled sessions never count."""
     overlapping = (
         Session.objects.overlapping(start, end).exclude(pk__in=list(exclude)).select_related("institution")
     )
+    seen = set(Session.objects.visible_to(viewer).values_list("pk", flat=True)) if viewer else None
+
+    def topic(session: Session) -> str:
+        return session.topic if seen is None or session.pk in seen else _("another session")
+
     problems = []
     for session in overlapping.filter(
         facilitations__user_id__in=list(facilitator_ids), facilitations__active=True
     ).distinct():
         problems.append(
             _("A facilitator is already in “%(topic)s” at %(place)s, %(when)s.")
-            % {"topic": session.topic, "place": session.institution.name, "when": _when(session)}
+            % {"topic": topic(session), "place": session.institution.name, "when": _when(session)}
         )
     for session in overlapping.filter(institution_id=institution_id, room__iexact=room):
         problems.append(
             _("%(room)s is already booked for “%(topic)s”, %(when)s.")
-            % {"room": room, "topic": session.topic, "when": _when(session)}
+            % {"room": room, "topic": topic(session), "when": _when(session)}
         )
     for session in overlapping.filter(attendances__enrolment__person_id__in=list(person_ids)).distinct():
         problems.append(
             _("A participant is already in “%(topic)s”, %(when)s.")
-            % {"topic": session.topic, "when": _when(session)}
+            % {"topic": topic(session), "when": _when(session)}
         )
     return problems
 
@@ -321,7 +342,10 @@ class SessionPlan:
 
 
 def _check_plan(
-    programme: Programme, plan: SessionPlan, times: list[tuple[dt.datetime, dt.datetime]]
+    programme: Programme,
+    plan: SessionPlan,
+    times: list[tuple[dt.datetime, dt.datetime]],
+    editing: bool = False,
 ) -> None:
     plan.room = " ".join(plan.room.split())  # "Aula " and "aula" are one room (compared without case)
     plan.topic = " ".join(plan.topic.split())
@@ -339,7 +363,12 @@ def _check_plan(
     )
     if any(user.pk not in counsellors for user in plan.facilitators):
         errors.append(_("Facilitators must be counsellors of the delivering agency."))
-    if plan.kind == Session.Kind.INDIVIDUAL and len(plan.participants) != 1:
+    if len(times) > MAX_OCCURRENCES:
+        errors.append(
+            _("A series can hold at most %(max)s sessions: choose an earlier last date.")
+            % {"max": MAX_OCCURRENCES}
+        )
+    if plan.kind == Session.Kind.INDIVIDUAL and len(plan.participants) != 1 and not editing:
         errors.append(_("An individual session has exactly one participant."))
     if any(e.programme_id != programme.pk or e.status != Enrolment.Status.ACTIVE for e in plan.participants):
         errors.append(_("Participants must be active members of this programme."))
@@ -384,6 +413,7 @@ def sessions_schedule(
             room=plan.room,
             facilitator_ids=[user.pk for user in plan.facilitators],
             person_ids=[enrolment.person_id for enrolment in plan.participants],
+            viewer=by,
         )
     if problems:
         raise ValidationError(sorted(set(problems)))
@@ -417,9 +447,10 @@ def sessions_schedule(
 def _following(session: Session):
     if session.series_id is None:
         return Session.objects.filter(pk=session.pk)
+    # Only sessions still planned: a held one keeps its times (they make up people's dose).
     return Session.objects.filter(
-        series_id=session.series_id, starts_at__gte=session.starts_at
-    ).not_cancelled()
+        series_id=session.series_id, starts_at__gte=session.starts_at, status=Session.Status.PLANNED
+    )
 
 
 @transaction.atomic
@@ -453,10 +484,19 @@ def sessions_update(
                 dt.datetime.combine(local_day, end_time, tzinfo=zone).astimezone(dt.UTC),
             )
         )
-    plan.participants = list(session.attendances.values_list("enrolment", flat=True))
-    participants = list(Enrolment.objects.filter(pk__in=plan.participants))
+    # Only those still active count: someone who left keeps their past attendance, not a say in the slot.
+    participants = list(
+        Enrolment.objects.filter(attendances__session=session, status=Enrolment.Status.ACTIVE).distinct()
+    )
     plan.participants = participants
-    _check_plan(programme, plan, times)
+    _check_plan(programme, plan, times, editing=True)
+    overlapping_each_other = any(
+        a_start < b_end and b_start < a_end
+        for i, (a_start, a_end) in enumerate(times)
+        for b_start, b_end in times[i + 1 :]
+    )
+    if overlapping_each_other:
+        raise ValidationError(_("With these times, two sessions of the series would overlap each other."))
     problems = []
     for start, end in times:
         problems += conflicts(
@@ -467,6 +507,7 @@ def sessions_update(
             facilitator_ids=[user.pk for user in plan.facilitators],
             person_ids=[enrolment.person_id for enrolment in participants],
             exclude=[target.pk for target in targets],
+            viewer=by,
         )
     if problems:
         raise ValidationError(sorted(set(problems)))
