@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agreements.forms import check_plausible
 from agreements.models import Agreement
 from inmates.models import Person
 from institutions.forms import DateInput
@@ -86,6 +87,10 @@ class MoveForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def clean_on(self):
+        return check_plausible(self.cleaned_data.get("on"))
+
     override = forms.BooleanField(label=_("Complete although the requirement is not met"), required=False)
 
 
@@ -132,6 +137,12 @@ class SessionForm(forms.Form):
                 required=False,
             )
 
+    def clean_day(self):
+        return check_plausible(self.cleaned_data.get("day"))
+
+    def clean_until(self):
+        return check_plausible(self.cleaned_data.get("until"))
+
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("start_time"), cleaned.get("end_time")
@@ -176,9 +187,11 @@ class AttendanceForm(forms.Form):
         return [(row, self[f"status-{row.pk}"], self[f"reason-{row.pk}"]) for row in self.rows]
 
     def marks(self) -> dict[int, tuple[str, str]]:
+        """Only the rows the form sent: a row missing from the post (a stale page, say) keeps its mark."""
         return {
             row.pk: (self.cleaned_data[f"status-{row.pk}"], self.cleaned_data[f"reason-{row.pk}"])
             for row in self.rows
+            if f"status-{row.pk}" in self.data
         }
 
 
@@ -211,6 +224,9 @@ class CalendarFilterForm(forms.Form):
         self.fields["counsellor"].label_from_instance = lambda user: user.get_full_name() or user.username
         for name in ("view", "institution", "programme", "counsellor"):
             self.fields[name].widget.attrs["class"] = "form-select"
+
+    def clean_date(self):
+        return check_plausible(self.cleaned_data.get("date"))
 
     def day(self) -> dt.date:
         return (self.cleaned_data.get("date") if self.is_valid() else None) or timezone.localdate()

@@ -25,6 +25,17 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
+def _delivered_by(user: User) -> Q:
+    """Programmes of one of the user's agencies at an institution where *that* agency has an agreement in
+    force covering rehabilitation work (each agency paired with its own agreements)."""
+    condition = Q(pk__in=[])
+    for agency_id in user.scope.agency_ids:
+        condition |= Q(
+            agency_id=agency_id, institution_id__in=institution_ids_open_to([agency_id], Work.REHABILITATION)
+        )
+    return condition
+
+
 class ProgrammeQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> ProgrammeQuerySet:
         scope = user.scope
@@ -33,12 +44,11 @@ class ProgrammeQuerySet(models.QuerySet):
         return self.filter(
             Q(institution_id__in=scope.staff_institution_ids)
             | Q(institution__region_id__in=scope.region_ids)
-            # Counsellors: their agency's programmes, while an agreement covering the work is in force there.
-            | Q(
-                agency_id__in=scope.agency_ids,
-                institution_id__in=institution_ids_open_to(scope.agency_ids, Work.REHABILITATION),
-            )
+            | _delivered_by(user)
         )
+
+    def delivered_by(self, user: User) -> ProgrammeQuerySet:
+        return self.filter(_delivered_by(user))
 
 
 class Programme(models.Model):
@@ -406,11 +416,7 @@ class Attendance(models.Model):
 class NoteQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> NoteQuerySet:
         """Counsellors of the delivering agency only: not UPT staff, not regional or national officers."""
-        scope = user.scope
-        return self.filter(
-            session__programme__agency_id__in=scope.agency_ids,
-            session__programme__in=Programme.objects.visible_to(user).values("pk"),
-        )
+        return self.filter(session__programme__in=Programme.objects.delivered_by(user).values("pk"))
 
 
 class Note(models.Model):

@@ -15,7 +15,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Role
-from agreements.access import Work, institution_ids_open_to
 from assessments.models import Recommendation
 from audit.models import AuditEvent
 from audit.services import audit_record
@@ -36,13 +35,8 @@ from rehab.recurrence import MAX_OCCURRENCES
 
 
 def delivers(user, programme: Programme) -> bool:
-    """A counsellor of the delivering agency, while an agreement covering the work is in force there."""
-    scope = user.scope
-    return programme.agency_id in scope.agency_ids and (
-        institution_ids_open_to([programme.agency_id], Work.REHABILITATION)
-        .filter(institution_id=programme.institution_id)
-        .exists()
-    )
+    """A counsellor of the delivering agency, while its agreement covering the work is in force there."""
+    return Programme.objects.delivered_by(user).filter(pk=programme.pk).exists()
 
 
 def may_run(user, programme: Programme) -> bool:
@@ -200,6 +194,17 @@ def _withdraw_from_sessions_to_come(enrolment: Enrolment) -> None:
     ).delete()
 
 
+def _join_sessions_to_come(enrolment: Enrolment) -> None:
+    """A new active member is expected at group sessions still to come (individual ones are booked apart)."""
+    sessions = (
+        Session.objects.filter(programme_id=enrolment.programme_id, status=Session.Status.PLANNED)
+        .filter(starts_at__gt=timezone.now())
+        .exclude(kind=Session.Kind.INDIVIDUAL)
+        .exclude(attendances__enrolment=enrolment)
+    )
+    Attendance.objects.bulk_create(Attendance(session=session, enrolment=enrolment) for session in sessions)
+
+
 @transaction.atomic
 def enrolment_move(
     *, by, enrolment: Enrolment, to: str, on: dt.date | None = None, reason: str = "", override: bool = False
@@ -219,6 +224,11 @@ def enrolment_move(
     if on > timezone.localdate():
         raise ValidationError({"on": _("This date is in the future.")})
     reason = reason.strip()
+    last_step = enrolment.transitions.order_by("-on", "-pk").values_list("on", flat=True).first()
+    if last_step and on < last_step:
+        raise ValidationError({"on": _("This date is before the enrolment's previous step.")})
+    if to == Enrolment.Status.ACTIVE and programme.status_on(on) == Programme.Status.ENDED:
+        raise ValidationError({"on": _("The programme had ended by then.")})
     if to == Enrolment.Status.ACTIVE:
         Programme.objects.select_for_update().get(pk=programme.pk)  # one activation at a time per programme
         active = Enrolment.objects.filter(programme=programme, status=Enrolment.Status.ACTIVE).count()
@@ -250,6 +260,8 @@ def enrolment_move(
     )
     if to not in Enrolment.OPEN:
         _withdraw_from_sessions_to_come(enrolment)
+    if to == Enrolment.Status.ACTIVE:
+        _join_sessions_to_come(enrolment)
     audit_record(
         action=AuditEvent.Action.CHANGE,
         actor=by,
@@ -274,6 +286,13 @@ def close_for_custody_change(*, admission: Admission, change: str, on: dt.date, 
             enrolment=enrolment, from_status=previous, to_status=to, on=on, by=by, reason=_("Custody change")
         )
         _withdraw_from_sessions_to_come(enrolment)
+        audit_record(
+            action=AuditEvent.Action.CHANGE,
+            actor=by,
+            obj=enrolment,
+            person_id=enrolment.person_id,
+            details={"from": previous, "to": to, "custody_change": change},
+        )
         notices.append(
             _("The enrolment in “%(programme)s” was closed as “%(status)s”.")
             % {"programme": enrolment.programme.name, "status": Enrolment.Status(to).label}
