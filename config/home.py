@@ -65,7 +65,9 @@ def home(request):
         if scope.is_counsellor and not scope.is_upt_staff:
             gaps = gaps.filter(facilitations__user=user)
         context["attendance_gaps"] = list(
-            gaps.select_related("programme", "institution").order_by("-starts_at")[:ATTENDANCE_GAPS_SHOWN]
+            gaps.select_related("programme", "institution__region").order_by("-starts_at")[
+                :ATTENDANCE_GAPS_SHOWN
+            ]
         )
     if scope.is_national:
         context["national_regions"] = Region.objects.with_custody_counts()

@@ -54,6 +54,7 @@ def load(*, today: dt.date, institutions: dict, agencies: dict, staff_by_institu
                 programme=programme,
                 person=recommendation.assessment.person,
                 recommendation=recommendation,
+                on=starts_on,
             )
             services.enrolment_move(by=staff, enrolment=enrolment, to=Enrolment.Status.ACTIVE, on=starts_on)
         # Topped up with direct enrolments decided by the TPP (the UPT's observation team).
@@ -67,7 +68,11 @@ def load(*, today: dt.date, institutions: dict, agencies: dict, staff_by_institu
         )
         for admission in others:
             enrolment = services.enrolment_create(
-                by=staff, programme=programme, person=admission.person, reason="Hasil sidang TPP"
+                by=staff,
+                programme=programme,
+                person=admission.person,
+                reason="Hasil sidang TPP",
+                on=starts_on,
             )
             services.enrolment_move(by=staff, enrolment=enrolment, to=Enrolment.Status.ACTIVE, on=starts_on)
         members = list(programme.enrolments.filter(status=Enrolment.Status.ACTIVE))

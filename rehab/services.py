@@ -117,6 +117,7 @@ def enrolment_create(
     person: Person,
     recommendation: Recommendation | None = None,
     reason: str = "",
+    on: dt.date | None = None,
 ) -> Enrolment:
     _require(
         may_run(by, programme), _("Only staff of the institution or the delivering counsellors can enrol.")
@@ -151,7 +152,7 @@ def enrolment_create(
     EnrolmentTransition.objects.create(
         enrolment=enrolment,
         to_status=Enrolment.Status.WAITING,
-        on=timezone.localdate(),
+        on=on or timezone.localdate(),
         by=by,
         reason=reason.strip(),
     )

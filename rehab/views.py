@@ -423,7 +423,14 @@ def _calendar_sessions(sessions):
 
 def _by_local_day(sessions) -> dict[dt.date, list]:
     days = defaultdict(list)
+    now = timezone.now()
     for session in sessions:
+        # Over, not cancelled, someone unmarked: "attendance not recorded", as on the home page.
+        session.attendance_missing = (
+            bool(session.gaps)
+            and session.status != Session.Status.CANCELLED
+            and (session.status == Session.Status.HELD or session.ends_at < now)
+        )
         local = session.starts_at.astimezone(session.institution.time_zone_info)
         session.local_start = local
         session.local_end = session.ends_at.astimezone(session.institution.time_zone_info)

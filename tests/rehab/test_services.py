@@ -539,3 +539,176 @@ def test_transfer_and_release_close_open_enrolments_and_say_so(staff, programme,
     assert not Attendance.objects.filter(
         enrolment__in=members, session__starts_at__gt=dt.datetime(2026, 3, 2, tzinfo=dt.UTC)
     ).exists()
+
+
+# --- Review fixes ----------------------------------------------------------------------------------------
+
+
+def test_a_member_who_starts_later_joins_the_group_sessions_to_come(staff, facilitator, programme, members):
+    future = book(
+        staff,
+        programme,
+        local(dt.date(2026, 3, 9), 9),
+        local(dt.date(2026, 3, 9), 11),
+        facilitators=[facilitator],
+    )[0]
+    newcomer = make_enrolment(programme, status="waiting")
+    services.enrolment_move(by=staff, enrolment=newcomer, to="active")
+    assert future.attendances.filter(enrolment=newcomer).exists()
+
+
+def test_waiting_list_is_one_entry_per_person_and_skips_people_who_completed_the_kind(
+    staff, programme, person
+):
+    def approve(on):
+        assessment = Assessment.objects.create(
+            person=person,
+            institution=programme.institution,
+            assessed_on=on,
+            interviewer=staff,
+            team="Tim",
+            version="5-lite",
+            answers={},
+        )
+        return Recommendation.objects.create(
+            assessment=assessment,
+            kind="medical_then_social",
+            reasons="x",
+            decided_on=on,
+            decided_by=staff,
+            decree_number="SK",
+            approved_on=on,
+            approved_by=staff,
+        )
+
+    approve(dt.date(2026, 1, 5))
+    latest = approve(dt.date(2026, 2, 5))
+    assert services.waiting_list(programme) == [latest]
+    Enrolment.objects.create(
+        programme=programme,
+        person=person,
+        admission=person.admissions.get(),
+        kind="social",
+        status="completed",
+        direct_reason="x",
+    )
+    assert services.waiting_list(programme) == []
+
+
+def test_edit_following_leaves_held_sessions_alone(staff, facilitator, series):
+    first_held = series[0]
+    services.attendance_record(by=staff, session=first_held, marks={})
+    services.sessions_update(
+        by=staff,
+        session=Session.objects.get(pk=series[1].pk),
+        plan=plan([facilitator]),
+        start_time=dt.time(13),
+        end_time=dt.time(15),
+        following=True,
+    )
+    first_held.refresh_from_db()
+    assert first_held.starts_at == series[0].starts_at
+
+
+def test_a_series_longer_than_the_cap_is_refused(staff, facilitator, programme):
+    programme.ends_on = dt.date(2026, 12, 31)
+    programme.save()
+    times = list(
+        occurrences(
+            weekdays={0, 1, 2, 3, 4, 5, 6},
+            start_time=dt.time(6),
+            end_time=dt.time(7),
+            first_day=dt.date(2026, 2, 1),
+            until=dt.date(2026, 12, 31),
+            time_zone="Asia/Makassar",
+        )
+    )
+    assert len(times) == 201
+    with pytest.raises(ValidationError, match="at most 200 sessions"):
+        services.sessions_schedule(by=staff, programme=programme, plan=plan([facilitator]), times=times)
+
+
+def test_conflict_with_another_agencys_session_does_not_name_it(
+    staff, facilitator, programme, members, agency
+):
+    from accounts.models import Role
+    from tests.factories import AgencyFactory, UserFactory, membership
+
+    other = AgencyFactory(code="ipwl-lain")
+    make_agreement(institutions=[programme.institution], agencies=[other], scopes=["social_rehabilitation"])
+    other_counsellor = membership(UserFactory(username="konselor.lain"), Role.COUNSELLOR, other)
+    other_programme = Programme.objects.create(
+        institution=programme.institution,
+        kind="medical",
+        name="Medis",
+        agency=other,
+        agreement=programme.agreement,
+        starts_on=programme.starts_on,
+        ends_on=programme.ends_on,
+        capacity=5,
+        target=5,
+    )
+    enrolment = make_enrolment(other_programme, members[0].person)
+    services.sessions_schedule(
+        by=other_counsellor,
+        programme=other_programme,
+        plan=plan(
+            [other_counsellor], [enrolment], kind="individual", topic="Konseling kambuh sabu", room="Klinik"
+        ),
+        times=[(local(dt.date(2026, 3, 10), 9), local(dt.date(2026, 3, 10), 10))],
+    )
+    with pytest.raises(ValidationError) as caught:
+        book(
+            facilitator,
+            programme,
+            local(dt.date(2026, 3, 10), 9),
+            local(dt.date(2026, 3, 10), 10),
+            facilitators=[facilitator],
+            participants=members[:1],
+        )
+    assert "another session" in str(caught.value) and "kambuh" not in str(caught.value)
+
+
+def test_enrolment_steps_cannot_go_back_in_time_or_start_after_the_programme(staff, programme):
+    enrolment = make_enrolment(programme, status="waiting")
+    enrolment.transitions.create(to_status="waiting", on=dt.date(2026, 2, 10), by=staff)
+    with pytest.raises(ValidationError, match="previous step"):
+        services.enrolment_move(by=staff, enrolment=enrolment, to="active", on=dt.date(2026, 2, 1))
+
+
+def test_notes_pair_each_agency_with_its_own_agreement(staff, facilitator, programme, members, institution):
+    """A counsellor of two agencies reads notes only where that note's agency still has an agreement."""
+    from accounts.models import Role
+    from tests.factories import AgencyFactory, membership
+
+    expired_agency = AgencyFactory(code="bnnk-lama")
+    make_agreement(
+        institutions=[institution],
+        agencies=[expired_agency],
+        valid_from=dt.date(2020, 1, 1),
+        valid_until=dt.date(2021, 1, 1),
+        scopes=["social_rehabilitation"],
+    )
+    old_programme = Programme.objects.create(
+        institution=institution,
+        kind="medical",
+        name="Lama",
+        agency=expired_agency,
+        agreement=programme.agreement,
+        starts_on=dt.date(2020, 2, 1),
+        ends_on=dt.date(2020, 6, 1),
+        capacity=5,
+        target=5,
+    )
+    session = Session.objects.create(
+        programme=old_programme,
+        institution=institution,
+        kind="group",
+        topic="Lama",
+        room="Aula",
+        starts_at=local(dt.date(2020, 3, 2), 9),
+        ends_at=local(dt.date(2020, 3, 2), 11),
+    )
+    Note.objects.create(session=session, text="Rahasia lama", author=staff)
+    membership(facilitator, Role.COUNSELLOR, expired_agency)
+    assert not Note.objects.visible_to(facilitator).filter(text="Rahasia lama").exists()

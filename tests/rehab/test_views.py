@@ -246,3 +246,27 @@ def test_home_flags_sessions_without_attendance(login, staff, facilitator, booke
         response = login(user).get(reverse("home"))
         assert response.context["attendance_gaps"] == [booked]
         assert "Attendance not recorded" in response.content.decode()
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_far_dates_never_break_the_calendar_or_the_forms(login, facilitator, programme, members, day):
+    client = login(facilitator)
+    assert client.get(url("calendar") + f"?date={day}").status_code == 200
+    assert client.get(url("calendar") + f"?date={day}&view=month").status_code == 200
+    assert client.get(url("my-week") + f"?date={day}").status_code == 200
+    response = client.post(
+        url("session-create", programme.pk), session_data(facilitator, day=day, weekdays=[])
+    )
+    assert "Check the year" in response.content.decode()
+    assert not Session.objects.exists()
+
+
+def test_attendance_rows_not_sent_keep_their_marks(login, facilitator, booked, members):
+    rows = {row.enrolment_id: row.pk for row in booked.attendances.all()}
+    client = login(facilitator)
+    client.post(url("session-attendance", booked.pk), {f"status-{rows[members[0].pk]}": "present"})
+    client.post(url("session-attendance", booked.pk), {f"status-{rows[members[1].pk]}": "late"})
+    assert dict(booked.attendances.values_list("enrolment_id", "status")) == {
+        members[0].pk: "present",
+        members[1].pk: "late",
+    }
