@@ -1,0 +1,55 @@
+"""Kaplan–Meier survival for release cohorts: the share still out of custody t days after release.
+
+S(t) = Π over event times tᵢ ≤ t of (1 − dᵢ / nᵢ), where dᵢ people returned at tᵢ and nᵢ were still being
+followed just before tᵢ. Right-continuous: S(t) includes the events at t. At tied times events come before
+censorings (a person censored at tᵢ was still at risk at tᵢ). Deaths and people not yet observed long
+enough are censored, never counted as successes (shared/DOMAIN.md, "Recidivism").
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Step:
+    time: float
+    at_risk: int
+    events: int
+    survival: float
+
+
+@dataclass(frozen=True)
+class KaplanMeier:
+    steps: tuple[Step, ...]  # one per distinct event time, in order
+    size: int
+
+    def survival(self, t: float) -> float:
+        """S(t): the estimated share not yet returned by time t (events at t included)."""
+        index = bisect_right([step.time for step in self.steps], t)
+        return self.steps[index - 1].survival if index else 1.0
+
+    def cumulative_incidence(self, t: float) -> float:
+        """1 − S(t): the estimated share returned by time t."""
+        return 1.0 - self.survival(t)
+
+
+def kaplan_meier(durations: Sequence[float], events: Iterable[bool]) -> KaplanMeier:
+    """`durations[i]` is the time to return (event) or to censoring; `events[i]` says which."""
+    events = [bool(event) for event in events]
+    if len(events) != len(durations):
+        raise ValueError("durations and events must have the same length")
+    if any(duration < 0 for duration in durations):
+        raise ValueError("durations cannot be negative")
+    returned = Counter(d for d, event in zip(durations, events, strict=True) if event)
+    leaving = Counter(durations)  # everyone leaves the risk set at their own time, event or not
+    at_risk, survival, steps = len(durations), 1.0, []
+    for time in sorted(leaving):
+        if returned[time]:
+            survival *= 1 - returned[time] / at_risk
+            steps.append(Step(time, at_risk, returned[time], survival))
+        at_risk -= leaving[time]  # after the events at this time: censorings at a tie stay at risk for it
+    return KaplanMeier(tuple(steps), len(durations))
