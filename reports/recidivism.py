@@ -12,10 +12,12 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
+    """One event time: unpacks as (time, at_risk, events, survival)."""
+
     time: float
     at_risk: int
     events: int

@@ -49,6 +49,8 @@ PLACEBO = [1, 1, 2, 2, 3, 4, 4, 5, 5, 8, 8, 8, 8, 11, 11, 12, 12, 15, 17, 22, 23
 def test_six_mp_group_with_censoring_matches_the_published_table():
     km = kaplan_meier([t for t, _ in SIX_MP], [e for _, e in SIX_MP])
     assert [(s.time, s.at_risk, s.events) for s in km.steps] == [(t, n, d) for t, n, d, _ in SIX_MP_TABLE]
+    time, at_risk, events, survival = km.steps[0]  # steps unpack as (time, at risk, events, survival)
+    assert (time, at_risk, events) == (6, 21, 3) and survival == pytest.approx(18 / 21)
     for time, _n, _d, survival in SIX_MP_TABLE:
         assert km.survival(time) == pytest.approx(survival, abs=5e-5)
     assert km.survival(35) == pytest.approx(0.4482, abs=5e-5)  # no event after 23: the curve stays flat
