@@ -173,6 +173,8 @@ TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 
 # --- Pages --------------------------------------------------------------------------------------------
 PAGE_SIZE = env_int("PAGE_SIZE", 25)
+# After-care follow-ups after release, in months (issue 6: 1, 3, 6 and 12).
+AFTERCARE_FOLLOWUP_MONTHS = [int(m) for m in env_list("AFTERCARE_FOLLOWUP_MONTHS", ["1", "3", "6", "12"])]
 # Re-screen with ASSIST this many days after the last screening (the person page shows when it is due).
 RESCREENING_INTERVAL_DAYS = env_int("RESCREENING_INTERVAL_DAYS", 180)
 

@@ -16,7 +16,7 @@ _handlers: list[CustodyHandler] = []
 
 
 def on_custody_change(handler: CustodyHandler) -> CustodyHandler:
-    """Register `handler(*, admission, change, on, by)`; `change` is "transfer" or "release"."""
+    """Register `handler(*, admission, change, on, by)`; `change` is "admission", "transfer" or "release"."""
     if handler not in _handlers:
         _handlers.append(handler)
     return handler

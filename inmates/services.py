@@ -82,6 +82,10 @@ def admission_open(*, by, admission: Admission) -> Admission:
         recorded_by=by,
     )
     audit_record(action=AuditEvent.Action.CREATE, actor=by, obj=admission, person_id=admission.person_id)
+    # A new admission after an earlier release is a return to custody: other apps react (after-care).
+    admission.notices = hooks.custody_changed(
+        admission=admission, change="admission", on=admission.admitted_on, by=by
+    )
     return admission
 
 

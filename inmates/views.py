@@ -202,6 +202,8 @@ def admission_create(request, pk: int):
             apply_service_errors(form, error)
         else:
             messages.success(request, _("The new admission has been recorded."))
+            for notice in admission.notices:
+                messages.info(request, notice)
             return redirect(person)
     return render(request, "inmates/admission_form.html", {"form": form, "person": person})
 

@@ -439,3 +439,132 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return f"Note {self.pk}"
+
+
+# --- After-care -----------------------------------------------------------------------------------------
+
+
+class AftercarePlanQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> AftercarePlanQuerySet:
+        """UPT staff of the releasing institution, its region's officers, national officers, and counsellors
+        of the agency that took over while it has an agreement there covering after-care."""
+        scope = user.scope
+        if scope.is_national:
+            return self
+        condition = Q(admission__institution_id__in=scope.staff_institution_ids) | Q(
+            admission__institution__region_id__in=scope.region_ids
+        )
+        for agency_id in scope.agency_ids:
+            condition |= Q(
+                agency_id=agency_id,
+                admission__institution_id__in=institution_ids_open_to([agency_id], Work.AFTERCARE),
+            )
+        return self.filter(condition)
+
+
+class AftercarePlan(models.Model):
+    """Keeping in touch after release: who takes over, the contact, and the follow-ups due."""
+
+    admission = models.OneToOneField(
+        Admission, on_delete=models.PROTECT, related_name="aftercare_plan", verbose_name=_("custody spell")
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="aftercare_plans")
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="aftercare_plans",
+        verbose_name=_("agency that takes over"),
+        help_text=_("BNNK, IPWL or Bapas. Empty until someone is assigned."),
+    )
+    contact_name = models.CharField(_("contact person"), max_length=160, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    released_on = models.DateField(_("released on"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = AftercarePlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-released_on"]
+        verbose_name = _("after-care plan")
+        verbose_name_plural = _("after-care plans")
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.released_on})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("rehab:aftercare-detail", args=[self.pk])
+
+
+class FollowUpQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> FollowUpQuerySet:
+        return self.filter(plan__in=AftercarePlan.objects.visible_to(user).values("pk"))
+
+    def pending(self) -> FollowUpQuerySet:
+        return self.filter(done_on__isnull=True, cancelled=False)
+
+    def overdue(self, day: dt.date) -> FollowUpQuerySet:
+        return self.pending().filter(due_on__lt=day)
+
+    def due_within(self, day: dt.date, days: int = 7) -> FollowUpQuerySet:
+        return self.pending().filter(due_on__gte=day, due_on__lte=day + dt.timedelta(days=days))
+
+
+class FollowUp(models.Model):
+    """A contact due (and, once done, recorded) at a set time after release."""
+
+    class Method(models.TextChoices):
+        VISIT = "visit", _("Home visit")
+        PHONE = "phone", _("Phone")
+        AT_AGENCY = "at_agency", _("At the agency")
+        OTHER = "other", _("Other")
+
+    class Outcome(models.TextChoices):
+        ABSTINENT = "abstinent", _("Abstinent")
+        RELAPSED = "relapsed", _("Relapsed")
+        IN_TREATMENT = "in_treatment", _("In treatment")
+        REARRESTED = "rearrested", _("Rearrested")
+        REINCARCERATED = "reincarcerated", _("Reincarcerated")
+        UNREACHABLE = "unreachable", _("Unreachable")
+        DECEASED = "deceased", _("Deceased")
+
+    plan = models.ForeignKey(AftercarePlan, on_delete=models.CASCADE, related_name="follow_ups")
+    months_after = models.PositiveSmallIntegerField(_("months after release"))
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    method = models.CharField(_("method"), max_length=12, choices=Method.choices, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    urine_panel = models.CharField(
+        _("urine test panel"), max_length=80, blank=True, help_text=_("e.g. 6-parameter")
+    )
+    urine_results = models.JSONField(
+        _("urine results"), default=dict, blank=True
+    )  # {substance: "positive"|"negative"}
+    notes = models.TextField(_("confidential notes"), blank=True)
+    cancelled = models.BooleanField(default=False)  # no longer due: the person returned to custody or died
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(done_on__isnull=True) | (~Q(method="") & ~Q(outcome="")),
+                name="%(app_label)s_%(class)s_done_has_method_and_outcome",
+            ),
+        ]
+        indexes = [models.Index(fields=["due_on", "done_on"], name="rehab_followup_due_idx")]  # work lists
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} +{self.months_after}m"
+
+    @property
+    def urine_positive(self) -> bool:
+        return any(result == "positive" for result in self.urine_results.values())

@@ -535,7 +535,7 @@ def test_transfer_and_release_close_open_enrolments_and_say_so(staff, programme,
         by=staff, admission=members[1].admission, on=dt.date(2026, 3, 1), release_type="parole"
     )
     assert Enrolment.objects.get(pk=members[1].pk).status == Enrolment.Status.RELEASED
-    assert len(released.notices) == 1
+    assert len(released.notices) == 2 and "after-care plan has been opened" in released.notices[1]
     assert not Attendance.objects.filter(
         enrolment__in=members, session__starts_at__gt=dt.datetime(2026, 3, 2, tzinfo=dt.UTC)
     ).exists()
