@@ -102,9 +102,13 @@ def on_custody_change(*, admission: Admission, change: str, on: dt.date, by) -> 
 
 
 def may_follow_up(user, plan: AftercarePlan) -> bool:
+    """The releasing UPT's staff, or the counsellors of the agency that took over."""
+    return user.scope.can_write_at(plan.admission.institution_id) or reads_notes(user, plan)
+
+
+def reads_notes(user, plan: AftercarePlan) -> bool:
+    """Counsellors of the agency that took over, while its agreement there covers after-care."""
     scope = user.scope
-    if scope.can_write_at(plan.admission.institution_id):
-        return True
     return (
         plan.agency_id in scope.agency_ids
         and institution_ids_open_to([plan.agency_id], Work.AFTERCARE)

@@ -10,7 +10,7 @@ from agreements.forms import check_plausible
 from agreements.models import Agreement
 from inmates.models import Person
 from institutions.forms import DateInput
-from rehab.models import Attendance, Enrolment, Programme, Session
+from rehab.models import Attendance, Enrolment, FollowUp, Programme, Session
 
 WEEKDAYS = [
     (0, _("Monday")),
@@ -230,3 +230,56 @@ class CalendarFilterForm(forms.Form):
 
     def day(self) -> dt.date:
         return (self.cleaned_data.get("date") if self.is_valid() else None) or timezone.localdate()
+
+
+class FollowUpForm(forms.Form):
+    URINE_SUBSTANCES = [
+        ("amphetamine", _("Amphetamine")),
+        ("methamphetamine", _("Methamphetamine")),
+        ("cannabis", _("Cannabis (THC)")),
+        ("opiates", _("Opiates")),
+        ("cocaine", _("Cocaine")),
+        ("benzodiazepines", _("Benzodiazepines")),
+    ]
+    RESULTS = [("", _("not tested")), ("negative", _("Negative")), ("positive", _("Positive"))]
+
+    done_on = forms.DateField(label=_("Date of contact"), widget=DateInput(), initial=timezone.localdate)
+    method = forms.ChoiceField(label=_("Method"), choices=FollowUp.Method.choices)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=FollowUp.Outcome.choices)
+    urine_panel = forms.CharField(label=_("Urine test panel"), required=False, max_length=80)
+    notes = forms.CharField(
+        label=_("Confidential notes"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for code, label in self.URINE_SUBSTANCES:
+            self.fields[f"urine-{code}"] = forms.ChoiceField(
+                label=label,
+                choices=self.RESULTS,
+                required=False,
+                widget=forms.Select(attrs={"class": "form-select"}),
+            )
+
+    def clean_done_on(self):
+        return check_plausible(self.cleaned_data.get("done_on"))
+
+    def urine_results(self) -> dict[str, str]:
+        return {code: self.cleaned_data.get(f"urine-{code}", "") for code, _label in self.URINE_SUBSTANCES}
+
+    @property
+    def urine_fields(self):
+        return [self[f"urine-{code}"] for code, _label in self.URINE_SUBSTANCES]
+
+
+class AssignForm(forms.Form):
+    agency = forms.ModelChoiceField(label=_("Agency that takes over"), queryset=None, required=False)
+    contact_name = forms.CharField(label=_("Contact person"), max_length=160, required=False)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=40, required=False)
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rehab import views
+from rehab import aftercare_views, views
 
 app_name = "rehab"
 
@@ -18,4 +18,8 @@ urlpatterns = [
     path("sesi/<int:pk>/catatan/", views.note_create, name="note-create"),
     path("kalender/", views.calendar_view, name="calendar"),
     path("minggu-saya/", views.my_week, name="my-week"),
+    path("pascarehab/", aftercare_views.followup_list, name="followup-list"),
+    path("pascarehab/<int:pk>/", aftercare_views.aftercare_detail, name="aftercare-detail"),
+    path("pascarehab/<int:pk>/tetapkan/", aftercare_views.aftercare_assign, name="aftercare-assign"),
+    path("pascarehab/tindak-lanjut/<int:pk>/", aftercare_views.followup_record, name="followup-record"),
 ]

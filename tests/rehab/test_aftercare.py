@@ -163,3 +163,87 @@ def test_plans_are_visible_to_the_agency_and_the_releasing_upt_only(
     for user, visible in ((staff, True), (counsellor, True), (regional, True), (outsider, False)):
         user.__dict__.pop("scope", None)
         assert AftercarePlan.objects.visible_to(user).exists() is visible, user
+
+
+# --- Pages -----------------------------------------------------------------------------------------------
+
+
+def test_pages_for_every_role(login, staff, counsellor, regional, outsider, plan):
+    from django.urls import reverse
+
+    follow_up = plan.follow_ups.first()
+    expectations = {
+        staff: (200, 200, 200),
+        counsellor: (200, 200, 403),
+        regional: (200, 403, 403),
+        outsider: (404, 404, 404),
+    }
+    for user, (detail, record, assign) in expectations.items():
+        client = login(user)
+        assert client.get(plan.get_absolute_url()).status_code == detail, user
+        assert client.get(reverse("rehab:followup-record", args=[follow_up.pk])).status_code == record, user
+        assert client.get(reverse("rehab:aftercare-assign", args=[plan.pk])).status_code == assign, user
+
+
+def test_counsellor_records_from_the_overdue_list_and_notes_stay_with_the_agency(
+    login, counsellor, staff, plan
+):
+    from django.urls import reverse
+
+    client = login(counsellor)
+    overdue = client.get(reverse("rehab:followup-list"))
+    first = overdue.context["page_obj"].object_list[0]
+    data = {
+        "done_on": "2026-01-05",
+        "method": "visit",
+        "outcome": "abstinent",
+        "urine_panel": "6 parameter",
+        "urine-amphetamine": "negative",
+        "notes": "Bekerja di bengkel",
+    }
+    assert client.post(reverse("rehab:followup-record", args=[first.pk]), data).status_code == 302
+    first.refresh_from_db()
+    assert first.outcome == "abstinent" and first.urine_results == {"amphetamine": "negative"}
+    assert "Bekerja di bengkel" in client.get(plan.get_absolute_url()).content.decode()
+    assert "Bekerja di bengkel" not in login(staff).get(plan.get_absolute_url()).content.decode()
+
+
+def test_follow_up_form_bad_input_saves_nothing(login, counsellor, plan):
+    from django.urls import reverse
+
+    follow_up = plan.follow_ups.first()
+    client = login(counsellor)
+    record = reverse("rehab:followup-record", args=[follow_up.pk])
+    response = client.post(record, {"done_on": "2026-01-05", "method": "telepathy", "outcome": "abstinent"})
+    assert set(response.context["form"].errors) == {"method"}
+    response = client.post(record, {"done_on": "2026-03-05", "method": "phone", "outcome": "abstinent"})
+    assert response.context["form"].errors["done_on"] == ["This date is in the future."]
+    response = client.post(
+        record,
+        {"done_on": "2026-01-05", "method": "phone", "outcome": "relapsed", "urine-opiates": "positive"},
+    )
+    assert "urine_panel" in response.context["form"].errors
+    follow_up.refresh_from_db()
+    assert follow_up.done_on is None
+
+
+def test_follow_up_list_keeps_its_query_count(
+    login, staff, programme, aftercare_agreement, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    from tests.rehab.conftest import make_enrolment
+
+    client = login(staff)
+    first = make_enrolment(programme)
+    admission_release(by=staff, admission=first.admission, on=dt.date(2025, 10, 1), release_type="parole")
+    with django_assert_max_num_queries(15) as one:
+        client.get(reverse("rehab:followup-list"))
+    for _ in range(20):
+        enrolment = make_enrolment(programme)
+        admission_release(
+            by=staff, admission=enrolment.admission, on=dt.date(2025, 10, 1), release_type="parole"
+        )
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        response = client.get(reverse("rehab:followup-list"))
+    assert response.context["counts"]["overdue"] == 21 * 2

@@ -1,0 +1,133 @@
+"""After-care pages: follow-up work lists, a plan and its follow-ups, recording one, assigning the agency."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from audit.models import AuditEvent
+from audit.services import audit_record
+from institutions.forms import apply_service_errors
+from institutions.models import Agency
+from rehab import aftercare
+from rehab.forms import AssignForm, FollowUpForm
+from rehab.models import AftercarePlan, FollowUp
+
+LISTS = ("overdue", "this-week", "preparing")
+
+
+def followup_list(request):
+    user = request.user
+    today = timezone.localdate()
+    chosen = request.GET.get("list")
+    chosen = chosen if chosen in LISTS else "overdue"
+    follow_ups = FollowUp.objects.visible_to(user).select_related(
+        "plan__person", "plan__agency", "plan__admission__institution"
+    )
+    lists = {
+        "overdue": follow_ups.overdue(today).order_by("due_on"),
+        "this-week": follow_ups.due_within(today).order_by("due_on"),
+        "preparing": aftercare.preparing_release(user, today=today),
+    }
+    page = Paginator(lists[chosen], settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "rehab/followup_list.html",
+        {
+            "page_obj": page,
+            "chosen": chosen,
+            "counts": {name.replace("-", "_"): rows.count() for name, rows in lists.items()},
+            "today": today,
+        },
+    )
+
+
+def _visible_plan(user, pk: int) -> AftercarePlan:
+    return get_object_or_404(
+        AftercarePlan.objects.visible_to(user).select_related("person", "agency", "admission__institution"),
+        pk=pk,
+    )
+
+
+def aftercare_detail(request, pk: int):
+    user = request.user
+    plan = _visible_plan(user, pk)
+    may_record = aftercare.may_follow_up(user, plan)
+    audit_record(action=AuditEvent.Action.VIEW, actor=user, obj=plan, person_id=plan.person_id)
+    return render(
+        request,
+        "rehab/aftercare_detail.html",
+        {
+            "plan": plan,
+            "follow_ups": list(plan.follow_ups.select_related("recorded_by")),
+            "may_record": may_record,
+            # Follow-up notes are confidential like session notes: only the agency's counsellors read them.
+            "show_notes": aftercare.reads_notes(user, plan),
+            "may_assign": user.scope.can_write_at(plan.admission.institution_id),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def followup_record(request, pk: int):
+    user = request.user
+    follow_up = get_object_or_404(
+        FollowUp.objects.visible_to(user).select_related("plan__person", "plan__admission"), pk=pk
+    )
+    plan = follow_up.plan
+    if not aftercare.may_follow_up(user, plan):
+        raise PermissionDenied(
+            _("Only the agency that took over or the releasing UPT's staff record follow-ups.")
+        )
+    if follow_up.done_on or follow_up.cancelled:
+        messages.info(request, _("This follow-up has already been recorded or called off."))
+        return redirect(plan)
+    form = FollowUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            aftercare.follow_up_record(
+                by=user,
+                follow_up=follow_up,
+                done_on=data["done_on"],
+                method=data["method"],
+                outcome=data["outcome"],
+                urine_panel=data["urine_panel"],
+                urine_results=form.urine_results(),
+                notes=data["notes"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The follow-up has been recorded."))
+            return redirect(plan)
+    return render(request, "rehab/followup_form.html", {"form": form, "follow_up": follow_up, "plan": plan})
+
+
+@require_http_methods(["GET", "POST"])
+def aftercare_assign(request, pk: int):
+    user = request.user
+    plan = _visible_plan(user, pk)
+    if not user.scope.can_write_at(plan.admission.institution_id):
+        raise PermissionDenied(_("Only staff of the releasing institution assign the after-care."))
+    agencies = Agency.objects.filter(
+        kind__in=[Agency.Kind.BNNK, Agency.Kind.BNNP, Agency.Kind.IPWL, Agency.Kind.BAPAS]
+    ).order_by("name")
+    initial = {
+        "agency": plan.agency_id,
+        "contact_name": plan.contact_name,
+        "contact_phone": plan.contact_phone,
+    }
+    form = AssignForm(request.POST or None, agencies=agencies, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        aftercare.plan_assign(by=user, plan=plan, **form.cleaned_data)
+        messages.success(request, _("The after-care plan has been updated."))
+        return redirect(plan)
+    return render(request, "rehab/aftercare_assign.html", {"form": form, "plan": plan})
