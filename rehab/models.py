@@ -542,6 +542,8 @@ class FollowUp(models.Model):
     urine_results = models.JSONField(
         _("urine results"), default=dict, blank=True
     )  # {substance: "positive"|"negative"}
+    # Any substance positive: kept as a column so reports can count it in the database.
+    urine_positive = models.BooleanField(_("urine test positive"), default=False)
     notes = models.TextField(_("confidential notes"), blank=True)
     cancelled = models.BooleanField(default=False)  # no longer due: the person returned to custody or died
     recorded_by = models.ForeignKey(
@@ -564,7 +566,3 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan_id} +{self.months_after}m"
-
-    @property
-    def urine_positive(self) -> bool:
-        return any(result == "positive" for result in self.urine_results.values())

@@ -55,3 +55,17 @@ def kaplan_meier(durations: Sequence[float], events: Iterable[bool]) -> KaplanMe
             steps.append(Step(time, at_risk, returned[time], survival))
         at_risk -= leaving[time]  # after the events at this time: censorings at a tie stay at risk for it
     return KaplanMeier(tuple(steps), len(durations))
+
+
+def kaplan_meier_from_counts(counts: dict[float, tuple[int, int]]) -> KaplanMeier:
+    """The same estimate from grouped rows {time: (events, censored)}, as a database GROUP BY returns them,
+    so a cohort of any size never has to be loaded person by person."""
+    at_risk = sum(events + censored for events, censored in counts.values())
+    size, survival, steps = at_risk, 1.0, []
+    for time in sorted(counts):
+        events, censored = counts[time]
+        if events:
+            survival *= 1 - events / at_risk
+            steps.append(Step(time, at_risk, events, survival))
+        at_risk -= events + censored
+    return KaplanMeier(tuple(steps), size)

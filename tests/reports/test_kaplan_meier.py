@@ -100,3 +100,17 @@ def test_bad_input():
         kaplan_meier([1, 2], [True])
     with pytest.raises(ValueError):
         kaplan_meier([-1], [True])
+
+
+def test_grouped_counts_give_the_same_estimate():
+    from collections import Counter
+
+    from reports.recidivism import kaplan_meier_from_counts
+
+    counts = Counter()
+    for time, event in SIX_MP:
+        events, censored = counts.get(time, (0, 0))
+        counts[time] = (events + event, censored + (1 - event))
+    grouped = kaplan_meier_from_counts(dict(counts))
+    direct = kaplan_meier([t for t, _ in SIX_MP], [e for _, e in SIX_MP])
+    assert grouped.steps == direct.steps and grouped.size == 21

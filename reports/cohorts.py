@@ -1,0 +1,237 @@
+"""Release cohorts and their return to custody, measured the way BJS and Recidiviz do (shared/DOMAIN.md).
+
+A *release* is the end of a custody spell other than by death. A *return* is the person's next admission
+(any UPT) on or after the release date: detected from the admissions, never typed. Every figure is computed
+in the database with a fixed number of queries, whatever the cohort size:
+
+- the cohort table: one GROUP BY over releases (period × breakdown), with conditional counts per window;
+- the Kaplan–Meier input: one GROUP BY over (days followed, returned?) rows, so no person is loaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Least, TruncMonth, TruncQuarter, TruncYear
+from django.utils.translation import gettext_lazy as _
+
+from inmates.models import Admission
+from rehab.models import Enrolment, FollowUp
+from reports.recidivism import KaplanMeier, kaplan_meier_from_counts
+
+# Windows in months, and in days as the database compares them (a month = 365.25 / 12 days).
+WINDOWS = (6, 12, 24, 36)
+SMALL_CELL = 5  # counts of 1–4 are shown as "<5" (DOMAIN.md: small cells re-identify people)
+
+
+def window_days(months: int) -> int:
+    return round(months * 365.25 / 12)
+
+
+PERIODS = {"month": TruncMonth, "quarter": TruncQuarter, "year": TruncYear}
+BREAKDOWNS = {
+    "none": _("All releases"),
+    "institution": _("Institution"),
+    "region": _("Region"),
+    "programme_kind": _("Programme kind"),
+    "participation": _("Participation"),
+}
+PARTICIPATION = {
+    "completed": _("Completed a programme"),
+    "dropped_out": _("Dropped out"),
+    "other": _("Enrolled, left otherwise (released or transferred mid-programme)"),
+    "never": _("Never enrolled"),
+}
+
+
+def releases(admissions, *, cutoff: dt.date):
+    """Releases up to the cut-off, each with its return date (if any, up to the cut-off) and death date."""
+    later = Admission.objects.filter(
+        person=OuterRef("person"), admitted_on__gte=OuterRef("released_on"), admitted_on__lte=cutoff
+    ).exclude(pk=OuterRef("pk"))
+    died = FollowUp.objects.filter(
+        plan__admission=OuterRef("pk"), outcome=FollowUp.Outcome.DECEASED, done_on__lte=cutoff
+    )
+    spell = Enrolment.objects.filter(admission=OuterRef("pk"))
+    return (
+        admissions.filter(released_on__isnull=False, released_on__lte=cutoff)
+        .exclude(release_type=Admission.ReleaseType.DEATH)
+        .annotate(
+            returned_on=Subquery(later.order_by("admitted_on").values("admitted_on")[:1]),
+            died_on=Subquery(died.order_by("done_on").values("done_on")[:1]),
+            participation=Case(
+                When(Exists(spell.filter(status=Enrolment.Status.COMPLETED)), then=Value("completed")),
+                When(Exists(spell.filter(status=Enrolment.Status.DROPPED_OUT)), then=Value("dropped_out")),
+                When(Exists(spell), then=Value("other")),
+                default=Value("never"),
+                output_field=CharField(),
+            ),
+            programme_kind=Coalesce(
+                Subquery(spell.order_by("-created_at").values("kind")[:1]),
+                Value("none"),
+                output_field=CharField(),
+            ),
+            gap=ExpressionWrapper(F("returned_on") - F("released_on"), output_field=DurationField()),
+        )
+    )
+
+
+def _breakdown_fields(breakdown: str) -> dict:
+    return {
+        "none": {},
+        "institution": {"group": F("institution__name")},
+        "region": {"group": F("institution__region__name")},
+        "programme_kind": {"group": F("programme_kind")},
+        "participation": {"group": F("participation")},
+    }[breakdown]
+
+
+@dataclass
+class Cell:
+    """A count, shown as "<5" when 1–4 so no one can be re-identified."""
+
+    value: int
+
+    @property
+    def suppressed(self) -> bool:
+        return 0 < self.value < SMALL_CELL
+
+    def __str__(self) -> str:
+        return f"<{SMALL_CELL}" if self.suppressed else str(self.value)
+
+
+@dataclass
+class WindowFigures:
+    months: int
+    eligible: Cell
+    returned: Cell
+
+    @property
+    def rate(self) -> float | None:
+        """Returned / eligible; not shown when either count is suppressed (it would reveal it)."""
+        if self.eligible.value == 0 or self.eligible.suppressed or self.returned.suppressed:
+            return None
+        return self.returned.value / self.eligible.value
+
+
+@dataclass
+class CohortRow:
+    period: dt.date
+    group: str
+    size: Cell
+    windows: list[WindowFigures] = field(default_factory=list)
+
+
+def cohort_table(
+    admissions, *, cutoff: dt.date, period: str = "quarter", breakdown: str = "none"
+) -> list[CohortRow]:
+    """One row per release period (and breakdown group): cohort size and, per window, eligible and returned.
+
+    Eligible: released at least the window before the cut-off (decided by release date, never by outcome).
+    Returned: of those, admitted again within the window.
+    """
+    counts = {"size": Count("pk")}
+    for months in WINDOWS:
+        days = window_days(months)
+        eligible = Q(released_on__lte=cutoff - dt.timedelta(days=days))
+        counts[f"eligible_{months}"] = Count("pk", filter=eligible)
+        counts[f"returned_{months}"] = Count(
+            "pk", filter=eligible & Q(returned_on__isnull=False, gap__lte=dt.timedelta(days=days))
+        )
+    rows = (
+        releases(admissions, cutoff=cutoff)
+        .annotate(
+            cohort=PERIODS[period]("released_on", output_field=DateField()), **_breakdown_fields(breakdown)
+        )
+        .values("cohort", *(["group"] if breakdown != "none" else []))
+        .annotate(**counts)
+        .order_by("cohort", *(["group"] if breakdown != "none" else []))
+    )
+    return [
+        CohortRow(
+            period=row["cohort"],
+            group=_group_label(breakdown, row.get("group")),
+            size=Cell(row["size"]),
+            windows=[
+                WindowFigures(months, Cell(row[f"eligible_{months}"]), Cell(row[f"returned_{months}"]))
+                for months in WINDOWS
+            ],
+        )
+        for row in rows
+    ]
+
+
+def _group_label(breakdown: str, value) -> str:
+    if breakdown == "participation":
+        return str(PARTICIPATION.get(value, value))
+    if breakdown == "programme_kind":
+        from rehab.models import Programme
+
+        return str(dict(Programme.Kind.choices).get(value, _("No programme")))
+    return str(value or "")
+
+
+def survival(admissions, *, cutoff: dt.date, breakdown: str = "none") -> dict[str, KaplanMeier]:
+    """Kaplan–Meier over everyone released, per breakdown group: a return is an event at its day; everyone
+    else is censored at the cut-off, or at death (deaths are censored, never successes)."""
+    followed_until = Least(
+        Value(cutoff, output_field=DateField()), Coalesce("died_on", Value(cutoff, output_field=DateField()))
+    )
+    rows = (
+        releases(admissions, cutoff=cutoff)
+        .annotate(
+            **_breakdown_fields(breakdown),
+            event=Case(
+                When(returned_on__isnull=False, then=Value(1)), default=Value(0), output_field=IntegerField()
+            ),
+            followed=ExpressionWrapper(
+                Case(When(returned_on__isnull=False, then=F("returned_on")), default=followed_until)
+                - F("released_on"),
+                output_field=DurationField(),
+            ),
+        )
+        .values(*(["group"] if breakdown != "none" else []), "followed", "event")
+        .annotate(people=Count("pk"))
+    )
+    grouped: dict[str, dict[float, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for row in rows:
+        days = row["followed"].days if isinstance(row["followed"], dt.timedelta) else int(row["followed"])
+        cell = grouped[_group_label(breakdown, row.get("group")) if breakdown != "none" else ""][max(days, 0)]
+        cell[0 if row["event"] else 1] += row["people"]
+    return {
+        group: kaplan_meier_from_counts({time: (e, c) for time, (e, c) in counts.items()})
+        for group, counts in grouped.items()
+    }
+
+
+def relapse(admissions, *, cutoff: dt.date) -> dict[str, Cell]:
+    """From after-care follow-ups (reported apart from reincarceration): people released with at least one
+    follow-up recorded, and of those, people with a relapse or a positive urine test at any follow-up."""
+    done = FollowUp.objects.filter(plan__admission=OuterRef("pk"), done_on__isnull=False, done_on__lte=cutoff)
+    relapsed = done.filter(Q(outcome=FollowUp.Outcome.RELAPSED) | ~Q(urine_results={}))
+    totals = (
+        admissions.filter(released_on__isnull=False, released_on__lte=cutoff)
+        .annotate(followed=Exists(done), relapsed=Exists(relapsed))
+        .aggregate(
+            followed=Count("pk", filter=Q(followed=True)), relapsed=Count("pk", filter=Q(relapsed=True))
+        )
+    )
+    return {"followed": Cell(totals["followed"]), "relapsed": Cell(totals["relapsed"])}
