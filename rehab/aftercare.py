@@ -150,6 +150,7 @@ def follow_up_record(
         results,
         notes.strip(),
     )
+    follow_up.urine_positive = any(result == "positive" for result in results.values())
     follow_up.recorded_by = by
     follow_up.save()
     if outcome == FollowUp.Outcome.DECEASED:

@@ -226,7 +226,7 @@ def relapse(admissions, *, cutoff: dt.date) -> dict[str, Cell]:
     """From after-care follow-ups (reported apart from reincarceration): people released with at least one
     follow-up recorded, and of those, people with a relapse or a positive urine test at any follow-up."""
     done = FollowUp.objects.filter(plan__admission=OuterRef("pk"), done_on__isnull=False, done_on__lte=cutoff)
-    relapsed = done.filter(Q(outcome=FollowUp.Outcome.RELAPSED) | ~Q(urine_results={}))
+    relapsed = done.filter(Q(outcome=FollowUp.Outcome.RELAPSED) | Q(urine_positive=True))
     totals = (
         admissions.filter(released_on__isnull=False, released_on__lte=cutoff)
         .annotate(followed=Exists(done), relapsed=Exists(relapsed))
