@@ -229,9 +229,10 @@ def relapse(admissions, *, cutoff: dt.date) -> dict[str, Cell]:
     relapsed = done.filter(Q(outcome=FollowUp.Outcome.RELAPSED) | Q(urine_positive=True))
     totals = (
         admissions.filter(released_on__isnull=False, released_on__lte=cutoff)
-        .annotate(followed=Exists(done), relapsed=Exists(relapsed))
+        .annotate(was_followed=Exists(done), has_relapsed=Exists(relapsed))
         .aggregate(
-            followed=Count("pk", filter=Q(followed=True)), relapsed=Count("pk", filter=Q(relapsed=True))
+            followed=Count("pk", filter=Q(was_followed=True)),
+            relapsed=Count("pk", filter=Q(has_relapsed=True)),
         )
     )
     return {"followed": Cell(totals["followed"]), "relapsed": Cell(totals["relapsed"])}

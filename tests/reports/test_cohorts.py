@@ -1,0 +1,139 @@
+"""Release cohorts: eligibility by release date, returns detected from admissions, deaths censored, small
+cells suppressed, and a fixed number of queries whatever the cohort size."""
+
+import datetime as dt
+
+import pytest
+
+from inmates.models import Admission
+from rehab.models import AftercarePlan, Enrolment, FollowUp, Programme
+from reports.cohorts import Cell, WindowFigures, cohort_table, relapse, survival
+from tests.factories import PersonFactory, admit, make_agreement
+
+CUTOFF = dt.date(2026, 3, 1)
+
+
+def release(person, institution, *, admitted, released, release_type="parole"):
+    admission = admit(person, institution, on=admitted)
+    admission.released_on, admission.release_type = released, release_type
+    admission.save()
+    return admission
+
+
+@pytest.fixture
+def cohort(institution, staff):
+    a, b, c, d, e = (PersonFactory(full_name=name) for name in "ABCDE")
+    release(a, institution, admitted=dt.date(2023, 1, 1), released=dt.date(2024, 1, 10))
+    admit(a, institution, on=dt.date(2024, 5, 1))  # back after 112 days
+    release(b, institution, admitted=dt.date(2023, 1, 1), released=dt.date(2024, 2, 1))  # stays out
+    release(
+        c, institution, admitted=dt.date(2025, 1, 1), released=dt.date(2025, 12, 1)
+    )  # too recent for any window
+    admit(c, institution, on=dt.date(2026, 1, 15))  # ... but back after 45 days
+    died = release(d, institution, admitted=dt.date(2023, 1, 1), released=dt.date(2024, 3, 1))
+    plan = AftercarePlan.objects.create(
+        admission=died, person=d, released_on=died.released_on, created_by=staff
+    )
+    FollowUp.objects.create(
+        plan=plan,
+        months_after=1,
+        due_on=dt.date(2024, 4, 1),
+        done_on=dt.date(2024, 3, 31),
+        method="other",
+        outcome="deceased",
+    )
+    release(e, institution, admitted=dt.date(2023, 1, 1), released=dt.date(2024, 1, 20), release_type="death")
+    return {"a": a, "b": b, "c": c, "d": d}
+
+
+def test_cohort_table_decides_eligibility_by_release_date(cohort):
+    rows = {row.period: row for row in cohort_table(Admission.objects.all(), cutoff=CUTOFF, period="quarter")}
+    q1_2024 = rows[dt.date(2024, 1, 1)]
+    assert q1_2024.size.value == 3  # A, B, D; E died in custody and is no release
+    six = q1_2024.windows[0]
+    assert (six.months, six.eligible.value, six.returned.value) == (6, 3, 1)
+    q4_2025 = rows[dt.date(2025, 10, 1)]
+    assert q4_2025.size.value == 1
+    assert [w.eligible.value for w in q4_2025.windows] == [0, 0, 0, 0]  # C returned, but is not eligible yet
+
+
+def test_kaplan_meier_counts_everyone_and_censors_deaths(cohort):
+    km = survival(Admission.objects.all(), cutoff=CUTOFF)[""]
+    assert km.size == 4
+    # D died on day 30, before the first return: censored then, so only A, B and C are at risk on day 45.
+    assert [(step.time, step.at_risk, step.events) for step in km.steps] == [(45, 3, 1), (112, 2, 1)]
+    assert km.survival(45) == pytest.approx(2 / 3)
+    assert km.cumulative_incidence(112) == pytest.approx(1 - 2 / 3 * 1 / 2)
+
+
+def test_participation_breakdown(cohort, programme_for):
+    enrolment = Enrolment.objects.create(
+        programme=programme_for,
+        person=cohort["b"],
+        admission=cohort["b"].admissions.get(),
+        kind="social",
+        status="completed",
+        direct_reason="x",
+    )
+    rows = cohort_table(Admission.objects.all(), cutoff=CUTOFF, period="year", breakdown="participation")
+    groups = {(row.period.year, row.group): row.size.value for row in rows}
+    assert groups[(2024, "Completed a programme")] == 1
+    assert groups[(2024, "Never enrolled")] == 2
+    assert enrolment.pk
+
+
+def test_relapse_is_reported_apart(cohort):
+    figures = relapse(Admission.objects.all(), cutoff=CUTOFF)
+    assert figures["followed"].value == 1 and figures["relapsed"].value == 0
+
+
+def test_small_cells_are_suppressed():
+    assert str(Cell(3)) == "<5" and str(Cell(0)) == "0" and str(Cell(5)) == "5"
+    assert WindowFigures(12, Cell(40), Cell(3)).rate is None  # the count would show through the rate
+    assert WindowFigures(12, Cell(40), Cell(10)).rate == 0.25
+    assert WindowFigures(12, Cell(40), Cell(0)).rate == 0
+
+
+def test_queries_do_not_grow_with_the_cohort(institution, django_assert_num_queries):
+    def add(count):
+        for n in range(count):
+            person = PersonFactory()
+            release(
+                person,
+                institution,
+                admitted=dt.date(2022, 1, 1),
+                released=dt.date(2024, 1, 1) + dt.timedelta(days=n),
+            )
+            if n % 3 == 0:
+                admit(person, institution, on=dt.date(2024, 6, 1) + dt.timedelta(days=n))
+
+    add(3)
+    for compute in (
+        lambda: cohort_table(Admission.objects.all(), cutoff=CUTOFF, breakdown="institution"),
+        lambda: survival(Admission.objects.all(), cutoff=CUTOFF, breakdown="participation"),
+    ):
+        with django_assert_num_queries(1):
+            compute()
+    add(60)
+    with django_assert_num_queries(1):
+        rows = cohort_table(Admission.objects.all(), cutoff=CUTOFF, breakdown="institution")
+    assert sum(row.size.value for row in rows) == 63
+    with django_assert_num_queries(1):
+        curves = survival(Admission.objects.all(), cutoff=CUTOFF, breakdown="participation")
+    assert curves["Never enrolled"].size == 63
+
+
+@pytest.fixture
+def programme_for(institution, agency):
+    agreement = make_agreement(institutions=[institution], agencies=[agency], valid_from=dt.date(2022, 1, 1))
+    return Programme.objects.create(
+        institution=institution,
+        kind="social",
+        name="TC",
+        agency=agency,
+        agreement=agreement,
+        starts_on=dt.date(2023, 1, 1),
+        ends_on=dt.date(2023, 12, 31),
+        capacity=10,
+        target=10,
+    )
