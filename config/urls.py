@@ -32,4 +32,5 @@ urlpatterns = [
     path("perjanjian/", include("agreements.urls")),
     path("asesmen/", include("assessments.urls")),
     path("rehab/", include("rehab.urls")),
+    path("laporan/", include("reports.urls")),
 ]

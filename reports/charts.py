@@ -1,0 +1,45 @@
+"""Survival curves as SVG, drawn with matplotlib (no display needed); the same function serves the dashboard
+and, later, the PDF reports (WeasyPrint renders SVG)."""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display: render to files only
+
+from matplotlib.figure import Figure
+
+from reports.recidivism import KaplanMeier
+
+COLOURS = ["#1f4870", "#2a7f62", "#b02a37", "#f0ad4e", "#6f42c1", "#495057"]
+
+
+def survival_svg(
+    curves: dict[str, KaplanMeier], *, title: str, x_label: str, y_label: str, horizon: int
+) -> str:
+    """Step curves of the share not returned, one per group, up to `horizon` days."""
+    figure = Figure(figsize=(7.5, 3.6), dpi=100)
+    axes = figure.add_subplot()
+    for index, (label, km) in enumerate(sorted(curves.items())):
+        times = [0.0] + [step.time for step in km.steps if step.time <= horizon] + [float(horizon)]
+        values = [1.0] + [step.survival for step in km.steps if step.time <= horizon]
+        values.append(values[-1])
+        axes.step(
+            times, values, where="post", color=COLOURS[index % len(COLOURS)], label=f"{label} (n={km.size})"
+        )
+    axes.set_ylim(0, 1.02)
+    axes.set_xlim(0, horizon)
+    axes.set_xlabel(x_label)
+    axes.set_ylabel(y_label)
+    axes.set_title(title, fontsize=11)
+    axes.grid(alpha=0.3)
+    axes.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    if curves:
+        axes.legend(fontsize=8, loc="lower left")
+    figure.tight_layout()
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None})  # no timestamp: the same data, the same SVG
+    svg = buffer.getvalue()
+    return svg[svg.index("<svg") :]  # inline in HTML: drop the XML prolog and doctype

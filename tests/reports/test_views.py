@@ -1,0 +1,60 @@
+"""The recidivism dashboard: who may open it, what it shows, a fixed number of queries."""
+
+import datetime as dt
+
+from django.urls import reverse
+
+from tests.factories import PersonFactory, admit
+from tests.reports.test_cohorts import release
+
+URL = reverse("reports:recidivism")
+
+
+def test_who_may_open_it(login, staff, regional, national, counsellor, outsider):
+    for user in (staff, regional, national, outsider):
+        assert login(user).get(URL).status_code == 200, user
+    assert login(counsellor).get(URL).status_code == 403
+
+
+def test_regional_officer_sees_the_cohort_table_chart_and_definitions(
+    login, regional, institution, other_institution
+):
+    for n in range(7):
+        person = PersonFactory()
+        release(
+            person,
+            institution,
+            admitted=dt.date(2022, 1, 1),
+            released=dt.date(2024, 1, 5) + dt.timedelta(days=n),
+        )
+        if n < 2:
+            admit(person, institution, on=dt.date(2024, 3, 1))
+    stranger = PersonFactory()
+    release(stranger, other_institution, admitted=dt.date(2022, 1, 1), released=dt.date(2024, 1, 5))
+    response = login(regional).get(URL, {"period": "quarter", "cutoff": "2026-03-01"})
+    row = response.context["rows"][0]
+    assert row.size.value == 7  # the other region's release is not theirs
+    assert str(row.windows[0].returned) == "<5" and row.windows[0].rate is None  # 2 returns: suppressed
+    page = response.content.decode()
+    assert "<svg" in page and "Returned within the window" in page and "never by outcome" in page
+
+
+def test_query_count_does_not_grow_with_releases(login, national, institution, django_assert_max_num_queries):
+    client = login(national)
+    release(PersonFactory(), institution, admitted=dt.date(2022, 1, 1), released=dt.date(2024, 1, 5))
+    with django_assert_max_num_queries(12) as one:
+        client.get(URL, {"breakdown": "participation"})
+    for n in range(40):
+        release(
+            PersonFactory(),
+            institution,
+            admitted=dt.date(2022, 1, 1),
+            released=dt.date(2024, 1, 5) + dt.timedelta(days=n),
+        )
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        client.get(URL, {"breakdown": "participation"})
+
+
+def test_bad_filters_fall_back_to_defaults(login, national):
+    response = login(national).get(URL, {"period": "decade", "breakdown": "zodiac", "cutoff": "0001-01-01"})
+    assert response.status_code == 200 and response.context["period"] == "quarter"
