@@ -15,6 +15,7 @@ from demo import agreements as demo_agreements
 from demo import assessments as demo_assessments
 from demo import people, places
 from demo import rehab as demo_rehab
+from demo import returns as demo_returns
 from inmates.models import Admission, Movement, Person
 from institutions.models import Agency, Institution, Region
 
@@ -50,6 +51,7 @@ class Command(BaseCommand):
         screenings = demo_assessments.load(
             today=today, staff_by_institution=staff_by_institution, heads_by_institution=heads
         )
+        demo_returns.load(today=today, staff_by_institution=staff_by_institution)
         programmes = demo_rehab.load(
             today=today,
             institutions=institutions,
