@@ -27,12 +27,14 @@ class PersonForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["nik"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
 
-    def clean_nik(self):
-        nik = self.cleaned_data.get("nik") or ""
+    @staticmethod
+    def normalise_nik(nik: str) -> str | None:
         # People copy NIKs with spaces or dots from cards and letters; keep only what was meant.
+        return nik.replace(" ", "").replace(".", "") or None
+
+    def clean_nik(self):
         # The model's validator then checks the 16 digits, and uniqueness, on the cleaned value.
-        nik = nik.replace(" ", "").replace(".", "")
-        return nik or None
+        return self.normalise_nik(self.cleaned_data.get("nik") or "")
 
     def clean_full_name(self):
         return " ".join(self.cleaned_data["full_name"].split())

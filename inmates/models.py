@@ -68,9 +68,11 @@ def _visible(user: User, work: Work, movements: dict, admissions: dict) -> Q:
 
 class PersonQuerySet(models.QuerySet):
     def visible_to(self, user: User, work: Work = Work.ANY) -> PersonQuerySet:
+        # A record merged into another lives on only to make the merge undoable: nobody works with it.
+        people = self.filter(merged_into__isnull=True)
         if user.scope.is_national:
-            return self
-        return self.filter(
+            return people
+        return people.filter(
             _visible(user, work, {"admission__person": OuterRef("pk")}, {"person": OuterRef("pk")})
         )
 
@@ -112,6 +114,9 @@ class Person(models.Model):
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, editable=False
+    )
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
     )
 
     objects = PersonQuerySet.as_manager()
@@ -321,3 +326,26 @@ class Movement(models.Model):
     def place(self) -> Institution | None:
         """Where it happened: the receiving institution, or for a release the one that let the person go."""
         return self.to_institution or self.from_institution
+
+
+class PersonMerge(models.Model):
+    """Two records found to be one person: everything of `merged` moved to `kept`, recorded so it can be
+    moved back (undone). Never deleted."""
+
+    kept = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_kept")
+    merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_merged")
+    moved = models.JSONField(default=dict)  # {"app_label.model.field": [pk, ...]}
+    merged_at = models.DateTimeField(auto_now_add=True)
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-merged_at"]
+        verbose_name = _("merge of two records")
+        verbose_name_plural = _("merges of two records")
+
+    def __str__(self) -> str:
+        return f"{self.merged_id} → {self.kept_id}"

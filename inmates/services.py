@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from audit.models import AuditEvent
 from audit.services import audit_record
 from inmates import hooks
-from inmates.models import Admission, Movement, Person
+from inmates.models import Admission, Movement, Person, PersonMerge
 from institutions.models import Institution
 
 
@@ -197,3 +197,89 @@ def person_update(*, by, person: Person, changed_fields: list[str]) -> Person:
         details={"fields": changed_fields},
     )
     return person
+
+
+# --- The same person twice -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def admission_link(*, by, person: Person, admission: Admission) -> Admission:
+    """Register the admission on an existing person found by matching, instead of creating a second one."""
+    admission.person = person
+    admission = admission_open(by=by, admission=admission)
+    audit_record(
+        action=AuditEvent.Action.CHANGE,
+        actor=by,
+        obj=person,
+        person_id=person.pk,
+        details={"linked_registration": admission.pk},
+    )
+    return admission
+
+
+def _person_links():
+    """Every foreign key to Person in the project (admissions, screenings, enrolments, plans, notes, ...),
+    including those without a reverse name."""
+    for relation in Person._meta.get_fields(include_hidden=True):
+        model = getattr(relation, "related_model", None)
+        if relation.one_to_many and relation.auto_created and model not in (Person, PersonMerge):
+            yield f"{model._meta.label_lower}.{relation.field.name}", model, relation.field.name
+
+
+@transaction.atomic
+def person_merge(*, by, kept: Person, merged: Person) -> PersonMerge:
+    """Move everything recorded on `merged` to `kept`; `merged` stays, marked, so the merge can be undone."""
+    editable = Person.objects.editable_by(by)
+    if not (editable.filter(pk=kept.pk).exists() and editable.filter(pk=merged.pk).exists()):
+        raise PermissionDenied(_("Only staff of institutions that have held both people can merge them."))
+    if kept.pk == merged.pk or merged.merged_into_id or kept.merged_into_id:
+        raise ValidationError(_("These two records cannot be merged."))
+    if Admission.objects.filter(person__in=[kept, merged]).open().count() > 1:
+        raise ValidationError(_("Both records have a person in custody now: release or correct one first."))
+    moved = {}
+    try:
+        with transaction.atomic():
+            for key, model, field in _person_links():
+                rows = model._base_manager.filter(**{field: merged})
+                moved[key] = list(rows.values_list("pk", flat=True))
+                rows.update(**{field: kept})
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("The two records conflict (for example two active enrolments of one kind).")
+        ) from exc
+    merged.merged_into = kept
+    merged.save(update_fields=["merged_into"])
+    merge = PersonMerge.objects.create(kept=kept, merged=merged, moved=moved, merged_by=by)
+    for person in (kept, merged):
+        audit_record(
+            action=AuditEvent.Action.CHANGE,
+            actor=by,
+            obj=person,
+            person_id=person.pk,
+            details={"merge": merge.pk, "kept": kept.pk, "merged": merged.pk},
+        )
+    return merge
+
+
+@transaction.atomic
+def person_merge_undo(*, by, merge: PersonMerge) -> PersonMerge:
+    merge = PersonMerge.objects.select_for_update().get(pk=merge.pk)
+    if merge.undone_at:
+        raise ValidationError(_("This merge has already been undone."))
+    if not Person.objects.editable_by(by).filter(pk=merge.kept_id).exists():
+        raise PermissionDenied(_("Only staff of institutions that have held this person can undo the merge."))
+    models_by_key = {key: (model, field) for key, model, field in _person_links()}
+    for key, pks in merge.moved.items():
+        model, field = models_by_key[key]
+        model._base_manager.filter(pk__in=pks).update(**{field: merge.merged_id})
+    Person.objects.filter(pk=merge.merged_id).update(merged_into=None)
+    merge.undone_at, merge.undone_by = timezone.now(), by
+    merge.save(update_fields=["undone_at", "undone_by"])
+    for person_id in (merge.kept_id, merge.merged_id):
+        audit_record(
+            action=AuditEvent.Action.CHANGE,
+            actor=by,
+            person_id=person_id,
+            details={"merge_undone": merge.pk},
+        )
+    return merge

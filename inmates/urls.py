@@ -12,4 +12,6 @@ urlpatterns = [
     path("<int:pk>/penerimaan/", views.admission_create, name="admission-create"),
     path("penerimaan/<int:pk>/mutasi/", views.admission_transfer, name="admission-transfer"),
     path("penerimaan/<int:pk>/bebas/", views.admission_release, name="admission-release"),
+    path("<int:pk>/gabung/", views.person_merge, name="person-merge"),
+    path("gabung/<int:pk>/batal/", views.person_merge_undo, name="person-merge-undo"),
 ]

@@ -7,14 +7,15 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from agreements.access import institution_ids_open_to
 from audit.models import AuditEvent
 from audit.services import audit_record
 from inmates import panels, services
 from inmates.forms import AdmissionFilterForm, AdmissionForm, PersonForm, ReleaseForm, TransferForm
-from inmates.models import Admission, Movement, Person
+from inmates.matching import find_matches
+from inmates.models import Admission, Movement, Person, PersonMerge
 from institutions.forms import apply_service_errors
 from institutions.models import Institution
 
@@ -125,6 +126,22 @@ def person_detail(request, pk: int):
     open_admission = next((admission for admission in admissions if admission.is_open), None)
     audit_record(action=AuditEvent.Action.VIEW, actor=user, obj=person, person_id=person.pk)
     scope = user.scope
+    can_edit = Person.objects.editable_by(user).filter(pk=person.pk).exists()
+    # Possible second records of this person that the user may merge (staff of a UPT that held both).
+    duplicates = []
+    if can_edit:
+        editable = set(Person.objects.editable_by(user).values_list("pk", flat=True))
+        duplicates = [
+            match
+            for match in find_matches(
+                full_name=person.full_name,
+                nik=person.nik,
+                birth_date=person.birth_date,
+                birth_place=person.birth_place,
+                exclude_pk=person.pk,
+            )
+            if match.person.pk in editable
+        ]
     return render(
         request,
         "inmates/person_detail.html",
@@ -135,7 +152,11 @@ def person_detail(request, pk: int):
             "open_admission": open_admission,
             "can_move": open_admission is not None and scope.can_write_at(open_admission.institution_id),
             "can_admit": open_admission is None and bool(scope.staff_institution_ids),
-            "can_edit": Person.objects.editable_by(user).filter(pk=person.pk).exists(),
+            "can_edit": can_edit,
+            "duplicates": duplicates,
+            "merges": PersonMerge.objects.filter(kept=person, undone_at__isnull=True).select_related(
+                "merged"
+            ),
             "panels": panels.render_panels(request, person),
         },
     )
@@ -148,24 +169,76 @@ def person_create(request):
     institutions = _staff_institutions(user)
     person_form = PersonForm(request.POST or None, prefix="person")
     admission_form = AdmissionForm(request.POST or None, prefix="admission", institutions=institutions)
-    if request.method == "POST" and person_form.is_valid() & admission_form.is_valid():
-        try:
-            admission = services.person_register(
-                by=user, person=person_form.save(commit=False), admission=admission_form.save(commit=False)
+    matches = []
+    if request.method == "POST":
+        person_ok, admission_ok = person_form.is_valid(), admission_form.is_valid()
+        # A NIK already registered is not a dead end: it is the strongest sign of the same person.
+        nik_taken = set(person_form.errors) == {"nik"} and person_form.has_error("nik", "unique")
+        if admission_ok and (person_ok or nik_taken):
+            identity = person_form.cleaned_data
+            nik = identity.get("nik") or PersonForm.normalise_nik(person_form.data.get("person-nik", ""))
+            matches = find_matches(
+                full_name=identity["full_name"],
+                nik=nik,
+                birth_date=identity.get("birth_date"),
+                birth_place=identity.get("birth_place", ""),
             )
-        except ValidationError as error:
-            target = person_form if "nik" in getattr(error, "error_dict", {}) else admission_form
-            apply_service_errors(target, error)
-        else:
-            messages.success(
-                request, _("%(name)s has been registered.") % {"name": admission.person.full_name}
-            )
-            return redirect(admission.person)
+            decision = request.POST.get("decision", "")
+            chosen = next((m.person for m in matches if decision == f"link:{m.person.pk}"), None)
+            if chosen is not None:
+                return _link_registration(request, chosen, admission_form)
+            if person_ok and (decision == "new" or not matches):
+                return _register(request, person_form, admission_form)
+            for match in matches:  # who was shown to whom: these are other institutions' records
+                audit_record(
+                    action=AuditEvent.Action.VIEW,
+                    actor=user,
+                    obj=match.person,
+                    person_id=match.person.pk,
+                    details={"shown_as_possible_match": True},
+                )
     return render(
         request,
         "inmates/person_form.html",
-        {"person_form": person_form, "admission_form": admission_form, "creating": True},
+        {"person_form": person_form, "admission_form": admission_form, "creating": True, "matches": matches},
     )
+
+
+def _register(request, person_form, admission_form):
+    try:
+        admission = services.person_register(
+            by=request.user,
+            person=person_form.save(commit=False),
+            admission=admission_form.save(commit=False),
+        )
+    except ValidationError as error:
+        target = person_form if "nik" in getattr(error, "error_dict", {}) else admission_form
+        apply_service_errors(target, error)
+        return render(
+            request,
+            "inmates/person_form.html",
+            {"person_form": person_form, "admission_form": admission_form, "creating": True},
+        )
+    messages.success(request, _("%(name)s has been registered.") % {"name": admission.person.full_name})
+    for notice in getattr(admission, "notices", []):
+        messages.info(request, notice)
+    return redirect(admission.person)
+
+
+def _link_registration(request, person, admission_form):
+    try:
+        admission = services.admission_link(
+            by=request.user, person=person, admission=admission_form.save(commit=False)
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(request.path)
+    messages.success(
+        request, _("The admission was added to the existing record of %(name)s.") % {"name": person.full_name}
+    )
+    for notice in admission.notices:
+        messages.info(request, notice)
+    return redirect(person)
 
 
 @require_http_methods(["GET", "POST"])
@@ -252,3 +325,37 @@ def admission_release(request, pk: int):
                 messages.info(request, notice)
             return redirect(admission.person)
     return render(request, "inmates/admission_release.html", {"form": form, "admission": admission})
+
+
+@require_POST
+def person_merge(request, pk: int):
+    """Merge another record of the same person into this one (it stays, marked, so this can be undone)."""
+    user = request.user
+    kept = _visible_person(user, pk)
+    merged = get_object_or_404(Person.objects.visible_to(user), pk=request.POST.get("merged") or 0)
+    try:
+        services.person_merge(by=user, kept=kept, merged=merged)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(name)s's second record has been merged into this one. This can be undone.")
+            % {"name": kept.full_name},
+        )
+    return redirect(kept)
+
+
+@require_POST
+def person_merge_undo(request, pk: int):
+    user = request.user
+    merge = get_object_or_404(
+        PersonMerge.objects.filter(kept__in=Person.objects.visible_to(user)).select_related("kept"), pk=pk
+    )
+    try:
+        services.person_merge_undo(by=user, merge=merge)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The merge has been undone: the two records are separate again."))
+    return redirect(merge.kept)
