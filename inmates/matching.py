@@ -22,7 +22,7 @@ def normalised(name: str) -> str:
 @dataclass(frozen=True)
 class Match:
     person: Person
-    reason: str
+    reason: str  # lazy: shown in the language of whoever reads it
 
 
 def find_matches(
@@ -47,9 +47,9 @@ def find_matches(
     for person in candidates:
         other = normalised(person.full_name)
         if nik and person.nik == nik:
-            matches.append(Match(person, str(_("same NIK"))))
+            matches.append(Match(person, _("same NIK")))
         elif birth_date and person.birth_date == birth_date and other == name:
-            matches.append(Match(person, str(_("same name and date of birth"))))
+            matches.append(Match(person, _("same name and date of birth")))
         elif (
             birth_date
             and person.birth_date == birth_date
@@ -57,5 +57,5 @@ def find_matches(
             and normalised(person.birth_place) == normalised(birth_place)
             and SequenceMatcher(None, name, other).ratio() >= CLOSE_NAME
         ):
-            matches.append(Match(person, str(_("similar name, same date and place of birth"))))
+            matches.append(Match(person, _("similar name, same date and place of birth")))
     return matches

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from audit.models import AuditEvent
 from inmates.matching import find_matches
@@ -12,6 +13,12 @@ from inmates.services import admission_release
 from tests.factories import PersonFactory, admit
 
 CREATE = reverse("inmates:person-create")
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):  # the reasons are read in English here, whatever came before
+        yield
 
 
 def registration(**overrides):
