@@ -40,8 +40,8 @@ def find_matches(
     candidates = (
         Person.objects.filter(condition, merged_into__isnull=True)
         .exclude(pk=exclude_pk)
-        .prefetch_related("admissions__institution")[:50]
-    )
+        .prefetch_related("admissions__institution")
+    )  # NIK is unique and people share a birth date with few others: no cap needed before the checks
     name = normalised(full_name)
     matches = []
     for person in candidates:

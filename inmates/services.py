@@ -247,6 +247,11 @@ def person_merge(*, by, kept: Person, merged: Person) -> PersonMerge:
         raise ValidationError(
             _("The two records conflict (for example two active enrolments of one kind).")
         ) from exc
+    if merged.nik and not kept.nik:  # the NIK goes with the person, so a later registration finds them
+        moved["nik"] = merged.nik
+        kept.nik, merged.nik = merged.nik, None
+        merged.save(update_fields=["nik"])
+        kept.save(update_fields=["nik"])
     merged.merged_into = kept
     merged.save(update_fields=["merged_into"])
     merge = PersonMerge.objects.create(kept=kept, merged=merged, moved=moved, merged_by=by)
@@ -268,10 +273,19 @@ def person_merge_undo(*, by, merge: PersonMerge) -> PersonMerge:
         raise ValidationError(_("This merge has already been undone."))
     if not Person.objects.editable_by(by).filter(pk=merge.kept_id).exists():
         raise PermissionDenied(_("Only staff of institutions that have held this person can undo the merge."))
-    models_by_key = {key: (model, field) for key, model, field in _person_links()}
-    for key, pks in merge.moved.items():
-        model, field = models_by_key[key]
-        model._base_manager.filter(pk__in=pks).update(**{field: merge.merged_id})
+    moved = dict(merge.moved)
+    nik = moved.pop("nik", None)
+    admissions = moved.get("inmates.admission.person", [])
+    for key, model, field in _person_links():
+        model._base_manager.filter(pk__in=moved.get(key, [])).update(**{field: merge.merged_id})
+        # Rows recorded since the merge on one of the moved custody spells belong with it too.
+        if any(f.name == "admission" for f in model._meta.get_fields()) and admissions:
+            model._base_manager.filter(**{field: merge.kept_id, "admission_id__in": admissions}).update(
+                **{field: merge.merged_id}
+            )
+    if nik:
+        Person.objects.filter(pk=merge.kept_id).update(nik=None)
+        Person.objects.filter(pk=merge.merged_id).update(nik=nik)
     Person.objects.filter(pk=merge.merged_id).update(merged_into=None)
     merge.undone_at, merge.undone_by = timezone.now(), by
     merge.save(update_fields=["undone_at", "undone_by"])

@@ -130,18 +130,19 @@ def person_detail(request, pk: int):
     # Possible second records of this person that the user may merge (staff of a UPT that held both).
     duplicates = []
     if can_edit:
-        editable = set(Person.objects.editable_by(user).values_list("pk", flat=True))
-        duplicates = [
-            match
-            for match in find_matches(
-                full_name=person.full_name,
-                nik=person.nik,
-                birth_date=person.birth_date,
-                birth_place=person.birth_place,
-                exclude_pk=person.pk,
-            )
-            if match.person.pk in editable
-        ]
+        candidates = find_matches(
+            full_name=person.full_name,
+            nik=person.nik,
+            birth_date=person.birth_date,
+            birth_place=person.birth_place,
+            exclude_pk=person.pk,
+        )
+        editable = set(
+            Person.objects.editable_by(user)
+            .filter(pk__in=[match.person.pk for match in candidates])
+            .values_list("pk", flat=True)
+        )
+        duplicates = [match for match in candidates if match.person.pk in editable]
     return render(
         request,
         "inmates/person_detail.html",
@@ -186,7 +187,7 @@ def person_create(request):
             decision = request.POST.get("decision", "")
             chosen = next((m.person for m in matches if decision == f"link:{m.person.pk}"), None)
             if chosen is not None:
-                return _link_registration(request, chosen, admission_form)
+                return _link_registration(request, chosen, person_form, admission_form)
             if person_ok and (decision == "new" or not matches):
                 return _register(request, person_form, admission_form)
             for match in matches:  # who was shown to whom: these are other institutions' records
@@ -197,10 +198,22 @@ def person_create(request):
                     person_id=match.person.pk,
                     details={"shown_as_possible_match": True},
                 )
+    # Details (place, status) only for people the user may already see; others show as a record elsewhere.
+    in_scope = set(
+        Person.objects.visible_to(user)
+        .filter(pk__in=[m.person.pk for m in matches])
+        .values_list("pk", flat=True)
+    )
     return render(
         request,
         "inmates/person_form.html",
-        {"person_form": person_form, "admission_form": admission_form, "creating": True, "matches": matches},
+        {
+            "person_form": person_form,
+            "admission_form": admission_form,
+            "creating": True,
+            "matches": matches,
+            "in_scope": in_scope,
+        },
     )
 
 
@@ -225,14 +238,18 @@ def _register(request, person_form, admission_form):
     return redirect(admission.person)
 
 
-def _link_registration(request, person, admission_form):
+def _link_registration(request, person, person_form, admission_form):
     try:
         admission = services.admission_link(
             by=request.user, person=person, admission=admission_form.save(commit=False)
         )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(request.path)
+    except ValidationError as error:  # what was typed stays on the page
+        apply_service_errors(admission_form, error)
+        return render(
+            request,
+            "inmates/person_form.html",
+            {"person_form": person_form, "admission_form": admission_form, "creating": True},
+        )
     messages.success(
         request, _("The admission was added to the existing record of %(name)s.") % {"name": person.full_name}
     )
@@ -332,7 +349,10 @@ def person_merge(request, pk: int):
     """Merge another record of the same person into this one (it stays, marked, so this can be undone)."""
     user = request.user
     kept = _visible_person(user, pk)
-    merged = get_object_or_404(Person.objects.visible_to(user), pk=request.POST.get("merged") or 0)
+    merged_id = request.POST.get("merged", "")
+    merged = get_object_or_404(
+        Person.objects.visible_to(user), pk=int(merged_id) if merged_id.isdigit() else 0
+    )
     try:
         services.person_merge(by=user, kept=kept, merged=merged)
     except ValidationError as error:

@@ -49,6 +49,8 @@ def _taking_over(admission: Admission, released_on: dt.date) -> Agency | None:
 
 def plan_open(*, admission: Admission, by) -> AftercarePlan | None:
     """Open the plan for a release, if the person took part in rehabilitation and none is open yet."""
+    if admission.release_type == Admission.ReleaseType.DEATH:
+        return None
     if not Enrolment.objects.filter(person_id=admission.person_id).exists():
         return None
     if AftercarePlan.objects.filter(admission=admission).exists():
@@ -106,6 +108,11 @@ def may_follow_up(user, plan: AftercarePlan) -> bool:
     return user.scope.can_write_at(plan.admission.institution_id) or reads_notes(user, plan)
 
 
+def readable_notes(user, follow_ups):
+    """Follow-up notes the user may read: those recorded while their own agency was in charge."""
+    return {f.pk for f in follow_ups if f.agency_id and f.agency_id in user.scope.agency_ids}
+
+
 def reads_notes(user, plan: AftercarePlan) -> bool:
     """Counsellors of the agency that took over, while its agreement there covers after-care."""
     scope = user.scope
@@ -152,6 +159,7 @@ def follow_up_record(
     )
     follow_up.urine_positive = any(result == "positive" for result in results.values())
     follow_up.recorded_by = by
+    follow_up.agency_id = plan.agency_id
     follow_up.save()
     if outcome == FollowUp.Outcome.DECEASED:
         plan.follow_ups.pending().update(cancelled=True)
@@ -166,9 +174,22 @@ def follow_up_record(
 
 
 @transaction.atomic
+def assignable_agencies(plan: AftercarePlan):
+    """Agencies with an agreement in force at the releasing UPT that covers after-care."""
+    return Agency.objects.filter(
+        pk__in=Agreement.objects.filter(
+            in_force_q(timezone.localdate()), institutions=plan.admission.institution_id
+        )
+        .filter(scope_items__scope=Agreement.Scope.AFTERCARE)
+        .values("agencies")
+    ).order_by("name")
+
+
 def plan_assign(*, by, plan: AftercarePlan, agency: Agency | None, contact_name: str, contact_phone: str):
     if not by.scope.can_write_at(plan.admission.institution_id):
         raise PermissionDenied(_("Only staff of the releasing institution assign the after-care."))
+    if agency is not None and not assignable_agencies(plan).filter(pk=agency.pk).exists():
+        raise ValidationError({"agency": _("This agency has no agreement covering after-care here.")})
     plan.agency = agency
     plan.contact_name, plan.contact_phone = contact_name.strip(), contact_phone.strip()
     plan.save(update_fields=["agency", "contact_name", "contact_phone"])

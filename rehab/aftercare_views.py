@@ -14,7 +14,6 @@ from django.views.decorators.http import require_http_methods
 from audit.models import AuditEvent
 from audit.services import audit_record
 from institutions.forms import apply_service_errors
-from institutions.models import Agency
 from rehab import aftercare
 from rehab.forms import AssignForm, FollowUpForm
 from rehab.models import AftercarePlan, FollowUp
@@ -59,13 +58,15 @@ def aftercare_detail(request, pk: int):
     user = request.user
     plan = _visible_plan(user, pk)
     may_record = aftercare.may_follow_up(user, plan)
+    follow_ups = list(plan.follow_ups.select_related("recorded_by"))
     audit_record(action=AuditEvent.Action.VIEW, actor=user, obj=plan, person_id=plan.person_id)
     return render(
         request,
         "rehab/aftercare_detail.html",
         {
             "plan": plan,
-            "follow_ups": list(plan.follow_ups.select_related("recorded_by")),
+            "follow_ups": follow_ups,
+            "readable": aftercare.readable_notes(user, follow_ups),
             "may_record": may_record,
             # Follow-up notes are confidential like session notes: only the agency's counsellors read them.
             "show_notes": aftercare.reads_notes(user, plan),
@@ -117,17 +118,18 @@ def aftercare_assign(request, pk: int):
     plan = _visible_plan(user, pk)
     if not user.scope.can_write_at(plan.admission.institution_id):
         raise PermissionDenied(_("Only staff of the releasing institution assign the after-care."))
-    agencies = Agency.objects.filter(
-        kind__in=[Agency.Kind.BNNK, Agency.Kind.BNNP, Agency.Kind.IPWL, Agency.Kind.BAPAS]
-    ).order_by("name")
     initial = {
         "agency": plan.agency_id,
         "contact_name": plan.contact_name,
         "contact_phone": plan.contact_phone,
     }
-    form = AssignForm(request.POST or None, agencies=agencies, initial=initial)
+    form = AssignForm(request.POST or None, agencies=aftercare.assignable_agencies(plan), initial=initial)
     if request.method == "POST" and form.is_valid():
-        aftercare.plan_assign(by=user, plan=plan, **form.cleaned_data)
-        messages.success(request, _("The after-care plan has been updated."))
-        return redirect(plan)
+        try:
+            aftercare.plan_assign(by=user, plan=plan, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The after-care plan has been updated."))
+            return redirect(plan)
     return render(request, "rehab/aftercare_assign.html", {"form": form, "plan": plan})

@@ -546,6 +546,8 @@ class FollowUp(models.Model):
     urine_positive = models.BooleanField(_("urine test positive"), default=False)
     notes = models.TextField(_("confidential notes"), blank=True)
     cancelled = models.BooleanField(default=False)  # no longer due: the person returned to custody or died
+    # The agency in charge when it was recorded: its counsellors, and only they, read the notes.
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

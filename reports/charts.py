@@ -23,8 +23,11 @@ def survival_svg(
     figure = Figure(figsize=(7.5, 3.6), dpi=100)
     axes = figure.add_subplot()
     for index, (label, km) in enumerate(sorted(curves.items())):
-        times = [0.0] + [step.time for step in km.steps if step.time <= horizon] + [float(horizon)]
-        values = [1.0] + [step.survival for step in km.steps if step.time <= horizon]
+        end = float(
+            min(horizon, km.last_time)
+        )  # the curve stops where follow-up stops: nothing is known after
+        times = [0.0] + [step.time for step in km.steps if step.time <= end] + [end]
+        values = [1.0] + [step.survival for step in km.steps if step.time <= end]
         values.append(values[-1])
         axes.step(
             times, values, where="post", color=COLOURS[index % len(COLOURS)], label=f"{label} (n={km.size})"

@@ -43,7 +43,7 @@ SMALL_CELL = 5  # counts of 1–4 are shown as "<5" (DOMAIN.md: small cells re-i
 
 
 def window_days(months: int) -> int:
-    return round(months * 365.25 / 12)
+    return int(months * 365.25 / 12 + 0.5)  # half up: 6 → 183, 12 → 365, 24 → 731, 36 → 1096
 
 
 PERIODS = {"month": TruncMonth, "quarter": TruncQuarter, "year": TruncYear}
@@ -64,9 +64,13 @@ PARTICIPATION = {
 
 def releases(admissions, *, cutoff: dt.date):
     """Releases up to the cut-off, each with its return date (if any, up to the cut-off) and death date."""
+    # The next spell: admitted after the release, or the same day but registered after this spell.
     later = Admission.objects.filter(
-        person=OuterRef("person"), admitted_on__gte=OuterRef("released_on"), admitted_on__lte=cutoff
-    ).exclude(pk=OuterRef("pk"))
+        Q(admitted_on__gt=OuterRef("released_on"))
+        | Q(admitted_on=OuterRef("released_on"), pk__gt=OuterRef("pk")),
+        person=OuterRef("person"),
+        admitted_on__lte=cutoff,
+    )
     died = FollowUp.objects.filter(
         plan__admission=OuterRef("pk"), outcome=FollowUp.Outcome.DECEASED, done_on__lte=cutoff
     )
@@ -90,6 +94,7 @@ def releases(admissions, *, cutoff: dt.date):
                 output_field=CharField(),
             ),
             gap=ExpressionWrapper(F("returned_on") - F("released_on"), output_field=DurationField()),
+            death_gap=ExpressionWrapper(F("died_on") - F("released_on"), output_field=DurationField()),
         )
     )
 
@@ -151,7 +156,13 @@ def cohort_table(
     counts = {"size": Count("pk")}
     for months in WINDOWS:
         days = window_days(months)
-        eligible = Q(released_on__lte=cutoff - dt.timedelta(days=days))
+        # Someone who died within the window without having returned was not observed for it: not eligible.
+        observed = (
+            Q(died_on__isnull=True)
+            | Q(death_gap__gte=dt.timedelta(days=days))
+            | Q(returned_on__isnull=False, gap__lte=F("death_gap"))
+        )
+        eligible = Q(released_on__lte=cutoff - dt.timedelta(days=days)) & observed
         counts[f"eligible_{months}"] = Count("pk", filter=eligible)
         counts[f"returned_{months}"] = Count(
             "pk", filter=eligible & Q(returned_on__isnull=False, gap__lte=dt.timedelta(days=days))

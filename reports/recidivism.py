@@ -28,6 +28,19 @@ class Step(NamedTuple):
 class KaplanMeier:
     steps: tuple[Step, ...]  # one per distinct event time, in order
     size: int
+    # (time, events, censored) for every time anyone left follow-up: answers "how many were still followed?"
+    exits: tuple[tuple[float, int, int], ...] = ()
+
+    def at_risk(self, t: float) -> int:
+        """People still followed at time t (not yet returned or censored before t)."""
+        return self.size - sum(events + censored for time, events, censored in self.exits if time < t)
+
+    def events_by(self, t: float) -> int:
+        return sum(events for time, events, _censored in self.exits if time <= t)
+
+    @property
+    def last_time(self) -> float:
+        return max((time for time, _e, _c in self.exits), default=0.0)
 
     def survival(self, t: float) -> float:
         """S(t): the estimated share not yet returned by time t (events at t included)."""
@@ -54,7 +67,8 @@ def kaplan_meier(durations: Sequence[float], events: Iterable[bool]) -> KaplanMe
             survival *= 1 - returned[time] / at_risk
             steps.append(Step(time, at_risk, returned[time], survival))
         at_risk -= leaving[time]  # after the events at this time: censorings at a tie stay at risk for it
-    return KaplanMeier(tuple(steps), len(durations))
+    exits = tuple((time, returned[time], leaving[time] - returned[time]) for time in sorted(leaving))
+    return KaplanMeier(tuple(steps), len(durations), exits)
 
 
 def kaplan_meier_from_counts(counts: dict[float, tuple[int, int]]) -> KaplanMeier:
@@ -68,4 +82,5 @@ def kaplan_meier_from_counts(counts: dict[float, tuple[int, int]]) -> KaplanMeie
             survival *= 1 - events / at_risk
             steps.append(Step(time, at_risk, events, survival))
         at_risk -= events + censored
-    return KaplanMeier(tuple(steps), size)
+    exits = tuple((time, *counts[time]) for time in sorted(counts))
+    return KaplanMeier(tuple(steps), size, exits)

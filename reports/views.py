@@ -15,7 +15,16 @@ from agreements.forms import check_plausible
 from inmates.models import Admission
 from institutions.forms import DateInput
 from reports.charts import survival_svg
-from reports.cohorts import BREAKDOWNS, WINDOWS, cohort_table, relapse, survival, window_days
+from reports.cohorts import (
+    BREAKDOWNS,
+    SMALL_CELL,
+    WINDOWS,
+    Cell,
+    cohort_table,
+    relapse,
+    survival,
+    window_days,
+)
 
 HORIZON_DAYS = window_days(36)
 
@@ -46,13 +55,23 @@ class CohortFilterForm(forms.Form):
         return min(cutoff, timezone.localdate()) if cutoff else None
 
 
+def _estimate(km, months: int) -> float | None:
+    """1 − S(window), or None when it would say more than the data: fewer than 5 people still followed at
+    the window (an estimate past the follow-up), or 1–4 returns by then (a small cell)."""
+    days = window_days(months)
+    if km.size < SMALL_CELL or km.at_risk(days) < SMALL_CELL or 0 < km.events_by(days) < SMALL_CELL:
+        return None
+    return km.cumulative_incidence(days)
+
+
 def recidivism(request):
     user = request.user
     scope = user.scope
     if not (scope.is_national or scope.region_ids or scope.staff_institution_ids):
         raise PermissionDenied(_("Recidivism figures are for UPT staff and regional and national officers."))
     form = CohortFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()  # a bad value drops that filter only: cleaned_data keeps the valid ones
+    filters = getattr(form, "cleaned_data", {})
     period = filters.get("period") or "quarter"
     breakdown = filters.get("breakdown") or "none"
     cutoff = filters.get("cutoff") or timezone.localdate()
@@ -60,8 +79,10 @@ def recidivism(request):
     admissions = Admission.objects.held_in_scope(user) if not scope.is_national else Admission.objects.all()
     rows = cohort_table(admissions, cutoff=cutoff, period=period, breakdown=breakdown)
     curves = survival(admissions, cutoff=cutoff, breakdown=breakdown)
+    # Groups under 5 people are left off the chart and the estimates: a curve of 3 shows each person.
+    shown = {label or _("All releases"): km for label, km in curves.items() if km.size >= SMALL_CELL}
     chart = survival_svg(
-        {label or _("All releases"): km for label, km in curves.items()},
+        shown,
         title=_("Share not returned to custody, by days since release"),
         x_label=_("Days since release"),
         y_label=_("Not returned"),
@@ -70,8 +91,8 @@ def recidivism(request):
     estimates = [
         {
             "group": label or _("All releases"),
-            "size": km.size,
-            "returned": [km.cumulative_incidence(window_days(months)) for months in WINDOWS],
+            "size": Cell(km.size),
+            "returned": [_estimate(km, m) for m in WINDOWS],
         }
         for label, km in sorted(curves.items())
     ]

@@ -144,3 +144,77 @@ def test_two_people_in_custody_cannot_be_merged(login, staff, person, institutio
     )
     assert "Both records have a person in custody now" in response.content.decode()
     assert not PersonMerge.objects.exists()
+
+
+def test_the_nik_is_found_however_many_share_the_birth_date(released_person):
+    for n in range(60):
+        PersonFactory(full_name=f"Aaron {n:02d}", nik=None, birth_date=dt.date(1990, 5, 17))
+    matches = find_matches(full_name="Other Name", nik="6308011705900001", birth_date=dt.date(1990, 5, 17))
+    assert [m.person for m in matches] == [released_person]
+
+
+def test_people_outside_scope_show_only_as_a_record_elsewhere(
+    login, outsider, released_person, other_institution
+):
+    data = registration(**{"admission-institution": other_institution.pk})
+    page = login(outsider).post(CREATE, data).content.decode()
+    assert "A record at another UPT" in page and "Lapas Kelas IIB Amuntai" not in page
+
+
+def test_merge_moves_the_nik_and_undo_puts_everything_back(
+    login, staff, released_person, institution, programme_for
+):
+    from rehab.models import Enrolment
+
+    twin = PersonFactory(
+        full_name="Ahmad Fauzan",
+        nik="6308011705900009",
+        birth_date=dt.date(1990, 5, 17),
+        birth_place="Amuntai",
+    )
+    released_person.nik = None
+    released_person.save()
+    twin_admission = admit(twin, institution, on=dt.date(2026, 2, 1), number="B.I 302/2026")
+    client = login(staff)
+    client.post(reverse("inmates:person-merge", args=[released_person.pk]), {"merged": twin.pk})
+    released_person.refresh_from_db()
+    assert released_person.nik == "6308011705900009"
+    # Recorded after the merge, on the moved custody spell:
+    enrolment = Enrolment.objects.create(
+        programme=programme_for,
+        person=released_person,
+        admission=twin_admission,
+        kind="social",
+        direct_reason="x",
+    )
+    client.post(reverse("inmates:person-merge-undo", args=[PersonMerge.objects.get().pk]))
+    twin.refresh_from_db()
+    enrolment.refresh_from_db()
+    assert twin.nik == "6308011705900009" and enrolment.person == twin
+
+
+def test_junk_in_the_merge_form_is_a_404(login, staff, released_person):
+    for junk in ("abc", "1e5", ""):
+        response = login(staff).post(
+            reverse("inmates:person-merge", args=[released_person.pk]), {"merged": junk}
+        )
+        assert response.status_code == 404
+
+
+@pytest.fixture
+def programme_for(institution, agency):
+    from rehab.models import Programme
+    from tests.factories import make_agreement
+
+    agreement = make_agreement(institutions=[institution], agencies=[agency], valid_from=dt.date(2022, 1, 1))
+    return Programme.objects.create(
+        institution=institution,
+        kind="social",
+        name="TC",
+        agency=agency,
+        agreement=agreement,
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2026, 12, 31),
+        capacity=10,
+        target=10,
+    )

@@ -247,3 +247,33 @@ def test_follow_up_list_keeps_its_query_count(
     with django_assert_max_num_queries(len(one.captured_queries)):
         response = client.get(reverse("rehab:followup-list"))
     assert response.context["counts"]["overdue"] == 21 * 2
+
+
+def test_release_by_death_opens_no_plan(staff, programme, members, aftercare_agreement):
+    admission_release(by=staff, admission=members[0].admission, on=dt.date(2026, 3, 1), release_type="death")
+    assert not AftercarePlan.objects.exists()
+
+
+def test_a_new_agency_does_not_read_the_previous_agencys_notes(staff, counsellor, plan, institution):
+    from accounts.models import Role
+    from tests.factories import AgencyFactory, UserFactory, membership
+
+    aftercare.follow_up_record(
+        by=counsellor,
+        follow_up=plan.follow_ups.first(),
+        done_on=dt.date(2026, 1, 3),
+        method="visit",
+        outcome="abstinent",
+        notes="Rahasia lama",
+    )
+    bapas = AgencyFactory(code="bapas-hsu", kind="bapas")
+    with pytest.raises(ValidationError, match="no agreement covering after-care"):
+        aftercare.plan_assign(by=staff, plan=plan, agency=bapas, contact_name="", contact_phone="")
+    make_agreement(
+        institutions=[institution], agencies=[bapas], valid_from=dt.date(2025, 1, 1), scopes=["aftercare"]
+    )
+    aftercare.plan_assign(by=staff, plan=plan, agency=bapas, contact_name="Pak Joko", contact_phone="0811")
+    officer = membership(UserFactory(username="pk.bapas"), Role.COUNSELLOR, bapas)
+    assert aftercare.readable_notes(officer, plan.follow_ups.all()) == set()
+    counsellor.__dict__.pop("scope", None)
+    assert aftercare.readable_notes(counsellor, plan.follow_ups.all()) == {plan.follow_ups.first().pk}

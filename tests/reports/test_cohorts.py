@@ -51,7 +51,8 @@ def test_cohort_table_decides_eligibility_by_release_date(cohort):
     q1_2024 = rows[dt.date(2024, 1, 1)]
     assert q1_2024.size.value == 3  # A, B, D; E died in custody and is no release
     six = q1_2024.windows[0]
-    assert (six.months, six.eligible.value, six.returned.value) == (6, 3, 1)
+    # D died on day 30, within every window, without returning: not observed, so not eligible.
+    assert (six.months, six.eligible.value, six.returned.value) == (6, 2, 1)
     q4_2025 = rows[dt.date(2025, 10, 1)]
     assert q4_2025.size.value == 1
     assert [w.eligible.value for w in q4_2025.windows] == [0, 0, 0, 0]  # C returned, but is not eligible yet
@@ -137,3 +138,25 @@ def programme_for(institution, agency):
         capacity=10,
         target=10,
     )
+
+
+def test_same_day_spells_count_only_the_later_one_as_a_return(institution):
+    person = PersonFactory()
+    release(person, institution, admitted=dt.date(2024, 1, 1), released=dt.date(2024, 6, 1))
+    release(person, institution, admitted=dt.date(2024, 6, 1), released=dt.date(2024, 6, 1))
+    km = survival(Admission.objects.all(), cutoff=CUTOFF)[""]
+    assert km.events_by(10_000) == 1  # the first release's return; the second spell has none after it
+
+
+def test_estimates_stop_where_follow_up_stops(login, national, institution):
+    from django.urls import reverse
+
+    for n in range(10):
+        person = PersonFactory()
+        release(person, institution, admitted=dt.date(2025, 1, 1), released=dt.date(2025, 11, 1))
+        if n < 6:
+            admit(person, institution, on=dt.date(2025, 11, 11))
+    response = login(national).get(reverse("reports:recidivism"), {"cutoff": "2026-02-01"})
+    estimate = response.context["estimates"][0]
+    assert estimate["returned"][0] is None  # 6 months: nobody followed that long yet
+    assert estimate["size"].value == 10
