@@ -290,16 +290,6 @@ def test_used_versions_are_unchanged(code, version):
     assert instruments.definition(code, version).fingerprint() == PINNED[(code, version)]
 
 
-@pytest.fixture
-def restore_registry():
-    saved = dict(instruments._REGISTRY), dict(instruments._CURRENT)
-    yield
-    instruments._REGISTRY.clear()
-    instruments._REGISTRY.update(saved[0])
-    instruments._CURRENT.clear()
-    instruments._CURRENT.update(saved[1])
-
-
 def test_a_changed_definition_is_a_new_version_and_old_answers_score_as_before(restore_registry):
     old = instruments.definition("AUDIT")
     answers = {**{f"a{n}": 0 for n in range(1, 11)}, "a9": 2}

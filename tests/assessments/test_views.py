@@ -407,30 +407,23 @@ def test_person_page_shows_history_trend_and_when_rescreening_is_due(login, staf
     assert "Re-screening overdue" in page and "31 October 2026" in page
 
 
-def test_stored_answers_are_rescored_with_their_own_version(staff, person):
+def test_stored_answers_are_rescored_with_their_own_version(staff, person, restore_registry):
     import dataclasses
 
     screening = screen(person, staff)
     old = instruments.definition("ASSIST")
-    saved = dict(instruments._REGISTRY), dict(instruments._CURRENT)
-    try:
-        q2 = old.item("q2")
-        doubled = dataclasses.replace(
-            q2, options=tuple(dataclasses.replace(o, points=o.points * 2) for o in q2.options)
-        )
-        instruments.register(
-            dataclasses.replace(
-                old, version="9.9", items=tuple(doubled if i.code == "q2" else i for i in old.items)
-            ),
-            instruments.assist.score,
-        )
-        assert instruments.score("ASSIST", screening.answers).substances["cannabis"].score == 8
-        assert screening.result().substances["cannabis"].score == 4  # still its own version 3.1
-    finally:
-        instruments._REGISTRY.clear()
-        instruments._REGISTRY.update(saved[0])
-        instruments._CURRENT.clear()
-        instruments._CURRENT.update(saved[1])
+    q2 = old.item("q2")
+    doubled = dataclasses.replace(
+        q2, options=tuple(dataclasses.replace(o, points=o.points * 2) for o in q2.options)
+    )
+    instruments.register(
+        dataclasses.replace(
+            old, version="9.9", items=tuple(doubled if i.code == "q2" else i for i in old.items)
+        ),
+        instruments.assist.score,
+    )
+    assert instruments.score("ASSIST", screening.answers).substances["cannabis"].score == 8
+    assert screening.result().substances["cannabis"].score == 4  # still its own version 3.1
 
 
 @pytest.mark.parametrize(
@@ -525,22 +518,15 @@ def test_opening_the_approval_page_is_audited(login, staff, head, person):
     assert AuditEvent.objects.filter(action="view", actor=head, person_id=person.pk).exists()
 
 
-def test_person_page_survives_a_newer_version_with_another_substance(login, staff, person):
+def test_person_page_survives_a_newer_version_with_another_substance(login, staff, person, restore_registry):
     import dataclasses
 
     screen(person, staff, on=dt.date(2026, 10, 1))
     old = instruments.definition("ASSIST")
-    saved = dict(instruments._REGISTRY), dict(instruments._CURRENT)
-    try:
-        extra = {**old.extra, "substances": (*old.extra["substances"], "kratom")}
-        instruments.register(dataclasses.replace(old, version="3.2", extra=extra), instruments.assist.score)
-        answers = {"substances": {"kratom": MODERATE_CANNABIS}, "q8": "no_never"}
-        screen(person, staff, answers=answers, on=dt.date(2026, 11, 1))
-        page = login(staff).get(person.get_absolute_url())
-        assert page.status_code == 200
-        assert "kratom" in page.content.decode()
-    finally:
-        instruments._REGISTRY.clear()
-        instruments._REGISTRY.update(saved[0])
-        instruments._CURRENT.clear()
-        instruments._CURRENT.update(saved[1])
+    extra = {**old.extra, "substances": (*old.extra["substances"], "kratom")}
+    instruments.register(dataclasses.replace(old, version="3.2", extra=extra), instruments.assist.score)
+    answers = {"substances": {"kratom": MODERATE_CANNABIS}, "q8": "no_never"}
+    screen(person, staff, answers=answers, on=dt.date(2026, 11, 1))
+    page = login(staff).get(person.get_absolute_url())
+    assert page.status_code == 200
+    assert "kratom" in page.content.decode()
