@@ -162,6 +162,11 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 360)
 CELERY_TIMEZONE = "Asia/Jakarta"
 CELERY_BEAT_SCHEDULE: dict = {
     # Daily, before the working day starts in every zone (07:00 WIB is 09:00 WIT).
+    # The 1st of every month at 02:00 WIB: last month's reports for every UPT, region and the nation.
+    "monthly-reports": {
+        "task": "reports.tasks.monthly_reports",
+        "schedule": crontab(day_of_month=1, hour=2, minute=0),
+    },
     "agreement-expiry-reminders": {
         "task": "agreements.tasks.send_expiry_reminders",
         "schedule": crontab(hour=6, minute=0),

@@ -1,0 +1,52 @@
+"""Render one monthly report synchronously and print the PDF's path.
+
+python manage.py report --scope institution:lapas-amuntai --month 2026-10 [--lang id|en]
+python manage.py report --scope region:kalsel --month 2026-10
+python manage.py report --scope national --month 2026-10
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+
+from institutions.models import Institution, Region
+from reports.models import Report
+from reports.render import generate
+from reports.tasks import claim, report_for
+
+
+class Command(BaseCommand):
+    help = "Render a monthly report now (without the queue) and print the PDF's path."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scope", required=True, help="institution:<code>, region:<code> or national")
+        parser.add_argument("--month", required=True, help="YYYY-MM")
+        parser.add_argument("--lang", default="id", choices=["id", "en"])
+
+    def handle(self, *args, scope: str, month: str, lang: str, **options):
+        try:
+            first = dt.datetime.strptime(month, "%Y-%m").date()
+        except ValueError as exc:
+            raise CommandError("--month must look like 2026-10") from exc
+        kind, _sep, code = scope.partition(":")
+        places = {"institution": (Institution, "institution"), "region": (Region, "region")}
+        if kind == "national" and not code:
+            report = report_for(scope=Report.Scope.NATIONAL, month=first, language=lang)
+        elif kind in places and code:
+            model, field = places[kind]
+            place = model.objects.filter(code=code).first()
+            if place is None:
+                raise CommandError(f"No {kind} with code {code!r}.")
+            report = report_for(scope=kind, month=first, language=lang, **{field: place})
+        else:
+            raise CommandError("--scope must be institution:<code>, region:<code> or national")
+        if report.status == Report.Status.DONE:
+            self.stdout.write(report.pdf.path)
+            return
+        if not claim(report.pk):
+            raise CommandError("This report is being generated right now; try again in a minute.")
+        report.refresh_from_db()
+        generate(report)
+        self.stdout.write(report.pdf.path)

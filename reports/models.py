@@ -1,0 +1,122 @@
+"""Monthly reports: one record per scope, month, language and edition, holding the figures it was rendered
+from (a JSON snapshot with its checksum and the generator version) and the PDF."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from agreements.storage import private_storage
+from institutions.models import Institution, Region
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+GENERATOR_VERSION = "1.0"  # bump when the figures or their layout change: every PDF records the version
+
+
+def report_path(report: Report, filename: str) -> str:
+    return f"reports/{report.month:%Y-%m}/{report.scope_code}-{report.language}-{report.edition}.pdf"
+
+
+class ReportQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> ReportQuerySet:
+        """National: all. Regional: their region's and its UPTs'. UPT staff: their UPTs'."""
+        scope = user.scope
+        if scope.is_national:
+            return self
+        return self.filter(
+            Q(institution_id__in=scope.staff_institution_ids)
+            | Q(institution__region_id__in=scope.region_ids)
+            | Q(region_id__in=scope.region_ids)
+        )
+
+
+class Report(models.Model):
+    class Scope(models.TextChoices):
+        INSTITUTION = "institution", _("UPT")
+        REGION = "region", _("Region")
+        NATIONAL = "national", _("National")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Being generated")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    scope = models.CharField(_("scope"), max_length=12, choices=Scope.choices)
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    month = models.DateField(_("month"))  # the first day of the month reported on
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default="id")
+    edition = models.PositiveSmallIntegerField(_("edition"), default=1)
+    reissue_reason = models.TextField(_("reason for reissue"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    snapshot = models.JSONField(_("figures"), null=True, blank=True)
+    checksum = models.CharField(_("checksum (SHA-256 of the figures)"), max_length=64, blank=True)
+    generator_version = models.CharField(_("generator version"), max_length=20, blank=True)
+    pdf = models.FileField(_("PDF"), storage=private_storage, upload_to=report_path, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-month", "scope", "-edition"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scope="institution", institution__isnull=False, region__isnull=True)
+                | Q(scope="region", region__isnull=False, institution__isnull=True)
+                | Q(scope="national", region__isnull=True, institution__isnull=True),
+                name="%(app_label)s_%(class)s_place_matches_scope",
+            ),
+            # One report per place, month, language and edition: a second "generate" finds the first.
+            models.UniqueConstraint(
+                fields=["institution", "month", "language", "edition"],
+                condition=Q(scope="institution"),
+                name="%(app_label)s_%(class)s_once_per_upt",
+            ),
+            models.UniqueConstraint(
+                fields=["region", "month", "language", "edition"],
+                condition=Q(scope="region"),
+                name="%(app_label)s_%(class)s_once_per_region",
+            ),
+            models.UniqueConstraint(
+                fields=["month", "language", "edition"],
+                condition=Q(scope="national"),
+                name="%(app_label)s_%(class)s_once_national",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope_name} {self.month:%Y-%m} ({self.language})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:report-detail", args=[self.pk])
+
+    @property
+    def scope_code(self) -> str:
+        if self.scope == self.Scope.INSTITUTION:
+            return self.institution.code
+        return self.region.code if self.scope == self.Scope.REGION else "national"
+
+    @property
+    def scope_name(self) -> str:
+        if self.scope == self.Scope.INSTITUTION:
+            return self.institution.name
+        return self.region.name if self.scope == self.Scope.REGION else str(_("Indonesia (national)"))

@@ -1,0 +1,87 @@
+"""Report jobs on Celery. Thin: they claim the work with a conditional update, so running one twice (or a
+retry after a crash) renders into the same record, never a duplicate."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from celery import shared_task
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import OperationalError
+from django.db.models import F, Q
+from django.utils import timezone
+
+from institutions.models import Institution, Region
+from reports.models import Report
+from reports.render import generate
+
+# A claim older than the hard time limit belongs to a worker that died: it may be taken over.
+STALE_AFTER = dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+
+
+def claim(report_id: int) -> bool:
+    now = timezone.now()
+    claimable = Q(status__in=[Report.Status.QUEUED, Report.Status.FAILED]) | Q(
+        status=Report.Status.RUNNING, started_at__lt=now - STALE_AFTER
+    )
+    return bool(
+        Report.objects.filter(claimable, pk=report_id).update(
+            status=Report.Status.RUNNING, started_at=now, attempts=F("attempts") + 1
+        )
+    )
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    max_retries=5,
+    soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
+    time_limit=settings.CELERY_TASK_TIME_LIMIT,
+)
+def render_report(self, report_id: int) -> str:
+    if not claim(report_id):
+        return "already claimed or done"
+    report = Report.objects.select_related("institution__region", "region").get(pk=report_id)
+    try:
+        generate(report)
+    except OperationalError as exc:  # the database went away for a moment: let another attempt take it
+        Report.objects.filter(pk=report_id).update(status=Report.Status.QUEUED)
+        raise self.retry(exc=exc, countdown=min(600, 30 * 2**self.request.retries)) from exc
+    except Exception as exc:
+        Report.objects.filter(pk=report_id).update(status=Report.Status.FAILED, error=repr(exc)[:2000])
+        raise
+    return report.pdf.name
+
+
+def report_for(*, scope: str, month: dt.date, language: str = "id", institution=None, region=None) -> Report:
+    """The first edition of this report, created if it does not exist yet (safe to call twice at once)."""
+    report, _created = Report.objects.get_or_create(
+        scope=scope,
+        institution=institution,
+        region=region,
+        month=month.replace(day=1),
+        language=language,
+        edition=1,
+        defaults={},
+    )
+    return report
+
+
+@shared_task(acks_late=True)
+def monthly_reports() -> int:
+    """1st of the month, 02:00 WIB: last month's report for every UPT, every region and the nation. Creating
+    them is idempotent (get_or_create on a unique key), and each render claims its own record."""
+    month = (timezone.localdate() - relativedelta(months=1)).replace(day=1)
+    reports = [report_for(scope=Report.Scope.NATIONAL, month=month)]
+    reports += [
+        report_for(scope=Report.Scope.REGION, region=region, month=month) for region in Region.objects.all()
+    ]
+    reports += [
+        report_for(scope=Report.Scope.INSTITUTION, institution=institution, month=month)
+        for institution in Institution.objects.all()
+    ]
+    for report in reports:
+        if report.status != Report.Status.DONE:
+            render_report.delay(report.pk)
+    return len(reports)
