@@ -6,4 +6,8 @@ app_name = "reports"
 
 urlpatterns = [
     path("residivisme/", views.recidivism, name="recidivism"),
+    path("bulanan/", views.report_list, name="report-list"),
+    path("bulanan/buat/", views.report_create, name="report-create"),
+    path("bulanan/<int:pk>/", views.report_detail, name="report-detail"),
+    path("bulanan/<int:pk>/unduh/", views.report_download, name="report-download"),
 ]

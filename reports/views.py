@@ -3,17 +3,29 @@ officers (their region, or all) and UPT staff (their institutions)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
+from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Q
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
 
 from agreements.forms import check_plausible
+from audit.models import AuditEvent
+from audit.services import audit_record
 from inmates.models import Admission
 from institutions.forms import DateInput
+from institutions.models import Institution, Region
 from reports.charts import survival_svg
 from reports.cohorts import (
     BREAKDOWNS,
@@ -25,6 +37,8 @@ from reports.cohorts import (
     survival,
     window_days,
 )
+from reports.models import Report
+from reports.tasks import render_report
 
 HORIZON_DAYS = window_days(36)
 
@@ -111,4 +125,111 @@ def recidivism(request):
             "relapse": relapse(admissions, cutoff=cutoff),
             "window_days": {str(months): window_days(months) for months in WINDOWS},
         },
+    )
+
+
+# --- Monthly reports: archive, generate now, status, download --------------------------------------------
+
+
+class GenerateForm(forms.Form):
+    place = forms.ChoiceField(label=gettext_lazy("Report for"))
+    month = forms.CharField(label=gettext_lazy("Month"), widget=forms.TextInput(attrs={"type": "month"}))
+    language = forms.ChoiceField(label=gettext_lazy("Language"), choices=settings.LANGUAGES)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["place"].choices = report_places(user)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = (
+                "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            )
+
+    def clean_month(self):
+        try:
+            month = dt.datetime.strptime(self.cleaned_data["month"], "%Y-%m").date()
+        except ValueError as exc:
+            raise forms.ValidationError(gettext_lazy("Choose a month.")) from exc
+        if month > timezone.localdate().replace(day=1) or month.year < 2000:
+            raise forms.ValidationError(gettext_lazy("Choose a month that has begun."))
+        return month
+
+
+def report_places(user) -> list[tuple[str, str]]:
+    """The scopes the user may generate: national all; regional their regions and UPTs; staff their UPTs."""
+    scope = user.scope
+    choices = [("national", str(gettext_lazy("Indonesia (national)")))] if scope.is_national else []
+    regions = Region.objects.all() if scope.is_national else Region.objects.filter(pk__in=scope.region_ids)
+    choices += [(f"region:{r.pk}", r.name) for r in regions.order_by("name")]
+    places = (
+        Institution.objects.filter(Q(pk__in=scope.staff_institution_ids) | Q(region_id__in=scope.region_ids))
+        if not scope.is_national
+        else Institution.objects.all()
+    )
+    choices += [(f"institution:{i.pk}", i.name) for i in places.order_by("name")]
+    return choices
+
+
+def report_list(request):
+    user = request.user
+    reports = Report.objects.visible_to(user).select_related("institution", "region")
+    page = Paginator(reports, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    places = report_places(user)
+    form = (
+        GenerateForm(
+            user=user,
+            initial={
+                "month": (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m"),
+                "language": "id",
+            },
+        )
+        if places
+        else None
+    )
+    return render(request, "reports/report_list.html", {"page_obj": page, "form": form})
+
+
+@require_POST
+def report_create(request):
+    user = request.user
+    if not report_places(user):
+        raise PermissionDenied(_("Monthly reports are for UPT staff and regional and national officers."))
+    form = GenerateForm(request.POST, user=user)
+    if not form.is_valid():
+        messages.error(
+            request, _("Nothing was generated: choose a place you oversee and a month that has begun.")
+        )
+        return redirect("reports:report-list")
+    kind, _sep, pk = form.cleaned_data["place"].partition(":")
+    place = {"institution": {"institution_id": pk}, "region": {"region_id": pk}}.get(kind, {})
+    report, _created = Report.objects.get_or_create(
+        scope=kind,
+        month=form.cleaned_data["month"],
+        language=form.cleaned_data["language"],
+        edition=1,
+        defaults={"created_by": user},
+        **place,
+    )
+    if report.status != Report.Status.DONE:
+        transaction.on_commit(lambda: render_report.delay(report.pk))
+    return redirect(report)
+
+
+def report_detail(request, pk: int):
+    report = get_object_or_404(
+        Report.objects.visible_to(request.user).select_related("institution", "region"), pk=pk
+    )
+    return render(
+        request,
+        "reports/report_detail.html",
+        {"report": report, "waiting": report.status in (Report.Status.QUEUED, Report.Status.RUNNING)},
+    )
+
+
+@require_GET
+def report_download(request, pk: int):
+    report = get_object_or_404(Report.objects.visible_to(request.user), pk=pk, status=Report.Status.DONE)
+    audit_record(action=AuditEvent.Action.DOWNLOAD, actor=request.user, obj=report)
+    name = f"laporan-{report.scope_code}-{report.month:%Y-%m}-{report.language}.pdf"
+    return FileResponse(
+        report.pdf.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
     )

@@ -116,3 +116,75 @@ def test_report_command_prints_the_pdf_path(october, institution, capsys):
     path = capsys.readouterr().out.strip()
     with open(path, "rb") as pdf:
         assert path.endswith(".pdf") and pdf.read(5) == b"%PDF-"
+
+
+# --- Pages -----------------------------------------------------------------------------------------------
+
+
+def test_generate_now_and_download_in_scope_only(
+    login,
+    regional,
+    staff,
+    outsider,
+    counsellor,
+    october,
+    region,
+    institution,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    from django.urls import reverse
+
+    from audit.models import AuditEvent
+    from config.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)  # the worker itself is tested in test_worker.py
+    client = login(regional)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("reports:report-create"),
+            {"place": f"region:{region.pk}", "month": "2026-10", "language": "id"},
+        )
+    report = Report.objects.get()
+    assert response.url == report.get_absolute_url()
+    report.refresh_from_db()
+    assert report.status == Report.Status.DONE  # the task ran as the request committed
+    assert client.get(reverse("reports:report-download", args=[report.pk])).status_code == 200
+    assert AuditEvent.objects.filter(action="download", actor=regional, object_id=str(report.pk)).exists()
+    assert (
+        login(staff).get(reverse("reports:report-download", args=[report.pk])).status_code == 404
+    )  # a UPT user
+    assert login(outsider).get(report.get_absolute_url()).status_code == 404
+    assert (
+        login(counsellor)
+        .post(reverse("reports:report-create"), {"place": "national", "month": "2026-10"})
+        .status_code
+        == 403
+    )
+
+
+def test_generate_refuses_places_outside_scope_and_future_months(login, staff, region):
+    from django.urls import reverse
+
+    client = login(staff)
+    for data in (
+        {"place": f"region:{region.pk}", "month": "2026-10", "language": "id"},
+        {"place": "national", "month": "2026-10", "language": "id"},
+    ):
+        client.post(reverse("reports:report-create"), data)
+    assert not Report.objects.exists()
+
+
+def test_archive_lists_reports_with_a_fixed_number_of_queries(
+    login, national, institution, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    client = login(national)
+    report_for(scope=Report.Scope.INSTITUTION, institution=institution, month=MONTH)
+    with django_assert_max_num_queries(12) as one:
+        client.get(reverse("reports:report-list"))
+    for month in range(1, 10):
+        report_for(scope=Report.Scope.INSTITUTION, institution=institution, month=dt.date(2026, month, 1))
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        client.get(reverse("reports:report-list"))
