@@ -188,3 +188,10 @@ def test_archive_lists_reports_with_a_fixed_number_of_queries(
         report_for(scope=Report.Scope.INSTITUTION, institution=institution, month=dt.date(2026, month, 1))
     with django_assert_max_num_queries(len(one.captured_queries)):
         client.get(reverse("reports:report-list"))
+
+
+def test_benchmark_command_runs_and_rolls_back(capsys):
+    call_command("benchmark_reports", "--wbp", "200", "--rehab", "30", "--sessions", "300")
+    out = capsys.readouterr().out
+    assert "Figures:" in out and "queries" in out and "Rolled back" in out
+    assert not Report.objects.exists() and not Screening.objects.exists()
