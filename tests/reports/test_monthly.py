@@ -190,7 +190,7 @@ def test_archive_lists_reports_with_a_fixed_number_of_queries(
         client.get(reverse("reports:report-list"))
 
 
-def test_benchmark_command_runs_and_rolls_back(capsys):
+def test_benchmark_command_runs_and_rolls_back(db, capsys):
     call_command("benchmark_reports", "--wbp", "200", "--rehab", "30", "--sessions", "300")
     out = capsys.readouterr().out
     assert "Figures:" in out and "queries" in out and "Rolled back" in out
