@@ -233,3 +233,41 @@ def report_download(request, pk: int):
     return FileResponse(
         report.pdf.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
     )
+
+
+@require_POST
+def report_reissue(request, pk: int):
+    """A new edition of a past report, with the reason; earlier editions stay in the archive as they were."""
+    user = request.user
+    report = get_object_or_404(Report.objects.visible_to(user), pk=pk)
+    place = {"institution": f"institution:{report.institution_id}", "region": f"region:{report.region_id}"}
+    if place.get(report.scope, "national") not in dict(report_places(user)):
+        raise PermissionDenied(_("Only officers of this scope can reissue the report."))
+    reason = request.POST.get("reason", "").strip()
+    if not reason:
+        messages.error(request, _("Give the reason for reissuing the report."))
+        return redirect(report)
+    latest = (
+        Report.objects.filter(
+            scope=report.scope,
+            institution=report.institution,
+            region=report.region,
+            month=report.month,
+            language=report.language,
+        )
+        .order_by("-edition")
+        .first()
+    )
+    reissued = Report.objects.create(
+        scope=report.scope,
+        institution=report.institution,
+        region=report.region,
+        month=report.month,
+        language=report.language,
+        edition=latest.edition + 1,
+        reissue_reason=reason,
+        created_by=user,
+    )
+    audit_record(action=AuditEvent.Action.CREATE, actor=user, obj=reissued, details={"reissue_of": report.pk})
+    transaction.on_commit(lambda: render_report.delay(reissued.pk))
+    return redirect(reissued)

@@ -195,3 +195,30 @@ def test_benchmark_command_runs_and_rolls_back(db, capsys):
     out = capsys.readouterr().out
     assert "Figures:" in out and "queries" in out and "Rolled back" in out
     assert not Report.objects.exists() and not Screening.objects.exists()
+
+
+def test_a_past_report_is_reissued_with_a_reason_and_keeps_its_history(
+    login, regional, region, october, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from config.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    first = report_for(scope=Report.Scope.REGION, region=region, month=MONTH)
+    claim(first.pk)
+    generate(first)
+    client = login(regional)
+    assert client.post(reverse("reports:report-reissue", args=[first.pk]), {"reason": ""}).status_code == 302
+    assert Report.objects.count() == 1  # no reason, no reissue
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("reports:report-reissue", args=[first.pk]),
+            {"reason": "Data pembebasan terlambat diinput"},
+        )
+    second = Report.objects.get(edition=2)
+    assert (
+        second.reissue_reason == "Data pembebasan terlambat diinput" and second.status == Report.Status.DONE
+    )
+    first.refresh_from_db()
+    assert first.status == Report.Status.DONE and first.pdf  # the first edition stays as it was
