@@ -20,7 +20,7 @@ from inmates.models import Admission, Movement, Person
 from institutions.models import Agency, Institution, Region
 
 DEFAULT_PASSWORD = "rehab-demo-2025"  # documented in the README; demo accounts only
-ADMIN_MODELS = ["region", "institution", "agency", "user", "membership"]
+ADMIN_MODELS = ["region", "institution", "agency", "user", "membership", "report"]
 
 
 class Command(BaseCommand):
@@ -110,7 +110,8 @@ class Command(BaseCommand):
 
     def _users(self, password, institutions, agencies, regions) -> dict[str, User]:
         admin_permissions = Permission.objects.filter(
-            content_type__app_label__in=["institutions", "accounts"], content_type__model__in=ADMIN_MODELS
+            content_type__app_label__in=["institutions", "accounts", "reports"],
+            content_type__model__in=ADMIN_MODELS,
         )
         users = {}
         for username, first, last, role, place in places.USERS:
