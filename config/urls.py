@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from config.audit_page import audit_events
 from config.health import healthz
 from config.home import home
 
@@ -26,6 +27,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("", home, name="home"),
+    path("audit/", audit_events, name="audit-events"),
     path("", include("accounts.urls")),
     path("", include("institutions.urls")),
     path("wbp/", include("inmates.urls")),

@@ -158,8 +158,27 @@ def person_detail(request, pk: int):
             "merges": PersonMerge.objects.filter(kept=person, undone_at__isnull=True).select_related(
                 "merged"
             ),
+            "viewers": _who_looked(user, person),
             "panels": panels.render_panels(request, person),
         },
+    )
+
+
+VIEWERS_SHOWN = 20
+
+
+def _who_looked(user, person: Person):
+    """For the head of a UPT that has held the person: the latest views of this record, by whom."""
+    heads = user.scope.head_institution_ids
+    if (
+        not heads
+        or not Movement.objects.filter(admission__person=person, to_institution_id__in=heads).exists()
+    ):
+        return None
+    return list(
+        AuditEvent.objects.filter(person_id=person.pk, action=AuditEvent.Action.VIEW)
+        .select_related("actor")
+        .order_by("-at")[:VIEWERS_SHOWN]
     )
 
 

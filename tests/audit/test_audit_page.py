@@ -1,0 +1,59 @@
+"""The audit trail page and the "who looked at this record" panel for heads of UPT."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Membership, Role
+from audit.models import AuditEvent
+from audit.services import audit_record
+from tests.factories import PersonFactory, UserFactory, admit
+
+URL = reverse("audit-events")
+
+
+def test_who_may_open_it(login, national, regional, staff, counsellor):
+    assert login(national).get(URL).status_code == 200
+    assert login(regional).get(URL).status_code == 200
+    assert login(staff).get(URL).status_code == 403
+    assert login(counsellor).get(URL).status_code == 403
+
+
+def test_regional_officers_see_their_region_only_and_filters_work(
+    login, regional, staff, outsider, person, other_institution
+):
+    login(staff).get(person.get_absolute_url())  # a view in Kalsel
+    stranger = PersonFactory()
+    admit(stranger, other_institution)
+    login(outsider).get(stranger.get_absolute_url())  # a view in Jatim
+    page = login(regional).get(URL, {"action": "view"})
+    events = list(page.context["page_obj"])
+    assert [e.person_id for e in events] == [person.pk]
+    assert (
+        list(login(regional).get(URL, {"user": "staf.amuntai", "person": person.pk}).context["page_obj"])
+        == events
+    )
+
+
+def test_the_page_keeps_its_query_count(login, national, staff, person, django_assert_max_num_queries):
+    client = login(national)
+    audit_record(action=AuditEvent.Action.VIEW, actor=staff, obj=person, person_id=person.pk)
+    with django_assert_max_num_queries(10) as one:
+        client.get(URL)
+    for _ in range(40):
+        audit_record(action=AuditEvent.Action.VIEW, actor=staff, obj=person, person_id=person.pk)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        client.get(URL)
+
+
+@pytest.fixture
+def head(institution):
+    user = UserFactory(username="kalapas.amuntai")
+    Membership.objects.create(user=user, role=Role.UPT_STAFF, institution=institution, is_head=True)
+    return user
+
+
+def test_heads_see_who_looked_at_a_record_and_staff_do_not(login, head, staff, regional, person):
+    login(regional).get(person.get_absolute_url())
+    viewers = login(head).get(person.get_absolute_url()).context["viewers"]
+    assert "kanwil.kalsel" in [event.username for event in viewers]
+    assert login(staff).get(person.get_absolute_url()).context["viewers"] is None
