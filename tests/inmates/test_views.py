@@ -392,3 +392,9 @@ def test_a_transfer_is_refused_once_the_person_has_left_the_users_institution(
             by=staff, admission=stale, to_institution=sister_institution, on=dt.date(2025, 3, 1)
         )
     assert not Movement.objects.filter(kind="transfer").exists()
+
+
+def test_nik_is_shown_in_full_to_staff_and_masked_to_others(login, staff, regional, person):
+    assert "6308011705900001" in login(staff).get(person.get_absolute_url()).content.decode()
+    page = login(regional).get(person.get_absolute_url()).content.decode()
+    assert "6308011705900001" not in page and "6308••••••••0001" in page
