@@ -51,3 +51,13 @@ def page(browser, live_server, request):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+
+
+def log_in(page, username: str, password: str) -> None:
+    """Sign in through the real login form (Indonesian: the button reads "Masuk")."""
+    from django.urls import reverse
+
+    page.goto(page.base_url + reverse("accounts:login"))
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
+    page.get_by_role("button", name="Masuk").click()

@@ -10,16 +10,10 @@ from playwright.sync_api import expect
 
 from inmates.services import admission_release
 from rehab.models import Enrolment, FollowUp, Programme
+from tests.browser.conftest import log_in
 from tests.factories import PersonFactory, admit, make_agreement
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, username, password):
-    page.goto(page.base_url + reverse("accounts:login"))
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(password)
-    page.get_by_role("button", name="Masuk").click()
 
 
 def test_counsellor_records_an_overdue_follow_up_and_the_kanwil_reads_the_cohorts(

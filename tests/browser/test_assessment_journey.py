@@ -2,11 +2,11 @@
 at high risk, see the result, record the assessment and the team's recommendation, and approve it as head."""
 
 import pytest
-from django.urls import reverse
 from playwright.sync_api import expect
 
 from accounts.models import Membership
 from assessments.models import Assessment, Recommendation, Screening
+from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,13 +23,6 @@ SUBSTANCES = [
     "opioids",
     "other",
 ]
-
-
-def log_in(page, username, password):
-    page.goto(page.base_url + reverse("accounts:login"))
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(password)
-    page.get_by_role("button", name="Masuk").click()
 
 
 def test_staff_screen_assess_recommend_and_approve(page, staff, person, password):

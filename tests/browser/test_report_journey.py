@@ -9,6 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from reports.models import Report
+from tests.browser.conftest import log_in
 from tests.factories import InstitutionFactory, UserFactory, membership
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,13 +27,6 @@ def worker():
 
     with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING") as running:
         yield running
-
-
-def log_in(page, username, password):
-    page.goto(page.base_url + reverse("accounts:login"))
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(password)
-    page.get_by_role("button", name="Masuk").click()
 
 
 def test_regional_officer_generates_and_downloads_the_region_report(
