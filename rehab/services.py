@@ -410,6 +410,26 @@ def _book(session: Session, plan: SessionPlan) -> None:
     )
 
 
+def _refuse_conflicts(
+    *, by, programme: Programme, plan: SessionPlan, times: list[tuple[dt.datetime, dt.datetime]], exclude=()
+) -> None:
+    """Every slot checked for facilitator, room and participant conflicts; all problems named at once."""
+    problems = []
+    for start, end in times:
+        problems += conflicts(
+            start=start,
+            end=end,
+            institution_id=programme.institution_id,
+            room=plan.room,
+            facilitator_ids=[user.pk for user in plan.facilitators],
+            person_ids=[enrolment.person_id for enrolment in plan.participants],
+            exclude=exclude,
+            viewer=by,
+        )
+    if problems:
+        raise ValidationError(sorted(set(problems)))
+
+
 @transaction.atomic
 def sessions_schedule(
     *,
@@ -424,19 +444,7 @@ def sessions_schedule(
         may_run(by, programme), _("Only staff of the institution or the delivering counsellors can schedule.")
     )
     _check_plan(programme, plan, times)
-    problems = []
-    for start, end in times:
-        problems += conflicts(
-            start=start,
-            end=end,
-            institution_id=programme.institution_id,
-            room=plan.room,
-            facilitator_ids=[user.pk for user in plan.facilitators],
-            person_ids=[enrolment.person_id for enrolment in plan.participants],
-            viewer=by,
-        )
-    if problems:
-        raise ValidationError(sorted(set(problems)))
+    _refuse_conflicts(by=by, programme=programme, plan=plan, times=times)
     if series is not None:
         series.programme = programme
         series.created_by = by
@@ -517,20 +525,9 @@ def sessions_update(
     )
     if overlapping_each_other:
         raise ValidationError(_("With these times, two sessions of the series would overlap each other."))
-    problems = []
-    for start, end in times:
-        problems += conflicts(
-            start=start,
-            end=end,
-            institution_id=programme.institution_id,
-            room=plan.room,
-            facilitator_ids=[user.pk for user in plan.facilitators],
-            person_ids=[enrolment.person_id for enrolment in participants],
-            exclude=[target.pk for target in targets],
-            viewer=by,
-        )
-    if problems:
-        raise ValidationError(sorted(set(problems)))
+    _refuse_conflicts(
+        by=by, programme=programme, plan=plan, times=times, exclude=[target.pk for target in targets]
+    )
     try:
         with transaction.atomic():
             for target, (start, end) in zip(targets, times, strict=True):

@@ -34,7 +34,7 @@ from django.db.models.functions import Coalesce, Least, TruncMonth, TruncQuarter
 from django.utils.translation import gettext_lazy as _
 
 from inmates.models import Admission
-from rehab.models import Enrolment, FollowUp
+from rehab.models import Enrolment, FollowUp, Programme
 from reports.recidivism import KaplanMeier, kaplan_meier_from_counts
 
 # Windows in months, and in days as the database compares them (a month = 365.25 / 12 days).
@@ -194,8 +194,6 @@ def _group_label(breakdown: str, value) -> str:
     if breakdown == "participation":
         return str(PARTICIPATION.get(value, value))
     if breakdown == "programme_kind":
-        from rehab.models import Programme
-
         return str(dict(Programme.Kind.choices).get(value, _("No programme")))
     return str(value or "")
 
