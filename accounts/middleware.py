@@ -1,5 +1,6 @@
 """Show times in the zone of the place the user works at (stored times are UTC)."""
 
+import time
 import zoneinfo
 
 from django.utils import timezone
@@ -17,3 +18,47 @@ class UserTimezoneMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+class IdleTimeoutMiddleware:
+    """Signs a user out after settings.SESSION_IDLE_TIMEOUT seconds without a request.
+
+    The session's own age (SESSION_COOKIE_AGE) bounds a working day; this bounds a PC left unattended. The
+    time of the last request is kept in the session, written at most once a minute so that ordinary browsing
+    does not rewrite the session row on every click.
+    """
+
+    KEY = "last_activity"
+    WRITE_EVERY_SECONDS = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+
+        user = getattr(request, "user", None)
+        timeout = settings.SESSION_IDLE_TIMEOUT
+        if timeout > 0 and user is not None and user.is_authenticated:
+            now = int(time.time())
+            last = request.session.get(self.KEY)
+            if isinstance(last, int) and now - last > timeout:
+                return self._sign_out(request, minutes=timeout // 60)
+            if not isinstance(last, int) or now - last >= self.WRITE_EVERY_SECONDS:
+                request.session[self.KEY] = now
+        return self.get_response(request)
+
+    def _sign_out(self, request, *, minutes: int):
+        from django.contrib import messages
+        from django.contrib.auth import logout
+        from django.contrib.auth.views import redirect_to_login
+        from django.utils.translation import gettext as _
+
+        request.signed_out_for = "idle"  # read by the audit receiver for the logout event
+        logout(request)
+        messages.info(
+            request,
+            _("You were signed out after %(minutes)s minutes without activity. Please log in again.")
+            % {"minutes": minutes},
+        )
+        return redirect_to_login(request.get_full_path())

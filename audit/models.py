@@ -37,6 +37,8 @@ class AuditEvent(models.Model):
         DOWNLOAD = "download", _("Downloaded")
         LOGIN = "login", _("Logged in")
         LOGIN_FAILED = "login_failed", _("Failed login")
+        # A login attempt refused without checking the password, because of repeated failures.
+        LOGIN_BLOCKED = "login_blocked", _("Login refused (locked out)")
         LOGOUT = "logout", _("Logged out")
 
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)

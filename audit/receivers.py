@@ -21,4 +21,7 @@ def _login_failed(sender, credentials, request=None, **kwargs):
 @receiver(user_logged_out, dispatch_uid="audit_logout")
 def _logged_out(sender, request, user, **kwargs):
     if user is not None:
-        audit_record(action=AuditEvent.Action.LOGOUT, actor=user)
+        reason = getattr(request, "signed_out_for", "")  # "idle" when the idle timeout signed them out
+        audit_record(
+            action=AuditEvent.Action.LOGOUT, actor=user, details={"reason": reason} if reason else None
+        )

@@ -6,6 +6,7 @@ app_name = "inmates"
 
 urlpatterns = [
     path("", views.admission_list, name="admission-list"),
+    path("ekspor.csv", views.admission_export, name="admission-export"),
     path("baru/", views.person_create, name="person-create"),
     path("<int:pk>/", views.person_detail, name="person-detail"),
     path("<int:pk>/ubah/", views.person_edit, name="person-edit"),

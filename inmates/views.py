@@ -6,10 +6,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agreements.access import institution_ids_open_to
+from audit.exports import csv_export
 from audit.models import AuditEvent
 from audit.services import audit_record
 from inmates import panels, services
@@ -51,7 +53,8 @@ def _writable_admission(user, pk: int) -> Admission:
     return admission
 
 
-def admission_list(request):
+def _filtered_admissions(request):
+    """The WBP list's rows as the filters in the query string choose them (shared by the page and the CSV)."""
     user = request.user
     visible_institutions = _institutions_in_scope(user)
     form = AdmissionFilterForm(request.GET or None, institutions=visible_institutions)
@@ -82,9 +85,16 @@ def admission_list(request):
             admissions = admissions.filter(offence=offence)
     if institution := filters.get("institution"):
         admissions = admissions.filter(institution=institution)
-    page = Paginator(admissions.order_by("person__full_name", "-admitted_on"), settings.PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    admissions = admissions.order_by("person__full_name", "-admitted_on")
+    return form, admissions, status, visible_institutions
+
+
+def admission_list(request):
+    user = request.user
+    form, admissions, status, visible_institutions = _filtered_admissions(request)
+    page = Paginator(admissions, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    export_query = request.GET.copy()
+    export_query.pop("page", None)
     return render(
         request,
         "inmates/admission_list.html",
@@ -94,7 +104,44 @@ def admission_list(request):
             "status": status,
             "can_register": bool(user.scope.staff_institution_ids),
             "show_institution": len(visible_institutions) > 1,
+            "export_query": export_query.urlencode(),
         },
+    )
+
+
+def admission_export(request):
+    """The WBP list as CSV, with the same filters and scope as the page; no NIK, which stays on the
+    person's own page. Audited as an export with the filters used."""
+    _form, admissions, status, _institutions = _filtered_admissions(request)
+    header = [
+        _("Name"),
+        _("Register number"),
+        _("Register category"),
+        _("Institution"),
+        _("Admitted on"),
+        _("Released on"),
+        _("Offence"),
+    ]
+    rows = (
+        [
+            admission.person.full_name,
+            admission.register_number,
+            admission.get_register_category_display(),
+            admission.institution.name,
+            admission.admitted_on.isoformat(),
+            admission.released_on.isoformat() if admission.released_on else "",
+            admission.get_offence_display(),
+        ]
+        for admission in admissions.iterator(chunk_size=2000)
+    )
+    filters = {key: value for key, value in request.GET.items() if key != "page"}
+    return csv_export(
+        actor=request.user,
+        filename=f"wbp-{timezone.localdate().isoformat()}.csv",
+        header=header,
+        rows=rows,
+        what="wbp_list",
+        details={"filters": filters, "status": status},
     )
 
 

@@ -3,6 +3,7 @@ and, later, the PDF reports (WeasyPrint renders SVG)."""
 
 from __future__ import annotations
 
+import base64
 import io
 
 import matplotlib
@@ -46,3 +47,9 @@ def survival_svg(
     figure.savefig(buffer, format="svg", metadata={"Date": None})  # no timestamp: the same data, the same SVG
     svg = buffer.getvalue()
     return svg[svg.index("<svg") :]  # inline in HTML: drop the XML prolog and doctype
+
+
+def svg_data_url(svg: str) -> str:
+    """The SVG as a data: URL for an <img>: the page's Content Security Policy forbids the inline styles
+    matplotlib writes into the SVG, but an image is its own document and keeps them."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")

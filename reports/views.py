@@ -15,7 +15,6 @@ from django.db.models import Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -26,7 +25,7 @@ from audit.services import audit_record
 from inmates.models import Admission
 from institutions.forms import DateInput
 from institutions.models import Institution, Region
-from reports.charts import survival_svg
+from reports.charts import survival_svg, svg_data_url
 from reports.cohorts import (
     BREAKDOWNS,
     SMALL_CELL,
@@ -120,7 +119,7 @@ def recidivism(request):
             "breakdown": breakdown,
             "period": period,
             "cutoff": cutoff,
-            "chart": mark_safe(chart),
+            "chart_url": svg_data_url(chart),
             "estimates": estimates,
             "relapse": relapse(admissions, cutoff=cutoff),
             "window_days": {str(months): window_days(months) for months in WINDOWS},
