@@ -61,3 +61,20 @@ def log_in(page, username: str, password: str) -> None:
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(password)
     page.get_by_role("button", name="Masuk").click()
+
+
+@pytest.fixture
+def worker():
+    """With a broker (CI), a real Celery worker renders; without one, tasks run in-process as the request
+    commits (CELERY_TASK_ALWAYS_EAGER)."""
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        yield None
+        return
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING") as running:
+        yield running

@@ -1,0 +1,638 @@
+"""The access matrix: every URL of the project × every role → what a GET answers, on a world of real objects.
+
+MATRIX below is the single table. Each row is one route name as `tests.urls.iter_routes()` yields it (the
+admin included); each column one role, a real user built from the factories:
+
+    A   anonymous
+    S   UPT staff of the institution holding the objects (Lapas Amuntai, Kalsel)
+    H   the head (Kalapas) of that institution: UPT staff who also approves recommendations
+    SS  UPT staff of a sister institution in the same region (Rutan Barabai, Kalsel)
+    SO  UPT staff of an institution in another region (Lapas Banyuwangi, Jatim)
+    C   counsellor whose agency has an agreement in force with the institution, covering every scope
+    CN  counsellor whose agency (same region) has no agreement
+    CX  counsellor whose agency's agreement with the institution has expired
+    R   regional officer of the institution's region (Kanwil Kalsel)
+    RO  regional officer of another region (Kanwil Jatim)
+    N   national officer (Ditjenpas), staff in the admin for reference data as `load_demo` makes them
+
+Outcomes: LOGIN (sent to the login page, also through the admin's own login redirect), 200, 302 (a redirect
+by design), 403 (seen but not theirs to change, or a page for other roles), 404 (outside their scope), 405
+(POST-only route asked with GET). Expected values follow shared/DESIGN.md: outsiders get 404, read-only users
+403 on write pages, counselling notes only for the delivering agency's counsellors.
+
+A new route without a row, or a row whose route is gone, fails `test_every_route_has_a_row`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+from collections import defaultdict
+from urllib.parse import urlsplit
+
+import pytest
+import time_machine
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from accounts.models import Membership, Role
+from assessments.models import Recommendation
+from inmates import services as inmates_services
+from institutions.models import Institution, TimeZones
+from rehab import services as rehab_services
+from rehab.models import Attendance, Note, Programme
+from reports.models import Report
+from tests.assessments.test_views import assess, screen
+from tests.factories import (
+    AgencyFactory,
+    InstitutionFactory,
+    PersonFactory,
+    RegionFactory,
+    UserFactory,
+    admit,
+    make_agreement,
+    membership,
+    pdf_bytes,
+)
+from tests.rehab.conftest import make_enrolment, plan
+from tests.rehab.test_services import local
+from tests.urls import iter_routes
+
+ROLES = ("A", "S", "H", "SS", "SO", "C", "CN", "CX", "R", "RO", "N")
+L = LOGIN = "login"
+
+
+def row(*outcomes) -> dict[str, int | str]:
+    assert len(outcomes) == len(ROLES), outcomes
+    return dict(zip(ROLES, outcomes, strict=True))
+
+
+def everyone(outcome) -> dict[str, int | str]:
+    """The same answer for every signed-in user; anonymous visitors go to the login page."""
+    return row(L, *[outcome] * (len(ROLES) - 1))
+
+
+def admin(national) -> dict[str, int | str]:
+    """Admin pages: anonymous visitors go to the login page; signed-in users who are not admin staff are
+    sent to the admin's login, which refuses them (403, config/urls.py); national officers get `national`."""
+    return row(L, 403, 403, 403, 403, 403, 403, 403, 403, 403, national)
+
+
+# fmt: off
+MATRIX: dict[str, dict[str, int | str]] = {
+    #                                        A    S    H    SS   SO   C    CN   CX   R    RO   N
+    # --- config, accounts ---------------------------------------------------------------------------
+    "healthz":                           row(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "set_language":                      row(302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302),  # GET: back to the page, no cookie  # noqa: E501
+    "home":                              everyone(200),
+    "audit-events":                      row(L,   403, 403, 403, 403, 403, 403, 403, 200, 200, 200),
+    "accounts:login":                    row(200, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302),  # signed in: home  # noqa: E501
+    "accounts:logout":                   everyone(405),  # POST only
+    "accounts:password-change":          everyone(200),
+    # --- institutions -------------------------------------------------------------------------------
+    "institutions:region-list":          everyone(200),
+    "institutions:region-detail":        row(L,   200, 200, 200, 404, 404, 404, 404, 200, 404, 200),
+    "institutions:institution-list":     everyone(200),
+    "institutions:institution-detail":   row(L,   200, 200, 404, 404, 404, 404, 404, 200, 404, 200),
+    "institutions:agency-list":          everyone(200),
+    "institutions:agency-detail":        row(L,   200, 200, 200, 404, 200, 404, 404, 200, 404, 200),
+    # --- inmates ------------------------------------------------------------------------------------
+    "inmates:admission-list":            everyone(200),
+    "inmates:admission-export":          everyone(200),  # scoped CSV
+    "inmates:person-create":             row(L,   200, 200, 200, 200, 403, 403, 403, 403, 403, 403),
+    "inmates:person-detail":             row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200),
+    "inmates:person-edit":               row(L,   200, 200, 404, 404, 403, 404, 404, 403, 404, 403),
+    "inmates:admission-create":          row(L,   200, 200, 404, 404, 403, 404, 404, 403, 404, 403),
+    "inmates:admission-transfer":        row(L,   200, 200, 404, 404, 403, 404, 404, 403, 404, 403),
+    "inmates:admission-release":         row(L,   200, 200, 404, 404, 403, 404, 404, 403, 404, 403),
+    "inmates:person-merge":              everyone(405),
+    "inmates:person-merge-undo":         everyone(405),
+    # --- agreements ---------------------------------------------------------------------------------
+    "agreements:agreement-list":         everyone(200),
+    "agreements:agreement-create":       row(L,   200, 200, 200, 200, 403, 403, 403, 200, 200, 200),
+    "agreements:agreement-detail":       row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200),
+    "agreements:agreement-edit":         row(L,   200, 200, 404, 404, 403, 404, 404, 200, 404, 200),
+    "agreements:agreement-terminate":    row(L,   200, 200, 404, 404, 403, 404, 404, 200, 404, 200),
+    "agreements:agreement-renew":        row(L,   200, 200, 404, 404, 403, 404, 404, 200, 404, 200),
+    "agreements:agreement-document":     row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200),
+    # --- assessments --------------------------------------------------------------------------------
+    "assessments:worklist":              everyone(200),
+    "assessments:screening-create":      row(L,   200, 200, 404, 404, 200, 404, 404, 403, 404, 403),
+    "assessments:screening-detail":      row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200),
+    "assessments:assessment-create":     row(L,   200, 200, 404, 404, 200, 404, 404, 403, 404, 403),
+    "assessments:assessment-detail":     row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200),
+    "assessments:recommendation-create": row(L,   200, 200, 404, 404, 200, 404, 404, 403, 404, 403),
+    "assessments:recommendation-approve":row(L,   403, 200, 404, 404, 403, 404, 404, 403, 404, 403),  # the head only  # noqa: E501
+    # --- rehab --------------------------------------------------------------------------------------
+    "rehab:programme-list":              everyone(200),
+    "rehab:programme-create":            row(L,   200, 200, 200, 200, 403, 403, 403, 403, 403, 403),
+    "rehab:programme-detail":            row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200),
+    "rehab:enrolment-create":            row(L,   200, 200, 404, 404, 200, 404, 404, 403, 404, 403),
+    "rehab:enrolment-move":              everyone(405),
+    "rehab:session-create":              row(L,   200, 200, 404, 404, 200, 404, 404, 403, 404, 403),
+    "rehab:session-detail":              row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200),
+    "rehab:session-edit":                row(L,   200, 200, 404, 404, 200, 404, 404, 403, 404, 403),
+    "rehab:session-cancel":              row(L,   200, 200, 404, 404, 200, 404, 404, 403, 404, 403),
+    "rehab:session-attendance":          everyone(405),
+    "rehab:note-create":                 everyone(405),
+    "rehab:calendar":                    everyone(200),
+    "rehab:my-week":                     everyone(200),
+    "rehab:followup-list":               everyone(200),
+    "rehab:aftercare-detail":            row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200),
+    "rehab:aftercare-assign":            row(L,   200, 200, 404, 404, 403, 404, 404, 403, 404, 403),
+    "rehab:followup-record":             row(L,   200, 200, 404, 404, 200, 404, 404, 403, 404, 403),
+    # --- reports ------------------------------------------------------------------------------------
+    "reports:recidivism":                row(L,   200, 200, 200, 200, 403, 403, 403, 200, 200, 200),
+    "reports:report-list":               everyone(200),
+    "reports:report-create":             everyone(405),
+    "reports:report-detail":             row(L,   200, 200, 404, 404, 404, 404, 404, 200, 404, 200),
+    "reports:report-download":           row(L,   200, 200, 404, 404, 404, 404, 404, 200, 404, 200),
+    "reports:report-reissue":            everyone(405),
+    # --- admin (the national officer holds the demo's permissions: institutions, accounts, reports) --
+    "admin:index":                              admin(200),
+    "admin:login":                              admin(403),  # signed in: refused, even for admin staff
+    "admin:logout":                             row(L, 302, 302, 302, 302, 302, 302, 302, 302, 302, 405),  # non-admins: to the admin index  # noqa: E501
+    "admin:password_change":                    admin(200),
+    "admin:password_change_done":               admin(200),
+    "admin:autocomplete":                       admin(200),
+    "admin:jsi18n":                             admin(200),
+    "admin:view_on_site":                       admin(302),
+    "admin:app_list":                           admin(200),
+    "admin:<unnamed <path:object_id>/>":        admin(302),  # /admin/<app>/<model>/<pk>/ → …/change/
+    "admin:<unnamed (?P<url>.*)$>":             admin(404),  # the admin's catch-all
+    "admin:auth_group_changelist":              admin(403),  # no permission on groups
+    "admin:auth_group_add":                     admin(403),
+    "admin:auth_group_history":                 admin(403),
+    "admin:auth_group_delete":                  admin(403),
+    "admin:auth_group_change":                  admin(403),
+    "admin:institutions_region_changelist":     admin(200),
+    "admin:institutions_region_add":            admin(200),
+    "admin:institutions_region_history":        admin(200),
+    "admin:institutions_region_delete":         admin(200),
+    "admin:institutions_region_change":         admin(200),
+    "admin:institutions_institution_changelist":admin(200),
+    "admin:institutions_institution_add":       admin(200),
+    "admin:institutions_institution_history":   admin(200),
+    "admin:institutions_institution_delete":    admin(200),
+    "admin:institutions_institution_change":    admin(200),
+    "admin:institutions_agency_changelist":     admin(200),
+    "admin:institutions_agency_add":            admin(200),
+    "admin:institutions_agency_history":        admin(200),
+    "admin:institutions_agency_delete":         admin(200),
+    "admin:institutions_agency_change":         admin(200),
+    "admin:accounts_user_changelist":           admin(200),
+    "admin:accounts_user_add":                  admin(200),
+    "admin:accounts_user_history":              admin(200),
+    "admin:accounts_user_delete":               admin(200),
+    "admin:accounts_user_change":               admin(200),
+    "admin:auth_user_password_change":          admin(200),
+    "admin:accounts_membership_changelist":     admin(200),
+    "admin:accounts_membership_add":            admin(200),
+    "admin:accounts_membership_history":        admin(200),
+    "admin:accounts_membership_delete":         admin(200),
+    "admin:accounts_membership_change":         admin(200),
+    "admin:reports_report_changelist":          admin(200),
+    "admin:reports_report_add":                 admin(403),  # reports are read-only in the admin
+    "admin:reports_report_history":             admin(200),
+    "admin:reports_report_delete":              admin(403),
+    # BUG: the read-only change page of a report with its PDF crashes (500): the admin renders the read-only
+    # FileField as a link, and the private storage refuses to give a URL. Should be 200 (shown read-only).
+    "admin:reports_report_change":              admin(500),
+}
+# fmt: on
+
+
+# --- The world -----------------------------------------------------------------------------------------
+
+NOW = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)  # Monday 2 March 2026, 09:00 WITA
+
+
+@dataclasses.dataclass
+class World:
+    users: dict[str, object]
+    objects: dict[str, object]
+    clients: dict[str, Client] = dataclasses.field(default_factory=dict)
+
+    def __getattr__(self, name):
+        try:
+            return self.objects[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+# The kwargs of each route with parameters, from the world's objects. Routes without any need no entry.
+PATHS = {
+    "institutions:region-detail": lambda w: w.region.get_absolute_url(),
+    "institutions:institution-detail": lambda w: w.institution.get_absolute_url(),
+    "institutions:agency-detail": lambda w: w.agency.get_absolute_url(),
+    "inmates:person-detail": lambda w: w.person.get_absolute_url(),
+    "inmates:person-edit": lambda w: reverse("inmates:person-edit", args=[w.person.pk]),
+    # A return to custody: the person released after rehabilitation.
+    "inmates:admission-create": lambda w: reverse("inmates:admission-create", args=[w.released.pk]),
+    "inmates:admission-transfer": lambda w: reverse("inmates:admission-transfer", args=[w.admission.pk]),
+    "inmates:admission-release": lambda w: reverse("inmates:admission-release", args=[w.admission.pk]),
+    "inmates:person-merge": lambda w: reverse("inmates:person-merge", args=[w.person.pk]),
+    "inmates:person-merge-undo": lambda w: reverse("inmates:person-merge-undo", args=[w.merge.pk]),
+    "agreements:agreement-detail": lambda w: w.agreement.get_absolute_url(),
+    "agreements:agreement-edit": lambda w: reverse("agreements:agreement-edit", args=[w.agreement.pk]),
+    "agreements:agreement-terminate": lambda w: reverse(
+        "agreements:agreement-terminate", args=[w.agreement.pk]
+    ),
+    "agreements:agreement-renew": lambda w: reverse("agreements:agreement-renew", args=[w.agreement.pk]),
+    "agreements:agreement-document": lambda w: reverse(
+        "agreements:agreement-document", args=[w.agreement.pk]
+    ),
+    "assessments:screening-create": lambda w: reverse(
+        "assessments:screening-create", args=[w.person.pk, "assist"]
+    ),
+    "assessments:screening-detail": lambda w: w.screening.get_absolute_url(),
+    "assessments:assessment-create": lambda w: reverse("assessments:assessment-create", args=[w.person.pk]),
+    "assessments:assessment-detail": lambda w: w.assessment.get_absolute_url(),
+    # The second assessment has no recommendation yet (the first one's would send writers back to it).
+    "assessments:recommendation-create": lambda w: reverse(
+        "assessments:recommendation-create", args=[w.second_assessment.pk]
+    ),
+    "assessments:recommendation-approve": lambda w: reverse(
+        "assessments:recommendation-approve", args=[w.recommendation.pk]
+    ),
+    "rehab:programme-detail": lambda w: w.programme.get_absolute_url(),
+    "rehab:enrolment-create": lambda w: reverse("rehab:enrolment-create", args=[w.programme.pk]),
+    "rehab:enrolment-move": lambda w: reverse("rehab:enrolment-move", args=[w.enrolment.pk]),
+    "rehab:session-create": lambda w: reverse("rehab:session-create", args=[w.programme.pk]),
+    "rehab:session-detail": lambda w: w.session.get_absolute_url(),
+    "rehab:session-edit": lambda w: reverse("rehab:session-edit", args=[w.session.pk]),
+    "rehab:session-cancel": lambda w: reverse("rehab:session-cancel", args=[w.session.pk]),
+    "rehab:session-attendance": lambda w: reverse("rehab:session-attendance", args=[w.session.pk]),
+    "rehab:note-create": lambda w: reverse("rehab:note-create", args=[w.session.pk]),
+    "rehab:aftercare-detail": lambda w: w.aftercare_plan.get_absolute_url(),
+    "rehab:aftercare-assign": lambda w: reverse("rehab:aftercare-assign", args=[w.aftercare_plan.pk]),
+    "rehab:followup-record": lambda w: reverse("rehab:followup-record", args=[w.follow_up.pk]),
+    "reports:report-detail": lambda w: w.report.get_absolute_url(),
+    "reports:report-download": lambda w: reverse("reports:report-download", args=[w.report.pk]),
+    "reports:report-reissue": lambda w: reverse("reports:report-reissue", args=[w.report.pk]),
+    "admin:autocomplete": lambda w: (
+        reverse("admin:autocomplete")
+        + "?app_label=accounts&model_name=membership&field_name=institution&term=Amu"
+    ),
+    "admin:view_on_site": lambda w: reverse(
+        "admin:view_on_site",
+        args=[ContentType.objects.get_for_model(Institution).pk, w.institution.pk],
+    ),
+    "admin:app_list": lambda w: reverse("admin:app_list", kwargs={"app_label": "institutions"}),
+    "admin:<unnamed (?P<url>.*)$>": lambda w: "/admin/no-such-page/",
+}
+
+# Admin model pages take an object id: one real object per registered model.
+ADMIN_OBJECTS = {
+    "auth/group": lambda w: w.group,
+    "institutions/region": lambda w: w.region,
+    "institutions/institution": lambda w: w.institution,
+    "institutions/agency": lambda w: w.agency,
+    "accounts/user": lambda w: w.users["S"],
+    "accounts/membership": lambda w: w.staff_membership,
+    "reports/report": lambda w: w.report,
+}
+
+
+def _build_world() -> World:
+    kalsel = RegionFactory(code="kalsel", name="Kanwil Kalimantan Selatan", time_zone=TimeZones.WITA)
+    jatim = RegionFactory(code="jatim", name="Kanwil Jawa Timur", time_zone=TimeZones.WIB)
+    amuntai = InstitutionFactory(code="lapas-amuntai", name="Lapas Kelas IIB Amuntai", region=kalsel)
+    barabai = InstitutionFactory(
+        code="rutan-barabai", name="Rutan Kelas IIB Barabai", kind="rutan", region=kalsel
+    )
+    banyuwangi = InstitutionFactory(code="lapas-banyuwangi", name="Lapas Kelas IIA Banyuwangi", region=jatim)
+    hsu = AgencyFactory(code="bnnk-hsu", name="BNNK Hulu Sungai Utara", region=kalsel)
+    balangan = AgencyFactory(code="bnnk-balangan", name="BNNK Balangan", region=kalsel)
+    bnnp = AgencyFactory(code="bnnp-kalsel", name="BNNP Kalimantan Selatan", kind="bnnp", region=kalsel)
+
+    agreement = make_agreement(
+        institutions=[amuntai],
+        agencies=[hsu],
+        valid_from=dt.date(2025, 1, 1),
+        valid_until=dt.date(2027, 12, 31),
+    )
+    agreement.document.save("pks-amuntai-hsu.pdf", ContentFile(pdf_bytes()), save=False)
+    agreement.document_name = "pks-amuntai-hsu.pdf"
+    agreement.save()
+    expired = make_agreement(
+        institutions=[amuntai],
+        agencies=[bnnp],
+        valid_from=dt.date(2024, 1, 1),
+        valid_until=dt.date(2025, 12, 31),
+    )
+    assert agreement.status_on(NOW.date()) == "active" and expired.status_on(NOW.date()) == "expired"
+
+    head = UserFactory(username="kalapas.amuntai")
+    Membership.objects.create(user=head, role=Role.UPT_STAFF, institution=amuntai, is_head=True)
+    national = membership(UserFactory(username="ditjenpas", is_staff=True), Role.NATIONAL)
+    national.user_permissions.add(  # as load_demo: reference data, users and reports in the admin
+        *Permission.objects.filter(
+            content_type__app_label__in=["institutions", "accounts", "reports"],
+            content_type__model__in=["region", "institution", "agency", "user", "membership", "report"],
+        )
+    )
+    users = {
+        "A": None,
+        "S": membership(UserFactory(username="staf.amuntai"), Role.UPT_STAFF, amuntai),
+        "H": head,
+        "SS": membership(UserFactory(username="staf.barabai"), Role.UPT_STAFF, barabai),
+        "SO": membership(UserFactory(username="staf.banyuwangi"), Role.UPT_STAFF, banyuwangi),
+        "C": membership(UserFactory(username="konselor.bnnk-hsu"), Role.COUNSELLOR, hsu),
+        "CN": membership(UserFactory(username="konselor.bnnk-balangan"), Role.COUNSELLOR, balangan),
+        "CX": membership(UserFactory(username="konselor.bnnp-kalsel"), Role.COUNSELLOR, bnnp),
+        "R": membership(UserFactory(username="kanwil.kalsel"), Role.REGIONAL, kalsel),
+        "RO": membership(UserFactory(username="kanwil.jatim"), Role.REGIONAL, jatim),
+        "N": national,
+    }
+    staff, counsellor = users["S"], users["C"]
+
+    # A WBP in custody at Amuntai: screened, assessed twice, the first assessment recommended.
+    person = PersonFactory(full_name="Ahmad Fauzan", nik="6308011705900001")
+    admission = admit(person, amuntai, on=dt.date(2025, 1, 10), number="B.I 017/2025")
+    screening = screen(person, staff, on=dt.date(2026, 2, 2))
+    assessment = assess(person, staff, on=dt.date(2026, 2, 5))
+    recommendation = Recommendation.objects.create(
+        assessment=assessment,
+        kind=Recommendation.Kind.SOCIAL,
+        reasons="Tim asesmen terpadu",
+        decided_on=dt.date(2026, 2, 6),
+        decided_by=staff,
+    )
+    second_assessment = assess(person, staff, on=dt.date(2026, 2, 20))
+
+    # A programme delivered by the agency under the agreement, the person enrolled, a session held with
+    # attendance taken, and a confidential note by the counsellor.
+    programme = Programme.objects.create(
+        institution=amuntai,
+        kind=Programme.Kind.SOCIAL,
+        name="Rehabilitasi Sosial 2026 Tahap I",
+        agency=hsu,
+        agreement=agreement,
+        starts_on=dt.date(2026, 2, 1),
+        ends_on=dt.date(2026, 7, 31),
+        capacity=10,
+        target=10,
+        required_sessions=2,
+    )
+    enrolment = make_enrolment(programme, person)
+    leaving = PersonFactory(full_name="Rahmat Hidayat")
+    leaving_enrolment = make_enrolment(programme, leaving)
+    session = rehab_services.sessions_schedule(
+        by=staff,
+        programme=programme,
+        plan=plan([counsellor], [enrolment, leaving_enrolment]),
+        times=[(local(dt.date(2026, 2, 27), 9), local(dt.date(2026, 2, 27), 11))],
+    )[0]
+    rehab_services.attendance_record(
+        by=counsellor,
+        session=session,
+        marks={row.pk: (Attendance.Status.PRESENT, "") for row in session.attendances.all()},
+    )
+    rehab_services.note_add(by=counsellor, session=session, text=SESSION_NOTE, person=person)
+
+    # The second participant released on parole: the after-care plan opens with the agency taking over.
+    released = inmates_services.admission_release(
+        by=staff, admission=leaving.admissions.get(), on=dt.date(2026, 2, 20), release_type="parole"
+    ).person
+    aftercare_plan = released.aftercare_plans.get()
+    assert aftercare_plan.agency == hsu
+    follow_up = aftercare_plan.follow_ups.order_by("due_on").first()
+
+    # Two records of one person at Amuntai, merged (so the merge can be undone).
+    kept = PersonFactory(full_name="Budi Santoso")
+    admit(kept, amuntai, on=dt.date(2025, 6, 1))
+    duplicate = PersonFactory(full_name="Budi Santoso", nik=None)
+    inmates_services.admission_release(
+        by=staff,
+        admission=admit(duplicate, amuntai, on=dt.date(2024, 1, 5)),
+        on=dt.date(2024, 12, 1),
+        release_type="sentence_expiry",
+    )
+    merge = inmates_services.person_merge(by=staff, kept=kept, merged=duplicate)
+
+    report = Report.objects.create(
+        scope=Report.Scope.INSTITUTION,
+        institution=amuntai,
+        month=dt.date(2026, 2, 1),
+        status=Report.Status.DONE,
+        created_by=staff,
+    )
+    report.pdf.save("laporan.pdf", ContentFile(pdf_bytes()))
+
+    return World(
+        users=users,
+        objects={
+            "region": kalsel,
+            "institution": amuntai,
+            "agency": hsu,
+            "agreement": agreement,
+            "person": person,
+            "admission": admission,
+            "screening": screening,
+            "assessment": assessment,
+            "second_assessment": second_assessment,
+            "recommendation": recommendation,
+            "programme": programme,
+            "enrolment": enrolment,
+            "session": session,
+            "released": released,
+            "aftercare_plan": aftercare_plan,
+            "follow_up": follow_up,
+            "kept": kept,
+            "merge": merge,
+            "report": report,
+            "group": Group.objects.create(name="Operator"),
+            "staff_membership": staff.memberships.get(),
+        },
+    )
+
+
+SESSION_NOTE = "Sangat tertutup hari ini, perlu sesi individu"
+
+
+def _signed_in_clients(users) -> dict[str, Client]:
+    """One client per role, reading English; the anonymous one signed in as nobody."""
+    clients = {}
+    for role, user in users.items():
+        client = Client(raise_request_exception=False)  # a crash is a 500 in the matrix, not an error
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        if user is not None:
+            client.force_login(user)
+        clients[role] = client
+    return clients
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _quiet_refusals():
+    # Hundreds of expected 403 and 404 answers: their warnings (with tracebacks) would only cost time.
+    # Errors (500) are still logged.
+    logger = logging.getLogger("django.request")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    yield
+    logger.setLevel(level)
+
+
+@pytest.fixture(scope="module")
+def private_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("private")
+
+
+@pytest.fixture(autouse=True)
+def _private_files_in_a_temporary_folder(settings, private_root):
+    # The world's documents are saved once for the module, in a folder of its own.
+    settings.PRIVATE_MEDIA_ROOT = private_root
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, private_root):
+    """Built once for the module inside a transaction that is rolled back at its end; each test runs in a
+    savepoint of it (pytest-django's `db`), so what one request writes (audit events) never reaches the next.
+    Time stands still on a Monday morning in Kalimantan Selatan for the whole module."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            PRIVATE_MEDIA_ROOT=private_root,
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        ),
+        time_machine.travel(NOW, tick=False),
+        transaction.atomic(),
+    ):
+        world = _build_world()
+        world.clients = _signed_in_clients(world.users)
+        yield world
+        transaction.set_rollback(True)
+
+
+# --- The checks ----------------------------------------------------------------------------------------
+
+ROUTES_BY_NAME = defaultdict(list)
+for _route in iter_routes():
+    ROUTES_BY_NAME[_route.name].append(_route)
+SAMPLE_VALUES = ("999999", "no-such-thing", "/x/", "00000000-0000-0000-0000-000000000000")
+
+
+def path_for(route, world: World) -> str:
+    if route.name in PATHS:
+        return PATHS[route.name](world)
+    parts = route.path.strip("/").split("/")
+    if parts[0] == "admin" and "x" in parts:
+        obj = ADMIN_OBJECTS[f"{parts[1]}/{parts[2]}"](world)
+        return "/" + "/".join(str(obj.pk) if part == "x" else part for part in parts) + "/"
+    assert not any(sample in route.path for sample in SAMPLE_VALUES), (
+        f"{route.name} takes parameters: give it a path to a real object in PATHS"
+    )
+    return route.path
+
+
+LOGIN_PATHS = {reverse(settings.LOGIN_URL), reverse("admin:login")}
+
+
+def outcome(client: Client, path: str) -> int | str:
+    """The status of a GET, following only redirects to a login page: LOGIN if it ends at the application's
+    login page, else the status of where it ended (the admin's login refuses signed-in non-admins, 403)."""
+    response = client.get(path)
+    for _hop in range(3):
+        if response.status_code not in (301, 302):
+            break
+        target = urlsplit(response["Location"]).path
+        if target == reverse(settings.LOGIN_URL):
+            return LOGIN
+        if target not in LOGIN_PATHS:
+            break
+        response = client.get(response["Location"])
+    return response.status_code
+
+
+def test_every_route_has_a_row():
+    routes, rows = set(ROUTES_BY_NAME), set(MATRIX)
+    assert not routes - rows, f"routes without a row in MATRIX: {sorted(routes - rows)}"
+    assert not rows - routes, f"rows in MATRIX for routes that no longer exist: {sorted(rows - routes)}"
+    assert all(len(outcomes) == len(ROLES) for outcomes in MATRIX.values())
+
+
+def test_the_anonymous_column_agrees_with_the_url_coverage_test():
+    from tests.config.test_url_coverage import ANONYMOUS_ALLOWED
+
+    assert {name for name, outcomes in MATRIX.items() if outcomes["A"] != LOGIN} == ANONYMOUS_ALLOWED
+
+
+def test_every_path_in_the_tables_is_a_route():
+    assert not set(PATHS) - set(ROUTES_BY_NAME), "PATHS names a route that no longer exists"
+
+
+@pytest.mark.parametrize("name", sorted(set(MATRIX) & set(ROUTES_BY_NAME)))
+def test_access(name, world, db):
+    expected = MATRIX[name]
+    for route in ROUTES_BY_NAME[name]:  # several only for the admin's unnamed routes, one per model
+        path = path_for(route, world)
+        actual = {role: outcome(world.clients[role], path) for role in ROLES}
+        wrong = {
+            role: f"expected {expected[role]}, got {actual[role]}"
+            for role in ROLES
+            if actual[role] != expected[role]
+        }
+        assert not wrong, f"{name} ({path}): {wrong}"
+
+
+# --- What the status codes do not show -----------------------------------------------------------------
+
+
+def test_counselling_notes_show_only_to_the_delivering_agency(world, db):
+    """Whoever may open the session page sees it; only the delivering agency's counsellor reads the note."""
+    for role in ("S", "H", "C", "R", "N"):
+        page = world.clients[role].get(world.session.get_absolute_url())
+        assert page.status_code == 200
+        assert (SESSION_NOTE in page.content.decode()) is (role == "C"), role
+    assert Note.objects.visible_to(world.users["C"]).count() == 1
+    for role in ("S", "H", "SS", "SO", "CN", "CX", "R", "RO", "N"):
+        assert not Note.objects.visible_to(world.users[role]).exists(), role
+
+
+# POST-only routes, posted by a read-only user (R) and an outsider (SO): refused, nothing saved.
+POSTS = {
+    "inmates:person-merge": (lambda w: {"merged": w.kept.pk}, {"R": 403, "SO": 404, "CN": 404}),
+    "inmates:person-merge-undo": (lambda w: {}, {"R": 403, "SO": 404, "CN": 404}),
+    "rehab:enrolment-move": (
+        lambda w: {"to": "dropped_out", "on": "2026-03-02", "reason": "Tidak hadir lagi"},
+        {"R": 403, "SO": 404, "CN": 404},
+    ),
+    "rehab:session-attendance": (
+        lambda w: {f"status-{a.pk}": "absent" for a in w.session.attendances.all()},
+        {"R": 403, "SO": 404, "CN": 404},
+    ),
+    "rehab:note-create": (lambda w: {"text": "Catatan"}, {"R": 403, "SO": 404, "CN": 404}),
+    "reports:report-create": (
+        lambda w: {"place": f"institution:{w.institution.pk}", "month": "2026-02", "language": "id"},
+        {"SO": 302, "CN": 403},  # SO: the form refuses a place outside their scope
+    ),
+    "reports:report-reissue": (lambda w: {"reason": "Data terlambat"}, {"SO": 404, "CN": 404, "RO": 404}),
+}
+
+
+def _every_row() -> dict[str, list[dict]]:
+    """Every stored row but the audit trail (refused requests are audited) and the clients' sessions."""
+    skip = {"audit", "sessions", "admin"}
+    return {
+        model._meta.label: list(model._base_manager.order_by("pk").values())
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.app_label not in skip
+    }
+
+
+@pytest.mark.parametrize("name", sorted(POSTS))
+def test_post_only_routes_refuse_read_only_users_and_outsiders(name, world, db):
+    data, expected = POSTS[name]
+    path = path_for(ROUTES_BY_NAME[name][0], world)
+    before = _every_row()
+    actual = {role: world.clients[role].post(path, data(world)).status_code for role in expected}
+    assert actual == expected
+    assert _every_row() == before
