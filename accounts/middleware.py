@@ -48,6 +48,13 @@ class IdleTimeoutMiddleware:
                 request.session[self.KEY] = now
         return self.get_response(request)
 
+    @classmethod
+    def start_clock(cls, sender, request, user, **kwargs) -> None:
+        """At login (connected in accounts.apps): saved with the new session, so the first pages after a login
+        do not write the session again."""
+        if request is not None and hasattr(request, "session"):
+            request.session[cls.KEY] = int(time.time())
+
     def _sign_out(self, request, *, minutes: int):
         from django.contrib import messages
         from django.contrib.auth import logout

@@ -8,6 +8,7 @@ import datetime as dt
 import random
 
 from accounts.models import Membership, Role
+from inmates import services as inmate_services
 from inmates.models import Admission
 from rehab import services
 from rehab.models import Enrolment, Programme, Session, SessionSeries
@@ -117,4 +118,18 @@ def load(*, today: dt.date, institutions: dict, agencies: dict, staff_by_institu
             services.note_add(
                 by=counsellor, session=past[0], text="Kelompok mulai saling terbuka; dua peserta masih pasif."
             )
+        _release_two_on_parole(members, staff=staff, on=today - dt.timedelta(days=35))
     return made
+
+
+def _release_two_on_parole(members: list[Enrolment], *, staff, on: dt.date) -> None:
+    """Two participants leave on parole (PB) five weeks ago, through the release service, so the after-care
+    plans open as in real life and the one-month follow-ups are overdue on the after-care list."""
+    for enrolment in members[-2:]:
+        inmate_services.admission_release(
+            by=staff,
+            admission=enrolment.admission,
+            on=on,
+            release_type=Admission.ReleaseType.PAROLE,
+            note="Pembebasan bersyarat",
+        )

@@ -150,6 +150,12 @@ class Institution(models.Model):
     def time_zone_info(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
 
+    @property
+    def time_zone_label(self) -> str:
+        """How people here name the zone: "WITA (UTC+8, Asia/Makassar)", not only the tz database name."""
+        labels = dict(TimeZones.choices)
+        return str(labels.get(self.time_zone, self.time_zone))
+
 
 class AgencyQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> AgencyQuerySet:

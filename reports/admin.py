@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from reports.models import Report
 
@@ -9,7 +12,17 @@ class ReportAdmin(admin.ModelAdmin):
 
     list_display = ["__str__", "edition", "status", "attempts", "finished_at"]
     list_filter = ["status", "scope", "language"]
-    readonly_fields = [field.name for field in Report._meta.fields]
+    # The PDF lives in private storage, which has no URL: it is linked through the scoped, audited download.
+    readonly_fields = [field.name for field in Report._meta.fields if field.name != "pdf"] + ["pdf_download"]
+    exclude = ["pdf"]
+
+    @admin.display(description=_("PDF"))
+    def pdf_download(self, report: Report) -> str:
+        if not report.pdf:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("reports:report-download", args=[report.pk]), _("Download")
+        )
 
     def has_add_permission(self, request):
         return False

@@ -64,6 +64,8 @@ def pdf_bytes(report: Report, snapshot: dict) -> bytes:
                 "chart": chart,
                 "generated_at": timezone.localtime(timezone.now(), _zone(report)),
                 "generator_version": GENERATOR_VERSION,
+                # From the snapshot being rendered: the report row may not carry it yet (first render).
+                "checksum": checksum(snapshot),
             },
         )
     return HTML(string=html).write_pdf()

@@ -236,6 +236,7 @@ def sign_in(page: Page, username: str, password: str, text: dict) -> None:
 
 
 def sign_out(page: Page, text: dict) -> None:
+    page.locator("button.user-name").click()  # the user's menu holds "Change password" and "Log out"
     page.get_by_role("button", name=text["log_out"], exact=True).click()
     expect(page.get_by_role("button", name=text["log_in"], exact=True)).to_be_visible()
 
@@ -625,7 +626,7 @@ def test_journey2_counsellor_series_attendance_note_and_follow_up(
         staff_page.set_default_timeout(15_000)
         staff_page.goto(live_server.url + reverse("accounts:login"))
         sign_in(staff_page, "staf.amuntai", password, TEXT["id"])
-        expect(staff_page.get_by_role("button", name="Keluar")).to_be_visible()
+        expect(staff_page.locator("button.user-name")).to_be_visible()
         staff_page.goto(live_server.url + first.get_absolute_url())
         expect(staff_page.get_by_role("heading", name="Kelompok dukungan sebaya")).to_be_visible()
         present = staff_page.get_by_role("group", name="Rudi Hartono").get_by_label("Hadir", exact=True)
@@ -773,7 +774,7 @@ def test_journey3_regional_officer_agreements_and_monthly_report(
 
     # Staff of another UPT of the region cannot download either report: 404.
     sign_in(page, "staf.barabai", password, TEXT["id"])
-    expect(page.get_by_role("button", name="Keluar")).to_be_visible()
+    expect(page.locator("button.user-name")).to_be_visible()
     for report in (upt_report, region_report):
         response = page.goto(page.base_url + reverse("reports:report-download", args=[report.pk]))
         assert response.status == 404

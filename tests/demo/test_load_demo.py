@@ -11,7 +11,7 @@ from agreements.models import Agreement
 from assessments.models import Recommendation, Screening
 from inmates.models import Admission, Movement, Person
 from institutions.models import Agency, Institution, Region
-from rehab.models import Programme, Session
+from rehab.models import AftercarePlan, FollowUp, Programme, Session
 
 
 def counts():
@@ -74,7 +74,12 @@ def test_load_demo_is_idempotent_and_loads_the_seed_places(capsys):
     assert Recommendation.objects.approved().exists() and Recommendation.objects.awaiting_approval().exists()
     # Programmes with a twice-weekly series; attendance taken except on the latest past session.
     programme = Programme.objects.get(institution__code="rutan-barabai")
-    assert programme.enrolments.filter(status="active").count() == 8
+    assert programme.enrolments.filter(status="active").count() == 6
+    # Two left on parole five weeks ago: their after-care plans are open and the first follow-up is overdue.
+    assert programme.enrolments.filter(status="released").count() == 2
+    released = AftercarePlan.objects.filter(admission__institution__code="rutan-barabai")
+    assert released.count() == 2
+    assert FollowUp.objects.filter(plan__in=released).overdue(timezone.localdate()).count() == 2
     assert programme.sessions.filter(status="held").exists()
     assert Session.objects.with_attendance_gap().filter(programme=programme).count() == 1
     national = User.objects.get(username="ditjenpas")

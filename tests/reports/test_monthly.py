@@ -58,6 +58,8 @@ def test_upt_report_shows_the_figures_and_no_names(october, institution):
     assert "ASSIST — Moderate risk 7" in text and "ASSIST — High risk 3" in text
     assert "Rahasia" not in text and "630800000000" not in text
     assert report.checksum == checksum(report.snapshot) and report.generator_version
+    # The PDF carries the checksum of its own figures, so a printed copy can be checked against the record.
+    assert report.checksum in text.replace("\n", "")
 
 
 def test_region_report_suppresses_small_cells(october, region):
