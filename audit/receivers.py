@@ -1,6 +1,9 @@
-"""Logins and logouts are audited from Django's auth signals: the one place every login passes through."""
+"""Logins and logouts are audited from Django's auth signals, the one place every login passes through; admin
+changes from the admin's own log entries."""
 
+from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from audit.models import AuditEvent
@@ -25,3 +28,36 @@ def _logged_out(sender, request, user, **kwargs):
         audit_record(
             action=AuditEvent.Action.LOGOUT, actor=user, details={"reason": reason} if reason else None
         )
+
+
+@receiver(post_save, sender=LogEntry, dispatch_uid="audit_admin_change")
+def _admin_change(sender, instance: LogEntry, created: bool, **kwargs):
+    """Changes made in the admin (reference data, accounts, memberships) join the same audit trail."""
+    if not created:
+        return
+    action = {
+        ADDITION: AuditEvent.Action.CREATE,
+        CHANGE: AuditEvent.Action.CHANGE,
+        DELETION: AuditEvent.Action.DELETE,
+    }[instance.action_flag]
+    content_type = instance.content_type
+    AuditEvent.objects.create(
+        actor_id=instance.user_id,
+        username=instance.user.get_username(),
+        action=action,
+        object_type=f"{content_type.app_label}.{content_type.model}" if content_type else "",
+        object_id=str(instance.object_id or "")[:40],
+        object_repr=instance.object_repr[:200],
+        **_origin(),
+        details={"admin": instance.get_change_message()},
+    )
+
+
+def _origin() -> dict:
+    from audit.context import current_origin
+
+    origin = current_origin.get()
+    return {
+        "ip_address": origin.ip_address if origin else None,
+        "user_agent": origin.user_agent if origin else "",
+    }

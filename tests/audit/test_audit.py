@@ -99,3 +99,21 @@ def test_a_garbage_forwarded_header_does_not_break_a_login(client, staff, passwo
     )
     assert response.status_code == 302
     assert AuditEvent.objects.get(action=AuditEvent.Action.LOGIN).ip_address == "127.0.0.1"
+
+
+def test_changes_made_in_the_admin_join_the_audit_trail(login, national, institution):
+    from django.contrib.auth.models import Permission
+
+    national.is_staff = True
+    national.save()
+    national.user_permissions.add(*Permission.objects.filter(content_type__app_label="institutions"))
+    client = login(national)
+    url = reverse("admin:institutions_institution_change", args=[institution.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update({"region": institution.region_id, "name": "Lapas Kelas IIB Amuntai (baru)"})
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    event = AuditEvent.objects.get(action=AuditEvent.Action.CHANGE, object_type="institutions.institution")
+    assert event.actor == national and event.object_id == str(institution.pk)
+    assert "Name" in event.details["admin"]  # "Changed Name.", in the language of the request
