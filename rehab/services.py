@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import Membership, Role
 from assessments.models import Recommendation
@@ -445,13 +446,13 @@ def sessions_schedule(
     )
     _check_plan(programme, plan, times)
     _refuse_conflicts(by=by, programme=programme, plan=plan, times=times)
-    if series is not None:
-        series.programme = programme
-        series.created_by = by
-        series.save()
     sessions = []
     try:
-        with transaction.atomic():
+        with transaction.atomic():  # the series too: a slot taken meanwhile leaves no empty series behind
+            if series is not None:
+                series.programme = programme
+                series.created_by = by
+                series.save()
             for start, end in times:
                 session = Session.objects.create(
                     programme=programme,
@@ -465,11 +466,25 @@ def sessions_schedule(
                 )
                 _book(session, plan)
                 sessions.append(session)
-    except IntegrityError as exc:  # PostgreSQL's exclusion constraints: someone booked the slot meanwhile
-        raise ValidationError(
-            _("A facilitator or the room was booked for the same time a moment ago.")
-        ) from exc
+    except (IntegrityError, OperationalError) as exc:
+        # PostgreSQL's exclusion constraints: someone booked the slot meanwhile.
+        if not _booked_meanwhile(exc):
+            raise
+        raise ValidationError(SLOT_TAKEN) from exc
     return sessions
+
+
+SLOT_TAKEN = _lazy("A facilitator or the room was booked for the same time a moment ago.")
+DEADLOCK_DETECTED = "40P01"  # PostgreSQL's SQLSTATE
+
+
+def _booked_meanwhile(exc: Exception) -> bool:
+    """Two bookings of the same slot at once: PostgreSQL refuses one by the exclusion constraint or, when each
+    insert saw the other's row first, by aborting one of them as a deadlock. Either way the slot was taken;
+    any other operational error stays an error."""
+    if isinstance(exc, IntegrityError):
+        return True
+    return getattr(exc.__cause__, "pgcode", None) == DEADLOCK_DETECTED
 
 
 def _following(session: Session):
@@ -539,10 +554,10 @@ def sessions_update(
                     Facilitation(session=target, user=user, starts_at=start, ends_at=end)
                     for user in plan.facilitators
                 )
-    except IntegrityError as exc:
-        raise ValidationError(
-            _("A facilitator or the room was booked for the same time a moment ago.")
-        ) from exc
+    except (IntegrityError, OperationalError) as exc:
+        if not _booked_meanwhile(exc):
+            raise
+        raise ValidationError(SLOT_TAKEN) from exc
     return targets
 
 
