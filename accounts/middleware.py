@@ -1,9 +1,14 @@
-"""Show times in the zone of the place the user works at (stored times are UTC)."""
+"""Show times in the zone of the place the user works at (stored times are UTC); sign out idle sessions."""
 
 import time
 import zoneinfo
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 
 class UserTimezoneMiddleware:
@@ -35,8 +40,6 @@ class IdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.conf import settings
-
         user = getattr(request, "user", None)
         timeout = settings.SESSION_IDLE_TIMEOUT
         if timeout > 0 and user is not None and user.is_authenticated:
@@ -56,11 +59,6 @@ class IdleTimeoutMiddleware:
             request.session[cls.KEY] = int(time.time())
 
     def _sign_out(self, request, *, minutes: int):
-        from django.contrib import messages
-        from django.contrib.auth import logout
-        from django.contrib.auth.views import redirect_to_login
-        from django.utils.translation import gettext as _
-
         request.signed_out_for = "idle"  # read by the audit receiver for the logout event
         logout(request)
         messages.info(

@@ -11,14 +11,19 @@ from django.views.decorators.debug import sensitive_post_parameters
 from audit.models import AuditEvent
 from audit.services import audit_record
 
+# So password managers offer the saved password for the old one and a new one for the others.
+AUTOCOMPLETE = {
+    "old_password": "current-password",
+    "new_password1": "new-password",
+    "new_password2": "new-password",
+}
+
 
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
 def password_change(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
-    for name in ("old_password", "new_password1", "new_password2"):
-        form.fields[name].widget.attrs["autocomplete"] = (
-            "current-password" if name == "old_password" else "new-password"
-        )
+    for name, autocomplete in AUTOCOMPLETE.items():
+        form.fields[name].widget.attrs["autocomplete"] = autocomplete
     if request.method == "POST" and form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)  # stay signed in here; other sessions are signed out

@@ -41,23 +41,12 @@ def _admin_change(sender, instance: LogEntry, created: bool, **kwargs):
         DELETION: AuditEvent.Action.DELETE,
     }[instance.action_flag]
     content_type = instance.content_type
-    AuditEvent.objects.create(
-        actor_id=instance.user_id,
-        username=instance.user.get_username(),
+    audit_record(
         action=action,
+        actor=instance.user,
+        # The object itself may be gone (a deletion): the log entry keeps what it was.
         object_type=f"{content_type.app_label}.{content_type.model}" if content_type else "",
-        object_id=str(instance.object_id or "")[:40],
-        object_repr=instance.object_repr[:200],
-        **_origin(),
+        object_id=str(instance.object_id or ""),
+        object_repr=instance.object_repr,
         details={"admin": instance.get_change_message()},
     )
-
-
-def _origin() -> dict:
-    from audit.context import current_origin
-
-    origin = current_origin.get()
-    return {
-        "ip_address": origin.ip_address if origin else None,
-        "user_agent": origin.user_agent if origin else "",
-    }

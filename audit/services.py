@@ -16,16 +16,25 @@ def audit_record(
     person_id: int | None = None,
     username: str = "",
     details: dict | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
 ) -> AuditEvent:
-    """Append one event. The client's address and browser come from the request being served, if any."""
+    """Append one event. The client's address and browser come from the request being served, if any.
+
+    The object is named by `obj`, or, when only its description is left (an admin deletion), by
+    `object_type`, `object_id` and `object_repr`.
+    """
     origin = current_origin.get()
+    if obj is not None:
+        object_type, object_id, object_repr = obj._meta.label_lower, str(obj.pk), str(obj)
     return AuditEvent.objects.create(
         actor=actor,
         username=username or (actor.get_username() if actor is not None else ""),
         action=action,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-        object_repr=str(obj)[:200] if obj is not None else "",
+        object_type=object_type[:60],
+        object_id=object_id[:40],
+        object_repr=object_repr[:200],
         person_id=person_id,
         ip_address=origin.ip_address if origin else None,
         user_agent=origin.user_agent if origin else "",

@@ -26,6 +26,8 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from accounts.models import Membership, Role
+from assessments.instruments.asi import DOMAINS
+from assessments.instruments.assist import SUBSTANCES
 from assessments.models import Assessment, Recommendation, Screening
 from inmates.models import Admission, Person
 from inmates.services import admission_release
@@ -44,20 +46,6 @@ from tests.browser.conftest import ARTIFACTS
 from tests.factories import PersonFactory, UserFactory, admit, make_agreement, membership
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SUBSTANCES = [
-    "tobacco",
-    "alcohol",
-    "cannabis",
-    "cocaine",
-    "amphetamine_type_stimulants",
-    "inhalants",
-    "sedatives",
-    "hallucinogens",
-    "opioids",
-    "other",
-]
-DOMAINS = ["medical", "employment", "alcohol", "drug", "legal", "family_social", "psychiatric"]
 
 # What the user reads, in each language. Written out rather than looked up in the catalogue, so a string
 # that lost its translation shows up here as a failure.
@@ -646,27 +634,19 @@ def test_journey3_regional_officer_agreements_and_monthly_report(
 ):
     name = "journey3-id"
     today = timezone.localdate()
-    make_agreement(
-        institutions=[institution],
-        agencies=[agency],
-        number="PKS/011/2024",
-        valid_from=today - dt.timedelta(days=600),
-        valid_until=today + dt.timedelta(days=40),
-    )
-    make_agreement(
-        institutions=[institution],
-        agencies=[agency],
-        number="PKS/012/2025",
-        valid_from=today - dt.timedelta(days=100),
-        valid_until=today + dt.timedelta(days=700),
-    )
-    make_agreement(
-        institutions=[institution],
-        agencies=[agency],
-        number="PKS/003/2022",
-        valid_from=today - dt.timedelta(days=1200),
-        valid_until=today - dt.timedelta(days=20),
-    )
+    # Expiring in 40 days, in force for long yet, and expired 20 days ago: (number, from, until) in days.
+    for number, starts, ends in (
+        ("PKS/011/2024", -600, 40),
+        ("PKS/012/2025", -100, 700),
+        ("PKS/003/2022", -1200, -20),
+    ):
+        make_agreement(
+            institutions=[institution],
+            agencies=[agency],
+            number=number,
+            valid_from=today + dt.timedelta(days=starts),
+            valid_until=today + dt.timedelta(days=ends),
+        )
     # Earlier custody history for the dashboard: five people released 50 days ago, one of them back since.
     for index in range(5):
         person = PersonFactory(full_name=f"Warga Binaan {index}")
