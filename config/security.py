@@ -7,6 +7,7 @@ styles (never inline scripts).
 """
 
 from django.conf import settings
+from django.utils.cache import add_never_cache_headers
 
 
 def _header(policy: dict[str, list[str]]) -> str:
@@ -26,4 +27,23 @@ class ContentSecurityPolicyMiddleware:
         if "Content-Security-Policy" not in response.headers:
             is_admin = request.path.startswith(self.admin_prefix)
             response.headers["Content-Security-Policy"] = self.admin_policy if is_admin else self.policy
+        return response
+
+
+class NoStoreForSignedInMiddleware:
+    """Nothing a signed-in user is shown is kept by the browser or a proxy.
+
+    Every page behind the login holds personal or health data, or leads to it; a shared office PC's browser
+    cache would otherwise keep people's records (and CSV and PDF downloads) for the next user to find after
+    signing out. Pages for signed-out visitors (login, errors) and static files keep normal caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
         return response

@@ -97,6 +97,19 @@ NASTY = [
     "../../etc/passwd",
     "x" * 10_000,
 ]
+# Sent raw (already percent-encoded) in query strings, where a script can put any byte: NUL, a lone surrogate
+# (UTF-8 of U+D800), broken and truncated escapes, a truncated UTF-8 sequence, overlong and huge values.
+HOSTILE_QUERY_VALUES = [
+    "%00",
+    "a%00b",
+    "%ED%A0%80",
+    "%ZZ",
+    "%",
+    "%E0%A4",
+    "%FF%FE",
+    "x" * 5_000,
+    "9" * 30,
+]
 garbage = st.one_of(
     st.sampled_from(NASTY),
     st.text(max_size=40),
@@ -163,9 +176,10 @@ class _PageParser(HTMLParser):
             self._select = None
 
 
-def _walk(client: Client, extra_pages: list[str]) -> list[Form]:
-    """Every distinct form on the pages this user reaches by links: one per (method, route)."""
+def _walk(client: Client, extra_pages: list[str]) -> tuple[list[Form], list[str]]:
+    """Every distinct form (one per method and route) on the pages this user reaches by links; the pages."""
     queue, seen_paths, per_route, forms = deque(extra_pages + START_PAGES), set(), {}, {}
+    pages = []
     while queue and len(seen_paths) < MAX_PAGES:
         url = queue.popleft()
         parts = urlsplit(url)
@@ -181,6 +195,7 @@ def _walk(client: Client, extra_pages: list[str]) -> list[Form]:
         per_route[route] = per_route.get(route, 0) + 1
         response = client.get(url)
         assert response.status_code < 500, f"{url} answered {response.status_code}"
+        pages.append(url)
         if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
             continue
         parser = _PageParser(
@@ -191,7 +206,7 @@ def _walk(client: Client, extra_pages: list[str]) -> list[Form]:
         for form in parser.forms:
             if form.route not in SKIPPED_ROUTES:
                 forms.setdefault((form.method, form.route), form)
-    return list(forms.values())
+    return list(forms.values()), pages
 
 
 @functools.cache
@@ -271,12 +286,34 @@ def _sweep(username: str) -> list[str]:
     client = Client()
     user = User.objects.get(username=username)
     client.force_login(user)
-    forms = _walk(client, _pages_deep_in_the_pathway(user))
+    forms, pages = _walk(client, _pages_deep_in_the_pathway(user))
     assert forms, f"no forms found for {username}"
 
     for form in forms:
         _fuzz(client, form)
+    _hostile_queries(client, forms, pages)
     return sorted(f"{form.method.upper()} {form.route}" for form in forms)
+
+
+def _hostile_queries(client: Client, forms: list[Form], pages: list[str]) -> None:
+    """Every filter of every GET form, and every parameter of every page reached, with each raw hostile
+    value (and a hostile parameter name), always: never a 500, and the page still answers."""
+    targets = {}  # path -> parameter names
+    for form in forms:
+        if form.method == "get":
+            targets.setdefault(urlsplit(form.action).path, set()).update(form.fields)
+    for url in pages:
+        parts = urlsplit(url)
+        names = {pair.split("=", 1)[0] for pair in parts.query.split("&") if pair}
+        targets.setdefault(parts.path, set()).update(names | {"page"})
+    for path, names in targets.items():
+        queries = [f"{name}={value}" for name in sorted(names) for value in HOSTILE_QUERY_VALUES]
+        queries.append("x%00y=1&%ED%A0%80=2")
+        for query in queries:
+            with transaction.atomic():
+                response = client.get(path, QUERY_STRING=query)
+                transaction.set_rollback(True)
+            assert response.status_code < 500, f"{path}?{query[:80]} answered {response.status_code}"
 
 
 def _fuzz(client: Client, form: Form) -> None:

@@ -83,3 +83,17 @@ def test_templates_hold_no_inline_script_or_style():
         if "<script" in text and "src=" not in text.split("<script", 1)[1].split(">", 1)[0]:
             offenders.append(f"{template.relative_to(root)}: <script> without src")
     assert not offenders, offenders
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["person", "list", "export"], ids=["person page", "WBP list", "CSV export"])
+def test_pages_with_personal_data_are_never_stored_by_the_browser(login, staff, person, page):
+    url = {
+        "person": reverse("inmates:person-detail", args=[person.pk]),
+        "list": reverse("inmates:admission-list"),
+        "export": reverse("inmates:admission-export"),
+    }[page]
+    response = login(staff).get(url)
+    assert response.status_code == 200
+    cache_control = {part.strip() for part in response.headers["Cache-Control"].split(",")}
+    assert {"no-store", "private"} <= cache_control

@@ -270,3 +270,26 @@ def test_attendance_rows_not_sent_keep_their_marks(login, facilitator, booked, m
         members[0].pk: "present",
         members[1].pk: "late",
     }
+
+
+@pytest.mark.parametrize(
+    ("query", "earlier", "later", "shown_first"),
+    [
+        ("date=2026-03-10", "2026-03-08", "2026-03-16", dt.date(2026, 3, 2)),  # week of 9 March
+        ("view=month&date=2026-03-10", "2026-02-28", "2026-04-06", dt.date(2026, 1, 26)),  # February
+    ],
+    ids=["week", "month"],
+)
+def test_calendar_earlier_and_later_links_move_to_the_neighbouring_period(
+    login, facilitator, programme, query, earlier, later, shown_first
+):
+    client = login(facilitator)
+    response = client.get(url("calendar") + "?" + query)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "??" not in page
+    view = "view=month&amp;" if "month" in query else ""
+    assert f'href="?{view}date={earlier}"' in page and f'href="?{view}date={later}"' in page
+    # Following "Earlier" really leaves the period shown.
+    previous = client.get(url("calendar") + "?" + query.replace("2026-03-10", earlier))
+    assert previous.context["weeks"][0][0][0] == shown_first

@@ -151,7 +151,9 @@ def test_generate_now_and_download_in_scope_only(
     assert response.url == report.get_absolute_url()
     report.refresh_from_db()
     assert report.status == Report.Status.DONE  # the task ran as the request committed
-    assert client.get(reverse("reports:report-download", args=[report.pk])).status_code == 200
+    download = client.get(reverse("reports:report-download", args=[report.pk]))
+    assert download.status_code == 200
+    assert "no-store" in download.headers["Cache-Control"]  # never left in a shared PC's browser cache
     assert AuditEvent.objects.filter(action="download", actor=regional, object_id=str(report.pk)).exists()
     assert (
         login(staff).get(reverse("reports:report-download", args=[report.pk])).status_code == 404
