@@ -82,7 +82,11 @@ def _visible_programme(user, pk: int) -> Programme:
 def programme_detail(request, pk: int):
     user = request.user
     programme = _visible_programme(user, pk)
-    enrolments = list(programme.enrolments.select_related("person").order_by("status", "person__full_name"))
+    cohort = list(programme.enrolments.select_related("person").order_by("status", "person__full_name"))
+    # Only people the user may reach today are named here: a counsellor whose access to a participant ended
+    # (released, or the agreement ended) keeps the count, not the name or a link into the record.
+    reachable = _reachable_people(user, [enrolment.person_id for enrolment in cohort])
+    enrolments = [enrolment for enrolment in cohort if enrolment.person_id in reachable]
     attended = defaultdict(lambda: [0, 0.0])
     rows = Attendance.objects.filter(
         enrolment__programme=programme, session__status=Session.Status.HELD, status__in=Attendance.ATTENDED
@@ -104,7 +108,8 @@ def programme_detail(request, pk: int):
             .order_by("starts_at")[:10],
             "gaps": programme.sessions.with_attendance_gap().order_by("-starts_at")[:10],
             "may_run": may_run,
-            "active_count": sum(1 for e in enrolments if e.status == Enrolment.Status.ACTIVE),
+            "active_count": sum(1 for e in cohort if e.status == Enrolment.Status.ACTIVE),
+            "out_of_reach": len(cohort) - len(enrolments),
             "move_form": MoveForm(),
         },
     )
@@ -272,12 +277,23 @@ def _visible_session(user, pk: int) -> Session:
     )
 
 
+def _reachable_people(user, person_ids: list[int]) -> set[int]:
+    """Which of these people the user may reach today (one query)."""
+    return set(Person.objects.visible_to(user).filter(pk__in=person_ids).values_list("pk", flat=True))
+
+
 def session_detail(request, pk: int):
     user = request.user
     session = _visible_session(user, pk)
     rows = list(
         session.attendances.select_related("enrolment__person").order_by("enrolment__person__full_name")
     )
+    started = session.starts_at <= timezone.now()
+    reachable = _reachable_people(user, [row.enrolment.person_id for row in rows])
+    if not started:
+        # A past session's roster is a record of the work done and keeps every name (never a link); a session
+        # still to come names only people the user may reach now.
+        rows = [row for row in rows if row.enrolment.person_id in reachable]
     may_run = services.may_run(user, session.programme)
     notes = list(Note.objects.visible_to(user).filter(session=session).select_related("person", "author"))
     may_write_notes = services.delivers(user, session.programme)
@@ -292,13 +308,16 @@ def session_detail(request, pk: int):
             "may_run": may_run,
             "attendance_form": AttendanceForm(rows=rows) if may_run else None,
             "notes": notes,
-            "note_form": NoteForm(people=Person.objects.filter(enrolments__attendances__session=session))
-            if may_write_notes
-            else None,
-            "started": session.starts_at <= timezone.now(),
+            "note_form": NoteForm(people=_note_subjects(session, reachable)) if may_write_notes else None,
+            "started": started,
             "time_zone": session.institution.time_zone,
         },
     )
+
+
+def _note_subjects(session: Session, reachable: set[int]):
+    """A note can be about a participant of the session whom the writer may still reach."""
+    return Person.objects.filter(pk__in=reachable, enrolments__attendances__session=session).distinct()
 
 
 @require_POST
@@ -326,7 +345,8 @@ def session_attendance(request, pk: int):
 def note_create(request, pk: int):
     user = request.user
     session = _visible_session(user, pk)
-    form = NoteForm(request.POST, people=Person.objects.filter(enrolments__attendances__session=session))
+    participants = session.attendances.values_list("enrolment__person_id", flat=True)
+    form = NoteForm(request.POST, people=_note_subjects(session, _reachable_people(user, list(participants))))
     if form.is_valid():
         try:
             services.note_add(

@@ -293,3 +293,59 @@ def test_calendar_earlier_and_later_links_move_to_the_neighbouring_period(
     # Following "Earlier" really leaves the period shown.
     previous = client.get(url("calendar") + "?" + query.replace("2026-03-10", earlier))
     assert previous.context["weeks"][0][0][0] == shown_first
+
+
+def _release(staff, person, on):
+    from inmates import services as inmates_services
+
+    admission = person.admissions.get(released_on__isnull=True)
+    inmates_services.admission_release(by=staff, admission=admission, on=on, release_type="sentence_expiry")
+
+
+def test_a_released_participant_is_not_named_on_the_counsellors_programme_page(
+    login, staff, facilitator, programme, members, booked
+):
+    person = members[0].person
+    _release(staff, person, dt.date(2026, 3, 1))  # the agreement has no after-care scope: access ends
+    page = login(facilitator).get(url("programme-detail", programme.pk))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert person.full_name not in text and person.get_absolute_url() not in text
+    assert "1 earlier participant is no longer within your reach" in text
+    assert members[1].person.full_name in text  # still in custody: named, with a link
+    staff_page = login(staff).get(url("programme-detail", programme.pk)).content.decode()
+    assert person.full_name in staff_page and person.get_absolute_url() in staff_page
+
+
+def test_a_past_session_keeps_a_former_participants_name_without_a_link(
+    login, staff, facilitator, members, booked
+):
+    person = members[0].person
+    _release(staff, person, dt.date(2026, 3, 1))
+    response = login(facilitator).get(booked.get_absolute_url())
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert person.full_name in text  # the record of the counsellor's own work
+    assert person.get_absolute_url() not in text
+    # A note can no longer be written about them.
+    assert person.pk not in {p.pk for p in response.context["note_form"].fields["person"].queryset}
+
+
+def test_a_session_to_come_does_not_name_someone_out_of_reach(login, staff, facilitator, programme, members):
+    future = services.sessions_schedule(
+        by=staff,
+        programme=programme,
+        plan=plan([facilitator], members),
+        times=[(local(dt.date(2026, 3, 5), 9), local(dt.date(2026, 3, 5), 11))],
+    )[0]
+    person = members[0].person
+    # Released in the register without the roster being touched (as an import of a late release would).
+    person.admissions.update(released_on=dt.date(2026, 3, 1), release_type="sentence_expiry")
+    response = login(facilitator).get(future.get_absolute_url())
+    assert response.status_code == 200
+    assert person.full_name not in response.content.decode()
+    assert members[1].person.full_name in response.content.decode()
+    assert person.full_name in login(staff).get(future.get_absolute_url()).content.decode()
+    refused = login(facilitator).post(url("note-create", future.pk), {"person": person.pk, "text": "x"})
+    assert refused.status_code == 302
+    assert not Note.objects.filter(person=person, session=future).exists()
