@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AppendOnlyError
 from institutions.models import Agency, Institution, Region
 
 
@@ -17,6 +18,9 @@ class Role(models.TextChoices):
     COUNSELLOR = "counsellor", _("Counsellor")
     REGIONAL = "regional", _("Regional officer")
     NATIONAL = "national", _("National officer")
+    # Data-protection officer (UU 27/2022 Art. 53): nationally, or for one region. Sees the privacy pages and
+    # the audit trail of their scope; never people's records, counselling or follow-up notes.
+    DPO = "dpo", _("Data-protection officer")
 
 
 class User(AbstractUser):
@@ -32,6 +36,12 @@ class User(AbstractUser):
         from accounts.scope import Scope
 
         return Scope.for_user(self)
+
+
+class MembershipQuerySet(models.QuerySet):
+    def in_effect(self) -> MembershipQuerySet:
+        """Memberships that give access: all but those still awaiting a second administrator."""
+        return self.filter(awaiting_confirmation=False)
 
 
 class Membership(models.Model):
@@ -71,6 +81,27 @@ class Membership(models.Model):
         help_text=_("Kalapas / Karutan: approves rehabilitation recommendations for the institution."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Who granted it, and, for a membership that opens counselling notes and was not granted by a superuser,
+    # the second administrator who confirmed it (accounts.services). Until then it gives no access at all.
+    granted_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("granted by")
+    )
+    awaiting_confirmation = models.BooleanField(
+        _("awaiting confirmation"),
+        default=False,
+        help_text=_("Gives no access until a second administrator confirms it."),
+    )
+    confirmed_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membership")
@@ -103,11 +134,13 @@ class Membership(models.Model):
                         institution__isnull=True,
                         agency__isnull=True,
                     )
+                    # A data-protection officer works nationally (no region) or for one region.
+                    | Q(role=Role.DPO, institution__isnull=True, agency__isnull=True)
                 ),
                 name="%(app_label)s_%(class)s_place_matches_role",
                 violation_error_message=_(
                     "UPT staff need an institution, counsellors an agency, regional officers a region, "
-                    "and national officers none of these."
+                    "national officers none of these, and data-protection officers a region or none."
                 ),
             ),
             # No user holds the same role twice at the same place.
@@ -137,8 +170,107 @@ class Membership(models.Model):
                 condition=Q(role=Role.NATIONAL),
                 name="%(app_label)s_%(class)s_unique_national",
             ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(role=Role.DPO),
+                name="%(app_label)s_%(class)s_unique_dpo",
+            ),
         ]
 
     def __str__(self) -> str:
+        return f"{self.user} — {self.describe()}"
+
+    def describe(self) -> str:
         place = self.institution or self.agency or self.region or _("national")
-        return f"{self.user} — {self.get_role_display()} ({place})"
+        head = f", {_('head of the UPT')}" if self.is_head else ""
+        return f"{self.get_role_display()} ({place}{head})"
+
+    @property
+    def opens_notes(self) -> bool:
+        """A counsellor membership reads the agency's confidential counselling and follow-up notes."""
+        return self.role == Role.COUNSELLOR
+
+    def snapshot(self) -> dict:
+        """What this membership grants, as recorded before and after a change."""
+        return {
+            "role": self.role,
+            "institution": self.institution_id,
+            "agency": self.agency_id,
+            "region": self.region_id,
+            "is_head": self.is_head,
+            "awaiting_confirmation": self.awaiting_confirmation,
+            "text": self.describe(),
+        }
+
+
+class AccessChangeQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Access changes cannot be updated.")
+
+    def delete(self):
+        raise AppendOnlyError("Access changes cannot be deleted.")
+
+    def concerning_places(self, *, institution_ids=(), agency_ids=(), region_ids=()) -> AccessChangeQuerySet:
+        return self.filter(
+            Q(institution_id__in=institution_ids) | Q(agency_id__in=agency_ids) | Q(region_id__in=region_ids)
+        )
+
+
+class AccessChange(models.Model):
+    """One change of who may see what: a membership granted, changed, confirmed or revoked, an account's
+    rights changed, a password link sent. Append-only, with the state before and after.
+
+    Shown on the user's own account page, to the heads of the UPT concerned and to the data-protection officer
+    (accounts.views). The places concerned are kept as columns so those lists are plain indexed filters.
+    """
+
+    class Kind(models.TextChoices):
+        MEMBERSHIP_GRANTED = "membership_granted", _("Membership granted")
+        MEMBERSHIP_CHANGED = "membership_changed", _("Membership changed")
+        MEMBERSHIP_CONFIRMED = "membership_confirmed", _("Membership confirmed")
+        MEMBERSHIP_REVOKED = "membership_revoked", _("Membership revoked")
+        ACCOUNT_CREATED = "account_created", _("Account created")
+        RIGHTS_CHANGED = "rights_changed", _("Account rights changed")
+        EMAIL_CHANGED = "email_changed", _("E-mail address changed")
+        PASSWORD_RESET_SENT = "password_reset_sent", _("Password reset link sent")
+        PASSWORD_SET = "password_set", _("Password set from a link")
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("changed by")
+    )
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="access_changes", verbose_name=_("account")
+    )
+    kind = models.CharField(_("change"), max_length=30, choices=Kind.choices)
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    before = models.JSONField(_("before"), default=dict, blank=True)
+    after = models.JSONField(_("after"), default=dict, blank=True)
+
+    objects = AccessChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("access change")
+        verbose_name_plural = _("access changes")
+        indexes = [
+            # The account page lists one user's changes; the heads' and DPO's lists filter by place.
+            models.Index(fields=["user", "-at"], name="accounts_change_user_idx"),
+            models.Index(fields=["institution", "-at"], name="accounts_change_inst_idx"),
+            models.Index(fields=["agency", "-at"], name="accounts_change_agency_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}: {self.user}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Access changes cannot be updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Access changes cannot be deleted.")

@@ -24,6 +24,10 @@ class Scope:
     staff_region_ids: frozenset[int] = frozenset()
     # Institutions the user heads (Kalapas / Karutan): they approve recommendations there.
     head_institution_ids: frozenset[int] = frozenset()
+    # Data-protection officers: the regions they watch (never part of region_ids, which reads records), or the
+    # whole country.
+    dpo_region_ids: frozenset[int] = frozenset()
+    is_national_dpo: bool = False
     time_zones: tuple[str, ...] = field(default_factory=tuple)
 
     @classmethod
@@ -31,14 +35,19 @@ class Scope:
         if not user.is_authenticated or not user.is_active:
             return cls()
         memberships = list(
-            Membership.objects.filter(user=user).select_related(
-                "institution__region", "agency__region", "region"
-            )
+            Membership.objects.in_effect()
+            .filter(user=user)
+            .select_related("institution__region", "agency__region", "region")
         )
         roles, staff, regions, agencies, zones = set(), set(), set(), set(), []
-        staff_regions, heads = set(), set()
+        staff_regions, heads, dpo_regions = set(), set(), set()
         for membership in memberships:
             roles.add(membership.role)
+            if membership.role == Role.DPO:
+                if membership.region_id:
+                    dpo_regions.add(membership.region_id)
+                    zones.append(membership.region.time_zone)
+                continue
             if membership.institution_id:
                 staff.add(membership.institution_id)
                 staff_regions.add(membership.institution.region_id)
@@ -58,6 +67,8 @@ class Scope:
             agency_ids=frozenset(agencies),
             staff_region_ids=frozenset(staff_regions),
             head_institution_ids=frozenset(heads),
+            dpo_region_ids=frozenset(dpo_regions),
+            is_national_dpo=any(m.role == Role.DPO and not m.region_id for m in memberships),
             time_zones=tuple(zones),
         )
 
@@ -76,6 +87,10 @@ class Scope:
     @property
     def is_counsellor(self) -> bool:
         return Role.COUNSELLOR in self.roles
+
+    @property
+    def is_dpo(self) -> bool:
+        return Role.DPO in self.roles
 
     @property
     def time_zone(self) -> str | None:

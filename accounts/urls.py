@@ -21,4 +21,10 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("kata-sandi/", views.password_change, name="password-change"),
+    path("akun/", views.account, name="account"),
+    path(
+        "kata-sandi/atur/<uidb64>/<token>/",
+        views.PasswordFromLinkView.as_view(),
+        name="password-reset-confirm",
+    ),
 ]

@@ -1,13 +1,22 @@
-"""Signing in is Django's LoginView (accounts.urls); changing one's own password is here."""
+"""Signing in is Django's LoginView (accounts.urls); one's own account page, changing one's own password and
+choosing one from a mailed link are here."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import PasswordChangeForm
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
+from accounts import services
+from accounts.models import AccessChange, Membership
 from audit.models import AuditEvent
 from audit.services import audit_record
 
@@ -32,3 +41,31 @@ def password_change(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your password has been changed."))
         return redirect("home")
     return render(request, "accounts/password_change.html", {"form": form})
+
+
+def account(request: HttpRequest) -> HttpResponse:
+    """The user's own page: what they may reach and every change made to that, with who made it."""
+    user = request.user
+    memberships = (
+        Membership.objects.filter(user=user)
+        .select_related("institution", "agency", "region", "granted_by", "confirmed_by")
+        .order_by("role", "pk")
+    )
+    changes = AccessChange.objects.filter(user=user).select_related("by").order_by("-at", "-pk")
+    page = Paginator(changes, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accounts/account.html", {"memberships": memberships, "page_obj": page})
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordFromLinkView(auth_views.PasswordResetConfirmView):
+    """The one-time link mailed to a new user, or to one whose administrator asked for a new password."""
+
+    template_name = "accounts/password_from_link.html"
+    success_url = reverse_lazy("accounts:login")
+    post_reset_login = False
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_set_from_link(user=form.user)
+        messages.success(self.request, _("Your password has been set. You can now log in with it."))
+        return response

@@ -40,6 +40,8 @@ class AuditEvent(models.Model):
         # A login attempt refused without checking the password, because of repeated failures.
         LOGIN_BLOCKED = "login_blocked", _("Login refused (locked out)")
         LOGOUT = "logout", _("Logged out")
+        # A new custody spell registered on an existing person's record (it opens their history): with reason.
+        LINK = "link", _("Linked a registration to an existing record")
 
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

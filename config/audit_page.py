@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Membership
 from audit.models import AuditEvent
 from audit.services import audit_record
-from inmates.models import Person
+from inmates.models import Movement, Person
 from institutions.forms import DateInput
 
 
@@ -43,15 +43,23 @@ class AuditFilterForm(forms.Form):
 def audit_events(request):
     user = request.user
     scope = user.scope
-    if not (scope.is_national or scope.region_ids):
+    if not (scope.is_national or scope.region_ids or scope.is_dpo):
         raise PermissionDenied(_("The audit trail is for regional and national officers."))
     events = AuditEvent.objects.select_related("actor")
-    if not scope.is_national:
-        people = Person.objects.visible_to(user).values("pk")
+    if not (scope.is_national or scope.is_national_dpo):
+        # A region: events about people held there (for a data-protection officer, who reads no records, the
+        # people whose custody spells were there), and events by people who work there.
+        regions = scope.region_ids | scope.dpo_region_ids
+        condition = Q(pk__in=[])
+        if scope.region_ids:
+            condition |= Q(person_id__in=Person.objects.visible_to(user).values("pk"))
+        if scope.dpo_region_ids:
+            spells = Movement.objects.filter(to_institution__region_id__in=scope.dpo_region_ids)
+            condition |= Q(person_id__in=spells.values("admission__person_id"))
         workers = Membership.objects.filter(
-            Q(institution__region_id__in=scope.region_ids) | Q(region_id__in=scope.region_ids)
+            Q(institution__region_id__in=regions) | Q(region_id__in=regions)
         ).values("user")
-        events = events.filter(Q(person_id__in=people) | Q(actor__in=workers))
+        events = events.filter(condition | Q(actor__in=workers))
     form = AuditFilterForm(request.GET or None)
     form.is_valid()
     filters = getattr(form, "cleaned_data", {})

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from config.access_changes import access_change_list
 from config.audit_page import audit_events
 from config.health import healthz
 from config.home import home
@@ -28,6 +29,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", home, name="home"),
     path("audit/", audit_events, name="audit-events"),
+    path("akses/perubahan/", access_change_list, name="access-change-list"),
     path("", include("accounts.urls")),
     path("", include("institutions.urls")),
     path("wbp/", include("inmates.urls")),

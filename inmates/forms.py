@@ -140,3 +140,11 @@ class AdmissionFilterForm(forms.Form):
         self.fields["institution"].queryset = institutions
         for name in ("category", "offence", "institution"):
             self.fields[name].widget.attrs["class"] = "form-select"
+
+
+class LinkUndoForm(forms.Form):
+    reason = forms.CharField(label=_("Why was it registered by mistake?"), max_length=500)
+
+
+class LinkReviewForm(forms.Form):
+    note = forms.CharField(label=_("Review note"), max_length=1000, required=False)

@@ -16,7 +16,8 @@ _handlers: list[CustodyHandler] = []
 
 
 def on_custody_change(handler: CustodyHandler) -> CustodyHandler:
-    """Register `handler(*, admission, change, on, by)`; `change` is "admission", "transfer" or "release"."""
+    """Register `handler(*, admission, change, on, by)`; `change` is "admission", "transfer",
+    "release", or "admission_cancelled" (an admission registered by mistake, about to be removed)."""
     if handler not in _handlers:
         _handlers.append(handler)
     return handler

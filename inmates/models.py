@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -349,3 +350,85 @@ class PersonMerge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.merged_id} → {self.kept_id}"
+
+
+class RegistrationLinkQuerySet(models.QuerySet):
+    def for_review_by(self, user: User) -> RegistrationLinkQuerySet:
+        """The heads of the UPT that held the person before see the links to their records; data-protection
+        officers see those of their region (both ends), or all of them nationally. Nobody else."""
+        scope = user.scope
+        if scope.is_national_dpo:
+            return self
+        earlier = RegistrationLink.earlier_institutions.through.objects
+        condition = Q(pk__in=[])
+        if scope.head_institution_ids:
+            condition |= Q(
+                pk__in=earlier.filter(institution_id__in=scope.head_institution_ids).values(
+                    "registrationlink"
+                )
+            )
+        if scope.dpo_region_ids:
+            condition |= Q(institution__region_id__in=scope.dpo_region_ids) | Q(
+                pk__in=earlier.filter(institution__region_id__in=scope.dpo_region_ids).values(
+                    "registrationlink"
+                )
+            )
+        return self.filter(condition)
+
+    def flagged(self) -> RegistrationLinkQuerySet:
+        """Undone within a day: the pattern of registering someone only to read their past."""
+        return self.filter(
+            undone_at__isnull=False, undone_at__lte=F("linked_at") + RegistrationLink.QUICK_UNDO
+        )
+
+
+class RegistrationLink(models.Model):
+    """A new custody spell registered on the record of someone already known (matched by NIK, or name and
+    birth date). It opens the person's whole history to the new UPT: what a real return to custody needs, and
+    also a way for a curious insider to read anyone's past by "registering" them. So each link is kept with
+    the reason given, shown to the heads of the UPT that held the person before and to the data-protection
+    officer, and one undone within a day is flagged for their review."""
+
+    QUICK_UNDO = dt.timedelta(days=1)
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="registration_links")
+    # Gone (null) once the link is undone and the admission registered in error is removed.
+    admission = models.ForeignKey(
+        "Admission", on_delete=models.SET_NULL, null=True, blank=True, related_name="registration_links"
+    )
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="+", verbose_name=_("registered at")
+    )
+    earlier_institutions = models.ManyToManyField(
+        Institution, related_name="+", verbose_name=_("held before at")
+    )
+    match_reason = models.CharField(_("matched by"), max_length=100)
+    reason = models.TextField(_("reason given"))
+    linked_at = models.DateTimeField(_("linked at"), auto_now_add=True, db_index=True)
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("linked by")
+    )
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    undo_reason = models.TextField(_("reason for undoing"), blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    review_note = models.TextField(_("review note"), blank=True)
+
+    objects = RegistrationLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-linked_at", "-pk"]
+        verbose_name = _("registration linked to an existing record")
+        verbose_name_plural = _("registrations linked to existing records")
+
+    def __str__(self) -> str:
+        return f"{self.person_id} @ {self.institution_id} ({self.linked_at:%Y-%m-%d})"
+
+    @property
+    def is_flagged(self) -> bool:
+        return self.undone_at is not None and self.undone_at - self.linked_at <= self.QUICK_UNDO

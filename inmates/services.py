@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from audit.models import AuditEvent
 from audit.services import audit_record
 from inmates import hooks
-from inmates.models import Admission, Movement, Person, PersonMerge
+from inmates.models import Admission, Movement, Person, PersonMerge, RegistrationLink
 from institutions.models import Institution
 
 
@@ -203,18 +203,125 @@ def person_update(*, by, person: Person, changed_fields: list[str]) -> Person:
 
 
 @transaction.atomic
-def admission_link(*, by, person: Person, admission: Admission) -> Admission:
-    """Register the admission on an existing person found by matching, instead of creating a second one."""
+def admission_link(
+    *, by, person: Person, admission: Admission, reason: str, match_reason: str = ""
+) -> Admission:
+    """Register the admission on an existing person found by matching, instead of creating a second one.
+
+    The link opens the person's history to the new UPT, so it is its own audited event with the reason typed,
+    and a RegistrationLink that the heads of the UPT that held the person before review.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            _("Say why this is the same person before adding the admission to their record.")
+        )
+    earlier = set(
+        Movement.objects.filter(admission__person=person, to_institution__isnull=False).values_list(
+            "to_institution_id", flat=True
+        )
+    )
     admission.person = person
     admission = admission_open(by=by, admission=admission)
+    link = RegistrationLink.objects.create(
+        person=person,
+        admission=admission,
+        institution_id=admission.institution_id,
+        match_reason=str(match_reason)[:100],
+        reason=reason,
+        linked_by=by,
+    )
+    link.earlier_institutions.set(earlier)
     audit_record(
-        action=AuditEvent.Action.CHANGE,
+        action=AuditEvent.Action.LINK,
         actor=by,
         obj=person,
         person_id=person.pk,
-        details={"linked_registration": admission.pk},
+        details={
+            "registration_link": link.pk,
+            "admission": admission.pk,
+            "matched_by": link.match_reason,
+            "reason": reason,
+            "held_before_at": sorted(earlier),
+        },
     )
     return admission
+
+
+def _recorded_on(admission: Admission) -> list[str]:
+    """What has been recorded on this custody spell besides its movements and the link itself."""
+    found = []
+    for relation in Admission._meta.get_fields(include_hidden=True):
+        model = getattr(relation, "related_model", None)
+        if not (relation.one_to_many and relation.auto_created) or model in (Movement, RegistrationLink):
+            continue
+        if model._base_manager.filter(**{relation.field.name: admission}).exists():
+            found.append(str(model._meta.verbose_name_plural))
+    return found
+
+
+@transaction.atomic
+def registration_link_undo(*, by, link: RegistrationLink, reason: str) -> RegistrationLink:
+    """Remove an admission registered on the wrong person by mistake, while nothing else was recorded on it.
+
+    The person's history closes to the UPT again. The link stays, marked undone; one undone within a day is
+    flagged for the reviewers.
+    """
+    link = RegistrationLink.objects.select_for_update().get(pk=link.pk)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Say why the admission was registered by mistake."))
+    if link.undone_at or link.admission_id is None:
+        raise ValidationError(_("This registration has already been undone."))
+    admission = _lock_held_by_users_institution(link.admission, by)
+    if not admission.is_open or admission.movements.exclude(kind=Movement.Kind.ADMISSION).exists():
+        raise ValidationError(
+            _("The person has since been moved or released: record a correction through those instead.")
+        )
+    # Other apps undo what the admission set off (after-care follow-ups it called off come back).
+    notices = hooks.custody_changed(
+        admission=admission, change="admission_cancelled", on=admission.admitted_on, by=by
+    )
+    if recorded := _recorded_on(admission):
+        raise ValidationError(
+            _("Work has been recorded on this admission (%(what)s): it cannot be undone as a mistake.")
+            % {"what": ", ".join(recorded)}
+        )
+    admission_pk = admission.pk
+    admission.movements.all().delete()
+    admission.delete()
+    link.undone_at, link.undone_by, link.undo_reason = timezone.now(), by, reason
+    link.save(update_fields=["undone_at", "undone_by", "undo_reason"])
+    audit_record(
+        action=AuditEvent.Action.CHANGE,
+        actor=by,
+        obj=link.person,
+        person_id=link.person_id,
+        details={"registration_link_undone": link.pk, "admission": admission_pk, "reason": reason},
+    )
+    link.notices = notices
+    return link
+
+
+@transaction.atomic
+def registration_link_review(*, by, link: RegistrationLink, note: str = "") -> RegistrationLink:
+    if not RegistrationLink.objects.for_review_by(by).filter(pk=link.pk).exists():
+        raise PermissionDenied(
+            _("Only the heads of the UPT concerned and the data-protection officer review this.")
+        )
+    link = RegistrationLink.objects.select_for_update().get(pk=link.pk)
+    if link.reviewed_at:
+        raise ValidationError(_("This link has already been reviewed."))
+    link.reviewed_at, link.reviewed_by, link.review_note = timezone.now(), by, note.strip()
+    link.save(update_fields=["reviewed_at", "reviewed_by", "review_note"])
+    audit_record(
+        action=AuditEvent.Action.CHANGE,
+        actor=by,
+        obj=link.person,
+        person_id=link.person_id,
+        details={"registration_link_reviewed": link.pk, "note": link.review_note},
+    )
+    return link
 
 
 def _person_links():

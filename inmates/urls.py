@@ -15,4 +15,7 @@ urlpatterns = [
     path("penerimaan/<int:pk>/bebas/", views.admission_release, name="admission-release"),
     path("<int:pk>/gabung/", views.person_merge, name="person-merge"),
     path("gabung/<int:pk>/batal/", views.person_merge_undo, name="person-merge-undo"),
+    path("tautan/", views.registration_link_review, name="link-review"),
+    path("tautan/<int:pk>/batal/", views.registration_link_undo, name="link-undo"),
+    path("tautan/<int:pk>/ditinjau/", views.registration_link_reviewed, name="link-reviewed"),
 ]

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,9 +16,17 @@ from audit.exports import csv_export
 from audit.models import AuditEvent
 from audit.services import audit_record
 from inmates import panels, services
-from inmates.forms import AdmissionFilterForm, AdmissionForm, PersonForm, ReleaseForm, TransferForm
+from inmates.forms import (
+    AdmissionFilterForm,
+    AdmissionForm,
+    LinkReviewForm,
+    LinkUndoForm,
+    PersonForm,
+    ReleaseForm,
+    TransferForm,
+)
 from inmates.matching import find_matches
-from inmates.models import Admission, Movement, Person, PersonMerge
+from inmates.models import Admission, Movement, Person, PersonMerge, RegistrationLink
 from institutions.forms import apply_service_errors
 from institutions.models import Institution
 
@@ -173,6 +182,18 @@ def person_detail(request, pk: int):
     open_admission = next((admission for admission in admissions if admission.is_open), None)
     audit_record(action=AuditEvent.Action.VIEW, actor=user, obj=person, person_id=person.pk)
     scope = user.scope
+    # An admission added to this existing record by mistake can be taken back by its UPT's staff.
+    undoable = {
+        link.admission_id: link
+        for link in RegistrationLink.objects.filter(
+            person=person,
+            undone_at__isnull=True,
+            admission__released_on__isnull=True,
+            institution_id__in=scope.staff_institution_ids,
+        )
+    }
+    for admission in admissions:
+        admission.undo_link = undoable.get(admission.pk)
     can_edit = Person.objects.editable_by(user).filter(pk=person.pk).exists()
     # Possible second records of this person that the user may merge (staff of a UPT that held both).
     duplicates = []
@@ -229,6 +250,9 @@ def _who_looked(user, person: Person):
     )
 
 
+LINK_REASON_MAX = 500
+
+
 @require_http_methods(["GET", "POST"])
 def person_create(request):
     user = request.user
@@ -236,7 +260,7 @@ def person_create(request):
     institutions = _staff_institutions(user)
     person_form = PersonForm(request.POST or None, prefix="person")
     admission_form = AdmissionForm(request.POST or None, prefix="admission", institutions=institutions)
-    matches = []
+    matches, link_error = [], ""
     if request.method == "POST":
         person_ok, admission_ok = person_form.is_valid(), admission_form.is_valid()
         # A NIK already registered is not a dead end: it is the strongest sign of the same person.
@@ -251,9 +275,14 @@ def person_create(request):
                 birth_place=identity.get("birth_place", ""),
             )
             decision = request.POST.get("decision", "")
-            chosen = next((m.person for m in matches if decision == f"link:{m.person.pk}"), None)
+            chosen = next((m for m in matches if decision == f"link:{m.person.pk}"), None)
             if chosen is not None:
-                return _link_registration(request, chosen, person_form, admission_form)
+                link_reason = request.POST.get("link_reason", "").strip()[:LINK_REASON_MAX]
+                if link_reason:
+                    return _link_registration(
+                        request, chosen, link_reason, person_form, admission_form, matches
+                    )
+                link_error = _("Say why this is the same person before adding the admission to their record.")
             if person_ok and (decision == "new" or not matches):
                 return _register(request, person_form, admission_form)
             for match in matches:  # who was shown to whom: these are other institutions' records
@@ -264,9 +293,13 @@ def person_create(request):
                     person_id=match.person.pk,
                     details={"shown_as_possible_match": True},
                 )
+    return _registration_page(request, person_form, admission_form, matches, link_error=link_error)
+
+
+def _registration_page(request, person_form, admission_form, matches, link_error=""):
     # Details (place, status) only for people the user may already see; others show as a record elsewhere.
     in_scope = set(
-        Person.objects.visible_to(user)
+        Person.objects.visible_to(request.user)
         .filter(pk__in=[m.person.pk for m in matches])
         .values_list("pk", flat=True)
     )
@@ -279,6 +312,9 @@ def person_create(request):
             "creating": True,
             "matches": matches,
             "in_scope": in_scope,
+            "link_error": link_error,
+            "link_reason": request.POST.get("link_reason", "")[:LINK_REASON_MAX],
+            "link_reason_max": LINK_REASON_MAX,
         },
     )
 
@@ -304,18 +340,19 @@ def _register(request, person_form, admission_form):
     return redirect(admission.person)
 
 
-def _link_registration(request, person, person_form, admission_form):
+def _link_registration(request, match, reason, person_form, admission_form, matches):
+    person = match.person
     try:
         admission = services.admission_link(
-            by=request.user, person=person, admission=admission_form.save(commit=False)
+            by=request.user,
+            person=person,
+            admission=admission_form.save(commit=False),
+            reason=reason,
+            match_reason=str(match.reason),
         )
-    except ValidationError as error:  # what was typed stays on the page
+    except ValidationError as error:  # what was typed stays on the page, with the matches to choose again
         apply_service_errors(admission_form, error)
-        return render(
-            request,
-            "inmates/person_form.html",
-            {"person_form": person_form, "admission_form": admission_form, "creating": True},
-        )
+        return _registration_page(request, person_form, admission_form, matches)
     messages.success(
         request, _("The admission was added to the existing record of %(name)s.") % {"name": person.full_name}
     )
@@ -445,3 +482,80 @@ def person_merge_undo(request, pk: int):
     else:
         messages.success(request, _("The merge has been undone: the two records are separate again."))
     return redirect(merge.kept)
+
+
+# --- Registrations linked to existing records -------------------------------------------------------------
+
+
+@require_POST
+def registration_link_undo(request, pk: int):
+    user = request.user
+    link = get_object_or_404(
+        RegistrationLink.objects.filter(person__in=Person.objects.visible_to(user).values("pk")), pk=pk
+    )
+    form = LinkUndoForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Nothing was changed: say why the admission was registered by mistake."))
+        return redirect(link.person)
+    try:
+        link = services.registration_link_undo(by=user, link=link, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(link.person)
+    messages.success(request, _("The admission registered by mistake has been removed."))
+    for notice in link.notices:
+        messages.info(request, notice)
+    if Person.objects.visible_to(user).filter(pk=link.person_id).exists():
+        return redirect(link.person)
+    return redirect("inmates:admission-list")  # the person's record is closed to this UPT again
+
+
+def registration_link_review(request):
+    """Links of new registrations to existing records, for the heads of the UPT that held the person before
+    and the data-protection officer: the ones undone within a day first."""
+    user = request.user
+    scope = user.scope
+    if not (scope.head_institution_ids or scope.is_dpo):
+        raise PermissionDenied(_("This list is for heads of UPT and data-protection officers."))
+    links = (
+        RegistrationLink.objects.for_review_by(user)
+        .select_related("person", "institution", "linked_by", "undone_by", "reviewed_by")
+        .prefetch_related(Prefetch("earlier_institutions", queryset=Institution.objects.order_by("name")))
+    )
+    show = request.GET.get("show", "")
+    if show == "flagged":
+        links = links.flagged()
+    elif show == "open":
+        links = links.filter(reviewed_at__isnull=True)
+    page = Paginator(links.order_by("-linked_at", "-pk"), settings.PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    readable = set(
+        Person.objects.visible_to(user)
+        .filter(pk__in=[link.person_id for link in page.object_list])
+        .values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "inmates/registration_link_list.html",
+        {"page_obj": page, "show": show, "readable": readable, "review_form": LinkReviewForm()},
+    )
+
+
+@require_POST
+def registration_link_reviewed(request, pk: int):
+    user = request.user
+    link = get_object_or_404(RegistrationLink.objects.for_review_by(user), pk=pk)
+    form = LinkReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.registration_link_review(by=user, link=link, note=form.cleaned_data["note"])
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Marked as reviewed."))
+    else:
+        messages.error(request, _("Nothing was saved: the note is too long."))
+    return redirect(reverse("inmates:link-review") + "?show=open")

@@ -93,12 +93,21 @@ def on_custody_change(*, admission: Admission, change: str, on: dt.date, by) -> 
             FollowUp.objects.pending()
             .filter(plan__person_id=admission.person_id)
             .exclude(plan__admission=admission)
-            .update(cancelled=True)
+            .update(cancelled=True, called_off_by=admission)
         )
         if called_off:
             return [
                 _("Back in custody: %(count)s after-care follow-up(s) were called off.")
                 % {"count": called_off}
+            ]
+    if change == "admission_cancelled":
+        restored = FollowUp.objects.filter(called_off_by=admission).update(
+            cancelled=False, called_off_by=None
+        )
+        if restored:
+            return [
+                _("The after-care follow-ups called off by this admission are due again (%(count)s).")
+                % {"count": restored}
             ]
     return []
 

@@ -546,6 +546,11 @@ class FollowUp(models.Model):
     urine_positive = models.BooleanField(_("urine test positive"), default=False)
     notes = models.TextField(_("confidential notes"), blank=True)
     cancelled = models.BooleanField(default=False)  # no longer due: the person returned to custody or died
+    # The return to custody that called it off, so that undoing an admission registered by mistake brings it
+    # back (inmates.services.registration_link_undo).
+    called_off_by = models.ForeignKey(
+        "inmates.Admission", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     # The agency in charge when it was recorded: its counsellors, and only they, read the notes.
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     recorded_by = models.ForeignKey(

@@ -276,6 +276,8 @@ def enrolment_move(
 
 def close_for_custody_change(*, admission: Admission, change: str, on: dt.date, by) -> list[str]:
     """A transfer or release ends the person's open enrolments at the institution they leave."""
+    if change not in ("transfer", "release"):
+        return []
     to = Enrolment.Status.TRANSFERRED if change == "transfer" else Enrolment.Status.RELEASED
     notices = []
     for enrolment in Enrolment.objects.filter(admission=admission, status__in=Enrolment.OPEN).select_related(

@@ -105,6 +105,27 @@ def admit(
     return admission
 
 
+def link_admission(
+    person: Person, institution: Institution, *, by, on: dt.date, reason="NIK sama"
+) -> Admission:
+    """A new admission added to an existing person's record through registration matching."""
+    from inmates import services
+
+    return services.admission_link(
+        by=by,
+        person=person,
+        admission=Admission(
+            institution=institution,
+            admitted_on=on,
+            register_number=f"B.I L{person.pk:04d}/2026",
+            register_category=Admission.RegisterCategory.B_I,
+            offence=Admission.Offence.NARCOTICS_USER,
+        ),
+        reason=reason,
+        match_reason="same NIK",
+    )
+
+
 def make_agreement(
     *,
     institutions,

@@ -14,6 +14,7 @@ admin included); each column one role, a real user built from the factories:
     R   regional officer of the institution's region (Kanwil Kalsel)
     RO  regional officer of another region (Kanwil Jatim)
     N   national officer (Ditjenpas), staff in the admin for reference data as `load_demo` makes them
+    D   national data-protection officer: the audit trail and the reviews of access, never a person's record
 
 Outcomes: LOGIN (sent to the login page, also through the admin's own login redirect), 200, 302 (a redirect
 by design), 403 (seen but not theirs to change, or a page for other roles), 404 (outside their scope), 405
@@ -57,6 +58,7 @@ from tests.factories import (
     RegionFactory,
     UserFactory,
     admit,
+    link_admission,
     make_agreement,
     membership,
     pdf_bytes,
@@ -65,7 +67,7 @@ from tests.rehab.conftest import make_enrolment, plan
 from tests.rehab.test_services import local
 from tests.urls import iter_routes
 
-ROLES = ("A", "S", "H", "SS", "SO", "C", "CN", "CX", "R", "RO", "N")
+ROLES = ("A", "S", "H", "SS", "SO", "C", "CN", "CX", "R", "RO", "N", "D")
 L = LOGIN = "login"
 
 
@@ -82,83 +84,89 @@ def everyone(outcome) -> dict[str, int | str]:
 def admin(national) -> dict[str, int | str]:
     """Admin pages: anonymous visitors go to the login page; signed-in users who are not admin staff are
     sent to the admin's login, which refuses them (403, config/urls.py); national officers get `national`."""
-    return row(L, 403, 403, 403, 403, 403, 403, 403, 403, 403, national)
+    return row(L, 403, 403, 403, 403, 403, 403, 403, 403, 403, national, 403)
 
 
 # fmt: off
 MATRIX: dict[str, dict[str, int | str]] = {
-    #                                        A    S    H    SS   SO   C    CN   CX   R    RO   N
+    #                                        A    S    H    SS   SO   C    CN   CX   R    RO   N    D
     # --- config, accounts ---------------------------------------------------------------------------
-    "healthz":                           row(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
-    "set_language":                      row(302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302),  # GET: back to the page, no cookie  # noqa: E501
+    "healthz":                           row(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "set_language":                      row(302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302),  # GET: back to the page, no cookie  # noqa: E501
     "home":                              everyone(200),
-    "audit-events":                      row(L,   403, 403, 403, 403, 403, 403, 403, 200, 200, 200),
-    "accounts:login":                    row(200, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302),  # signed in: home  # noqa: E501
+    "audit-events":                      row(L,   403, 403, 403, 403, 403, 403, 403, 200, 200, 200, 200),
+    "accounts:login":                    row(200, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302),  # signed in: home  # noqa: E501
     "accounts:logout":                   everyone(405),  # POST only
     "accounts:password-change":          everyone(200),
+    "accounts:account":                  everyone(200),
+    "accounts:password-reset-confirm":   row(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),  # a used or bad link: says so  # noqa: E501
+    "access-change-list":                row(L,   403, 200, 403, 403, 403, 403, 403, 403, 403, 403, 200),  # heads and the DPO  # noqa: E501
     # --- institutions -------------------------------------------------------------------------------
     "institutions:region-list":          everyone(200),
-    "institutions:region-detail":        row(L,   200, 200, 200, 404, 404, 404, 404, 200, 404, 200),
+    "institutions:region-detail":        row(L,   200, 200, 200, 404, 404, 404, 404, 200, 404, 200, 404),
     "institutions:institution-list":     everyone(200),
-    "institutions:institution-detail":   row(L,   200, 200, 404, 404, 404, 404, 404, 200, 404, 200),
+    "institutions:institution-detail":   row(L,   200, 200, 404, 404, 404, 404, 404, 200, 404, 200, 404),
     "institutions:agency-list":          everyone(200),
-    "institutions:agency-detail":        row(L,   200, 200, 200, 404, 200, 404, 404, 200, 404, 200),
+    "institutions:agency-detail":        row(L,   200, 200, 200, 404, 200, 404, 404, 200, 404, 200, 404),
     # --- inmates ------------------------------------------------------------------------------------
     "inmates:admission-list":            everyone(200),
     "inmates:admission-export":          everyone(200),  # scoped CSV
-    "inmates:person-create":             row(L,   200, 200, 200, 200, 403, 403, 403, 403, 403, 403),
-    "inmates:person-detail":             row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200),
-    "inmates:person-edit":               row(L,   200, 200, 404, 404, 403, 404, 404, 403, 404, 403),
-    "inmates:admission-create":          row(L,   200, 200, 404, 404, 403, 404, 404, 403, 404, 403),
-    "inmates:admission-transfer":        row(L,   200, 200, 404, 404, 403, 404, 404, 403, 404, 403),
-    "inmates:admission-release":         row(L,   200, 200, 404, 404, 403, 404, 404, 403, 404, 403),
+    "inmates:person-create":             row(L,   200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403),
+    "inmates:person-detail":             row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200, 404),
+    "inmates:person-edit":               row(L,   200, 200, 404, 404, 403, 404, 404, 403, 404, 403, 404),
+    "inmates:admission-create":          row(L,   200, 200, 404, 404, 403, 404, 404, 403, 404, 403, 404),
+    "inmates:admission-transfer":        row(L,   200, 200, 404, 404, 403, 404, 404, 403, 404, 403, 404),
+    "inmates:admission-release":         row(L,   200, 200, 404, 404, 403, 404, 404, 403, 404, 403, 404),
     "inmates:person-merge":              everyone(405),
     "inmates:person-merge-undo":         everyone(405),
+    "inmates:link-review":               row(L,   403, 200, 403, 403, 403, 403, 403, 403, 403, 403, 200),  # heads and the DPO  # noqa: E501
+    "inmates:link-undo":                 everyone(405),
+    "inmates:link-reviewed":             everyone(405),
     # --- agreements ---------------------------------------------------------------------------------
     "agreements:agreement-list":         everyone(200),
-    "agreements:agreement-create":       row(L,   200, 200, 200, 200, 403, 403, 403, 200, 200, 200),
-    "agreements:agreement-detail":       row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200),
-    "agreements:agreement-edit":         row(L,   200, 200, 404, 404, 403, 404, 404, 200, 404, 200),
-    "agreements:agreement-terminate":    row(L,   200, 200, 404, 404, 403, 404, 404, 200, 404, 200),
-    "agreements:agreement-renew":        row(L,   200, 200, 404, 404, 403, 404, 404, 200, 404, 200),
-    "agreements:agreement-document":     row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200),
+    "agreements:agreement-create":       row(L,   200, 200, 200, 200, 403, 403, 403, 200, 200, 200, 403),
+    "agreements:agreement-detail":       row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200, 404),
+    "agreements:agreement-edit":         row(L,   200, 200, 404, 404, 403, 404, 404, 200, 404, 200, 404),
+    "agreements:agreement-terminate":    row(L,   200, 200, 404, 404, 403, 404, 404, 200, 404, 200, 404),
+    "agreements:agreement-renew":        row(L,   200, 200, 404, 404, 403, 404, 404, 200, 404, 200, 404),
+    "agreements:agreement-document":     row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200, 404),
     # --- assessments --------------------------------------------------------------------------------
     "assessments:worklist":              everyone(200),
-    "assessments:screening-create":      row(L,   200, 200, 404, 404, 200, 404, 404, 403, 404, 403),
-    "assessments:screening-detail":      row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200),
-    "assessments:assessment-create":     row(L,   200, 200, 404, 404, 200, 404, 404, 403, 404, 403),
-    "assessments:assessment-detail":     row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200),
-    "assessments:recommendation-create": row(L,   200, 200, 404, 404, 200, 404, 404, 403, 404, 403),
-    "assessments:recommendation-approve":row(L,   403, 200, 404, 404, 403, 404, 404, 403, 404, 403),  # the head only  # noqa: E501
+    "assessments:screening-create":      row(L,   200, 200, 404, 404, 200, 404, 404, 403, 404, 403, 404),
+    "assessments:screening-detail":      row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200, 404),
+    "assessments:assessment-create":     row(L,   200, 200, 404, 404, 200, 404, 404, 403, 404, 403, 404),
+    "assessments:assessment-detail":     row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200, 404),
+    "assessments:recommendation-create": row(L,   200, 200, 404, 404, 200, 404, 404, 403, 404, 403, 404),
+    "assessments:recommendation-approve":row(L,   403, 200, 404, 404, 403, 404, 404, 403, 404, 403, 404),  # the head only  # noqa: E501
     # --- rehab --------------------------------------------------------------------------------------
     "rehab:programme-list":              everyone(200),
-    "rehab:programme-create":            row(L,   200, 200, 200, 200, 403, 403, 403, 403, 403, 403),
-    "rehab:programme-detail":            row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200),
-    "rehab:enrolment-create":            row(L,   200, 200, 404, 404, 200, 404, 404, 403, 404, 403),
+    "rehab:programme-create":            row(L,   200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403),
+    "rehab:programme-detail":            row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200, 404),
+    "rehab:enrolment-create":            row(L,   200, 200, 404, 404, 200, 404, 404, 403, 404, 403, 404),
     "rehab:enrolment-move":              everyone(405),
-    "rehab:session-create":              row(L,   200, 200, 404, 404, 200, 404, 404, 403, 404, 403),
-    "rehab:session-detail":              row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200),
-    "rehab:session-edit":                row(L,   200, 200, 404, 404, 200, 404, 404, 403, 404, 403),
-    "rehab:session-cancel":              row(L,   200, 200, 404, 404, 200, 404, 404, 403, 404, 403),
+    "rehab:session-create":              row(L,   200, 200, 404, 404, 200, 404, 404, 403, 404, 403, 404),
+    "rehab:session-detail":              row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200, 404),
+    "rehab:session-edit":                row(L,   200, 200, 404, 404, 200, 404, 404, 403, 404, 403, 404),
+    "rehab:session-cancel":              row(L,   200, 200, 404, 404, 200, 404, 404, 403, 404, 403, 404),
     "rehab:session-attendance":          everyone(405),
     "rehab:note-create":                 everyone(405),
     "rehab:calendar":                    everyone(200),
     "rehab:my-week":                     everyone(200),
     "rehab:followup-list":               everyone(200),
-    "rehab:aftercare-detail":            row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200),
-    "rehab:aftercare-assign":            row(L,   200, 200, 404, 404, 403, 404, 404, 403, 404, 403),
-    "rehab:followup-record":             row(L,   200, 200, 404, 404, 200, 404, 404, 403, 404, 403),
+    "rehab:aftercare-detail":            row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200, 404),
+    "rehab:aftercare-assign":            row(L,   200, 200, 404, 404, 403, 404, 404, 403, 404, 403, 404),
+    "rehab:followup-record":             row(L,   200, 200, 404, 404, 200, 404, 404, 403, 404, 403, 404),
     # --- reports ------------------------------------------------------------------------------------
-    "reports:recidivism":                row(L,   200, 200, 200, 200, 403, 403, 403, 200, 200, 200),
+    "reports:recidivism":                row(L,   200, 200, 200, 200, 403, 403, 403, 200, 200, 200, 403),
     "reports:report-list":               everyone(200),
     "reports:report-create":             everyone(405),
-    "reports:report-detail":             row(L,   200, 200, 404, 404, 404, 404, 404, 200, 404, 200),
-    "reports:report-download":           row(L,   200, 200, 404, 404, 404, 404, 404, 200, 404, 200),
+    "reports:report-detail":             row(L,   200, 200, 404, 404, 404, 404, 404, 200, 404, 200, 404),
+    "reports:report-download":           row(L,   200, 200, 404, 404, 404, 404, 404, 200, 404, 200, 404),
     "reports:report-reissue":            everyone(405),
     # --- admin (the national officer holds the demo's permissions: institutions, accounts, reports) --
     "admin:index":                              admin(200),
     "admin:login":                              admin(403),  # signed in: refused, even for admin staff
-    "admin:logout":                             row(L, 302, 302, 302, 302, 302, 302, 302, 302, 302, 405),  # non-admins: to the admin index  # noqa: E501
+    "admin:logout":                             row(L,   302, 302, 302, 302, 302, 302, 302, 302, 302, 405, 302),  # non-admins: to the admin index  # noqa: E501
     "admin:password_change":                    admin(200),
     "admin:password_change_done":               admin(200),
     "admin:autocomplete":                       admin(200),
@@ -238,6 +246,11 @@ PATHS = {
     "inmates:admission-release": lambda w: reverse("inmates:admission-release", args=[w.admission.pk]),
     "inmates:person-merge": lambda w: reverse("inmates:person-merge", args=[w.person.pk]),
     "inmates:person-merge-undo": lambda w: reverse("inmates:person-merge-undo", args=[w.merge.pk]),
+    "inmates:link-undo": lambda w: reverse("inmates:link-undo", args=[w.link.pk]),
+    "inmates:link-reviewed": lambda w: reverse("inmates:link-reviewed", args=[w.link.pk]),
+    "accounts:password-reset-confirm": lambda w: reverse(
+        "accounts:password-reset-confirm", args=["MQ", "no-such-token"]
+    ),
     "agreements:agreement-detail": lambda w: w.agreement.get_absolute_url(),
     "agreements:agreement-edit": lambda w: reverse("agreements:agreement-edit", args=[w.agreement.pk]),
     "agreements:agreement-terminate": lambda w: reverse(
@@ -349,6 +362,7 @@ def _build_world() -> World:
         "R": membership(UserFactory(username="kanwil.kalsel"), Role.REGIONAL, kalsel),
         "RO": membership(UserFactory(username="kanwil.jatim"), Role.REGIONAL, jatim),
         "N": national,
+        "D": membership(UserFactory(username="dpo.pusat"), Role.DPO),
     }
     staff, counsellor = users["S"], users["C"]
 
@@ -416,6 +430,17 @@ def _build_world() -> World:
     )
     merge = inmates_services.person_merge(by=staff, kept=kept, merged=duplicate)
 
+    # A person released from Barabai, registered again at Amuntai on their old record.
+    returning = PersonFactory(full_name="Yusuf Maulana", nik="6308011705900099")
+    inmates_services.admission_release(
+        by=users["SS"],
+        admission=admit(returning, barabai, on=dt.date(2024, 3, 1)),
+        on=dt.date(2025, 3, 1),
+        release_type="sentence_expiry",
+    )
+    link_admission(returning, amuntai, by=staff, on=dt.date(2026, 2, 25), reason="NIK sama, foto SDP cocok")
+    link = returning.registration_links.get()
+
     report = Report.objects.create(
         scope=Report.Scope.INSTITUTION,
         institution=amuntai,
@@ -446,6 +471,7 @@ def _build_world() -> World:
             "follow_up": follow_up,
             "kept": kept,
             "merge": merge,
+            "link": link,
             "report": report,
             "group": Group.objects.create(name="Operator"),
             "staff_membership": staff.memberships.get(),

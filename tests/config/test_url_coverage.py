@@ -7,7 +7,8 @@ from django.urls import reverse
 from tests.urls import iter_routes
 
 # The only routes an anonymous visitor may reach (static files are served by WhiteNoise, outside the URLconf).
-ANONYMOUS_ALLOWED = {"accounts:login", "healthz", "set_language"}
+# The link to choose a password is opened by someone who cannot log in yet.
+ANONYMOUS_ALLOWED = {"accounts:login", "accounts:password-reset-confirm", "healthz", "set_language"}
 
 ROUTES = sorted(set(iter_routes()), key=lambda route: route.name)
 

@@ -84,12 +84,22 @@ def test_registration_offers_the_existing_person_and_links_the_admission(
     response = client.post(CREATE, data)
     assert [m.person for m in response.context["matches"]] == [released_person]
     assert Person.objects.count() == 1  # nothing saved yet
+    # Linking opens the person's history to this UPT: not without a reason.
     response = client.post(CREATE, {**data, "decision": f"link:{released_person.pk}"})
+    assert response.status_code == 200
+    assert "Say why this is the same person" in response.content.decode()
+    assert [m.person for m in response.context["matches"]] == [released_person]  # still there to choose
+    assert released_person.admissions.count() == 1
+    response = client.post(
+        CREATE, {**data, "decision": f"link:{released_person.pk}", "link_reason": "NIK dan foto cocok"}
+    )
     assert response.status_code == 302 and response.url == released_person.get_absolute_url()
     assert released_person.admissions.count() == 2  # the return to custody is on one record
-    assert AuditEvent.objects.filter(
-        person_id=released_person.pk, details__linked_registration__isnull=False
-    ).exists()
+    event = AuditEvent.objects.get(person_id=released_person.pk, action=AuditEvent.Action.LINK)
+    assert (
+        event.details["reason"] == "NIK dan foto cocok"
+        and event.details["matched_by"] == "same name and date of birth"
+    )
 
 
 def test_a_taken_nik_leads_to_the_match_not_a_dead_end(login, staff, released_person, institution):
