@@ -281,12 +281,15 @@ class MembershipAdmin(admin.ModelAdmin):
         return actions
 
 
-# Groups carry permissions: only superusers may change them, so nobody widens a group they belong to.
+# Groups carry permissions: only superusers change them, and not a group they belong to themselves.
 admin.site.unregister(Group)
 
 
 @admin.register(Group)
 class GroupAdmin(BaseGroupAdmin):
+    def _member(self, request, obj) -> bool:
+        return obj is not None and obj.user_set.filter(pk=request.user.pk).exists()
+
     def has_module_permission(self, request):
         return request.user.is_superuser
 
@@ -297,7 +300,7 @@ class GroupAdmin(BaseGroupAdmin):
         return request.user.is_superuser
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return request.user.is_superuser and not self._member(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return request.user.is_superuser and not self._member(request, obj)

@@ -249,7 +249,8 @@ def admission_link(
 
 
 def _recorded_on(admission: Admission) -> list[str]:
-    """What has been recorded on this custody spell besides its movements and the link itself."""
+    """What has been recorded on this custody spell besides its movements and the link itself: rows that point
+    at the admission, and rows about the person at its institution (screenings, assessments)."""
     found = []
     for relation in Admission._meta.get_fields(include_hidden=True):
         model = getattr(relation, "related_model", None)
@@ -257,7 +258,17 @@ def _recorded_on(admission: Admission) -> list[str]:
             continue
         if model._base_manager.filter(**{relation.field.name: admission}).exists():
             found.append(str(model._meta.verbose_name_plural))
-    return found
+    for _key, model, field in _person_links():
+        if model in (Admission, RegistrationLink) or not any(
+            f.name == "institution" for f in model._meta.get_fields()
+        ):
+            continue
+        rows = model._base_manager.filter(
+            **{field: admission.person_id, "institution": admission.institution_id}
+        )
+        if rows.exists():
+            found.append(str(model._meta.verbose_name_plural))
+    return sorted(set(found))
 
 
 @transaction.atomic

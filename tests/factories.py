@@ -64,7 +64,12 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def membership(user: User, role: str, place=None) -> User:
-    field = {Role.UPT_STAFF: "institution", Role.COUNSELLOR: "agency", Role.REGIONAL: "region"}.get(role)
+    field = {
+        Role.UPT_STAFF: "institution",
+        Role.COUNSELLOR: "agency",
+        Role.REGIONAL: "region",
+        Role.DPO: "region",
+    }.get(role)
     Membership.objects.create(user=user, role=role, **({field: place} if field else {}))
     user.__dict__.pop("scope", None)  # memberships changed: recompute the cached scope
     return user

@@ -639,6 +639,8 @@ POSTS = {
         {"SO": 302, "CN": 403},  # SO: the form refuses a place outside their scope
     ),
     "reports:report-reissue": (lambda w: {"reason": "Data terlambat"}, {"SO": 404, "CN": 404, "RO": 404}),
+    "inmates:link-undo": (lambda w: {"reason": "Salah orang"}, {"R": 403, "SO": 404, "CN": 404, "D": 404}),
+    "inmates:link-reviewed": (lambda w: {"note": "Wajar"}, {"S": 404, "R": 404, "SO": 404, "C": 404}),
 }
 
 
@@ -660,3 +662,165 @@ def test_post_only_routes_refuse_read_only_users_and_outsiders(name, world, db):
     actual = {role: world.clients[role].post(path, data(world)).status_code for role in expected}
     assert actual == expected
     assert _every_row() == before
+
+
+# --- Nobody raises their own access ----------------------------------------------------------------------
+# Every role with admin rights (the national officer with the demo's permissions, and a superuser) tries to
+# give itself each kind of membership and right: through the membership admin's forms, the user admin's inline
+# formset, the password page, the bulk actions and direct POSTs. Each is refused and nothing is saved.
+
+
+def _user_change(user, **fields):
+    data = {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "is_active": "on",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "08:00:00",
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+    }
+    data.update(fields)
+    return reverse("admin:accounts_user_change", args=[user.pk]), data
+
+
+def _inline_add(user, **membership):
+    path, data = _user_change(user)
+    data.update({"memberships-TOTAL_FORMS": "1", **{f"memberships-0-{k}": v for k, v in membership.items()}})
+    return path, data
+
+
+def _own_membership(admin_user):
+    return admin_user.memberships.order_by("pk").first()
+
+
+SELF_GRANTS = {
+    # attempt: (path and data for the acting administrator, the answers that count as refused)
+    "membership admin: own counsellor membership": (
+        lambda w, me: (
+            reverse("admin:accounts_membership_add"),
+            {"user": me.pk, "role": "counsellor", "agency": w.agency.pk},
+        ),
+        {200},  # the form answers with the error
+    ),
+    "membership admin: own UPT staff, head of the UPT": (
+        lambda w, me: (
+            reverse("admin:accounts_membership_add"),
+            {"user": me.pk, "role": "upt_staff", "institution": w.institution.pk, "is_head": "on"},
+        ),
+        {200},
+    ),
+    "membership admin: own regional officer": (
+        lambda w, me: (
+            reverse("admin:accounts_membership_add"),
+            {"user": me.pk, "role": "regional", "region": w.region.pk},
+        ),
+        {200},
+    ),
+    "membership admin: own data-protection officer": (
+        lambda w, me: (reverse("admin:accounts_membership_add"), {"user": me.pk, "role": "dpo"}),
+        {200},
+    ),
+    "membership admin: change own membership to counsellor": (
+        lambda w, me: (
+            reverse("admin:accounts_membership_change", args=[_own_membership(me).pk]),
+            {"user": me.pk, "role": "counsellor", "agency": w.agency.pk},
+        ),
+        {403},
+    ),
+    "membership admin: move someone's counsellor membership onto oneself": (
+        lambda w, me: (
+            reverse("admin:accounts_membership_change", args=[w.users["C"].memberships.get().pk]),
+            {"user": me.pk, "role": "counsellor", "agency": w.agency.pk},
+        ),
+        {200},
+    ),
+    "membership admin: delete own membership": (
+        lambda w, me: (
+            reverse("admin:accounts_membership_delete", args=[_own_membership(me).pk]),
+            {"post": "yes"},
+        ),
+        {403},
+    ),
+    "membership admin: bulk delete including own": (
+        lambda w, me: (
+            reverse("admin:accounts_membership_changelist"),
+            {
+                "action": "delete_selected",
+                "post": "yes",
+                "_selected_action": [_own_membership(me).pk, w.staff_membership.pk],
+            },
+        ),
+        {403},
+    ),
+    "user admin inline: own counsellor membership": (
+        lambda w, me: _inline_add(me, role="counsellor", agency=w.agency.pk),
+        {403},
+    ),
+    "user admin inline: own head of the UPT": (
+        lambda w, me: _inline_add(me, role="upt_staff", institution=w.institution.pk, is_head="on"),
+        {403},
+    ),
+    "user admin: own staff, superuser and permission rights": (
+        lambda w, me: _user_change(
+            me,
+            is_staff="on",
+            is_superuser="on",
+            user_permissions=[p.pk for p in Permission.objects.filter(codename__startswith="delete_")],
+        ),
+        {403},
+    ),
+    "user admin: own password set directly": (
+        lambda w, me: (
+            reverse("admin:auth_user_password_change", args=[me.pk]),
+            {"password1": "kopi hitam di pagi hari", "password2": "kopi hitam di pagi hari"},
+        ),
+        {403},
+    ),
+    "group admin: every permission for one's own group": (
+        lambda w, me: (
+            me.groups.add(w.group),
+            reverse("admin:auth_group_change", args=[w.group.pk]),
+            {"name": w.group.name, "permissions": list(Permission.objects.values_list("pk", flat=True))},
+        )[1:],
+        {403},
+    ),
+}
+
+
+def _access_of(user) -> dict:
+    user.refresh_from_db()
+    return {
+        "memberships": list(Membership.objects.filter(user=user).order_by("pk").values()),
+        "rights": (
+            user.is_staff,
+            user.is_superuser,
+            sorted(user.user_permissions.values_list("pk", flat=True)),
+        ),
+        "groups": sorted(user.groups.values_list("pk", flat=True)),
+        "password": user.password,
+        "counsellor_memberships": list(Membership.objects.filter(role="counsellor").order_by("pk").values()),
+    }
+
+
+@pytest.mark.parametrize("administrator", ["national officer", "superuser"])
+@pytest.mark.parametrize("attempt", sorted(SELF_GRANTS))
+def test_nobody_raises_their_own_access(attempt, administrator, world, db):
+    if administrator == "superuser":
+        me = membership(UserFactory(username="root", is_staff=True, is_superuser=True), Role.NATIONAL)
+    else:
+        me = world.users["N"]
+    client = Client(raise_request_exception=False)
+    client.force_login(me)
+    make, refused = SELF_GRANTS[attempt]
+    path, data = make(world, me)
+    before, other_rows = _access_of(me), _every_row()
+    response = client.post(path, data)
+    assert response.status_code in refused, f"{attempt}: answered {response.status_code}"
+    assert _access_of(me) == before, f"{attempt}: the administrator's access changed"
+    assert _every_row() == other_rows, f"{attempt}: something was saved"
+    if response.status_code == 200 and "admin/accounts" in path:
+        assert "Nobody changes their own access" in response.content.decode()
+    assert not me.scope.agency_ids and not me.scope.head_institution_ids
