@@ -93,6 +93,11 @@ class Scope:
         return Role.DPO in self.roles
 
     @property
+    def works_with_records(self) -> bool:
+        """Any role that reads people's records; a data-protection officer alone reads none."""
+        return bool(self.roles - {Role.DPO})
+
+    @property
     def time_zone(self) -> str | None:
         """The zone the user works in: that of their first place, if they have one."""
         return self.time_zones[0] if self.time_zones else None

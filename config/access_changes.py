@@ -24,7 +24,7 @@ from institutions.models import Agency
 class AccessChangeFilterForm(forms.Form):
     user = forms.CharField(label=gettext_lazy("Account (user name)"), required=False, max_length=150)
     kind = forms.ChoiceField(
-        label=gettext_lazy("Change"),
+        label=gettext_lazy("Kind of change"),
         required=False,
         choices=[("", gettext_lazy("All changes")), *AccessChange.Kind.choices],
     )

@@ -4,19 +4,23 @@ It lives in config because it draws on every app (inmates, agreements, instituti
 only layer that may import them all.
 """
 
+import datetime as dt
+
 from django.db.models import Prefetch
 from django.shortcuts import render
 from django.utils import timezone
 
 from agreements.access import institution_ids_open_to
 from agreements.models import EXPIRING_WITHIN_DAYS, Agreement
-from inmates.models import Admission
+from config.access_changes import access_changes_visible_to
+from inmates.models import Admission, RegistrationLink
 from institutions.models import Agency, Institution, Region
 from rehab.models import Session
 
 RECENT_REGISTRATIONS = 10
 EXPIRING_SHOWN = 10
 ATTENDANCE_GAPS_SHOWN = 10
+REVIEW_WINDOW = dt.timedelta(days=30)
 
 
 def _ending_soon(user, today):
@@ -80,4 +84,15 @@ def home(request):
             .select_related("region")
             .with_custody_counts()
         )
+    if scope.head_institution_ids or scope.is_dpo:
+        # Heads of UPT and data-protection officers watch who opened whose records, and who changed access.
+        links = RegistrationLink.objects.for_review_by(user)
+        context["review"] = {
+            "links_open": links.filter(reviewed_at__isnull=True).count(),
+            "links_flagged": links.flagged().filter(reviewed_at__isnull=True).count(),
+            "access_changes": access_changes_visible_to(user)
+            .filter(at__gte=timezone.now() - REVIEW_WINDOW)
+            .count(),
+            "window_days": REVIEW_WINDOW.days,
+        }
     return render(request, "home.html", context)

@@ -124,6 +124,9 @@ SESSION_IDLE_TIMEOUT = env_int("DJANGO_SESSION_IDLE_TIMEOUT", 30 * 60)
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_LIMIT_PER_ADDRESS = env_int("LOGIN_FAILURE_LIMIT_PER_ADDRESS", 20)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+# Administrators never set passwords: users choose theirs from a one-time link mailed to them (new accounts
+# and resets alike, accounts.services). The link works once and for this long.
+PASSWORD_RESET_TIMEOUT = env_int("DJANGO_PASSWORD_LINK_HOURS", 72) * 60 * 60
 
 # --- Language and time --------------------------------------------------------------------------------
 LANGUAGE_CODE = "id"

@@ -115,6 +115,9 @@ USERS = [
     ("kanwil.jatim", "Sri", "Wahyuni", "regional", "jatim"),
     ("kanwil.sumsel", "Muhammad", "Ridwan", "regional", "sumsel"),
     ("ditjenpas", "Andi", "Wijaya", "national", None),
+    # Data-protection officers (UU 27/2022 Art. 53): one national, one for Kalimantan Selatan.
+    ("dpo.pusat", "Ratna", "Sari", "dpo", None),
+    ("dpo.kalsel", "Irfan", "Maulana", "dpo", "kalsel"),
 ]
 
 # Heads of UPT (Kalapas / Karutan): UPT staff who approve recommendations. Fictitious names.

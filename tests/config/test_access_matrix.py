@@ -813,6 +813,7 @@ def test_nobody_raises_their_own_access(attempt, administrator, world, db):
     else:
         me = world.users["N"]
     client = Client(raise_request_exception=False)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(me)
     make, refused = SELF_GRANTS[attempt]
     path, data = make(world, me)

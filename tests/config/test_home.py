@@ -1,8 +1,14 @@
 """Each role lands on its own home page with its own figures."""
 
+import datetime as dt
+
+import pytest
+import time_machine
 from django.urls import reverse
 
-from tests.factories import UserFactory
+from accounts.models import Membership, Role
+from inmates import services
+from tests.factories import PersonFactory, UserFactory, admit, link_admission, membership
 
 HOME = reverse("home")
 
@@ -72,3 +78,29 @@ def test_home_query_count_is_bounded(
         client = login(user)
         with django_assert_max_num_queries(10):
             client.get(HOME)
+
+
+@pytest.mark.django_db
+def test_heads_and_the_dpo_see_what_awaits_their_review(
+    login, staff, institution, sister_institution, sister_staff
+):
+    head = UserFactory(username="karutan.barabai")
+    Membership.objects.create(user=head, role=Role.UPT_STAFF, institution=sister_institution, is_head=True)
+    dpo = membership(UserFactory(username="dpo.pusat"), Role.DPO)
+    person = PersonFactory(full_name="Yusuf Maulana")
+    services.admission_release(
+        by=sister_staff,
+        admission=admit(person, sister_institution, on=dt.date(2024, 3, 1)),
+        on=dt.date(2025, 3, 1),
+        release_type="sentence_expiry",
+    )
+    with time_machine.travel(dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC), tick=False):
+        link_admission(person, institution, by=staff, on=dt.date(2026, 11, 2))
+        link = person.registration_links.get()
+        services.registration_link_undo(by=staff, link=link, reason="Salah orang")
+        for user in (head, dpo):
+            page = login(user).get(reverse("home"))
+            assert page.status_code == 200
+            assert page.context["review"]["links_open"] == 1 and page.context["review"]["links_flagged"] == 1
+            assert reverse("inmates:link-review") + "?show=flagged" in page.content.decode()
+        assert "review" not in login(staff).get(reverse("home")).context  # not a head

@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import Membership, Role, User
 from demo import agreements as demo_agreements
 from demo import assessments as demo_assessments
+from demo import links as demo_links
 from demo import people, places
 from demo import rehab as demo_rehab
 from demo import returns as demo_returns
@@ -58,6 +59,7 @@ class Command(BaseCommand):
             agencies=agencies,
             staff_by_institution=staff_by_institution,
         )
+        demo_links.load(today=today, staff_by_institution=staff_by_institution, institutions=institutions)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready ({created} new WBP, {new_agreements} new agreements, "
@@ -125,8 +127,9 @@ class Command(BaseCommand):
                 Role.UPT_STAFF: ("institution", institutions),
                 Role.COUNSELLOR: ("agency", agencies),
                 Role.REGIONAL: ("region", regions),
+                Role.DPO: ("region", regions),
             }.get(role)
-            target = {place_field[0]: place_field[1][place]} if place_field else {}
+            target = {place_field[0]: place_field[1][place]} if place_field and place else {}
             Membership.objects.get_or_create(user=user, role=role, **target)
             if role == Role.NATIONAL:
                 user.user_permissions.add(*admin_permissions)
