@@ -1,5 +1,5 @@
-"""Demo registrations on existing records: two people released from Rutan Barabai are registered at Lapas
-Amuntai on their old records, one of them undone an hour later, so the head of Rutan Barabai and the
+"""Demo registrations on existing records: two people released elsewhere (Rutan Barabai first) are registered
+at Lapas Amuntai on their old records, one of them taken back at once, so the head of Rutan Barabai and the
 data-protection officers have a review list to work on (one link flagged). Made once."""
 
 from __future__ import annotations
@@ -20,12 +20,19 @@ def load(*, today: dt.date, staff_by_institution: dict, institutions: dict) -> i
         return 0
     barabai, amuntai = institutions["rutan-barabai"], institutions["lapas-amuntai"]
     clerk = staff_by_institution[amuntai.pk]
-    released = (
-        Admission.objects.filter(institution=barabai, released_on__lt=today)
+    # People released and not back yet, outside after-care (the demo's after-care work stays as it is):
+    # from Rutan Barabai first, so its head has links to review, then from anywhere else.
+    candidates = (
+        Admission.objects.filter(released_on__lt=today)
+        .exclude(institution=amuntai)
         .exclude(release_type=Admission.ReleaseType.DEATH)
         .exclude(person__admissions__released_on__isnull=True)
-        .order_by("pk")[: len(REASONS)]
+        .exclude(person__aftercare_plans__isnull=False)
     )
+    released = [
+        *candidates.filter(institution=barabai).order_by("pk"),
+        *candidates.exclude(institution=barabai).order_by("pk"),
+    ][: len(REASONS)]
     links = []
     for n, (admission, reason) in enumerate(zip(released, REASONS, strict=False)):
         new = services.admission_link(

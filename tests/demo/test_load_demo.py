@@ -82,6 +82,17 @@ def test_load_demo_is_idempotent_and_loads_the_seed_places(capsys):
     assert FollowUp.objects.filter(plan__in=released).overdue(timezone.localdate()).count() == 2
     assert programme.sessions.filter(status="held").exists()
     assert Session.objects.with_attendance_gap().filter(programme=programme).count() == 1
+    # Two registrations on earlier records, one taken back at once (flagged), for the reviewers.
+    from inmates.models import RegistrationLink
+
+    assert RegistrationLink.objects.count() == 2 and RegistrationLink.objects.flagged().count() == 1
+    head_before = User.objects.get(username="karutan.barabai")
+    assert RegistrationLink.objects.for_review_by(head_before).exists()
+    assert User.objects.get(username="dpo.pusat").scope.is_national_dpo
+    assert User.objects.get(username="dpo.kalsel").scope.dpo_region_ids == {
+        Institution.objects.get(code="lapas-amuntai").region_id
+    }
+    assert RegistrationLink.objects.for_review_by(User.objects.get(username="dpo.kalsel")).count() == 2
     national = User.objects.get(username="ditjenpas")
     assert national.is_staff and national.has_perm("institutions.change_institution")
     assert not national.has_perm("inmates.change_person")
