@@ -13,6 +13,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -24,6 +25,7 @@ from accounts.models import AccessChange, Membership, User
 
 ACCESS_CHANGES_SHOWN = 50
 OWN_ACCESS = gettext_lazy("Nobody changes their own access. Ask another administrator to make this change.")
+ADMINISTRATORS_ACCESS = gettext_lazy("Only a superuser changes the access of an administrator.")
 
 
 class MembershipForm(forms.ModelForm):
@@ -37,16 +39,51 @@ class MembershipForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        holders = {cleaned.get("user"), self.instance.user if self.instance.user_id else None}
+        holders = [
+            h for h in (cleaned.get("user"), self.instance.user if self.instance.user_id else None) if h
+        ]
         if self.acting_user is not None and self.acting_user in holders:
             raise ValidationError(OWN_ACCESS)
+        acting = self.acting_user
+        if (
+            acting is not None
+            and not acting.is_superuser
+            and any(h.is_staff or h.is_superuser for h in holders)
+        ):
+            raise ValidationError(ADMINISTRATORS_ACCESS)
         return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()
+        # In the user page's inline Django leaves the account out of the constraint checks, and with it those
+        # that name it (one national membership, one per UPT or agency), which the database would then refuse
+        # with an error page: check them here.
+        if self.instance.user_id:
+            try:
+                self.instance.validate_constraints()
+            except ValidationError as error:
+                self._update_errors(error)
+
+
+class MembershipFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        places = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE"):
+                continue
+            place = (data.get("role"), data.get("institution"), data.get("agency"), data.get("region"))
+            if place in places:
+                raise ValidationError(_("The same role at the same place is listed twice."))
+            places.add(place)
 
 
 class MembershipInline(admin.TabularInline):
     model = Membership
     fk_name = "user"
     form = MembershipForm
+    formset = MembershipFormSet
     extra = 0
     autocomplete_fields = ["institution", "agency", "region"]
     fields = ["role", "institution", "agency", "region", "is_head", "awaiting_confirmation", "granted_by"]
@@ -111,20 +148,21 @@ class UserAdmin(BaseUserAdmin):
             readonly += [name for name in self.PRIVILEGE_FIELDS if name not in readonly]
         return readonly
 
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.pk == request.user.pk:
-            return False  # one's own account is changed by another administrator
-        # A superuser's account (and its password) is changed only by a superuser.
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+    def _out_of_reach(self, request, obj) -> bool:
+        """One's own account is changed by another administrator; an administrator's account (and its
+        password and address) only by a superuser, so no administrator can borrow another's to confirm their
+        own grants."""
+        if obj is None:
             return False
-        return super().has_change_permission(request, obj)
+        if obj.pk == request.user.pk:
+            return True
+        return (obj.is_staff or obj.is_superuser) and not request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return not self._out_of_reach(request, obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.pk == request.user.pk:
-            return False
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
-            return False
-        return super().has_delete_permission(request, obj)
+        return not self._out_of_reach(request, obj) and super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -133,15 +171,16 @@ class UserAdmin(BaseUserAdmin):
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
         user = form.instance
+        if not change:  # recorded first: memberships given with the new account then wait for a second admin
+            services.account_created(by=request.user, user=user)
+        super().save_related(request, form, formsets, change)
         if change:
             before, email_before = request.access_before
             services.account_rights_changed(
                 by=request.user, user=user, before=before, email_before=email_before
             )
         else:
-            services.account_created(by=request.user, user=user)
             self.message_user(
                 request,
                 _("A link to choose a password has been sent to %(email)s.") % {"email": user.email},
@@ -195,6 +234,7 @@ class UserAdmin(BaseUserAdmin):
             **self.admin_site.each_context(request),
             "title": _("Send a password link"),
             "original": user,
+            "address_change": services.last_address_change(user),
             "opts": self.opts,
             "has_view_permission": True,
         }

@@ -11,8 +11,6 @@ The rules (issue 13):
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,10 +27,6 @@ from django.utils.translation import gettext_lazy
 from accounts.models import AccessChange, Membership, User
 from audit.models import AuditEvent
 from audit.services import audit_record
-
-# An administrator who changed an account's e-mail address cannot also send its password link for this long:
-# the two steps together would hand them the account.
-EMAIL_CHANGE_COOLING_OFF = dt.timedelta(hours=24)
 
 
 def _not_oneself(*, by: User, user: User) -> None:
@@ -72,7 +66,18 @@ def _places(*snapshots: dict | None) -> dict:
 
 
 def _needs_second_administrator(membership: Membership, by: User) -> bool:
-    return membership.opens_notes and not by.is_superuser
+    """A counsellor membership opens counselling notes; any membership on an account whose address this
+    administrator set (they created it, or changed its e-mail) could be an alter ego of theirs. Both wait for
+    a second administrator, unless a superuser grants them."""
+    if by.is_superuser:
+        return False
+    if membership.opens_notes:
+        return True
+    return AccessChange.objects.filter(
+        user_id=membership.user_id,
+        by=by,
+        kind__in=[AccessChange.Kind.ACCOUNT_CREATED, AccessChange.Kind.EMAIL_CHANGED],
+    ).exists()
 
 
 @transaction.atomic
@@ -82,7 +87,7 @@ def membership_grant(*, by: User, membership: Membership) -> Membership:
     membership.awaiting_confirmation = _needs_second_administrator(membership, by)
     if not membership.awaiting_confirmation:
         membership.confirmed_by, membership.confirmed_at = by, timezone.now()
-    membership.full_clean(exclude=["user", "granted_by", "confirmed_by"])
+    membership.full_clean(exclude=["granted_by", "confirmed_by"])
     membership.save()
     after = membership.snapshot()
     _record(
@@ -112,7 +117,7 @@ def membership_change(*, by: User, membership: Membership) -> Membership:
         membership.awaiting_confirmation = _needs_second_administrator(membership, by)
         membership.confirmed_by = None if membership.awaiting_confirmation else by
         membership.confirmed_at = None if membership.awaiting_confirmation else timezone.now()
-    membership.full_clean(exclude=["user", "granted_by", "confirmed_by"])
+    membership.full_clean(exclude=["granted_by", "confirmed_by"])
     membership.save()
     after = membership.snapshot()
     if before != after or stored.user_id != membership.user_id:
@@ -222,18 +227,9 @@ def password_link_send(*, by: User, user: User, welcome: bool = False) -> None:
         raise ValidationError(
             _("This account has no e-mail address. Add the user's own address first; the link is sent there.")
         )
-    recently_changed = AccessChange.objects.filter(
-        user=user,
-        by=by,
-        kind=AccessChange.Kind.EMAIL_CHANGED,
-        at__gte=timezone.now() - EMAIL_CHANGE_COOLING_OFF,
-    ).exists()
-    if recently_changed:
+    if last_address_change(user) is not None and last_address_change(user).by_id == by.pk:
         raise PermissionDenied(
-            _(
-                "You changed this account's e-mail address less than 24 hours ago. Another administrator "
-                "must send the password link."
-            )
+            _("You set this account's e-mail address, so another administrator must send its password link.")
         )
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     link = settings.SITE_URL.rstrip("/") + reverse(
@@ -253,6 +249,17 @@ def password_link_send(*, by: User, user: User, welcome: bool = False) -> None:
         },
     )
     _record(by=by, user=user, kind=AccessChange.Kind.PASSWORD_RESET_SENT, after={"sent_to": user.email})
+
+
+def last_address_change(user: User) -> AccessChange | None:
+    """The latest time an administrator set this account's e-mail address, if any (shown on the password page:
+    a link goes to whatever address is on the account)."""
+    return (
+        AccessChange.objects.filter(user=user, kind=AccessChange.Kind.EMAIL_CHANGED)
+        .select_related("by")
+        .order_by("-at", "-pk")
+        .first()
+    )
 
 
 def password_set_from_link(*, user: User) -> None:

@@ -14,11 +14,21 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import AccessChange, Membership
+from agreements.models import Agreement
 from institutions.models import Agency
+
+ACCOUNT_LEVEL = [
+    AccessChange.Kind.ACCOUNT_CREATED,
+    AccessChange.Kind.RIGHTS_CHANGED,
+    AccessChange.Kind.EMAIL_CHANGED,
+    AccessChange.Kind.PASSWORD_RESET_SENT,
+    AccessChange.Kind.PASSWORD_SET,
+]
 
 
 class AccessChangeFilterForm(forms.Form):
@@ -47,10 +57,16 @@ def access_changes_visible_to(user):
         return changes
     condition = Q(pk__in=[])
     if heads := scope.head_institution_ids:
-        partners = Agency.objects.filter(agreements__institutions__in=heads).values("pk")
-        members = Membership.objects.filter(Q(institution_id__in=heads) | Q(agency_id__in=partners))
+        # Partners: agencies with an agreement in force at the UPT today (their counsellors reach its WBP).
+        partners = Agency.objects.filter(
+            agreements__in=Agreement.objects.in_force_on(timezone.localdate()).filter(institutions__in=heads)
+        ).values("pk")
+        staff = Membership.objects.filter(institution_id__in=heads).values("user")
         condition |= (
-            Q(institution_id__in=heads) | Q(agency_id__in=partners) | Q(user__in=members.values("user"))
+            Q(institution_id__in=heads)
+            | Q(agency_id__in=partners)
+            # Account-level changes (rights, address, password links) only of the UPT's own staff.
+            | Q(user__in=staff, kind__in=ACCOUNT_LEVEL)
         )
     if regions := scope.dpo_region_ids:
         members = Membership.objects.filter(

@@ -51,7 +51,11 @@ def _clean_query(query: QueryDict) -> tuple[QueryDict, list[str]]:
 
 
 def _form_is_unstorable(request) -> bool:
-    for key, values in request.POST.lists():
+    try:
+        posted = request.POST
+    except OSError:  # the client went away mid-upload: the CSRF check that follows answers it
+        return False
+    for key, values in posted.lists():
         if unstorable(key) or any(unstorable(value) for value in values):
             return True
     for key, files in request.FILES.lists():

@@ -321,6 +321,12 @@ def registration_link_review(*, by, link: RegistrationLink, note: str = "") -> R
             _("Only the heads of the UPT concerned and the data-protection officer review this.")
         )
     link = RegistrationLink.objects.select_for_update().get(pk=link.pk)
+    # Nobody clears a link they are part of: who made or undid it, or a head of the UPT that made it (a return
+    # to the same UPT makes its head one of the reviewers).
+    if by.pk in (link.linked_by_id, link.undone_by_id) or (
+        link.institution_id in by.scope.head_institution_ids and not by.scope.is_dpo
+    ):
+        raise PermissionDenied(_("A link is reviewed by someone who had no part in it."))
     if link.reviewed_at:
         raise ValidationError(_("This link has already been reviewed."))
     link.reviewed_at, link.reviewed_by, link.review_note = timezone.now(), by, note.strip()

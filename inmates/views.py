@@ -551,8 +551,8 @@ def registration_link_reviewed(request, pk: int):
     if form.is_valid():
         try:
             services.registration_link_review(by=user, link=link, note=form.cleaned_data["note"])
-        except ValidationError as error:
-            for message in error.messages:
+        except (ValidationError, PermissionDenied) as error:
+            for message in getattr(error, "messages", None) or [str(error)]:
                 messages.error(request, message)
         else:
             messages.success(request, _("Marked as reviewed."))

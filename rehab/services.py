@@ -380,9 +380,9 @@ def _check_plan(
     if not plan.facilitators:
         errors.append(_("Choose at least one facilitator."))
     counsellors = set(
-        Membership.objects.filter(role=Role.COUNSELLOR, agency=programme.agency).values_list(
-            "user_id", flat=True
-        )
+        Membership.objects.in_effect()
+        .filter(role=Role.COUNSELLOR, agency=programme.agency)
+        .values_list("user_id", flat=True)
     )
     if any(user.pk not in counsellors for user in plan.facilitators):
         errors.append(_("Facilitators must be counsellors of the delivering agency."))

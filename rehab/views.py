@@ -184,7 +184,10 @@ def enrolment_move(request, pk: int):
 
 def _counsellors(programme: Programme):
     return User.objects.filter(
-        memberships__role=Role.COUNSELLOR, memberships__agency=programme.agency, is_active=True
+        memberships__role=Role.COUNSELLOR,
+        memberships__agency=programme.agency,
+        memberships__awaiting_confirmation=False,  # a membership not yet confirmed gives no work
+        is_active=True,
     ).order_by("first_name", "username")
 
 

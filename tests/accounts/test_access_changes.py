@@ -181,7 +181,7 @@ def test_whoever_changed_the_address_cannot_also_send_the_link(login, first_admi
     # The old address is told.
     assert [m.to for m in mail.outbox] == [["konselor@bnnk.example.id"]]
     refused = client.post(reverse("admin:auth_user_password_change", args=[counsellor.pk]))
-    assert "less than 24 hours ago" in refused.content.decode()
+    assert "You set this account&#x27;s e-mail address" in refused.content.decode()
     assert len(mail.outbox) == 1
     assert AccessChange.objects.filter(user=counsellor, kind="email_changed").exists()
     # A second administrator can.
@@ -270,3 +270,76 @@ def test_heads_see_changes_at_their_upt_and_of_their_partners_counsellors(
 def test_the_dpo_reads_the_audit_trail_but_no_record(login, dpo, person):
     assert login(dpo).get(reverse("audit-events")).status_code == 200
     assert login(dpo).get(person.get_absolute_url()).status_code == 404
+
+
+def test_an_administrators_account_is_out_of_another_administrators_reach(login, first_admin, second_admin):
+    """Otherwise one could take over a second administrator's account and confirm their own grants."""
+    client = login(first_admin)
+    for name in ("admin:accounts_user_change", "admin:auth_user_password_change"):
+        assert (
+            client.post(reverse(name, args=[second_admin.pk]), {"email": "x@example.com"}).status_code == 403
+        )
+    response = client.post(
+        reverse("admin:accounts_membership_add"),
+        {"user": second_admin.pk, "role": "upt_staff", "institution": _any_institution().pk},
+    )
+    assert response.status_code == 200
+    assert "Only a superuser changes the access of an administrator" in response.content.decode()
+    assert second_admin.memberships.count() == 1
+
+
+def _any_institution():
+    from tests.factories import InstitutionFactory
+
+    return InstitutionFactory(code="lapas-uji")
+
+
+def test_an_account_the_administrator_addressed_waits_for_a_second_one(login, first_admin, institution):
+    """An account an administrator created (or re-addressed) could be their alter ego: every membership they
+    give it waits for a second administrator."""
+    client = login(first_admin)
+    client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "username": "alter.ego",
+            "email": "saya.sendiri@example.com",
+            "memberships-TOTAL_FORMS": "1",
+            "memberships-INITIAL_FORMS": "0",
+            "memberships-0-role": "upt_staff",
+            "memberships-0-institution": institution.pk,
+            "memberships-0-is_head": "on",
+        },
+    )
+    granted = Membership.objects.get(user__username="alter.ego")
+    assert granted.awaiting_confirmation and granted.is_head
+    from accounts.models import User
+
+    assert not User.objects.get(username="alter.ego").scope.staff_institution_ids
+
+
+def test_a_second_membership_at_the_same_place_is_a_message_not_an_error(
+    login, first_admin, staff, institution
+):
+    path = reverse("admin:accounts_user_change", args=[staff.pk])
+    own = staff.memberships.get()
+    response = login(first_admin).post(
+        path,
+        {
+            "username": staff.username,
+            "email": "",
+            "is_active": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "08:00:00",
+            "memberships-TOTAL_FORMS": "2",
+            "memberships-INITIAL_FORMS": "1",
+            "memberships-0-id": own.pk,
+            "memberships-0-user": staff.pk,
+            "memberships-0-role": "upt_staff",
+            "memberships-0-institution": institution.pk,
+            "memberships-1-user": staff.pk,
+            "memberships-1-role": "upt_staff",
+            "memberships-1-institution": institution.pk,
+        },
+    )
+    assert response.status_code == 200  # the form again, with the error; never a 500
+    assert staff.memberships.count() == 1

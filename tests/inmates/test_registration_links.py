@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.models import Membership, Role
@@ -68,7 +69,7 @@ def test_a_link_is_its_own_audited_event_with_the_reason_and_the_places_before(
 
 
 def test_no_link_without_a_reason(earlier, staff, institution):
-    with pytest.raises(Exception, match="Say why"):
+    with pytest.raises(ValidationError):
         link_admission(earlier, institution, by=staff, on=dt.date(2026, 11, 2), reason="  ")
     assert earlier.admissions.count() == 1 and not RegistrationLink.objects.exists()
 
@@ -167,3 +168,28 @@ def test_earlier_notes_stay_with_their_agency(login, linked, staff):
     assert not Note.objects.visible_to(staff).exists()
     page = login(staff).get(linked.person.get_absolute_url())
     assert page.status_code == 200
+
+
+def test_nobody_reviews_a_link_they_had_a_part_in(login, earlier, institution, sister_institution):
+    """A return to the same UPT makes its head a reviewer: not of a link their own UPT made."""
+    head = UserFactory(username="kalapas.amuntai")
+    Membership.objects.create(user=head, role=Role.UPT_STAFF, institution=institution, is_head=True)
+    services.admission_release(
+        by=head,
+        admission=admit(earlier, institution, on=dt.date(2025, 4, 1)),
+        on=dt.date(2025, 9, 1),
+        release_type="sentence_expiry",
+    )
+    link_admission(earlier, institution, by=head, on=dt.date(2026, 11, 2), reason="Kembali ke UPT yang sama")
+    link = earlier.registration_links.get()
+    assert RegistrationLink.objects.for_review_by(head).filter(pk=link.pk).exists()  # it held them before
+    response = login(head).post(reverse("inmates:link-reviewed", args=[link.pk]), {"note": "Beres"})
+    assert response.status_code == 302
+    link.refresh_from_db()
+    assert link.reviewed_at is None
+
+
+def test_the_dpo_sees_a_record_number_not_a_name(login, linked):
+    dpo = membership(UserFactory(username="dpo.pusat"), Role.DPO)
+    page = login(dpo).get(reverse("inmates:link-review")).content.decode()
+    assert f"#{linked.person_id}" in page and "Yusuf Maulana" not in page

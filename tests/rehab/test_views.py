@@ -349,3 +349,17 @@ def test_a_session_to_come_does_not_name_someone_out_of_reach(login, staff, faci
     refused = login(facilitator).post(url("note-create", future.pk), {"person": person.pk, "text": "x"})
     assert refused.status_code == 302
     assert not Note.objects.filter(person=person, session=future).exists()
+
+
+def test_a_counsellor_awaiting_a_second_administrator_cannot_facilitate(login, staff, programme, agency):
+    from accounts.models import Membership, Role
+    from tests.factories import UserFactory
+
+    pending = UserFactory(username="konselor.menunggu")
+    Membership.objects.create(user=pending, role=Role.COUNSELLOR, agency=agency, awaiting_confirmation=True)
+    client = login(staff)
+    form = client.get(url("session-create", programme.pk)).context["form"]
+    assert pending not in form.fields["facilitators"].queryset
+    response = client.post(url("session-create", programme.pk), session_data(pending, weekdays=[]))
+    assert response.status_code == 200
+    assert not Session.objects.filter(programme=programme).exists()
