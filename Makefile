@@ -58,7 +58,8 @@ test: install-dev assets messages lint
 
 check-deploy: install
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=check-deploy-only-$$(date +%s)-not-a-real-key-0123456789abcdefghij \
-	DJANGO_ALLOWED_HOSTS=rehab.example.org $(PY) manage.py check --deploy --fail-level WARNING
+	DJANGO_ALLOWED_HOSTS=rehab.example.org DJANGO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend \
+	SITE_URL=https://rehab.example.org $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3

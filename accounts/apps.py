@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from accounts import checks  # noqa: F401  (registers the deployment checks)
         from accounts.middleware import IdleTimeoutMiddleware
 
         user_logged_in.connect(IdleTimeoutMiddleware.start_clock, dispatch_uid="idle_timeout_clock")

@@ -231,6 +231,12 @@ if not DEBUG:
 
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "noreply@rehab-lapas.local")
+# SMTP, when DJANGO_EMAIL_BACKEND is the smtp backend (the password from a secret store).
+EMAIL_HOST = env_str("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=True)
 # The address users reach the application at, for links in emails sent by scheduled jobs (no request there).
 SITE_URL = env_str("SITE_URL", "http://localhost:8000")
 

@@ -3,6 +3,17 @@ from django.contrib import admin
 from institutions.models import Agency, Institution, Region
 
 
+class RegionFixedOnceMadeMixin:
+    """Moving an existing UPT or agency to another region changes which regional officers (and through them,
+    whose audit trail and reports) reach its people: only a superuser does that. A new one gets its region."""
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not request.user.is_superuser:
+            readonly.append("region")
+        return readonly
+
+
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "province", "time_zone"]
@@ -11,7 +22,7 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(admin.ModelAdmin):
+class InstitutionAdmin(RegionFixedOnceMadeMixin, admin.ModelAdmin):
     list_display = ["name", "code", "kind", "klass", "region", "city", "capacity"]
     list_filter = ["kind", "klass", "region"]
     search_fields = ["name", "code", "city"]
@@ -19,7 +30,7 @@ class InstitutionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(RegionFixedOnceMadeMixin, admin.ModelAdmin):
     list_display = ["name", "code", "kind", "region", "parent"]
     list_filter = ["kind", "region"]
     search_fields = ["name", "code", "city"]

@@ -101,10 +101,15 @@ def on_custody_change(*, admission: Admission, change: str, on: dt.date, by) -> 
                 % {"count": called_off}
             ]
     if change == "admission_cancelled":
-        restored = FollowUp.objects.filter(called_off_by=admission).update(
-            cancelled=False, called_off_by=None
-        )
+        due_again = list(FollowUp.objects.filter(called_off_by=admission).values_list("pk", flat=True))
+        restored = FollowUp.objects.filter(pk__in=due_again).update(cancelled=False, called_off_by=None)
         if restored:
+            audit_record(
+                action=AuditEvent.Action.CHANGE,
+                actor=by,
+                person_id=admission.person_id,
+                details={"follow_ups_due_again": due_again, "admission_registered_by_mistake": admission.pk},
+            )
             return [
                 _("The after-care follow-ups called off by this admission are due again (%(count)s).")
                 % {"count": restored}

@@ -86,3 +86,29 @@ def test_a_superusers_account_and_password_are_out_of_a_national_officers_reach(
     assert response.status_code == 403
     root.refresh_from_db()
     assert not root.check_password("kopi hitam di pagi hari")
+
+
+def test_a_national_officer_cannot_move_a_upt_to_another_region(login, national, institution, other_region):
+    """It would change which regional officers reach the UPT's people: for superusers only."""
+    from django.contrib.auth.models import Permission
+
+    national.is_staff = True
+    national.save()
+    national.user_permissions.add(*Permission.objects.filter(content_type__app_label="institutions"))
+    client = login(national)
+    path = reverse("admin:institutions_institution_change", args=[institution.pk])
+    assert 'name="region"' not in client.get(path).content.decode()
+    client.post(
+        path,
+        {
+            "code": institution.code,
+            "name": institution.name,
+            "kind": institution.kind,
+            "klass": institution.klass,
+            "region": other_region.pk,
+            "city": institution.city,
+            "capacity": institution.capacity,
+        },
+    )
+    institution.refresh_from_db()
+    assert institution.region != other_region

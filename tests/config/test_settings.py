@@ -33,8 +33,27 @@ def test_check_deploy_is_clean_with_production_settings():
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY="a-production-like-secret-key-for-the-check-0123456789-abcdefghijklmnop",
         DJANGO_ALLOWED_HOSTS="rehab.example.org",
+        DJANGO_EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        SITE_URL="https://rehab.example.org",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_warns_when_password_links_would_not_reach_their_owners():
+    """With the console backend the one-time links would be printed into the server's logs."""
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="a-production-like-secret-key-for-the-check-0123456789-abcdefghijklmnop",
+        DJANGO_ALLOWED_HOSTS="rehab.example.org",
+    )
+    assert result.returncode != 0
+    assert (
+        "accounts.W001" in result.stderr + result.stdout and "accounts.W002" in result.stderr + result.stdout
+    )
 
 
 def test_production_refuses_to_start_without_a_secret_key():

@@ -193,3 +193,36 @@ def test_the_dpo_sees_a_record_number_not_a_name(login, linked):
     dpo = membership(UserFactory(username="dpo.pusat"), Role.DPO)
     page = login(dpo).get(reverse("inmates:link-review")).content.decode()
     assert f"#{linked.person_id}" in page and "Yusuf Maulana" not in page
+
+
+def test_undoing_brings_back_the_follow_ups_the_admission_called_off(
+    login, earlier, staff, sister_staff, institution
+):
+    from rehab.models import AftercarePlan, FollowUp
+
+    plan = AftercarePlan.objects.create(
+        admission=earlier.admissions.get(),
+        person=earlier,
+        released_on=dt.date(2025, 3, 1),
+        created_by=sister_staff,
+    )
+    due = FollowUp.objects.create(plan=plan, months_after=12, due_on=dt.date(2026, 12, 1))
+    done = FollowUp.objects.create(
+        plan=plan,
+        months_after=1,
+        due_on=dt.date(2025, 4, 1),
+        done_on=dt.date(2025, 4, 2),
+        method="visit",
+        outcome="abstinent",
+    )
+    with time_machine.travel(LINKED_AT, tick=False):
+        link_admission(earlier, institution, by=staff, on=dt.date(2026, 11, 2))
+        due.refresh_from_db()
+        assert due.cancelled  # back in custody: called off
+        link = earlier.registration_links.get()
+        services.registration_link_undo(by=staff, link=link, reason="Salah orang")
+    due.refresh_from_db()
+    done.refresh_from_db()
+    assert not due.cancelled and due.called_off_by is None  # due again
+    assert not done.cancelled
+    assert AuditEvent.objects.filter(person_id=earlier.pk, details__follow_ups_due_again=[due.pk]).exists()
