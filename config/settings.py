@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "inmates",
     "assessments",
     "rehab",
+    "exchange",
     "reports",
     "demo",
 ]
