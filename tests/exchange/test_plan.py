@@ -118,7 +118,7 @@ def test_a_similar_name_is_only_a_suggestion(institution):
         [
             row(
                 nik=None,
-                full_name="Moh. Rizky",
+                full_name="Muhamad Rizky",
                 birth_date=dt.date(1992, 2, 2),
                 register_number="B.I 10/2026",
             )
