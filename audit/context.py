@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -16,6 +17,18 @@ class RequestOrigin:
 
 
 current_origin: ContextVar[RequestOrigin | None] = ContextVar("audit_request_origin", default=None)
+# Set while a batch (an SDP import) writes through the ordinary services: every event it causes names it.
+current_batch: ContextVar[dict | None] = ContextVar("audit_batch", default=None)
+
+
+@contextmanager
+def batch(**details):
+    """Within this block every audit event carries `details` (e.g. {"import": 42})."""
+    token = current_batch.set(details)
+    try:
+        yield
+    finally:
+        current_batch.reset(token)
 
 
 def _valid_ip(value: str) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from audit.context import current_origin
+from audit.context import current_batch, current_origin
 from audit.models import AuditEvent
 
 
@@ -38,5 +38,5 @@ def audit_record(
         person_id=person_id,
         ip_address=origin.ip_address if origin else None,
         user_agent=origin.user_agent if origin else "",
-        details=details or {},
+        details={**(details or {}), **(current_batch.get() or {})},
     )

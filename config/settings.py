@@ -159,6 +159,8 @@ MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 # through views that check scope and audit the download. Never point a web server at this folder.
 PRIVATE_MEDIA_ROOT = Path(env_str("DJANGO_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
 AGREEMENT_DOCUMENT_MAX_MB = env_int("AGREEMENT_DOCUMENT_MAX_MB", 10)
+# Largest SDP export accepted (a national file of 300,000 rows is about 60 MB as CSV).
+SDP_IMPORT_MAX_MB = env_int("SDP_IMPORT_MAX_MB", 100)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

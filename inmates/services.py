@@ -182,6 +182,40 @@ def admission_release(
     return admission
 
 
+# What the national register (SDP) may correct on a custody spell: its data is the reference there.
+REGISTER_FIELDS = ("register_number", "register_category", "offence", "sentence_months", "expected_release")
+
+
+@transaction.atomic
+def admission_update_from_register(*, by, admission: Admission, values: dict) -> Admission:
+    """Take the register's values for a custody spell (a verdict moving A.III to B.I, a new expected
+    release)."""
+    admission = _lock_held_by_users_institution(admission, by)
+    if not admission.is_open:
+        raise ValidationError(
+            _("Only the custody spell of a person in custody is updated from the register.")
+        )
+    unknown = set(values) - set(REGISTER_FIELDS)
+    if unknown:
+        raise ValueError(f"not register fields: {sorted(unknown)}")
+    before = {name: getattr(admission, name) for name in values}
+    for name, value in values.items():
+        setattr(admission, name, value)
+    if admission.expected_release and admission.expected_release < admission.admitted_on:
+        raise ValidationError({"expected_release": _("The expected release cannot be before admission.")})
+    admission.save(update_fields=list(values))
+    audit_record(
+        action=AuditEvent.Action.CHANGE,
+        actor=by,
+        obj=admission,
+        person_id=admission.person_id,
+        details={
+            "from_register": {name: [str(before[name]), str(value)] for name, value in values.items()},
+        },
+    )
+    return admission
+
+
 @transaction.atomic
 def person_update(*, by, person: Person, changed_fields: list[str]) -> Person:
     try:

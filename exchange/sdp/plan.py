@@ -24,11 +24,10 @@ from django.db.models import Prefetch
 from exchange.sdp.rows import SdpRow
 from inmates.matching import CLOSE_NAME, normalised
 from inmates.models import Admission, Person
+from inmates.services import REGISTER_FIELDS
 from institutions.models import Institution
 
 CHUNK = 1_000
-# What a row may change on a custody spell it matches (the register's data is the reference).
-TRACKED_FIELDS = ("register_number", "register_category", "offence", "sentence_months", "expected_release")
 
 
 @dataclass
@@ -130,7 +129,7 @@ def _match_chunk(chunk: list[SdpRow], institution: Institution) -> dict[int, lis
 def _changes(admission: Admission, row: SdpRow) -> list[Change]:
     return [
         Change(name, getattr(admission, name), getattr(row, name))
-        for name in TRACKED_FIELDS
+        for name in REGISTER_FIELDS
         if getattr(row, name) is not None and getattr(admission, name) != getattr(row, name)
     ]
 

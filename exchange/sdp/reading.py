@@ -104,7 +104,9 @@ def _open_csv(upload, head: bytes) -> Table:
     # Counted on the first lines rather than csv.Sniffer, which is led astray by commas inside names.
     first_lines = sample.splitlines()[:HEADER_SEARCH_ROWS]
     delimiter = max(DELIMITERS, key=lambda d: sum(line.count(d) for line in first_lines))
-    text = io.TextIOWrapper(getattr(upload, "file", upload), encoding=encoding, errors="replace", newline="")
+    # A stream reader, not a TextIOWrapper: that one closes the upload when it is collected, and the upload is
+    # still needed afterwards (its checksum, keeping it privately).
+    text = codecs.getreader(encoding)(upload, errors="replace")
     reader = csv.reader(text, delimiter=delimiter)
     rows = ((reader.line_num, cells) for cells in reader)
     return _with_header(_non_blank(rows), kind="csv", encoding=encoding, delimiter=delimiter)

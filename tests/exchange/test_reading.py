@@ -7,6 +7,7 @@ import io
 import zipfile
 
 import pytest
+from django.utils import translation
 from openpyxl import Workbook
 
 from exchange.sdp.columns import COLUMNS, missing_required, normalised, recognise
@@ -19,6 +20,12 @@ HEADER = ["No. Register", "Nama", "NIK", "Jenis Kelamin", "Tempat Lahir", "Tgl L
           "Kategori", "Pasal", "Lama Pidana", "Tgl Ekspirasi"]  # fmt: skip
 ROW = ["B.I 017/2025", "José Ñoño Fauzan", "6308011705900001", "L", "Amuntai", "17-05-1990", "10/01/2025",
        "B.I", "127 ayat (1) huruf a UU 35/2009", "1 thn 6 bln", "10 Juli 2026"]  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):  # the reasons are read in English here
+        yield
 
 
 def csv_bytes(rows, *, delimiter=",", encoding="utf-8", bom=False) -> io.BytesIO:
@@ -200,3 +207,13 @@ def test_a_workbook_that_expands_far_beyond_its_size_is_refused():
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read():
     with pytest.raises(FileRefused, match="larger than 1 MB"):
         open_table(io.BytesIO(b"x" * (MB + 1)), max_bytes=MB)
+
+
+def test_the_readme_lists_every_column_and_spelling():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    for column in COLUMNS:
+        assert f"(`{column.key}`)" in readme, column.key
+        for spelling in column.spellings:
+            assert f"`{spelling}`" in readme, spelling

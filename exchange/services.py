@@ -1,0 +1,210 @@
+"""Importing an SDP export for one UPT: read and check the file, plan what it would change (the preview), and
+apply that plan through the same services as the forms, all or nothing.
+
+What the file alone cannot decide is never applied here: people who left according to SDP (staff confirm each
+as a release or a transfer), people held at another UPT (its staff record the transfer), and rows that match
+several people or only a similar name (staff link or create by hand).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.context import batch
+from audit.models import AuditEvent
+from audit.services import audit_record
+from exchange.models import ImportRun
+from exchange.sdp.columns import missing_required
+from exchange.sdp.plan import Plan, Planned, plan_import
+from exchange.sdp.reading import FileRefused, open_table
+from exchange.sdp.rows import RowResult, column_label, read_rows
+from inmates import services as inmates_services
+from inmates.models import Admission, Person
+from institutions.models import Institution
+
+
+@dataclass
+class Preview:
+    table_kind: str
+    mapping: dict[str, int]
+    headers: list[str]
+    plan: Plan
+    rejected: list[RowResult] = field(default_factory=list)
+    rows_read: int = 0
+
+
+def may_import_for(user, institution: Institution) -> bool:
+    """UPT staff for their own UPT, regional officers for their region's, national officers for all."""
+    scope = user.scope
+    return (
+        scope.is_national
+        or institution.pk in scope.staff_institution_ids
+        or institution.region_id in scope.region_ids
+    )
+
+
+def checksum_of(upload) -> str:
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in iter(lambda: upload.read(1024 * 1024), b""):
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def import_preview(
+    *, upload, institution: Institution, today: dt.date, mapping: dict[str, int] | None = None
+) -> Preview:
+    """Read the whole file and plan it; nothing is written. Raises FileRefused for a file refused whole."""
+    table = open_table(upload, max_bytes=settings.SDP_IMPORT_MAX_MB * 1024 * 1024)
+    used = mapping if mapping is not None else table.mapping
+    if missing := missing_required(used):
+        raise FileRefused(
+            _("Required columns are missing: %(columns)s.")
+            % {"columns": ", ".join(column_label(key) for key in missing)}
+        )
+    rejected: list[RowResult] = []
+    counter = {"read": 0}
+
+    def valid_rows():
+        for result in read_rows(table.rows(), used, today=today):
+            counter["read"] += 1
+            if result.row is None:
+                rejected.append(result)
+            else:
+                yield result.row
+
+    plan = plan_import(valid_rows(), institution=institution, today=today)
+    return Preview(
+        table_kind=table.kind,
+        mapping=used,
+        headers=table.headers,
+        plan=plan,
+        rejected=rejected,
+        rows_read=counter["read"],
+    )
+
+
+Progress = Callable[[int, int], None]
+
+
+@transaction.atomic
+def import_apply(
+    *, by, preview: Preview, file_name: str, file_size: int, checksum: str, progress: Progress | None = None
+) -> ImportRun:
+    """Apply a preview: new people and their admissions, returns to custody, the register's changes. All or
+    nothing: any failure rolls the whole import back."""
+    institution = preview.plan.institution
+    writer = _writer_for(by, institution)
+    # One import per UPT at a time: the second waits for the first to commit, then finds nothing left to do.
+    Institution.objects.select_for_update().get(pk=institution.pk)
+    run = ImportRun.objects.create(
+        institution=institution,
+        status=ImportRun.Status.RUNNING,
+        file_name=file_name[:255],
+        file_size=file_size,
+        checksum=checksum,
+        file_kind=preview.table_kind,
+        mapping=preview.mapping,
+        counts=preview.plan.counts,
+        rejected_rows=len(preview.rejected),
+        created_by=by,
+    )
+    plan = preview.plan
+    todo = len(plan.new_people) + len(plan.returns) + len(plan.changed)
+    done = 0
+    with batch(sdp_import=run.pk):
+        audit_record(
+            action=AuditEvent.Action.CREATE,
+            actor=by,
+            obj=run,
+            details={"file": file_name, "sha256": checksum, "size": file_size, "counts": run.counts},
+        )
+        for planned in plan.new_people:
+            _register(writer, planned, institution)
+            done += 1
+            _tick(progress, done, todo)
+        for planned in plan.returns:
+            _readmit(writer, planned, institution, run)
+            done += 1
+            _tick(progress, done, todo)
+        for planned in plan.changed:
+            inmates_services.admission_update_from_register(
+                by=writer,
+                admission=planned.admission,
+                values={change.field: change.after for change in planned.changes},
+            )
+            done += 1
+            _tick(progress, done, todo)
+    run.status, run.finished_at = ImportRun.Status.DONE, timezone.now()
+    run.save(update_fields=["status", "finished_at"])
+    return run
+
+
+def _writer_for(by, institution: Institution):
+    """Custody is written by staff of the UPT, through the services that check it. Officers may preview a
+    UPT's file (may_import_for); applying it as an officer is not built yet."""
+    if by.scope.can_write_at(institution.pk):
+        return by
+    raise PermissionDenied(
+        _("Only staff of the UPT apply its import; officers preview it and leave the changes to its staff.")
+    )
+
+
+def _tick(progress: Progress | None, done: int, todo: int) -> None:
+    if progress is not None:
+        progress(done, todo)
+
+
+def _admission_for(planned: Planned, institution: Institution) -> Admission:
+    row = planned.row
+    return Admission(
+        institution=institution,
+        register_number=row.register_number,
+        register_category=row.register_category,
+        admitted_on=row.admitted_on,
+        offence=row.offence,
+        sentence_months=row.sentence_months,
+        expected_release=row.expected_release,
+    )
+
+
+def _register(by, planned: Planned, institution: Institution) -> None:
+    row = planned.row
+    person = Person(
+        full_name=row.full_name,
+        nik=row.nik,
+        sex=row.sex,
+        birth_date=row.birth_date,
+        birth_place=row.birth_place,
+    )
+    try:
+        inmates_services.person_register(by=by, person=person, admission=_admission_for(planned, institution))
+    except ValidationError as error:
+        raise ValidationError(
+            _("Line %(line)s: %(reason)s") % {"line": row.line, "reason": "; ".join(error.messages)}
+        ) from error
+
+
+def _readmit(by, planned: Planned, institution: Institution, run: ImportRun) -> None:
+    try:
+        inmates_services.admission_link(
+            by=by,
+            person=planned.person,
+            admission=_admission_for(planned, institution),
+            reason=_("SDP import #%(run)s (line %(line)s)") % {"run": run.pk, "line": planned.row.line},
+            match_reason=_("SDP register"),
+        )
+    except ValidationError as error:
+        raise ValidationError(
+            _("Line %(line)s: %(reason)s") % {"line": planned.row.line, "reason": "; ".join(error.messages)}
+        ) from error

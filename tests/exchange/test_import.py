@@ -1,0 +1,164 @@
+"""Applying an SDP import through the same services as the forms: all or nothing, every change audited with
+the import's id, and the same file a second time changes nothing."""
+
+import datetime as dt
+import io
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import CommandError, call_command
+
+from audit.models import AuditEvent
+from exchange import services
+from exchange.models import ImportRun
+from inmates import services as inmates_services
+from inmates.models import Admission, Person
+from tests.exchange.test_reading import HEADER, csv_bytes
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date(2026, 12, 5)
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel(dt.datetime(2026, 12, 5, 2, 0, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+def sdp_file(*rows) -> io.BytesIO:
+    return csv_bytes([HEADER, *rows])
+
+
+def line(name, nik, register, category="B.I", admitted="10/01/2025", expiry="10 Juli 2026"):
+    """One row in HEADER's columns."""
+    return [
+        register,
+        name,
+        nik,
+        "L",
+        "Amuntai",
+        "17-05-1990",
+        admitted,
+        category,
+        "127 UU 35/2009",
+        "1 thn 6 bln",
+        expiry,
+    ]
+
+
+def run_import(upload, institution, by):
+    preview = services.import_preview(upload=upload, institution=institution, today=TODAY)
+    run = services.import_apply(
+        by=by, preview=preview, file_name="sdp.csv", file_size=len(upload.getvalue()), checksum="x" * 64
+    )
+    return preview, run
+
+
+def everything() -> dict:
+    return {
+        "people": list(Person.objects.order_by("pk").values()),
+        "admissions": list(Admission.objects.order_by("pk").values()),
+    }
+
+
+def test_a_first_import_registers_everyone_with_the_import_named_in_the_trail(institution, staff):
+    upload = sdp_file(
+        line("Ahmad Fauzan", "6308011705900001", "B.I 1/2025"),
+        line("Budi Santoso", "6308011705900002", "B.I 2/2025"),
+    )
+    preview, run = run_import(upload, institution, staff)
+    assert preview.plan.counts["new_people"] == 2 and not preview.rejected
+    assert Person.objects.count() == 2
+    admission = Admission.objects.get(register_number="B.I 1/2025")
+    assert admission.institution == institution and admission.sentence_months == 18
+    assert admission.expected_release == dt.date(2026, 7, 10) and admission.offence == "narcotics_user"
+    assert run.status == ImportRun.Status.DONE and run.counts["new_people"] == 2
+    created = AuditEvent.objects.filter(action=AuditEvent.Action.CREATE, object_type="inmates.person")
+    assert created.count() == 2 and all(event.details["sdp_import"] == run.pk for event in created)
+
+
+def test_the_same_file_twice_changes_nothing_the_second_time(institution, staff):
+    rows = [line("Ahmad Fauzan", "6308011705900001", "B.I 1/2025")]
+    run_import(sdp_file(*rows), institution, staff)
+    before = everything()
+    preview, _run = run_import(sdp_file(*rows), institution, staff)
+    assert preview.plan.counts["unchanged"] == 1
+    assert sum(count for key, count in preview.plan.counts.items() if key != "unchanged") == 0
+    assert everything() == before
+
+
+def test_a_verdict_in_the_register_updates_the_custody_spell(institution, staff):
+    run_import(
+        sdp_file(line("Ahmad Fauzan", "6308011705900001", "A.III 1/2025", category="A.III")),
+        institution,
+        staff,
+    )
+    _preview, run = run_import(
+        sdp_file(line("Ahmad Fauzan", "6308011705900001", "B.I 1/2025", category="B.I")), institution, staff
+    )
+    admission = Admission.objects.get()
+    assert admission.register_category == "B.I" and admission.register_number == "B.I 1/2025"
+    event = AuditEvent.objects.get(details__sdp_import=run.pk, details__from_register__isnull=False)
+    assert event.details["from_register"]["register_category"] == ["A.III", "B.I"]
+
+
+def test_released_and_back_in_the_next_file_is_a_return_to_custody(institution, staff):
+    run_import(sdp_file(line("Ahmad Fauzan", "6308011705900001", "B.I 1/2025")), institution, staff)
+    first = Admission.objects.get()
+    inmates_services.admission_release(
+        by=staff, admission=first, on=dt.date(2026, 6, 1), release_type="parole"
+    )
+    back = line("Ahmad Fauzan", "6308011705900001", "A.II 9/2026", "A.II", admitted="01/11/2026", expiry="")
+    _preview, run = run_import(sdp_file(back), institution, staff)
+    person = Person.objects.get()
+    assert person.admissions.count() == 2  # one person, two spells: the return counts in recidivism
+    assert f"#{run.pk} " in person.registration_links.get().reason  # the link names the import
+
+
+def test_a_failure_half_way_leaves_everything_as_it_was(institution, staff):
+    upload = sdp_file(
+        line("Ahmad Fauzan", "6308011705900001", "B.I 1/2025"),
+        line("Budi Santoso", "6308011705900002", "B.I 2/2025"),
+    )
+    preview = services.import_preview(upload=upload, institution=institution, today=TODAY)
+    # Between preview and apply, a clerk registers the second person by hand: their NIK is now taken.
+    Person.objects.create(full_name="Budi S.", nik="6308011705900002", sex="male")
+    before = everything()
+    with pytest.raises(ValidationError):
+        services.import_apply(by=staff, preview=preview, file_name="sdp.csv", file_size=1, checksum="x" * 64)
+    assert everything() == before and not ImportRun.objects.exists()
+
+
+def test_officers_preview_but_do_not_apply(institution, regional):
+    preview = services.import_preview(
+        upload=sdp_file(line("Ahmad Fauzan", "6308011705900001", "B.I 1/2025")),
+        institution=institution,
+        today=TODAY,
+    )
+    assert services.may_import_for(regional, institution)
+    with pytest.raises(PermissionDenied):
+        services.import_apply(by=regional, preview=preview, file_name="x", file_size=1, checksum="x" * 64)
+    assert not Person.objects.exists()
+
+
+def test_the_command_previews_on_a_dry_run_and_applies_otherwise(tmp_path, institution, staff, capsys):
+    path = tmp_path / "sdp.csv"
+    path.write_bytes(
+        sdp_file(
+            line("Ahmad Fauzan", "6308011705900001", "B.I 1/2025"),
+            line("Salah NIK", "123", "B.I 2/2025"),
+        ).getvalue()
+    )
+    call_command(
+        "import_sdp", str(path), "--institution", institution.code, "--user", staff.username, "--dry-run"
+    )
+    output = capsys.readouterr().out
+    assert "new_people" in output and "rejected       1" in output and "line 3" in output
+    assert not Person.objects.exists()
+    call_command("import_sdp", str(path), "--institution", institution.code, "--user", staff.username)
+    assert Person.objects.count() == 1
+    with pytest.raises(CommandError):
+        call_command(
+            "import_sdp", str(tmp_path / "missing.csv"), "--institution", institution.code, "--user", "x"
+        )
