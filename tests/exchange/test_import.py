@@ -162,3 +162,11 @@ def test_the_command_previews_on_a_dry_run_and_applies_otherwise(tmp_path, insti
         call_command(
             "import_sdp", str(tmp_path / "missing.csv"), "--institution", institution.code, "--user", "x"
         )
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_the_benchmark_measures_and_leaves_nothing_behind(kind, capsys):
+    call_command("benchmark_import", "--rows", "40", "--format", kind)
+    output = capsys.readouterr().out
+    assert "Preview: 40 rows" in output and "Apply: 40 rows" in output and "Rolled back." in output
+    assert not Person.objects.exists() and not ImportRun.objects.exists()

@@ -1,0 +1,127 @@
+"""Build a synthetic SDP export, preview and apply it for one UPT inside a transaction, and roll everything
+back. Not a test: a measurement to record in the README.
+
+    python manage.py benchmark_import [--rows 15000] [--format csv|xlsx] [--skip-apply]
+
+Prints rows per second for reading, planning and applying, and the peak memory of the process (ru_maxrss).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import random
+import resource
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Membership, Role, User
+from exchange import services
+from institutions.models import Institution, Region
+
+HEADERS = ["No. Register", "Nama", "NIK", "JK", "Tempat Lahir", "Tgl Lahir", "Tgl Masuk", "Kategori", "Pasal",
+           "Lama Pidana", "Tgl Ekspirasi"]  # fmt: skip
+
+
+class Rollback(Exception):
+    pass
+
+
+def synthetic_rows(count: int, *, today: dt.date):
+    rng = random.Random(2026)
+    for index in range(count):
+        born = dt.date(rng.randint(1960, 2004), rng.randint(1, 12), rng.randint(1, 28))
+        admitted = today - dt.timedelta(days=rng.randint(1, 2000))
+        yield [
+            f"B.I {index}/{admitted.year}",
+            f"WBP Sintetis {index}",
+            # Province, regency (unique per 10,000 rows), district, birth date, serial: unique per row.
+            f"{11 + index // 1_000_000}{index // 10_000 % 100:02d}01{born:%d%m%y}{index % 10_000:04d}",
+            rng.choice("LP"),
+            "Palembang",
+            born.strftime("%d-%m-%Y"),
+            admitted.strftime("%d-%m-%Y"),
+            rng.choice(["B.I", "B.IIa", "A.II"]),
+            rng.choice(["127 UU 35/2009", "114 UU 35/2009", "362 KUHP"]),
+            rng.choice(["1 thn 6 bln", "8 bln", "4 thn"]),
+            "",
+        ]
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class Command(BaseCommand):
+    help = "Measure an SDP import on a synthetic export (everything rolled back afterwards)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--rows", type=int, default=15_000)
+        parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+        parser.add_argument("--skip-apply", action="store_true")
+
+    def handle(self, *args, rows: int, format: str, skip_apply: bool, **options):
+        today = timezone.localdate()
+        data = self._file(rows, format, today)
+        self.stdout.write(
+            f"{rows} rows, {format}, {len(data) / 1024 / 1024:.1f} MB; peak memory {_peak_mb():.0f} MB"
+        )
+        try:
+            with transaction.atomic():
+                region, _ = Region.objects.get_or_create(code="benchmark", defaults={"name": "Benchmark"})
+                institution, _ = Institution.objects.get_or_create(
+                    code="benchmark-upt", defaults={"name": "Lapas Benchmark", "region": region}
+                )
+                clerk, _ = User.objects.get_or_create(username="benchmark.clerk")
+                Membership.objects.get_or_create(user=clerk, role=Role.UPT_STAFF, institution=institution)
+                clerk.__dict__.pop("scope", None)
+                upload = io.BytesIO(data)
+                started = time.perf_counter()
+                preview = services.import_preview(upload=upload, institution=institution, today=today)
+                took = time.perf_counter() - started
+                rate = preview.rows_read / took
+                self.stdout.write(
+                    f"Preview: {preview.rows_read} rows in {took:.1f} s ({rate:.0f} rows/s), "
+                    f"{len(preview.rejected)} rejected, {preview.plan.counts}; "
+                    f"peak memory {_peak_mb():.0f} MB"
+                )
+                if not skip_apply:
+                    started = time.perf_counter()
+                    run = services.import_apply(
+                        by=clerk,
+                        preview=preview,
+                        file_name="benchmark",
+                        file_size=len(data),
+                        checksum="0" * 64,
+                    )
+                    took = time.perf_counter() - started
+                    applied = sum(run.counts[key] for key in ("new_people", "returns", "changed"))
+                    self.stdout.write(
+                        f"Apply: {applied} rows in {took:.1f} s ({applied / took:.0f} rows/s); "
+                        f"peak memory {_peak_mb():.0f} MB"
+                    )
+                raise Rollback
+        except Rollback:
+            self.stdout.write("Rolled back.")
+
+    def _file(self, rows: int, format: str, today: dt.date) -> bytes:
+        if format == "csv":
+            out = io.StringIO()
+            writer = csv.writer(out, delimiter=";")
+            writer.writerow(HEADERS)
+            writer.writerows(synthetic_rows(rows, today=today))
+            return out.getvalue().encode("utf-8")
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet()
+        sheet.append(HEADERS)
+        for row in synthetic_rows(rows, today=today):
+            sheet.append(row)
+        out = io.BytesIO()
+        workbook.save(out)
+        return out.getvalue()
