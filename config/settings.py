@@ -161,6 +161,8 @@ PRIVATE_MEDIA_ROOT = Path(env_str("DJANGO_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "v
 AGREEMENT_DOCUMENT_MAX_MB = env_int("AGREEMENT_DOCUMENT_MAX_MB", 10)
 # Largest SDP export accepted (a national file of 300,000 rows is about 60 MB as CSV).
 SDP_IMPORT_MAX_MB = env_int("SDP_IMPORT_MAX_MB", 100)
+# An import applies in one transaction; a national file can take a while.
+SDP_IMPORT_TIME_LIMIT = env_int("SDP_IMPORT_TIME_LIMIT", 3 * 60 * 60)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -169,6 +171,13 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # REDIS_URL set: a real broker (CI, production). Unset: tasks run in-process, eagerly (laptop, `make run`).
 REDIS_URL = env_str("REDIS_URL")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+# The cache carries an import's progress from the worker to the status page: shared through Redis when there
+# is one, in-process otherwise (where tasks run in-process too).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True

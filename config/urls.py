@@ -37,4 +37,5 @@ urlpatterns = [
     path("asesmen/", include("assessments.urls")),
     path("rehab/", include("rehab.urls")),
     path("laporan/", include("reports.urls")),
+    path("impor/", include("exchange.urls")),
 ]

@@ -14,7 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -95,23 +97,18 @@ def import_preview(
 
 
 Progress = Callable[[int, int], None]
+PROGRESS_KEY = "sdp-import-progress:{pk}"
 
 
-@transaction.atomic
-def import_apply(
-    *, by, preview: Preview, file_name: str, file_size: int, checksum: str, progress: Progress | None = None
-) -> ImportRun:
-    """Apply a preview: new people and their admissions, returns to custody, the register's changes. All or
-    nothing: any failure rolls the whole import back."""
-    institution = preview.plan.institution
-    writer = _writer_for(by, institution)
-    # One import per UPT at a time: the second waits for the first to commit, then finds nothing left to do.
-    Institution.objects.select_for_update().get(pk=institution.pk)
-    run = ImportRun.objects.create(
+def import_record(*, by, institution: Institution, upload, file_name: str, preview: Preview) -> ImportRun:
+    """Keep the uploaded file privately with what its preview found (status: previewed, nothing applied)."""
+    if not may_import_for(by, institution):
+        raise PermissionDenied(_("You may not import for this UPT."))
+    checksum = checksum_of(upload)
+    run = ImportRun(
         institution=institution,
-        status=ImportRun.Status.RUNNING,
         file_name=file_name[:255],
-        file_size=file_size,
+        file_size=_size(upload),
         checksum=checksum,
         file_kind=preview.table_kind,
         mapping=preview.mapping,
@@ -119,16 +116,85 @@ def import_apply(
         rejected_rows=len(preview.rejected),
         created_by=by,
     )
+    upload.seek(0)
+    run.file.save(f"{checksum[:16]}.{preview.table_kind}", File(upload), save=False)
+    run.save()
+    audit_record(
+        action=AuditEvent.Action.CREATE,
+        actor=by,
+        obj=run,
+        details={"file": run.file_name, "sha256": checksum, "size": run.file_size, "counts": run.counts},
+    )
+    return run
+
+
+def _size(upload) -> int:
+    upload.seek(0, 2)
+    size = upload.tell()
+    upload.seek(0)
+    return size
+
+
+def open_headers(upload) -> list[str]:
+    return open_table(upload, max_bytes=settings.SDP_IMPORT_MAX_MB * 1024 * 1024).headers
+
+
+def stored_preview(run: ImportRun, *, today: dt.date, mapping: dict[str, int] | None = None) -> Preview:
+    """The preview of a kept file read again (in the reader's language), with its mapping or a corrected
+    one."""
+    with run.file.open("rb") as upload:
+        return import_preview(
+            upload=upload, institution=run.institution, today=today, mapping=mapping or run.mapping
+        )
+
+
+@transaction.atomic
+def import_remap(*, by, run: ImportRun, mapping: dict[str, int], today: dt.date) -> Preview:
+    """A user corrected which column holds what: preview again with it and keep it."""
+    run = ImportRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != ImportRun.Status.PREVIEWED:
+        raise ValidationError(_("This import has already been applied."))
+    preview = stored_preview(run, today=today, mapping=mapping)
+    run.mapping, run.counts, run.rejected_rows = preview.mapping, preview.plan.counts, len(preview.rejected)
+    run.save(update_fields=["mapping", "counts", "rejected_rows"])
+    audit_record(action=AuditEvent.Action.CHANGE, actor=by, obj=run, details={"mapping": preview.mapping})
+    return preview
+
+
+@transaction.atomic
+def import_confirm(*, by, run: ImportRun) -> ImportRun:
+    """The user confirmed the preview: queue the import (it runs as a Celery task once this commits)."""
+    _writer_for(by, run.institution)
+    updated = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.PREVIEWED).update(
+        status=ImportRun.Status.QUEUED, confirmed_by=by
+    )
+    if not updated:
+        raise ValidationError(_("This import has already been applied or is running."))
+    from exchange.tasks import apply_import
+
+    transaction.on_commit(lambda: apply_import.delay(run.pk))
+    run.refresh_from_db()
+    return run
+
+
+def progress_of(run: ImportRun) -> tuple[int, int, float] | None:
+    """(rows done, rows to do, seconds since the start) while the task runs; kept in the cache, because the
+    import's own writes are invisible to other connections until it commits."""
+    return cache.get(PROGRESS_KEY.format(pk=run.pk))
+
+
+@transaction.atomic
+def import_apply(*, by, preview: Preview, run: ImportRun, progress: Progress | None = None) -> ImportRun:
+    """Apply a preview: new people and their admissions, returns to custody, the register's changes. All or
+    nothing: any failure rolls the whole import back."""
+    institution = preview.plan.institution
+    writer = _writer_for(by, institution)
+    # One import per UPT at a time: the second waits for the first to commit, then finds nothing left to do.
+    Institution.objects.select_for_update().get(pk=institution.pk)
     plan = preview.plan
     todo = len(plan.new_people) + len(plan.returns) + len(plan.changed)
     done = 0
     with batch(sdp_import=run.pk):
-        audit_record(
-            action=AuditEvent.Action.CREATE,
-            actor=by,
-            obj=run,
-            details={"file": file_name, "sha256": checksum, "size": file_size, "counts": run.counts},
-        )
         for planned in plan.new_people:
             _register(writer, planned, institution)
             done += 1
@@ -145,8 +211,10 @@ def import_apply(
             )
             done += 1
             _tick(progress, done, todo)
-    run.status, run.finished_at = ImportRun.Status.DONE, timezone.now()
-    run.save(update_fields=["status", "finished_at"])
+        run.status, run.finished_at, run.confirmed_by = ImportRun.Status.DONE, timezone.now(), by
+        run.counts, run.rows_total = plan.counts, todo
+        run.save(update_fields=["status", "finished_at", "confirmed_by", "counts", "rows_total"])
+        audit_record(action=AuditEvent.Action.CHANGE, actor=by, obj=run, details={"applied": plan.counts})
     return run
 
 

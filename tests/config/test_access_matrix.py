@@ -163,6 +163,12 @@ MATRIX: dict[str, dict[str, int | str]] = {
     "reports:report-detail":             row(L,   200, 200, 404, 404, 404, 404, 404, 200, 404, 200, 404),
     "reports:report-download":           row(L,   200, 200, 404, 404, 404, 404, 404, 200, 404, 200, 404),
     "reports:report-reissue":            everyone(405),
+    # --- exchange (SDP imports) ---------------------------------------------------------------------
+    "exchange:import-list":              row(L,   200, 200, 200, 200, 403, 403, 403, 200, 200, 200, 403),
+    "exchange:import-detail":            row(L,   200, 200, 404, 404, 404, 404, 404, 200, 404, 200, 404),
+    "exchange:import-rejected":          row(L,   200, 200, 404, 404, 404, 404, 404, 200, 404, 200, 404),
+    "exchange:import-mapping":           everyone(405),
+    "exchange:import-apply":             everyone(405),
     # --- admin (the national officer holds the demo's permissions: institutions, accounts, reports) --
     "admin:index":                              admin(200),
     "admin:login":                              admin(403),  # signed in: refused, even for admin staff
@@ -285,6 +291,10 @@ PATHS = {
     "rehab:aftercare-detail": lambda w: w.aftercare_plan.get_absolute_url(),
     "rehab:aftercare-assign": lambda w: reverse("rehab:aftercare-assign", args=[w.aftercare_plan.pk]),
     "rehab:followup-record": lambda w: reverse("rehab:followup-record", args=[w.follow_up.pk]),
+    "exchange:import-detail": lambda w: w.sdp_import.get_absolute_url(),
+    "exchange:import-rejected": lambda w: reverse("exchange:import-rejected", args=[w.sdp_import.pk]),
+    "exchange:import-mapping": lambda w: reverse("exchange:import-mapping", args=[w.sdp_import.pk]),
+    "exchange:import-apply": lambda w: reverse("exchange:import-apply", args=[w.sdp_import.pk]),
     "reports:report-detail": lambda w: w.report.get_absolute_url(),
     "reports:report-download": lambda w: reverse("reports:report-download", args=[w.report.pk]),
     "reports:report-reissue": lambda w: reverse("reports:report-reissue", args=[w.report.pk]),
@@ -472,10 +482,23 @@ def _build_world() -> World:
             "kept": kept,
             "merge": merge,
             "link": link,
+            "sdp_import": _sdp_import(amuntai, staff),
             "report": report,
             "group": Group.objects.create(name="Operator"),
             "staff_membership": staff.memberships.get(),
         },
+    )
+
+
+def _sdp_import(institution, by):
+    """An SDP export of Amuntai uploaded and previewed (not applied)."""
+    from exchange import services as exchange_services
+    from tests.exchange.test_import import line, sdp_file
+
+    upload = sdp_file(line("Orang Baru", "6308011705900055", "A.II 55/2026", "A.II", expiry=""))
+    preview = exchange_services.import_preview(upload=upload, institution=institution, today=NOW.date())
+    return exchange_services.import_record(
+        by=by, institution=institution, upload=upload, file_name="sdp.csv", preview=preview
     )
 
 
@@ -640,6 +663,8 @@ POSTS = {
     ),
     "reports:report-reissue": (lambda w: {"reason": "Data terlambat"}, {"SO": 404, "CN": 404, "RO": 404}),
     "inmates:link-undo": (lambda w: {"reason": "Salah orang"}, {"R": 403, "SO": 404, "CN": 404, "D": 404}),
+    "exchange:import-apply": (lambda w: {}, {"R": 403, "SO": 404, "C": 404, "D": 404}),
+    "exchange:import-mapping": (lambda w: {"full_name": "0"}, {"SO": 404, "C": 404, "RO": 404}),
     "inmates:link-reviewed": (lambda w: {"note": "Wajar"}, {"S": 404, "R": 404, "SO": 404, "C": 404}),
 }
 

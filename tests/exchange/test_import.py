@@ -49,10 +49,10 @@ def line(name, nik, register, category="B.I", admitted="10/01/2025", expiry="10 
 
 def run_import(upload, institution, by):
     preview = services.import_preview(upload=upload, institution=institution, today=TODAY)
-    run = services.import_apply(
-        by=by, preview=preview, file_name="sdp.csv", file_size=len(upload.getvalue()), checksum="x" * 64
+    run = services.import_record(
+        by=by, institution=institution, upload=upload, file_name="sdp.csv", preview=preview
     )
-    return preview, run
+    return preview, services.import_apply(by=by, preview=preview, run=run)
 
 
 def everything() -> dict:
@@ -125,9 +125,14 @@ def test_a_failure_half_way_leaves_everything_as_it_was(institution, staff):
     # Between preview and apply, a clerk registers the second person by hand: their NIK is now taken.
     Person.objects.create(full_name="Budi S.", nik="6308011705900002", sex="male")
     before = everything()
+    run = services.import_record(
+        by=staff, institution=institution, upload=upload, file_name="x", preview=preview
+    )
     with pytest.raises(ValidationError):
-        services.import_apply(by=staff, preview=preview, file_name="sdp.csv", file_size=1, checksum="x" * 64)
-    assert everything() == before and not ImportRun.objects.exists()
+        services.import_apply(by=staff, preview=preview, run=run)
+    assert everything() == before
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.PREVIEWED  # its status rolled back with the rest
 
 
 def test_officers_preview_but_do_not_apply(institution, regional):
@@ -137,8 +142,12 @@ def test_officers_preview_but_do_not_apply(institution, regional):
         today=TODAY,
     )
     assert services.may_import_for(regional, institution)
+    upload = sdp_file(line("Ahmad Fauzan", "6308011705900001", "B.I 1/2025"))
+    run = services.import_record(
+        by=regional, institution=institution, upload=upload, file_name="x", preview=preview
+    )
     with pytest.raises(PermissionDenied):
-        services.import_apply(by=regional, preview=preview, file_name="x", file_size=1, checksum="x" * 64)
+        services.import_apply(by=regional, preview=preview, run=run)
     assert not Person.objects.exists()
 
 
@@ -169,4 +178,4 @@ def test_the_benchmark_measures_and_leaves_nothing_behind(kind, capsys):
     call_command("benchmark_import", "--rows", "40", "--format", kind)
     output = capsys.readouterr().out
     assert "Preview: 40 rows" in output and "Apply: 40 rows" in output and "Rolled back." in output
-    assert not Person.objects.exists() and not ImportRun.objects.exists()
+    assert not Person.objects.exists() and not ImportRun.objects.exists()  # rolled back, the run too

@@ -91,13 +91,15 @@ class Command(BaseCommand):
                 )
                 if not skip_apply:
                     started = time.perf_counter()
-                    run = services.import_apply(
+                    upload.seek(0)
+                    run = services.import_record(
                         by=clerk,
-                        preview=preview,
+                        institution=institution,
+                        upload=upload,
                         file_name="benchmark",
-                        file_size=len(data),
-                        checksum="0" * 64,
+                        preview=preview,
                     )
+                    run = services.import_apply(by=clerk, preview=preview, run=run)
                     took = time.perf_counter() - started
                     applied = sum(run.counts[key] for key in ("new_people", "returns", "changed"))
                     self.stdout.write(

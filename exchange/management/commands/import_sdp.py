@@ -49,7 +49,6 @@ class Command(BaseCommand):
         if not file.is_file():
             raise CommandError(f"No file at {file}.")
         with file.open("rb") as upload:
-            checksum = services.checksum_of(upload)
             started = time.monotonic()
             try:
                 preview = services.import_preview(
@@ -70,14 +69,11 @@ class Command(BaseCommand):
                 sys.stdout.flush()
 
         try:
-            run = services.import_apply(
-                by=by,
-                preview=preview,
-                file_name=file.name,
-                file_size=file.stat().st_size,
-                checksum=checksum,
-                progress=progress,
-            )
+            with file.open("rb") as upload:
+                run = services.import_record(
+                    by=by, institution=place, upload=upload, file_name=file.name, preview=preview
+                )
+            run = services.import_apply(by=by, preview=preview, run=run, progress=progress)
         except (PermissionDenied, ValidationError) as error:
             messages = getattr(error, "messages", None) or [str(error)]
             raise CommandError("Nothing was written: " + "; ".join(messages)) from error

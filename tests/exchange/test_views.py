@@ -1,0 +1,116 @@
+"""The import pages: upload a file and see its preview, nothing saved until confirmed; confirm and the task
+applies it; who may see and do what."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from exchange.models import ImportRun
+from inmates.models import Admission, Person
+from tests.exchange.test_import import line, sdp_file
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel(dt.datetime(2026, 12, 5, 2, 0, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+def upload(client, institution, content: bytes, name="sdp.csv"):
+    return client.post(
+        reverse("exchange:import-list"),
+        {"institution": institution.pk, "file": SimpleUploadedFile(name, content, content_type="text/csv")},
+    )
+
+
+def good_file() -> bytes:
+    return sdp_file(
+        line("Ahmad Fauzan", "6308011705900001", "B.I 1/2025"), line("Salah", "123", "B.I 2/2025")
+    ).getvalue()
+
+
+def test_staff_upload_see_the_preview_and_confirm(
+    login, staff, institution, django_capture_on_commit_callbacks
+):
+    client = login(staff)
+    response = upload(client, institution, good_file())
+    run = ImportRun.objects.get()
+    assert response.status_code == 302 and response.url == run.get_absolute_url()
+    assert not Person.objects.exists()  # nothing saved before confirming
+    page = client.get(run.get_absolute_url())
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert page.context["counts"]["new_people"] == 1 and page.context["rejected_count"] == 1
+    assert "exactly 16 digits" in text and "Confirm and apply" in text
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("exchange:import-apply", args=[run.pk])).status_code == 302
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.DONE and run.confirmed_by == staff
+    assert Admission.objects.get().register_number == "B.I 1/2025"
+    assert "Applied on" in client.get(run.get_absolute_url()).content.decode()
+    # Confirming again does nothing more.
+    client.post(reverse("exchange:import-apply", args=[run.pk]))
+    assert Person.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "not a CSV or XLSX"),
+        (b"Nama;NIK;Pasal\nA;1;2\n", "Required columns"),
+    ],
+)
+def test_a_file_refused_whole_says_why_and_saves_nothing(login, staff, institution, content, message):
+    response = upload(login(staff), institution, content)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not ImportRun.objects.exists()
+
+
+def test_a_corrected_mapping_is_used(login, staff, institution):
+    client = login(staff)
+    upload(client, institution, good_file())
+    run = ImportRun.objects.get()
+    mapping = {key: str(index) for key, index in run.mapping.items()}
+    mapping["birth_place"] = ""  # leave a column out
+    response = client.post(reverse("exchange:import-mapping", args=[run.pk]), mapping)
+    assert response.status_code == 302
+    run.refresh_from_db()
+    assert "birth_place" not in run.mapping
+
+
+def test_the_rejected_rows_come_back_as_a_file_to_fix(login, staff, institution):
+    client = login(staff)
+    upload(client, institution, good_file())
+    run = ImportRun.objects.get()
+    response = client.get(reverse("exchange:import-rejected", args=[run.pk]))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Salah" in text and "16 digits" in text and "Ahmad Fauzan" not in text
+
+
+def test_who_may_see_and_do_what(login, staff, regional, outsider, counsellor, institution):
+    upload(login(staff), institution, good_file())
+    run = ImportRun.objects.get()
+    assert login(regional).get(run.get_absolute_url()).status_code == 200  # read-only
+    assert login(regional).post(reverse("exchange:import-apply", args=[run.pk])).status_code == 403
+    assert login(outsider).get(run.get_absolute_url()).status_code == 404
+    assert login(outsider).post(reverse("exchange:import-apply", args=[run.pk])).status_code == 404
+    assert login(counsellor).get(reverse("exchange:import-list")).status_code == 403
+    assert not Person.objects.exists()
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.PREVIEWED
+
+
+def test_the_list_keeps_its_query_count(login, staff, institution, django_assert_max_num_queries):
+    client = login(staff)
+    for _ in range(3):
+        upload(client, institution, good_file())
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("exchange:import-list"))
+    assert response.status_code == 200 and len(response.context["page_obj"].object_list) == 3
