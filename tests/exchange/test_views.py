@@ -35,8 +35,11 @@ def good_file() -> bytes:
 
 
 def test_staff_upload_see_the_preview_and_confirm(
-    login, staff, institution, django_capture_on_commit_callbacks
+    login, staff, institution, django_capture_on_commit_callbacks, monkeypatch
 ):
+    from config.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)  # run here even when CI has a broker
     client = login(staff)
     response = upload(client, institution, good_file())
     run = ImportRun.objects.get()
