@@ -27,7 +27,7 @@ class ImportRun(models.Model):
         PREVIEWED = "previewed", _("Previewed, not applied")
         QUEUED = "queued", _("Waiting to start")
         RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
+        DONE = "done", _("Applied")
         FAILED = "failed", _("Failed: nothing was changed")
 
     institution = models.ForeignKey(

@@ -36,6 +36,10 @@ class Change:
     before: object
     after: object
 
+    @property
+    def label(self) -> str:
+        return str(Admission._meta.get_field(self.field).verbose_name)
+
 
 @dataclass
 class Planned:
