@@ -163,6 +163,9 @@ AGREEMENT_DOCUMENT_MAX_MB = env_int("AGREEMENT_DOCUMENT_MAX_MB", 10)
 SDP_IMPORT_MAX_MB = env_int("SDP_IMPORT_MAX_MB", 100)
 # An import applies in one transaction; a national file can take a while.
 SDP_IMPORT_TIME_LIMIT = env_int("SDP_IMPORT_TIME_LIMIT", 3 * 60 * 60)
+# Uploaded SDP exports hold every WBP's identity: kept privately this many days (to re-read the preview and
+# the rejected rows), then deleted by a daily job; the import's record and checksum stay.
+SDP_IMPORT_KEEP_DAYS = env_int("SDP_IMPORT_KEEP_DAYS", 30)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -195,6 +198,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "monthly-reports": {
         "task": "reports.tasks.monthly_reports",
         "schedule": crontab(day_of_month=1, hour=2, minute=0),
+    },
+    "sdp-import-files-expired": {
+        "task": "exchange.tasks.delete_expired_files",
+        "schedule": crontab(hour=3, minute=30),
     },
     "agreement-expiry-reminders": {
         "task": "agreements.tasks.send_expiry_reminders",

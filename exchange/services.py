@@ -165,8 +165,10 @@ def import_remap(*, by, run: ImportRun, mapping: dict[str, int], today: dt.date)
 def import_confirm(*, by, run: ImportRun) -> ImportRun:
     """The user confirmed the preview: queue the import (it runs as a Celery task once this commits)."""
     _writer_for(by, run.institution)
-    updated = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.PREVIEWED).update(
-        status=ImportRun.Status.QUEUED, confirmed_by=by
+    updated = (
+        ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.PREVIEWED)
+        .exclude(file="")
+        .update(status=ImportRun.Status.QUEUED, confirmed_by=by)
     )
     if not updated:
         raise ValidationError(_("This import has already been applied or is running."))
@@ -276,3 +278,21 @@ def _readmit(by, planned: Planned, institution: Institution, run: ImportRun) -> 
         raise ValidationError(
             _("Line %(line)s: %(reason)s") % {"line": planned.row.line, "reason": "; ".join(error.messages)}
         ) from error
+
+
+def files_expired_delete(*, now: dt.datetime) -> int:
+    """Delete the kept files of imports uploaded more than SDP_IMPORT_KEEP_DAYS ago; the record, its checksum
+    and counts stay. Safe to run twice."""
+    cutoff = now - dt.timedelta(days=settings.SDP_IMPORT_KEEP_DAYS)
+    expired = (
+        ImportRun.objects.filter(created_at__lt=cutoff)
+        .exclude(file="")
+        .exclude(status__in=[ImportRun.Status.QUEUED, ImportRun.Status.RUNNING])
+    )
+    deleted = 0
+    for run in expired.iterator():
+        run.file.delete(save=False)
+        ImportRun.objects.filter(pk=run.pk).update(file="")
+        audit_record(action=AuditEvent.Action.DELETE, obj=run, details={"file_deleted": run.checksum})
+        deleted += 1
+    return deleted

@@ -48,3 +48,9 @@ def apply_import(run_id: int) -> str:
     finally:
         cache.delete(key)
     return "done"
+
+
+@shared_task
+def delete_expired_files() -> int:
+    """Daily: delete kept SDP files older than SDP_IMPORT_KEEP_DAYS (not those of an import still running)."""
+    return services.files_expired_delete(now=timezone.now())

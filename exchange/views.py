@@ -81,7 +81,9 @@ def import_detail(request, pk: int):
     user = request.user
     run = _visible_run(user, pk)
     context = {"run": run, "may_apply": user.scope.can_write_at(run.institution_id)}
-    if run.status == ImportRun.Status.PREVIEWED:
+    if not run.file:  # deleted after SDP_IMPORT_KEEP_DAYS: the record stays, the people's data does not
+        context |= {"file_gone": True, "keep_days": settings.SDP_IMPORT_KEEP_DAYS}
+    elif run.status == ImportRun.Status.PREVIEWED:
         preview = services.stored_preview(run, today=timezone.localdate())
         context |= _preview_context(preview)
         context["mapping_form"] = MappingForm(headers=preview.headers, mapping=preview.mapping)
@@ -124,6 +126,9 @@ def import_mapping(request, pk: int):
     run = _visible_run(user, pk)
     if not services.may_import_for(user, run.institution):
         raise PermissionDenied
+    if not run.file:
+        messages.error(request, _("The file has been deleted after its retention period."))
+        return redirect(run)
     with run.file.open("rb") as upload:
         headers = services.open_headers(upload)
     form = MappingForm(request.POST, headers=headers, mapping=run.mapping)
@@ -154,6 +159,9 @@ def import_rejected(request, pk: int):
     """The rejected rows as CSV, each with its reasons, to fix and upload again."""
     user = request.user
     run = _visible_run(user, pk)
+    if not run.file:
+        messages.error(request, _("The file has been deleted after its retention period."))
+        return redirect(run)
     preview = services.stored_preview(run, today=timezone.localdate())
     out = io.StringIO()
     out.write("\ufeff")

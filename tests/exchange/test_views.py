@@ -117,3 +117,31 @@ def test_the_list_keeps_its_query_count(login, staff, institution, django_assert
     with django_assert_max_num_queries(12):
         response = client.get(reverse("exchange:import-list"))
     assert response.status_code == 200 and len(response.context["page_obj"].object_list) == 3
+
+
+def test_kept_files_are_deleted_after_their_retention_and_the_record_stays(
+    login, staff, institution, settings
+):
+    from exchange.tasks import delete_expired_files
+
+    settings.SDP_IMPORT_KEEP_DAYS = 30
+    client = login(staff)
+    upload(client, institution, good_file())
+    run = ImportRun.objects.get()
+    path = run.file.path
+    assert delete_expired_files() == 0  # not yet
+    with time_machine.travel(dt.datetime(2027, 1, 5, 2, 0, tzinfo=dt.UTC), tick=False):
+        assert delete_expired_files() == 1
+        assert delete_expired_files() == 0  # safe to run twice
+        run.refresh_from_db()
+        assert not run.file and run.checksum
+        import os
+
+        assert not os.path.exists(path)
+        client = login(staff)  # a month later: a new session
+        page = client.get(run.get_absolute_url())
+        assert page.status_code == 200 and "has been deleted" in page.content.decode()
+        assert client.get(reverse("exchange:import-rejected", args=[run.pk])).status_code == 302
+        assert client.post(reverse("exchange:import-apply", args=[run.pk])).status_code == 302
+        run.refresh_from_db()
+        assert run.status == ImportRun.Status.PREVIEWED and not Person.objects.exists()
