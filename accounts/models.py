@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from audit.models import AppendOnlyError
+from audit.models import AppendOnlyModel, AppendOnlyQuerySet
 from institutions.models import Agency, Institution, Region
 
 
@@ -203,20 +203,7 @@ class Membership(models.Model):
         }
 
 
-class AccessChangeQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError("Access changes cannot be updated.")
-
-    def delete(self):
-        raise AppendOnlyError("Access changes cannot be deleted.")
-
-    def concerning_places(self, *, institution_ids=(), agency_ids=(), region_ids=()) -> AccessChangeQuerySet:
-        return self.filter(
-            Q(institution_id__in=institution_ids) | Q(agency_id__in=agency_ids) | Q(region_id__in=region_ids)
-        )
-
-
-class AccessChange(models.Model):
+class AccessChange(AppendOnlyModel):
     """One change of who may see what: a membership granted, changed, confirmed or revoked, an account's
     rights changed, a password link sent. Append-only, with the state before and after.
 
@@ -251,7 +238,7 @@ class AccessChange(models.Model):
     before = models.JSONField(_("before"), default=dict, blank=True)
     after = models.JSONField(_("after"), default=dict, blank=True)
 
-    objects = AccessChangeQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -266,11 +253,3 @@ class AccessChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}: {self.user}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("Access changes cannot be updated.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Access changes cannot be deleted.")

@@ -16,18 +16,36 @@ class AppendOnlyError(Exception):
     """Raised on any attempt to change or remove an audit event."""
 
 
-class AuditEventQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
+    """Rows that record history: inserted, never updated or deleted (the audit trail, changes of access)."""
+
     def update(self, **kwargs):
-        raise AppendOnlyError("Audit events cannot be updated.")
+        raise AppendOnlyError(f"{self.model.__name__} rows cannot be updated.")
 
     def delete(self):
-        raise AppendOnlyError("Audit events cannot be deleted.")
+        raise AppendOnlyError(f"{self.model.__name__} rows cannot be deleted.")
 
     def bulk_update(self, *args, **kwargs):
-        raise AppendOnlyError("Audit events cannot be updated.")
+        raise AppendOnlyError(f"{self.model.__name__} rows cannot be updated.")
 
 
-class AuditEvent(models.Model):
+class AppendOnlyModel(models.Model):
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(f"{type(self).__name__} rows cannot be updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{type(self).__name__} rows cannot be deleted.")
+
+
+AuditEventQuerySet = AppendOnlyQuerySet
+
+
+class AuditEvent(AppendOnlyModel):
     class Action(models.TextChoices):
         VIEW = "view", _("Viewed")
         CREATE = "create", _("Created")
@@ -78,11 +96,3 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_type}:{self.object_id}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("Audit events cannot be updated.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Audit events cannot be deleted.")

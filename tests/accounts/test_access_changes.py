@@ -343,3 +343,18 @@ def test_a_second_membership_at_the_same_place_is_a_message_not_an_error(
     )
     assert response.status_code == 200  # the form again, with the error; never a 500
     assert staff.memberships.count() == 1
+
+
+def test_the_record_of_access_changes_is_append_only(login, first_admin, newcomer, agency):
+    from audit.models import AppendOnlyError
+
+    _grant_counsellor(login(first_admin), newcomer, agency)
+    change = AccessChange.objects.get(user=newcomer)
+    with pytest.raises(AppendOnlyError):
+        AccessChange.objects.filter(pk=change.pk).update(kind="membership_revoked")
+    with pytest.raises(AppendOnlyError):
+        AccessChange.objects.all().delete()
+    with pytest.raises(AppendOnlyError):
+        change.save()
+    with pytest.raises(AppendOnlyError):
+        change.delete()
