@@ -7,6 +7,7 @@ import re
 import pytest
 from django.contrib.auth.models import Permission
 from django.core import mail
+from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -358,3 +359,22 @@ def test_the_record_of_access_changes_is_append_only(login, first_admin, newcome
         change.save()
     with pytest.raises(AppendOnlyError):
         change.delete()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the database trigger exists on PostgreSQL only"
+)
+def test_the_database_refuses_to_rewrite_access_changes_on_postgresql(login, first_admin, newcomer, agency):
+    _grant_counsellor(login(first_admin), newcomer, agency)
+    change = AccessChange.objects.get(user=newcomer)
+    for statement in (
+        "UPDATE accounts_accesschange SET kind = 'x' WHERE id = %s",
+        "DELETE FROM accounts_accesschange WHERE id = %s",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement, [change.pk])
+    assert AccessChange.objects.filter(pk=change.pk, kind="membership_granted").exists()
