@@ -34,6 +34,18 @@ from inmates.models import Admission, Person
 from institutions.models import Institution
 
 
+class MissingColumns(FileRefused):
+    """Required columns not recognised in the headers: the user may say which columns hold them (the mapping
+    on the preview page); until then nothing can be previewed or applied."""
+
+    def __init__(self, missing: list[str], *, headers: list[str], mapping: dict[str, int], kind: str):
+        super().__init__(
+            _("Required columns are missing: %(columns)s.")
+            % {"columns": ", ".join(column_label(key) for key in missing)}
+        )
+        self.missing, self.headers, self.mapping, self.kind = missing, headers, mapping, kind
+
+
 @dataclass
 class Preview:
     table_kind: str
@@ -70,10 +82,7 @@ def import_preview(
     table = open_table(upload, max_bytes=settings.SDP_IMPORT_MAX_MB * 1024 * 1024)
     used = mapping if mapping is not None else table.mapping
     if missing := missing_required(used):
-        raise FileRefused(
-            _("Required columns are missing: %(columns)s.")
-            % {"columns": ", ".join(column_label(key) for key in missing)}
-        )
+        raise MissingColumns(missing, headers=table.headers, mapping=used, kind=table.kind)
     rejected: list[RowResult] = []
     counter = {"read": 0}
 
@@ -100,24 +109,29 @@ Progress = Callable[[int, int], None]
 PROGRESS_KEY = "sdp-import-progress:{pk}"
 
 
-def import_record(*, by, institution: Institution, upload, file_name: str, preview: Preview) -> ImportRun:
-    """Keep the uploaded file privately with what its preview found (status: previewed, nothing applied)."""
+def import_record(
+    *, by, institution: Institution, upload, file_name: str, preview: Preview | MissingColumns
+) -> ImportRun:
+    """Keep the uploaded file privately with what its preview found (status: previewed, nothing applied), or,
+    when required columns were not recognised, with the mapping so far for the user to complete."""
     if not may_import_for(by, institution):
         raise PermissionDenied(_("You may not import for this UPT."))
     checksum = checksum_of(upload)
+    complete = isinstance(preview, Preview)
+    kind = preview.table_kind if complete else preview.kind
     run = ImportRun(
         institution=institution,
         file_name=file_name[:255],
         file_size=_size(upload),
         checksum=checksum,
-        file_kind=preview.table_kind,
+        file_kind=kind,
         mapping=preview.mapping,
-        counts=preview.plan.counts,
-        rejected_rows=len(preview.rejected),
+        counts=preview.plan.counts if complete else {},
+        rejected_rows=len(preview.rejected) if complete else 0,
         created_by=by,
     )
     upload.seek(0)
-    run.file.save(f"{checksum[:16]}.{preview.table_kind}", File(upload), save=False)
+    run.file.save(f"{checksum[:16]}.{kind}", File(upload), save=False)
     run.save()
     audit_record(
         action=AuditEvent.Action.CREATE,
@@ -144,7 +158,10 @@ def stored_preview(run: ImportRun, *, today: dt.date, mapping: dict[str, int] | 
     one."""
     with run.file.open("rb") as upload:
         return import_preview(
-            upload=upload, institution=run.institution, today=today, mapping=mapping or run.mapping
+            upload=upload,
+            institution=run.institution,
+            today=today,
+            mapping=run.mapping if mapping is None else mapping,
         )
 
 
@@ -154,7 +171,7 @@ def import_remap(*, by, run: ImportRun, mapping: dict[str, int], today: dt.date)
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
     if run.status != ImportRun.Status.PREVIEWED:
         raise ValidationError(_("This import has already been applied."))
-    preview = stored_preview(run, today=today, mapping=mapping)
+    preview = stored_preview(run, today=today, mapping=mapping)  # MissingColumns: nothing is kept
     run.mapping, run.counts, run.rejected_rows = preview.mapping, preview.plan.counts, len(preview.rejected)
     run.save(update_fields=["mapping", "counts", "rejected_rows"])
     audit_record(action=AuditEvent.Action.CHANGE, actor=by, obj=run, details={"mapping": preview.mapping})
@@ -165,6 +182,8 @@ def import_remap(*, by, run: ImportRun, mapping: dict[str, int], today: dt.date)
 def import_confirm(*, by, run: ImportRun) -> ImportRun:
     """The user confirmed the preview: queue the import (it runs as a Celery task once this commits)."""
     _writer_for(by, run.institution)
+    if missing_required(run.mapping):
+        raise ValidationError(_("Say which columns hold the required data first."))
     updated = (
         ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.PREVIEWED)
         .exclude(file="")

@@ -57,9 +57,12 @@ def import_list(request):
             preview = services.import_preview(
                 upload=upload, institution=institution, today=timezone.localdate()
             )
+        except services.MissingColumns as missing:
+            preview = missing  # kept: the next page asks which columns hold what is missing
         except FileRefused as refused:
             form.add_error("file", str(refused.reason))
-        else:
+            preview = None
+        if preview is not None:
             run = services.import_record(
                 by=user, institution=institution, upload=upload, file_name=upload.name, preview=preview
             )
@@ -84,9 +87,14 @@ def import_detail(request, pk: int):
     if not run.file:  # deleted after SDP_IMPORT_KEEP_DAYS: the record stays, the people's data does not
         context |= {"file_gone": True, "keep_days": settings.SDP_IMPORT_KEEP_DAYS}
     elif run.status == ImportRun.Status.PREVIEWED:
-        preview = services.stored_preview(run, today=timezone.localdate())
-        context |= _preview_context(preview)
-        context["mapping_form"] = MappingForm(headers=preview.headers, mapping=preview.mapping)
+        try:
+            preview = services.stored_preview(run, today=timezone.localdate())
+        except services.MissingColumns as missing:
+            context |= {"missing": [column_label(key) for key in missing.missing]}
+            context["mapping_form"] = MappingForm(headers=missing.headers, mapping=missing.mapping)
+        else:
+            context |= _preview_context(preview)
+            context["mapping_form"] = MappingForm(headers=preview.headers, mapping=preview.mapping)
     elif run.waiting:
         context["progress"] = _progress(run)
     return render(request, "exchange/import_detail.html", context)
