@@ -97,6 +97,9 @@ def import_detail(request, pk: int):
             context["mapping_form"] = MappingForm(headers=preview.headers, mapping=preview.mapping)
     elif run.waiting:
         context["progress"] = _progress(run)
+    elif run.status == ImportRun.Status.DONE:
+        # Who is still in custody here but not in the file: left according to SDP, for staff to confirm.
+        context["plan"] = services.stored_preview(run, today=timezone.localdate()).plan
     return render(request, "exchange/import_detail.html", context)
 
 
