@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agreements.access import institution_ids_open_to
-from audit.exports import csv_export
+from audit.exports import csv_export, xlsx_export
 from audit.models import AuditEvent
 from audit.services import audit_record
 from inmates import panels, services
@@ -118,35 +118,56 @@ def admission_list(request):
     )
 
 
+def _sentence_text(months: int | None) -> str:
+    """As SDP writes a sentence: "1 thn 6 bln"."""
+    if not months:
+        return ""
+    years, rest = divmod(months, 12)
+    return " ".join(part for part in (f"{years} thn" if years else "", f"{rest} bln" if rest else "") if part)
+
+
 def admission_export(request):
-    """The WBP list as CSV, with the same filters and scope as the page; no NIK, which stays on the
-    person's own page. Audited as an export with the filters used."""
+    """The WBP list as CSV or XLSX (?format=xlsx), with the same filters and scope as the page, in the columns
+    the SDP import reads (so an export imports back unchanged); no NIK, which stays on the person's own page.
+    Audited as an export with the filters used."""
     _form, admissions, status, _institutions = _filtered_admissions(request)
     header = [
-        _("Name"),
+        _("Full name"),
         _("Register number"),
+        _("Sex"),
+        _("Place of birth"),
+        _("Date of birth"),
+        _("UPT"),
+        _("Admission date"),
         _("Register category"),
-        _("Institution"),
-        _("Admitted on"),
+        _("Kind of offence"),
+        _("Sentence length"),
+        _("Expected release date"),
         _("Released on"),
-        _("Offence"),
     ]
     rows = (
         [
             admission.person.full_name,
             admission.register_number,
-            admission.get_register_category_display(),
+            "L" if admission.person.sex == Person.Sex.MALE else "P",
+            admission.person.birth_place,
+            admission.person.birth_date.isoformat() if admission.person.birth_date else "",
             admission.institution.name,
             admission.admitted_on.isoformat(),
-            admission.released_on.isoformat() if admission.released_on else "",
+            admission.register_category,
             admission.get_offence_display(),
+            _sentence_text(admission.sentence_months),
+            admission.expected_release.isoformat() if admission.expected_release else "",
+            admission.released_on.isoformat() if admission.released_on else "",
         ]
         for admission in admissions.iterator(chunk_size=2000)
     )
     filters = {key: value for key, value in request.GET.items() if key != "page"}
-    return csv_export(
+    as_xlsx = request.GET.get("format") == "xlsx"
+    export = xlsx_export if as_xlsx else csv_export
+    return export(
         actor=request.user,
-        filename=f"wbp-{timezone.localdate().isoformat()}.csv",
+        filename=f"wbp-{timezone.localdate().isoformat()}.{'xlsx' if as_xlsx else 'csv'}",
         header=header,
         rows=rows,
         what="wbp_list",

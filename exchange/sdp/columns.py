@@ -71,11 +71,12 @@ COLUMNS: tuple[Column, ...] = (
         ("kategori", "kategori register", "golongan register", "register category", "category"),
         required=True,
     ),
+    # The offence is read from the articles, or (in this system's own exports) from the kind of offence.
+    Column("article", _("Articles (Pasal)"), ("pasal", "pasal yang dilanggar", "articles", "article")),
     Column(
-        "article",
-        _("Articles (Pasal)"),
-        ("pasal", "pasal yang dilanggar", "articles", "article", "offence"),
-        required=True,
+        "offence",
+        _("Kind of offence"),
+        ("jenis tindak pidana", "jenis kejahatan", "tindak pidana", "kind of offence", "offence"),
     ),
     Column("sentence", _("Sentence length"), ("lama pidana", "lama hukuman", "masa pidana", "sentence")),
     Column(
@@ -116,4 +117,7 @@ def recognise(headers: list[str]) -> dict[str, int]:
 
 def missing_required(mapping: dict[str, int], *, needs_institution: bool = False) -> list[str]:
     keys = [*REQUIRED, "institution"] if needs_institution else list(REQUIRED)
-    return [key for key in keys if key not in mapping]
+    missing = [key for key in keys if key not in mapping]
+    if "article" not in mapping and "offence" not in mapping:
+        missing.append("article")  # one of the two says what the offence was
+    return missing

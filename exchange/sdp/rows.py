@@ -78,7 +78,11 @@ def read_row(line: int, cells: list, mapping: dict[str, int], *, today: dt.date)
     field("birth_date", values.parse_date)
     field("admitted_on", values.parse_date)
     field("register_category", values.parse_category)
-    field("article", values.parse_offence)
+    if values.text(_cell(cells, mapping, "offence")):
+        field("offence", values.parse_offence_kind)
+        parsed["article"] = parsed["offence"]
+    else:
+        field("article", values.parse_offence)
     field("sentence", values.parse_sentence)
     field("expiry_date", values.parse_date)
     field("release_date", values.parse_date)

@@ -230,3 +230,19 @@ def parse_offence(value) -> str:
             return Admission.Offence.NARCOTICS_USER
         return Admission.Offence.NARCOTICS_OTHER
     return Admission.Offence.NON_NARCOTICS
+
+
+def parse_offence_kind(value) -> str:
+    """The kind of offence as this system writes it in its exports (its code, or its label in either
+    language), so an export imports back unchanged."""
+    from django.utils import translation
+
+    key = text(value).casefold()
+    for code, label in Admission.Offence.choices:
+        spellings = {code.casefold()}
+        for language in ("id", "en"):
+            with translation.override(language):
+                spellings.add(str(label).casefold())
+        if key in spellings:
+            return code
+    raise CellError(_("“%(value)s” is not a kind of offence this system knows.") % {"value": text(value)})

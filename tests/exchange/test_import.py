@@ -179,3 +179,31 @@ def test_the_benchmark_measures_and_leaves_nothing_behind(kind, capsys):
     output = capsys.readouterr().out
     assert "Preview: 40 rows" in output and "Apply: 40 rows" in output and "Rolled back." in output
     assert not Person.objects.exists() and not ImportRun.objects.exists()  # rolled back, the run too
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_an_export_imports_back_unchanged(login, client, staff, institution, kind, language):
+    from django.conf import settings
+    from django.urls import reverse
+
+    from tests.factories import PersonFactory, admit
+
+    for n, (category, offence, months) in enumerate(
+        [("B.I", "narcotics_user", 18), ("A.II", "narcotics_other", None), ("B.IIa", "non_narcotics", 8)]
+    ):
+        person = PersonFactory(full_name=f"Orang Ke {n}", nik=None, sex="female" if n == 2 else "male")
+        admission = admit(person, institution, on=dt.date(2025, 3, n + 1), category=category, offence=offence)
+        Admission.objects.filter(pk=admission.pk).update(
+            sentence_months=months, expected_release=dt.date(2027, 1, 1) if months else None
+        )
+    browser = login(staff)
+    browser.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = browser.get(reverse("inmates:admission-export"), {"format": kind} if kind == "xlsx" else {})
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    before = everything()
+    preview, _run = run_import(io.BytesIO(content), institution, staff)
+    assert not preview.rejected, [r.problems for r in preview.rejected]
+    assert preview.plan.counts == {**dict.fromkeys(preview.plan.counts, 0), "unchanged": 3}
+    assert everything() == before

@@ -28,7 +28,7 @@ def test_staff_export_their_wbp_with_the_filters_and_it_is_audited(login, staff,
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     rows = _rows(response)
-    assert rows[0][:2] == ["Name", "Register number"]
+    assert rows[0][:3] == ["Full name", "Register number", "Sex"]  # the SDP import's own columns
     assert [row[0] for row in rows[1:]] == ["Ahmad Fauzan"]
     event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
     assert event.actor == staff and event.details["export"] == "wbp_list"
