@@ -40,3 +40,27 @@ def audit_record(
         user_agent=origin.user_agent if origin else "",
         details={**(details or {}), **(current_batch.get() or {})},
     )
+
+
+def audit_records_bulk(events: list[dict]) -> None:
+    """Append many events in one statement (an import): each dict takes audit_record's arguments."""
+    origin = current_origin.get()
+    batch_details = current_batch.get() or {}
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                actor=event.get("actor"),
+                username=event.get("actor").get_username() if event.get("actor") is not None else "",
+                action=event["action"],
+                object_type=event["obj"]._meta.label_lower[:60],
+                object_id=str(event["obj"].pk)[:40],
+                object_repr=str(event["obj"])[:200],
+                person_id=event.get("person_id"),
+                ip_address=origin.ip_address if origin else None,
+                user_agent=origin.user_agent if origin else "",
+                details={**(event.get("details") or {}), **batch_details},
+            )
+            for event in events
+        ],
+        batch_size=1000,
+    )

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
-from audit.services import audit_record
+from audit.services import audit_record, audit_records_bulk
 from inmates import hooks
 from inmates.models import Admission, Movement, Person, PersonMerge, RegistrationLink
 from institutions.models import Institution
@@ -41,6 +41,46 @@ def person_register(*, by, person: Person, admission: Admission) -> Admission:
     audit_record(action=AuditEvent.Action.CREATE, actor=by, obj=person, person_id=person.pk)
     admission.person = person
     return admission_open(by=by, admission=admission)
+
+
+@transaction.atomic
+def people_register_bulk(*, by, entries: list[tuple[Person, Admission]]) -> None:
+    """Many new people, each with a first admission, in a few statements (an SDP import): the same rows and
+    audit events as person_register, for people this system has never held (so no custody hook has anything
+    to do: no earlier plan to call off, no enrolment to close)."""
+    for person, admission in entries:
+        _not_in_future(admission.admitted_on, "admitted_on")
+        if admission.expected_release and admission.expected_release < admission.admitted_on:
+            raise ValidationError({"expected_release": _("The expected release cannot be before admission.")})
+        person.created_by = admission.created_by = by
+    try:
+        with transaction.atomic():
+            Person.objects.bulk_create([person for person, _admission in entries])
+    except IntegrityError as exc:  # registered meanwhile, by hand or by another import
+        raise ValidationError(_("One of these people is already registered with the same NIK.")) from exc
+    for person, admission in entries:
+        admission.person = person
+    Admission.objects.bulk_create([admission for _person, admission in entries])
+    Movement.objects.bulk_create(
+        Movement(
+            admission=admission,
+            kind=Movement.Kind.ADMISSION,
+            on=admission.admitted_on,
+            to_institution_id=admission.institution_id,
+            recorded_by=by,
+        )
+        for _person, admission in entries
+    )
+    audit_records_bulk(
+        [
+            event
+            for person, admission in entries
+            for event in (
+                {"action": AuditEvent.Action.CREATE, "actor": by, "obj": person, "person_id": person.pk},
+                {"action": AuditEvent.Action.CREATE, "actor": by, "obj": admission, "person_id": person.pk},
+            )
+        ]
+    )
 
 
 @transaction.atomic

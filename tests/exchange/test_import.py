@@ -207,3 +207,21 @@ def test_an_export_imports_back_unchanged(login, client, staff, institution, kin
     assert not preview.rejected, [r.problems for r in preview.rejected]
     assert preview.plan.counts == {**dict.fromkeys(preview.plan.counts, 0), "unchanged": 3}
     assert everything() == before
+
+
+def test_new_people_are_written_in_batches_with_their_movements_and_audit(
+    institution, staff, django_assert_max_num_queries
+):
+    rows = [line(f"Orang {n}", f"63080117059{n:05d}", f"B.I {n}/2025") for n in range(1, 301)]
+    upload = sdp_file(*rows)
+    preview = services.import_preview(upload=upload, institution=institution, today=TODAY)
+    run = services.import_record(
+        by=staff, institution=institution, upload=upload, file_name="x", preview=preview
+    )
+    with django_assert_max_num_queries(30):  # not a dozen per person
+        services.import_apply(by=staff, preview=preview, run=run)
+    assert Person.objects.count() == 300 and Admission.objects.count() == 300
+    from inmates.models import Movement
+
+    assert Movement.objects.filter(kind="admission", to_institution=institution).count() == 300
+    assert AuditEvent.objects.filter(details__sdp_import=run.pk, action="create").count() == 600
