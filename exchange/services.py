@@ -76,7 +76,12 @@ def checksum_of(upload) -> str:
 
 
 def import_preview(
-    *, upload, institution: Institution, today: dt.date, mapping: dict[str, int] | None = None
+    *,
+    upload,
+    institution: Institution,
+    today: dt.date,
+    mapping: dict[str, int] | None = None,
+    each_chunk: Callable[[Plan], None] | None = None,
 ) -> Preview:
     """Read the whole file and plan it; nothing is written. Raises FileRefused for a file refused whole."""
     table = open_table(upload, max_bytes=settings.SDP_IMPORT_MAX_MB * 1024 * 1024)
@@ -94,7 +99,7 @@ def import_preview(
             else:
                 yield result.row
 
-    plan = plan_import(valid_rows(), institution=institution, today=today)
+    plan = plan_import(valid_rows(), institution=institution, today=today, each_chunk=each_chunk)
     return Preview(
         table_kind=table.kind,
         mapping=used,
@@ -206,36 +211,45 @@ def progress_of(run: ImportRun) -> tuple[int, int, float] | None:
 
 
 @transaction.atomic
-def import_apply(*, by, preview: Preview, run: ImportRun, progress: Progress | None = None) -> ImportRun:
-    """Apply a preview: new people and their admissions, returns to custody, the register's changes. All or
-    nothing: any failure rolls the whole import back."""
-    institution = preview.plan.institution
+def import_apply(
+    *, by, run: ImportRun, progress: Progress | None = None, today: dt.date | None = None
+) -> ImportRun:
+    """Apply a kept import: new people and their admissions, returns to custody, the register's changes. The
+    file is read again and applied chunk by chunk as it is planned, so memory stays flat whatever its size.
+    All or nothing: any failure rolls the whole import back."""
+    institution = run.institution
     writer = _writer_for(by, institution)
     # One import per UPT at a time: the second waits for the first to commit, then finds nothing left to do.
     Institution.objects.select_for_update().get(pk=institution.pk)
-    plan = preview.plan
-    todo = len(plan.new_people) + len(plan.returns) + len(plan.changed)
+    todo = sum(run.counts.get(kind, 0) for kind in ("new_people", "returns", "changed"))
     done = 0
-    with batch(sdp_import=run.pk):
-        for start in range(0, len(plan.new_people), BULK):
-            chunk = plan.new_people[start : start + BULK]
-            _register(writer, chunk, institution)
-            done += len(chunk)
-            _tick(progress, done, todo)
-        for planned in plan.returns:
+
+    def apply_chunk(part: Plan) -> None:
+        nonlocal done
+        for start in range(0, len(part.new_people), BULK):
+            _register(writer, part.new_people[start : start + BULK], institution)
+        for planned in part.returns:
             _readmit(writer, planned, institution, run)
-            done += 1
-            _tick(progress, done, todo)
-        for planned in plan.changed:
+        for planned in part.changed:
             inmates_services.admission_update_from_register(
                 by=writer,
                 admission=planned.admission,
                 values={change.field: change.after for change in planned.changes},
             )
-            done += 1
-            _tick(progress, done, todo)
+        done += len(part.new_people) + len(part.returns) + len(part.changed)
+        _tick(progress, done, max(todo, done))
+
+    with batch(sdp_import=run.pk), run.file.open("rb") as upload:
+        preview = import_preview(
+            upload=upload,
+            institution=institution,
+            today=today or timezone.localdate(),
+            mapping=run.mapping,
+            each_chunk=apply_chunk,
+        )
+        plan = preview.plan
         run.status, run.finished_at, run.confirmed_by = ImportRun.Status.DONE, timezone.now(), by
-        run.counts, run.rows_total = plan.counts, todo
+        run.counts, run.rows_total = plan.counts, done
         run.save(update_fields=["status", "finished_at", "confirmed_by", "counts", "rows_total"])
         audit_record(action=AuditEvent.Action.CHANGE, actor=by, obj=run, details={"applied": plan.counts})
     return run

@@ -36,9 +36,8 @@ def apply_import(run_id: int) -> str:
             cache.set(key, (done, todo, time.monotonic() - started), timeout=24 * 3600)
 
     try:
-        preview = services.stored_preview(run, today=timezone.localdate())
-        cache.set(key, (0, sum(preview.plan.counts[k] for k in ("new_people", "returns", "changed")), 0.0))
-        services.import_apply(by=run.confirmed_by, preview=preview, run=run, progress=progress)
+        cache.set(key, (0, sum(run.counts.get(k, 0) for k in ("new_people", "returns", "changed")), 0.0))
+        services.import_apply(by=run.confirmed_by, run=run, progress=progress)
     except Exception as exc:  # everything was rolled back: say why on the status page
         messages = getattr(exc, "messages", None) or [repr(exc)]
         ImportRun.objects.filter(pk=run_id).update(

@@ -129,6 +129,8 @@ class Person(models.Model):
         indexes = [
             # WBP list: search by name.
             models.Index(fields=["full_name"], name="inmates_person_name_idx"),
+            # Matching the same person (registration, merges, SDP imports): by date of birth.
+            models.Index(fields=["birth_date"], name="inmates_person_birth_idx"),
         ]
 
     def __str__(self) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from itertools import islice
@@ -51,8 +51,15 @@ class Planned:
     held_at: Institution | None = None  # for a transfer: where this system holds them now
 
 
+KINDS = ("new_people", "returns", "changed", "unchanged", "transfers_in", "review")
+SAMPLE = 50  # rows of each kind a plan keeps to show; the rest are only counted (memory stays flat)
+
+
 @dataclass
 class Plan:
+    """The counts of each kind of row and a sample of each (the preview shows them); whoever needs every row
+    (the apply) takes them chunk by chunk as the plan is made (plan_import's `each_chunk`)."""
+
     institution: Institution
     new_people: list[Planned] = field(default_factory=list)
     returns: list[Planned] = field(default_factory=list)  # known people, not in custody: a new admission
@@ -61,18 +68,18 @@ class Plan:
     transfers_in: list[Planned] = field(default_factory=list)  # held at another UPT here
     review: list[Planned] = field(default_factory=list)
     left: list[Admission] = field(default_factory=list)  # in custody here, absent from the file
+    totals: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
 
     @property
     def counts(self) -> dict[str, int]:
-        return {
-            "new_people": len(self.new_people),
-            "returns": len(self.returns),
-            "changed": len(self.changed),
-            "unchanged": len(self.unchanged),
-            "transfers_in": len(self.transfers_in),
-            "review": len(self.review),
-            "left": len(self.left),
-        }
+        return {**self.totals, "left": len(self.left)}
+
+    def take(self, part: Plan, *, keep: int) -> None:
+        for kind in KINDS:
+            rows = getattr(part, kind)
+            self.totals[kind] += len(rows)
+            sample = getattr(self, kind)
+            sample.extend(rows[: max(0, keep - len(sample))])
 
 
 def _chunks(rows: Iterable[SdpRow]):
@@ -138,36 +145,60 @@ def _changes(admission: Admission, row: SdpRow) -> list[Change]:
     ]
 
 
-def plan_import(rows: Iterable[SdpRow], *, institution: Institution, today: dt.date) -> Plan:
+def plan_import(
+    rows: Iterable[SdpRow],
+    *,
+    institution: Institution,
+    today: dt.date,
+    each_chunk: Callable[[Plan], None] | None = None,
+    keep: int = SAMPLE,
+) -> Plan:
+    """Plan the rows chunk by chunk. `each_chunk` receives every chunk's whole plan as soon as it is made (the
+    apply writes it before the next chunk is matched); the returned plan keeps counts and samples only."""
     plan = Plan(institution=institution)
-    seen_here: set[int] = set()  # open admissions here that the file lists
+    # Who is in custody here before the file is read: those the file does not list have left (the people an
+    # apply admits meanwhile are not among them).
+    open_here = set(
+        Admission.objects.filter(institution=institution, released_on__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    seen_here: set[int] = set()
     for chunk in _chunks(rows):
-        matches = _match_chunk(chunk, institution)
-        for row in chunk:
-            found = matches.get(row.line, [])
-            if not found:
-                plan.new_people.append(Planned(row))
-                continue
-            if len(found) > 1 or not found[0][1]:
-                plan.review.append(Planned(row, candidates=[person for person, _strong in found]))
-                continue
-            person = found[0][0]
-            open_spell = person.open_admissions[0] if person.open_admissions else None
-            if open_spell is None:
-                plan.returns.append(Planned(row, person=person))
-            elif open_spell.institution_id == institution.pk:
-                seen_here.add(open_spell.pk)
-                changes = _changes(open_spell, row)
-                target = plan.changed if changes else plan.unchanged
-                target.append(Planned(row, person=person, admission=open_spell, changes=changes))
-            else:
-                plan.transfers_in.append(
-                    Planned(row, person=person, admission=open_spell, held_at=open_spell.institution)
-                )
+        part = _plan_chunk(chunk, institution, seen_here)
+        if each_chunk is not None:
+            each_chunk(part)
+        plan.take(part, keep=keep)
     plan.left = list(
-        Admission.objects.filter(institution=institution, released_on__isnull=True)
-        .exclude(pk__in=seen_here)
+        Admission.objects.filter(pk__in=open_here - seen_here)
         .select_related("person")
         .order_by("person__full_name", "pk")
     )
     return plan
+
+
+def _plan_chunk(chunk: list[SdpRow], institution: Institution, seen_here: set[int]) -> Plan:
+    part = Plan(institution=institution)
+    matches = _match_chunk(chunk, institution)
+    for row in chunk:
+        found = matches.get(row.line, [])
+        if not found:
+            part.new_people.append(Planned(row))
+            continue
+        if len(found) > 1 or not found[0][1]:
+            part.review.append(Planned(row, candidates=[person for person, _strong in found]))
+            continue
+        person = found[0][0]
+        open_spell = person.open_admissions[0] if person.open_admissions else None
+        if open_spell is None:
+            part.returns.append(Planned(row, person=person))
+        elif open_spell.institution_id == institution.pk:
+            seen_here.add(open_spell.pk)
+            changes = _changes(open_spell, row)
+            target = part.changed if changes else part.unchanged
+            target.append(Planned(row, person=person, admission=open_spell, changes=changes))
+        else:
+            part.transfers_in.append(
+                Planned(row, person=person, admission=open_spell, held_at=open_spell.institution)
+            )
+    return part

@@ -52,7 +52,7 @@ def run_import(upload, institution, by):
     run = services.import_record(
         by=by, institution=institution, upload=upload, file_name="sdp.csv", preview=preview
     )
-    return preview, services.import_apply(by=by, preview=preview, run=run)
+    return preview, services.import_apply(by=by, run=run, today=TODAY)
 
 
 def everything() -> dict:
@@ -116,23 +116,45 @@ def test_released_and_back_in_the_next_file_is_a_return_to_custody(institution, 
     assert f"#{run.pk} " in person.registration_links.get().reason  # the link names the import
 
 
-def test_a_failure_half_way_leaves_everything_as_it_was(institution, staff):
+def test_a_failure_half_way_leaves_everything_as_it_was(institution, staff, monkeypatch):
+    # A verdict for someone here (applied after the new person), and a new person.
+    run_import(
+        sdp_file(line("Ahmad Fauzan", "6308011705900001", "A.III 1/2025", category="A.III")),
+        institution,
+        staff,
+    )
     upload = sdp_file(
-        line("Ahmad Fauzan", "6308011705900001", "B.I 1/2025"),
+        line("Ahmad Fauzan", "6308011705900001", "B.I 1/2025", category="B.I"),
         line("Budi Santoso", "6308011705900002", "B.I 2/2025"),
     )
     preview = services.import_preview(upload=upload, institution=institution, today=TODAY)
-    # Between preview and apply, a clerk registers the second person by hand: their NIK is now taken.
-    Person.objects.create(full_name="Budi S.", nik="6308011705900002", sex="male")
-    before = everything()
+    assert preview.plan.counts["new_people"] == 1 and preview.plan.counts["changed"] == 1
     run = services.import_record(
         by=staff, institution=institution, upload=upload, file_name="x", preview=preview
     )
+    before = everything()
+
+    def refuse(**kwargs):
+        raise ValidationError("The database went away")  # whatever fails after the first writes
+
+    monkeypatch.setattr(services.inmates_services, "admission_update_from_register", refuse)
     with pytest.raises(ValidationError):
-        services.import_apply(by=staff, preview=preview, run=run)
-    assert everything() == before
+        services.import_apply(by=staff, run=run, today=TODAY)
+    assert everything() == before  # the new person written before the failure is gone too
     run.refresh_from_db()
     assert run.status == ImportRun.Status.PREVIEWED  # its status rolled back with the rest
+
+
+def test_someone_registered_by_hand_after_the_preview_is_not_registered_twice(institution, staff):
+    upload = sdp_file(line("Budi Santoso", "6308011705900002", "B.I 2/2025"))
+    preview = services.import_preview(upload=upload, institution=institution, today=TODAY)
+    run = services.import_record(
+        by=staff, institution=institution, upload=upload, file_name="x", preview=preview
+    )
+    Person.objects.create(full_name="Budi S.", nik="6308011705900002", sex="male")  # meanwhile, by hand
+    services.import_apply(by=staff, run=run, today=TODAY)  # planned again as it applies: a match now
+    assert Person.objects.filter(nik="6308011705900002").count() == 1
+    assert Admission.objects.get().person.full_name == "Budi S."
 
 
 def test_officers_preview_but_do_not_apply(institution, regional):
@@ -147,7 +169,7 @@ def test_officers_preview_but_do_not_apply(institution, regional):
         by=regional, institution=institution, upload=upload, file_name="x", preview=preview
     )
     with pytest.raises(PermissionDenied):
-        services.import_apply(by=regional, preview=preview, run=run)
+        services.import_apply(by=regional, run=run)
     assert not Person.objects.exists()
 
 
@@ -218,8 +240,8 @@ def test_new_people_are_written_in_batches_with_their_movements_and_audit(
     run = services.import_record(
         by=staff, institution=institution, upload=upload, file_name="x", preview=preview
     )
-    with django_assert_max_num_queries(30):  # not a dozen per person
-        services.import_apply(by=staff, preview=preview, run=run)
+    with django_assert_max_num_queries(40):  # not a dozen per person
+        services.import_apply(by=staff, run=run, today=TODAY)
     assert Person.objects.count() == 300 and Admission.objects.count() == 300
     from inmates.models import Movement
 

@@ -99,7 +99,7 @@ class Command(BaseCommand):
                         file_name="benchmark",
                         preview=preview,
                     )
-                    run = services.import_apply(by=clerk, preview=preview, run=run)
+                    run = services.import_apply(by=clerk, run=run)
                     took = time.perf_counter() - started
                     applied = sum(run.counts[key] for key in ("new_people", "returns", "changed"))
                     self.stdout.write(

@@ -73,7 +73,7 @@ class Command(BaseCommand):
                 run = services.import_record(
                     by=by, institution=place, upload=upload, file_name=file.name, preview=preview
                 )
-            run = services.import_apply(by=by, preview=preview, run=run, progress=progress)
+            run = services.import_apply(by=by, run=run, progress=progress)
         except (PermissionDenied, ValidationError) as error:
             messages = getattr(error, "messages", None) or [str(error)]
             raise CommandError("Nothing was written: " + "; ".join(messages)) from error
