@@ -17,7 +17,7 @@ import io
 import random
 
 from demo.people import FAMILY_NAMES, MALE_NAMES
-from inmates.models import Admission
+from inmates.models import Admission, sentence_as_text
 from institutions.models import Institution
 
 HEADERS = [
@@ -47,13 +47,6 @@ def _date(day: dt.date | None) -> str:
     return day.strftime("%d-%m-%Y") if day else ""
 
 
-def _sentence(months: int | None) -> str:
-    if not months:
-        return ""
-    years, rest = divmod(months, 12)
-    return " ".join(part for part in (f"{years} thn" if years else "", f"{rest} bln" if rest else "") if part)
-
-
 def sample_rows(institution: Institution, *, today: dt.date) -> list[list[str]]:
     rng = random.Random(f"sdp-sample:{institution.code}")
     held = list(
@@ -80,7 +73,7 @@ def sample_rows(institution: Institution, *, today: dt.date) -> list[list[str]]:
                 _date(admission.admitted_on),
                 category,
                 ARTICLES[admission.offence],
-                _sentence(months),
+                sentence_as_text(months),
                 _date(admission.expected_release),
             ]
         )

@@ -27,7 +27,7 @@ from audit.services import audit_record
 from exchange.models import ImportRun
 from exchange.sdp.columns import missing_required
 from exchange.sdp.plan import Plan, Planned, plan_import
-from exchange.sdp.reading import FileRefused, open_table
+from exchange.sdp.reading import FileRefused, open_table, size_of
 from exchange.sdp.rows import RowResult, column_label, read_rows
 from inmates import services as inmates_services
 from inmates.models import Admission, Person
@@ -128,7 +128,7 @@ def import_record(
     run = ImportRun(
         institution=institution,
         file_name=file_name[:255],
-        file_size=_size(upload),
+        file_size=size_of(upload),
         checksum=checksum,
         file_kind=kind,
         mapping=preview.mapping,
@@ -146,13 +146,6 @@ def import_record(
         details={"file": run.file_name, "sha256": checksum, "size": run.file_size, "counts": run.counts},
     )
     return run
-
-
-def _size(upload) -> int:
-    upload.seek(0, 2)
-    size = upload.tell()
-    upload.seek(0)
-    return size
 
 
 def open_headers(upload) -> list[str]:

@@ -266,6 +266,14 @@ class Admission(models.Model):
         return self.released_on is None
 
 
+def sentence_as_text(months: int | None) -> str:
+    """A sentence as SDP writes it ("1 thn 6 bln"), for exports the SDP import reads back."""
+    if not months:
+        return ""
+    years, rest = divmod(months, 12)
+    return " ".join(part for part in (f"{years} thn" if years else "", f"{rest} bln" if rest else "") if part)
+
+
 class Movement(models.Model):
     """A step in a custody spell: arrival, transfer between institutions, or release. Never overwritten."""
 

@@ -26,7 +26,7 @@ from inmates.forms import (
     TransferForm,
 )
 from inmates.matching import find_matches
-from inmates.models import Admission, Movement, Person, PersonMerge, RegistrationLink
+from inmates.models import Admission, Movement, Person, PersonMerge, RegistrationLink, sentence_as_text
 from institutions.forms import apply_service_errors
 from institutions.models import Institution
 
@@ -118,14 +118,6 @@ def admission_list(request):
     )
 
 
-def _sentence_text(months: int | None) -> str:
-    """As SDP writes a sentence: "1 thn 6 bln"."""
-    if not months:
-        return ""
-    years, rest = divmod(months, 12)
-    return " ".join(part for part in (f"{years} thn" if years else "", f"{rest} bln" if rest else "") if part)
-
-
 def admission_export(request):
     """The WBP list as CSV or XLSX (?format=xlsx), with the same filters and scope as the page, in the columns
     the SDP import reads (so an export imports back unchanged); no NIK, which stays on the person's own page.
@@ -156,7 +148,7 @@ def admission_export(request):
             admission.admitted_on.isoformat(),
             admission.register_category,
             admission.get_offence_display(),
-            _sentence_text(admission.sentence_months),
+            sentence_as_text(admission.sentence_months),
             admission.expected_release.isoformat() if admission.expected_release else "",
             admission.released_on.isoformat() if admission.released_on else "",
         ]

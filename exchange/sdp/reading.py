@@ -53,7 +53,7 @@ class Table:
 
 def open_table(upload, *, max_bytes: int) -> Table:
     """`upload` is a binary file object positioned at its start (an UploadedFile or an open file)."""
-    size = _size_of(upload)
+    size = size_of(upload)
     if size == 0:
         raise FileRefused(_("The file is empty."))
     if size > max_bytes:
@@ -68,7 +68,7 @@ def open_table(upload, *, max_bytes: int) -> Table:
     return _open_csv(upload, head)
 
 
-def _size_of(upload) -> int:
+def size_of(upload) -> int:
     if getattr(upload, "size", None) is not None:
         return upload.size
     position = upload.tell()
