@@ -378,3 +378,18 @@ def test_the_database_refuses_to_rewrite_access_changes_on_postgresql(login, fir
         ):
             cursor.execute(statement, [change.pk])
     assert AccessChange.objects.filter(pk=change.pk, kind="membership_granted").exists()
+
+
+@pytest.mark.parametrize("grants", [1, 30])
+def test_the_change_lists_keep_their_query_count(
+    login, first_admin, dpo, agency, grants, django_assert_max_num_queries
+):
+    for n in range(grants):
+        _grant_counsellor(login(first_admin), UserFactory(username=f"konselor.{n}"), agency)
+    for user, url in ((dpo, reverse("access-change-list")), (first_admin, reverse("accounts:account"))):
+        client = login(user)
+        with django_assert_max_num_queries(12):
+            response = client.get(url)
+        assert response.status_code == 200
+    shown = login(dpo).get(reverse("access-change-list")).context["page_obj"]
+    assert shown.paginator.count == grants

@@ -226,3 +226,31 @@ def test_undoing_brings_back_the_follow_ups_the_admission_called_off(
     assert not due.cancelled and due.called_off_by is None  # due again
     assert not done.cancelled
     assert AuditEvent.objects.filter(person_id=earlier.pk, details__follow_ups_due_again=[due.pk]).exists()
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_the_review_list_keeps_its_query_count(
+    login,
+    staff,
+    institution,
+    sister_institution,
+    sister_staff,
+    head_before,
+    count,
+    django_assert_max_num_queries,
+):
+    for n in range(count):
+        person = PersonFactory(full_name=f"Kembali {n}", nik=f"63080117059{n:05d}")
+        services.admission_release(
+            by=sister_staff,
+            admission=admit(person, sister_institution, on=dt.date(2024, 3, 1)),
+            on=dt.date(2025, 3, 1),
+            release_type="sentence_expiry",
+        )
+        link_admission(person, institution, by=staff, on=dt.date(2026, 11, 2))
+    client = login(head_before)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("inmates:link-review"))
+    assert response.status_code == 200
+    assert response.context["page_obj"].paginator.count == count
+    assert f"Kembali {count - 1}" in response.content.decode()  # newest first
