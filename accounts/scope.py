@@ -104,3 +104,12 @@ class Scope:
 
     def can_write_at(self, institution_id: int) -> bool:
         return institution_id in self.staff_institution_ids
+
+    def may_load_register(self, institution) -> bool:
+        """Who may load the national register's data (an SDP import) for a UPT: its staff, its region's
+        officers, national officers. What the register cannot decide (a release, a link) stays with staff."""
+        return (
+            self.is_national
+            or institution.pk in self.staff_institution_ids
+            or institution.region_id in self.region_ids
+        )

@@ -188,6 +188,8 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker process dies is put back on the queue; the tasks claim their row, so it runs once.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 300)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 360)
@@ -199,6 +201,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.tasks.monthly_reports",
         "schedule": crontab(day_of_month=1, hour=2, minute=0),
     },
+    "sdp-imports-stuck": {"task": "exchange.tasks.sweep_stuck_imports", "schedule": crontab(minute="*/5")},
     "sdp-import-files-expired": {
         "task": "exchange.tasks.delete_expired_files",
         "schedule": crontab(hour=3, minute=30),

@@ -3,7 +3,8 @@ apply that plan through the same services as the forms, all or nothing.
 
 What the file alone cannot decide is never applied here: people who left according to SDP (staff confirm each
 as a release or a transfer), people held at another UPT (its staff record the transfer), and rows that match
-several people or only a similar name (staff link or create by hand).
+several people or only a similar name (staff link or create by hand). The apply keeps them as ImportItems for
+the UPT's staff (exchange.decisions).
 """
 
 from __future__ import annotations
@@ -17,21 +18,21 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.context import batch
 from audit.models import AuditEvent
 from audit.services import audit_record
-from exchange.models import ImportRun
+from exchange.models import ImportItem, ImportRun
 from exchange.sdp.columns import missing_required
-from exchange.sdp.plan import Plan, Planned, plan_import
+from exchange.sdp.places import Area, PlaceResolver
+from exchange.sdp.plan import LEFT_BATCH, Plan, Planned, plan_import
 from exchange.sdp.reading import FileRefused, open_table, size_of
 from exchange.sdp.rows import RowResult, column_label, read_rows
 from inmates import services as inmates_services
 from inmates.models import Admission, Person
-from institutions.models import Institution
 
 
 class MissingColumns(FileRefused):
@@ -56,14 +57,15 @@ class Preview:
     rows_read: int = 0
 
 
-def may_import_for(user, institution: Institution) -> bool:
-    """UPT staff for their own UPT, regional officers for their region's, national officers for all."""
+def may_import_for(user, area: Area) -> bool:
+    """A UPT's list: its staff, its region's officers, national officers. A region's file: its officers and
+    national officers. The national file: national officers."""
     scope = user.scope
-    return (
-        scope.is_national
-        or institution.pk in scope.staff_institution_ids
-        or institution.region_id in scope.region_ids
-    )
+    if area.institution is not None:
+        return scope.may_load_register(area.institution)
+    if area.region is not None:
+        return scope.is_national or area.region.pk in scope.region_ids
+    return scope.is_national
 
 
 def checksum_of(upload) -> str:
@@ -78,7 +80,7 @@ def checksum_of(upload) -> str:
 def import_preview(
     *,
     upload,
-    institution: Institution,
+    area: Area,
     today: dt.date,
     mapping: dict[str, int] | None = None,
     each_chunk: Callable[[Plan], None] | None = None,
@@ -86,20 +88,22 @@ def import_preview(
     """Read the whole file and plan it; nothing is written. Raises FileRefused for a file refused whole."""
     table = open_table(upload, max_bytes=settings.SDP_IMPORT_MAX_MB * 1024 * 1024)
     used = mapping if mapping is not None else table.mapping
-    if missing := missing_required(used):
+    if missing := missing_required(used, needs_institution=not area.is_single_upt):
         raise MissingColumns(missing, headers=table.headers, mapping=used, kind=table.kind)
     rejected: list[RowResult] = []
     counter = {"read": 0}
+    places = PlaceResolver(area)
 
     def valid_rows():
         for result in read_rows(table.rows(), used, today=today):
             counter["read"] += 1
+            result = places.place_of(result)
             if result.row is None:
                 rejected.append(result)
             else:
                 yield result.row
 
-    plan = plan_import(valid_rows(), institution=institution, today=today, each_chunk=each_chunk)
+    plan = plan_import(valid_rows(), area=area, today=today, each_chunk=each_chunk)
     return Preview(
         table_kind=table.kind,
         mapping=used,
@@ -115,18 +119,17 @@ PROGRESS_KEY = "sdp-import-progress:{pk}"
 BULK = 500  # new people written per statement batch
 
 
-def import_record(
-    *, by, institution: Institution, upload, file_name: str, preview: Preview | MissingColumns
-) -> ImportRun:
+def import_record(*, by, area: Area, upload, file_name: str, preview: Preview | MissingColumns) -> ImportRun:
     """Keep the uploaded file privately with what its preview found (status: previewed, nothing applied), or,
     when required columns were not recognised, with the mapping so far for the user to complete."""
-    if not may_import_for(by, institution):
+    if not may_import_for(by, area):
         raise PermissionDenied(_("You may not import for this UPT."))
     checksum = checksum_of(upload)
     complete = isinstance(preview, Preview)
     kind = preview.table_kind if complete else preview.kind
     run = ImportRun(
-        institution=institution,
+        institution=area.institution,
+        region=area.region,
         file_name=file_name[:255],
         file_size=size_of(upload),
         checksum=checksum,
@@ -158,7 +161,7 @@ def stored_preview(run: ImportRun, *, today: dt.date, mapping: dict[str, int] | 
     with run.file.open("rb") as upload:
         return import_preview(
             upload=upload,
-            institution=run.institution,
+            area=run.area,
             today=today,
             mapping=run.mapping if mapping is None else mapping,
         )
@@ -179,14 +182,16 @@ def import_remap(*, by, run: ImportRun, mapping: dict[str, int], today: dt.date)
 
 @transaction.atomic
 def import_confirm(*, by, run: ImportRun) -> ImportRun:
-    """The user confirmed the preview: queue the import (it runs as a Celery task once this commits)."""
-    _writer_for(by, run.institution)
-    if missing_required(run.mapping):
+    """The user confirmed the preview: queue the import (it runs as a Celery task once this commits). A failed
+    import left nothing behind and may be confirmed again."""
+    if not may_import_for(by, run.area):
+        raise PermissionDenied(_("You may not import for this UPT."))
+    if missing_required(run.mapping, needs_institution=not run.is_single_upt):
         raise ValidationError(_("Say which columns hold the required data first."))
     updated = (
-        ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.PREVIEWED)
+        ImportRun.objects.filter(pk=run.pk, status__in=[ImportRun.Status.PREVIEWED, ImportRun.Status.FAILED])
         .exclude(file="")
-        .update(status=ImportRun.Status.QUEUED, confirmed_by=by)
+        .update(status=ImportRun.Status.QUEUED, confirmed_by=by, error="", started_at=None, finished_at=None)
     )
     if not updated:
         raise ValidationError(_("This import has already been applied or is running."))
@@ -207,54 +212,121 @@ def progress_of(run: ImportRun) -> tuple[int, int, float] | None:
 def import_apply(
     *, by, run: ImportRun, progress: Progress | None = None, today: dt.date | None = None
 ) -> ImportRun:
-    """Apply a kept import: new people and their admissions, returns to custody, the register's changes. The
-    file is read again and applied chunk by chunk as it is planned, so memory stays flat whatever its size.
-    All or nothing: any failure rolls the whole import back."""
-    institution = run.institution
-    writer = _writer_for(by, institution)
+    """Apply a kept import: new people and their admissions, returns to custody, the register's changes; and
+    keep what the file alone cannot decide as items for the UPT's staff. The file is read again and applied
+    chunk by chunk as it is planned, so memory stays flat whatever its size. All or nothing: any failure rolls
+    the whole import back."""
+    area = run.area
+    if not may_import_for(by, area):
+        raise PermissionDenied(_("You may not import for this UPT."))
     # One import per UPT at a time: the second waits for the first to commit, then finds nothing left to do.
-    Institution.objects.select_for_update().get(pk=institution.pk)
+    list(area.institutions().order_by("pk").select_for_update().values_list("pk", flat=True))
     todo = sum(run.counts.get(kind, 0) for kind in ("new_people", "returns", "changed"))
     done = 0
 
     def apply_chunk(part: Plan) -> None:
         nonlocal done
         for start in range(0, len(part.new_people), BULK):
-            _register(writer, part.new_people[start : start + BULK], institution)
+            _register(by, part.new_people[start : start + BULK])
         for planned in part.returns:
-            _readmit(writer, planned, institution, run)
+            _readmit(by, planned, run)
         for planned in part.changed:
             inmates_services.admission_update_from_register(
-                by=writer,
+                by=by,
                 admission=planned.admission,
                 values={change.field: change.after for change in planned.changes},
             )
+        _keep_undecided(run, part)
         done += len(part.new_people) + len(part.returns) + len(part.changed)
         _tick(progress, done, max(todo, done))
 
     with batch(sdp_import=run.pk), run.file.open("rb") as upload:
         preview = import_preview(
             upload=upload,
-            institution=institution,
+            area=area,
             today=today or timezone.localdate(),
             mapping=run.mapping,
             each_chunk=apply_chunk,
         )
         plan = preview.plan
+        _keep_left(run, plan.left_ids, places=plan.places)
         run.status, run.finished_at, run.confirmed_by = ImportRun.Status.DONE, timezone.now(), by
         run.counts, run.rows_total = plan.counts, done
-        run.save(update_fields=["status", "finished_at", "confirmed_by", "counts", "rows_total"])
+        run.rejected_rows = len(preview.rejected)
+        run.save(
+            update_fields=["status", "finished_at", "confirmed_by", "counts", "rows_total", "rejected_rows"]
+        )
         audit_record(action=AuditEvent.Action.CHANGE, actor=by, obj=run, details={"applied": plan.counts})
     return run
 
 
-def _writer_for(by, institution: Institution):
-    """Custody is written by staff of the UPT, through the services that check it. Officers may preview a
-    UPT's file (may_import_for); applying it as an officer is not built yet."""
-    if by.scope.can_write_at(institution.pk):
-        return by
-    raise PermissionDenied(
-        _("Only staff of the UPT apply its import; officers preview it and leave the changes to its staff.")
+def _row_data(planned: Planned) -> dict:
+    """The row as read, in JSON, for a registration by hand."""
+    row = planned.row
+    return {
+        "full_name": row.full_name,
+        "register_number": row.register_number,
+        "nik": row.nik or "",
+        "sex": row.sex,
+        "birth_place": row.birth_place,
+        "birth_date": row.birth_date.isoformat() if row.birth_date else "",
+        "admitted_on": row.admitted_on.isoformat(),
+        "register_category": row.register_category,
+        "offence": row.offence,
+        "sentence_months": row.sentence_months,
+        "expected_release": row.expected_release.isoformat() if row.expected_release else "",
+    }
+
+
+def _keep_undecided(run: ImportRun, part: Plan) -> None:
+    """Rows matching several people or only a similar name, and people held at another UPT, wait for the
+    UPT's staff; a later import of the same UPT replaces what is still open (the newest list is the truth)."""
+    items = [
+        ImportItem(
+            run=run,
+            kind=ImportItem.Kind.REVIEW,
+            institution_id=planned.row.institution_id,
+            line=planned.row.line,
+            row=_row_data(planned),
+        )
+        for planned in part.review
+    ] + [
+        ImportItem(
+            run=run,
+            kind=ImportItem.Kind.TRANSFER,
+            institution_id=planned.row.institution_id,
+            line=planned.row.line,
+            row=_row_data(planned),
+            person=planned.person,
+            admission=planned.admission,
+        )
+        for planned in part.transfers_in
+    ]
+    ImportItem.objects.bulk_create(items)
+    links = [
+        ImportItem.candidates.through(importitem_id=item.pk, person_id=person.pk)
+        for item, planned in zip(items, part.review, strict=False)
+        for person in planned.candidates
+    ]
+    ImportItem.candidates.through.objects.bulk_create(links)
+
+
+def _keep_left(run: ImportRun, left_ids: list[int], *, places: set[int]) -> None:
+    """People in custody at a UPT the file lists, but not in it, wait for its staff to confirm how they left;
+    what an earlier import of these UPTs left open is replaced (the newest list is the truth)."""
+    for start in range(0, len(left_ids), LEFT_BATCH):
+        spells = (
+            Admission.objects.filter(pk__in=left_ids[start : start + LEFT_BATCH])
+            .order_by("pk")
+            .values_list("pk", "institution_id")
+        )
+        items = [
+            ImportItem(run=run, kind=ImportItem.Kind.LEFT, institution_id=place, admission_id=pk)
+            for pk, place in spells
+        ]
+        ImportItem.objects.bulk_create(items)
+    ImportItem.objects.filter(institution_id__in=places, outcome="").exclude(run=run).update(
+        outcome=ImportItem.Outcome.SUPERSEDED, decided_at=timezone.now()
     )
 
 
@@ -263,10 +335,10 @@ def _tick(progress: Progress | None, done: int, todo: int) -> None:
         progress(done, todo)
 
 
-def _admission_for(planned: Planned, institution: Institution) -> Admission:
+def _admission_for(planned: Planned) -> Admission:
     row = planned.row
     return Admission(
-        institution=institution,
+        institution_id=row.institution_id,
         register_number=row.register_number,
         register_category=row.register_category,
         admitted_on=row.admitted_on,
@@ -276,7 +348,7 @@ def _admission_for(planned: Planned, institution: Institution) -> Admission:
     )
 
 
-def _register(by, chunk: list[Planned], institution: Institution) -> None:
+def _register(by, chunk: list[Planned]) -> None:
     """New people in bulk: a few statements per chunk instead of a dozen per person."""
     entries = [
         (
@@ -287,7 +359,7 @@ def _register(by, chunk: list[Planned], institution: Institution) -> None:
                 birth_date=planned.row.birth_date,
                 birth_place=planned.row.birth_place,
             ),
-            _admission_for(planned, institution),
+            _admission_for(planned),
         )
         for planned in chunk
     ]
@@ -300,12 +372,12 @@ def _register(by, chunk: list[Planned], institution: Institution) -> None:
         ) from error
 
 
-def _readmit(by, planned: Planned, institution: Institution, run: ImportRun) -> None:
+def _readmit(by, planned: Planned, run: ImportRun) -> None:
     try:
         inmates_services.admission_link(
             by=by,
             person=planned.person,
-            admission=_admission_for(planned, institution),
+            admission=_admission_for(planned),
             reason=_("SDP import #%(run)s (line %(line)s)") % {"run": run.pk, "line": planned.row.line},
             match_reason=_("SDP register"),
         )
@@ -313,6 +385,55 @@ def _readmit(by, planned: Planned, institution: Institution, run: ImportRun) -> 
         raise ValidationError(
             _("Line %(line)s: %(reason)s") % {"line": planned.row.line, "reason": "; ".join(error.messages)}
         ) from error
+
+
+STUCK_AFTER = dt.timedelta(minutes=2)  # a claim's apply takes its UPT locks within moments
+MAX_ATTEMPTS = 2
+
+
+def stuck_imports_sweep(*, now: dt.datetime) -> int:
+    """Find imports marked running whose worker is gone and queue them again (once), or mark them failed.
+
+    A running apply holds its UPTs' rows locked in its transaction until it commits; when its worker dies,
+    PostgreSQL ends the connection and the locks go with it. So a run is stuck when its UPTs can be locked
+    at once (NOWAIT), or, on any database, when it has outlived the task's hard time limit."""
+    from exchange.tasks import apply_import
+
+    hard_limit = dt.timedelta(seconds=settings.SDP_IMPORT_TIME_LIMIT + 120)
+    swept = 0
+    for run in ImportRun.objects.filter(status=ImportRun.Status.RUNNING, started_at__lt=now - STUCK_AFTER):
+        with transaction.atomic():
+            if run.started_at >= now - hard_limit and not _nobody_applies(run):
+                continue
+            again = run.attempts < MAX_ATTEMPTS
+            reason = _("The worker stopped before the import finished; nothing was changed.")
+            changed = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.RUNNING).update(
+                status=ImportRun.Status.QUEUED if again else ImportRun.Status.FAILED,
+                finished_at=None if again else now,
+                error=str(reason),
+            )
+            if changed:
+                swept += 1
+                audit_record(
+                    action=AuditEvent.Action.CHANGE,
+                    obj=run,
+                    details={"stuck": "requeued" if again else "failed"},
+                )
+                if again:
+                    transaction.on_commit(lambda pk=run.pk: apply_import.delay(pk))
+    return swept
+
+
+def _nobody_applies(run: ImportRun) -> bool:
+    """True when no transaction holds the run's UPTs (PostgreSQL row locks); elsewhere we cannot tell."""
+    if connection.vendor != "postgresql":
+        return False
+    try:
+        with transaction.atomic():
+            list(run.area.institutions().select_for_update(nowait=True).values_list("pk", flat=True))
+    except OperationalError:
+        return False
+    return True
 
 
 def files_expired_delete(*, now: dt.datetime) -> int:

@@ -8,6 +8,7 @@ import time
 from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import F
 from django.utils import timezone
 
 from exchange import services
@@ -23,7 +24,7 @@ PROGRESS_EVERY = 200  # rows between two progress updates
 )
 def apply_import(run_id: int) -> str:
     claimed = ImportRun.objects.filter(pk=run_id, status=ImportRun.Status.QUEUED).update(
-        status=ImportRun.Status.RUNNING, started_at=timezone.now()
+        status=ImportRun.Status.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
     )
     if not claimed:
         return "already claimed or done"
@@ -53,3 +54,10 @@ def apply_import(run_id: int) -> str:
 def delete_expired_files() -> int:
     """Daily: delete kept SDP files older than SDP_IMPORT_KEEP_DAYS (not those of an import still running)."""
     return services.files_expired_delete(now=timezone.now())
+
+
+@shared_task
+def sweep_stuck_imports() -> int:
+    """Every few minutes: an import left "running" by a worker that died (killed, restarted, out of memory) is
+    queued once more, or marked failed after its second attempt; its own transaction was rolled back."""
+    return services.stuck_imports_sweep(now=timezone.now())

@@ -21,21 +21,13 @@ from audit.exports import spreadsheet_safe
 from audit.models import AuditEvent
 from audit.services import audit_record
 from exchange import services
+from exchange.decision_views import decision_counts
 from exchange.forms import MappingForm, UploadForm
-from exchange.models import ImportRun
+from exchange.models import ImportItem, ImportRun
 from exchange.sdp.reading import FileRefused
 from exchange.sdp.rows import column_label
-from institutions.models import Institution
 
 SHOWN = 50  # rows of each list on the preview page
-
-
-def _importable_institutions(user):
-    scope = user.scope
-    places = Institution.objects.order_by("name")
-    if scope.is_national:
-        return places
-    return places.filter(pk__in=scope.staff_institution_ids) | places.filter(region_id__in=scope.region_ids)
 
 
 def _require_importer(user) -> None:
@@ -48,15 +40,11 @@ def _require_importer(user) -> None:
 def import_list(request):
     user = request.user
     _require_importer(user)
-    form = UploadForm(
-        request.POST or None, request.FILES or None, institutions=_importable_institutions(user)
-    )
+    form = UploadForm(request.POST or None, request.FILES or None, user=user)
     if request.method == "POST" and form.is_valid():
-        institution, upload = form.cleaned_data["institution"], form.cleaned_data["file"]
+        area, upload = form.cleaned_data["area"], form.cleaned_data["file"]
         try:
-            preview = services.import_preview(
-                upload=upload, institution=institution, today=timezone.localdate()
-            )
+            preview = services.import_preview(upload=upload, area=area, today=timezone.localdate())
         except services.MissingColumns as missing:
             preview = missing  # kept: the next page asks which columns hold what is missing
         except FileRefused as refused:
@@ -64,29 +52,37 @@ def import_list(request):
             preview = None
         if preview is not None:
             run = services.import_record(
-                by=user, institution=institution, upload=upload, file_name=upload.name, preview=preview
+                by=user, area=area, upload=upload, file_name=upload.name, preview=preview
             )
             return redirect(run)
     runs = (
-        ImportRun.objects.visible_to(user).select_related("institution", "created_by").order_by("-created_at")
+        ImportRun.objects.visible_to(user)
+        .select_related("institution", "region", "created_by")
+        .order_by("-created_at")
     )
     page = Paginator(runs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "exchange/import_list.html", {"form": form, "page_obj": page})
+    to_decide = ImportItem.objects.visible_to(user).still_open().count()
+    return render(
+        request, "exchange/import_list.html", {"form": form, "page_obj": page, "to_decide": to_decide}
+    )
 
 
 def _visible_run(user, pk: int) -> ImportRun:
     return get_object_or_404(
-        ImportRun.objects.visible_to(user).select_related("institution", "created_by", "confirmed_by"), pk=pk
+        ImportRun.objects.visible_to(user).select_related(
+            "institution", "region", "created_by", "confirmed_by"
+        ),
+        pk=pk,
     )
 
 
 def import_detail(request, pk: int):
     user = request.user
     run = _visible_run(user, pk)
-    context = {"run": run, "may_apply": user.scope.can_write_at(run.institution_id)}
+    context = {"run": run, "may_apply": services.may_import_for(user, run.area)}
     if not run.file:  # deleted after SDP_IMPORT_KEEP_DAYS: the record stays, the people's data does not
         context |= {"file_gone": True, "keep_days": settings.SDP_IMPORT_KEEP_DAYS}
-    elif run.status == ImportRun.Status.PREVIEWED:
+    elif run.status in (ImportRun.Status.PREVIEWED, ImportRun.Status.FAILED):
         try:
             preview = services.stored_preview(run, today=timezone.localdate())
         except services.MissingColumns as missing:
@@ -97,9 +93,9 @@ def import_detail(request, pk: int):
             context["mapping_form"] = MappingForm(headers=preview.headers, mapping=preview.mapping)
     elif run.waiting:
         context["progress"] = _progress(run)
-    elif run.status == ImportRun.Status.DONE:
-        # Who is still in custody here but not in the file: left according to SDP, for staff to confirm.
-        context["plan"] = services.stored_preview(run, today=timezone.localdate()).plan
+    if run.status == ImportRun.Status.DONE:
+        # What the file alone could not decide, waiting for the UPT's staff.
+        context["waiting"] = decision_counts(run.items.all())
     return render(request, "exchange/import_detail.html", context)
 
 
@@ -135,7 +131,7 @@ def _progress(run: ImportRun) -> dict:
 def import_mapping(request, pk: int):
     user = request.user
     run = _visible_run(user, pk)
-    if not services.may_import_for(user, run.institution):
+    if not services.may_import_for(user, run.area):
         raise PermissionDenied
     if not run.file:
         messages.error(request, _("The file has been deleted after its retention period."))

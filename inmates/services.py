@@ -230,7 +230,9 @@ REGISTER_FIELDS = ("register_number", "register_category", "offence", "sentence_
 def admission_update_from_register(*, by, admission: Admission, values: dict) -> Admission:
     """Take the register's values for a custody spell (a verdict moving A.III to B.I, a new expected
     release)."""
-    admission = _lock_held_by_users_institution(admission, by)
+    admission = Admission.objects.select_for_update().select_related("institution").get(pk=admission.pk)
+    if not by.scope.may_load_register(admission.institution):
+        raise PermissionDenied(_("You may not load the register's data for this institution."))
     if not admission.is_open:
         raise ValidationError(
             _("Only the custody spell of a person in custody is updated from the register.")

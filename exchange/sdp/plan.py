@@ -4,7 +4,8 @@ Each valid row is matched against the people already known, strongest rule first
 uses): the same NIK; else the same register number at the same UPT; else the same name and date of birth. A
 row that matches several people, or only a similar name, goes to review: an import never merges people or
 guesses. The file is a snapshot of the UPT's custody, so people held here whom the file does not list have
-"left according to SDP", for staff to confirm as a release or a transfer.
+"left according to SDP", for staff to confirm as a release or a transfer. A region's or the country's file is
+the snapshot of every UPT it names.
 
 Rows are matched in chunks with one query per rule and chunk, so a 300,000-row national file costs a few
 hundred queries, not a million.
@@ -21,6 +22,7 @@ from itertools import islice
 
 from django.db.models import Prefetch
 
+from exchange.sdp.places import Area
 from exchange.sdp.rows import SdpRow
 from inmates.matching import CLOSE_NAME, normalised
 from inmates.models import Admission, Person
@@ -28,6 +30,7 @@ from inmates.services import REGISTER_FIELDS
 from institutions.models import Institution
 
 CHUNK = 1_000
+LEFT_BATCH = 5_000
 
 
 @dataclass
@@ -60,19 +63,21 @@ class Plan:
     """The counts of each kind of row and a sample of each (the preview shows them); whoever needs every row
     (the apply) takes them chunk by chunk as the plan is made (plan_import's `each_chunk`)."""
 
-    institution: Institution
+    area: Area
     new_people: list[Planned] = field(default_factory=list)
     returns: list[Planned] = field(default_factory=list)  # known people, not in custody: a new admission
     changed: list[Planned] = field(default_factory=list)
     unchanged: list[Planned] = field(default_factory=list)
     transfers_in: list[Planned] = field(default_factory=list)  # held at another UPT here
     review: list[Planned] = field(default_factory=list)
-    left: list[Admission] = field(default_factory=list)  # in custody here, absent from the file
+    left: list[Admission] = field(default_factory=list)  # a sample of those in custody here, not in the file
+    left_ids: list[int] = field(default_factory=list)  # all of them
+    places: set[int] = field(default_factory=set)  # the UPTs the file is the list of
     totals: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
 
     @property
     def counts(self) -> dict[str, int]:
-        return {**self.totals, "left": len(self.left)}
+        return {**self.totals, "left": len(self.left_ids)}
 
     def take(self, part: Plan, *, keep: int) -> None:
         for kind in KINDS:
@@ -96,16 +101,17 @@ def _open_admissions():
     )
 
 
-def _match_chunk(chunk: list[SdpRow], institution: Institution) -> dict[int, list[tuple[Person, bool]]]:
+def _match_chunk(chunk: list[SdpRow]) -> dict[int, list[tuple[Person, bool]]]:
     """{row line: [(person, strong)]} for every row of the chunk that matches anyone."""
     people = Person.objects.filter(merged_into__isnull=True).prefetch_related(_open_admissions())
     by_nik = {p.nik: p for p in people.filter(nik__in=[row.nik for row in chunk if row.nik])}
     by_register = defaultdict(set)
-    registers = [row.register_number for row in chunk]
-    for admission in Admission.objects.filter(institution=institution, register_number__in=registers).only(
-        "person_id", "register_number"
+    registers = {row.register_number for row in chunk}
+    places = {row.institution_id for row in chunk}
+    for admission in Admission.objects.filter(institution_id__in=places, register_number__in=registers).only(
+        "person_id", "register_number", "institution_id"
     ):
-        by_register[admission.register_number.casefold()].add(admission.person_id)
+        by_register[admission.institution_id, admission.register_number.casefold()].add(admission.person_id)
     register_people = {
         p.pk: p for p in people.filter(pk__in={pk for pks in by_register.values() for pk in pks})
     }
@@ -118,7 +124,8 @@ def _match_chunk(chunk: list[SdpRow], institution: Institution) -> dict[int, lis
         if row.nik and row.nik in by_nik:
             matches[row.line] = [(by_nik[row.nik], True)]
             continue
-        found = [register_people[pk] for pk in by_register.get(row.register_number.casefold(), ())]
+        register_key = (row.institution_id, row.register_number.casefold())
+        found = [register_people[pk] for pk in by_register.get(register_key, ())]
         if found:
             # Same register number here but a different NIK: a typo on one side, or a reused number. Review.
             matches[row.line] = [(p, not (row.nik and p.nik and p.nik != row.nik)) for p in found]
@@ -148,38 +155,58 @@ def _changes(admission: Admission, row: SdpRow) -> list[Change]:
 def plan_import(
     rows: Iterable[SdpRow],
     *,
-    institution: Institution,
+    area: Area,
     today: dt.date,
     each_chunk: Callable[[Plan], None] | None = None,
     keep: int = SAMPLE,
 ) -> Plan:
-    """Plan the rows chunk by chunk. `each_chunk` receives every chunk's whole plan as soon as it is made (the
-    apply writes it before the next chunk is matched); the returned plan keeps counts and samples only."""
-    plan = Plan(institution=institution)
-    # Who is in custody here before the file is read: those the file does not list have left (the people an
-    # apply admits meanwhile are not among them).
-    open_here = set(
-        Admission.objects.filter(institution=institution, released_on__isnull=True).values_list(
+    """Plan the rows (each with its UPT resolved) chunk by chunk. `each_chunk` receives every chunk's whole
+    plan as soon as it is made (the apply writes it before the next chunk is matched); the returned plan keeps
+    counts and samples only."""
+    plan = Plan(area=area)
+    # Who is in custody in the area before the file is read: those the file does not list have left (the
+    # people an apply admits meanwhile are not among them).
+    open_before = set(
+        Admission.objects.filter(institution__in=area.institutions(), released_on__isnull=True).values_list(
             "pk", flat=True
         )
     )
-    seen_here: set[int] = set()
+    seen: set[int] = set()
+    places: set[int] = {area.institution.pk} if area.is_single_upt else set()
     for chunk in _chunks(rows):
-        part = _plan_chunk(chunk, institution, seen_here)
+        places.update(row.institution_id for row in chunk)
+        part = _plan_chunk(chunk, area, seen)
         if each_chunk is not None:
             each_chunk(part)
         plan.take(part, keep=keep)
+    plan.places = places
+    plan.left_ids = _left(open_before - seen, places)
     plan.left = list(
-        Admission.objects.filter(pk__in=open_here - seen_here)
-        .select_related("person")
+        Admission.objects.filter(pk__in=plan.left_ids[:keep])
+        .select_related("person", "institution")
         .order_by("person__full_name", "pk")
     )
     return plan
 
 
-def _plan_chunk(chunk: list[SdpRow], institution: Institution, seen_here: set[int]) -> Plan:
-    part = Plan(institution=institution)
-    matches = _match_chunk(chunk, institution)
+def _left(absent: set[int], places: set[int]) -> list[int]:
+    """Of the spells open before the file was read and not in it, those still open at a UPT the file covers
+    (a region's file that lists no row of a UPT says nothing about that UPT)."""
+    ordered, left = sorted(absent), []
+    for start in range(0, len(ordered), LEFT_BATCH):
+        left.extend(
+            Admission.objects.filter(
+                pk__in=ordered[start : start + LEFT_BATCH],
+                institution_id__in=places,
+                released_on__isnull=True,
+            ).values_list("pk", flat=True)
+        )
+    return sorted(left)
+
+
+def _plan_chunk(chunk: list[SdpRow], area: Area, seen: set[int]) -> Plan:
+    part = Plan(area=area)
+    matches = _match_chunk(chunk)
     for row in chunk:
         found = matches.get(row.line, [])
         if not found:
@@ -192,8 +219,8 @@ def _plan_chunk(chunk: list[SdpRow], institution: Institution, seen_here: set[in
         open_spell = person.open_admissions[0] if person.open_admissions else None
         if open_spell is None:
             part.returns.append(Planned(row, person=person))
-        elif open_spell.institution_id == institution.pk:
-            seen_here.add(open_spell.pk)
+        elif open_spell.institution_id == row.institution_id:
+            seen.add(open_spell.pk)
             changes = _changes(open_spell, row)
             target = part.changed if changes else part.unchanged
             target.append(Planned(row, person=person, admission=open_spell, changes=changes))

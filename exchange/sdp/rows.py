@@ -35,6 +35,7 @@ class SdpRow:
     sentence_months: int | None
     expected_release: dt.date | None
     institution_ref: str  # the UPT column of a region or national file, as written
+    institution_id: int | None = None  # the UPT it belongs to, once resolved (exchange.sdp.places)
 
 
 @dataclass(frozen=True)

@@ -58,14 +58,15 @@ def test_journey4_staff_import_an_sdp_export(page, worker, staff, institution, p
     page.get_by_role("link", name="Lihat daftar WBP").click()
     expect(page.get_by_role("link", name="Cahyo Nugroho")).to_be_visible()
 
-    # Budi Santoso left according to SDP: staff record his release from the import's page.
+    # Budi Santoso left according to SDP: staff tick him in what the import left to decide and confirm the
+    # release SDP shows.
     page.go_back()
-    left = page.locator("li").filter(has_text="Budi Santoso")
-    left.get_by_role("link", name="Catat pembebasan").click()
+    page.get_by_role("link", name="Keluar menurut SDP: konfirmasi pembebasan").click()
+    page.get_by_role("checkbox", name="Budi Santoso").check()
     page.get_by_label("Tanggal pembebasan").fill(today.isoformat())
     page.get_by_label("Jenis pembebasan").select_option(label="Pembebasan Bersyarat (PB)")
-    page.get_by_role("button", name="Catat pembebasan").click()
-    expect(page.get_by_role("status").first).to_contain_text("Pembebasan telah dicatat")
+    page.get_by_role("button", name="Catat pembebasan terpilih").click()
+    expect(page.get_by_role("status").first).to_contain_text("1 pembebasan dicatat")
     page.screenshot(path=str(ARTIFACTS / "journey4-id-03-released.png"), full_page=True)
     leaving.refresh_from_db()
     assert leaving.admissions.get().released_on == today

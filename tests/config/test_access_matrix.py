@@ -169,6 +169,13 @@ MATRIX: dict[str, dict[str, int | str]] = {
     "exchange:import-rejected":          row(L,   200, 200, 404, 404, 404, 404, 404, 200, 404, 200, 404),
     "exchange:import-mapping":           everyone(405),
     "exchange:import-apply":             everyone(405),
+    "exchange:item-list":                row(L,   200, 200, 200, 200, 403, 403, 403, 200, 200, 200, 403),
+    "exchange:item-detail":              row(L,   200, 200, 404, 404, 404, 404, 404, 200, 404, 200, 404),
+    "exchange:left-release":             everyone(405),
+    "exchange:left-still-held":          everyone(405),
+    "exchange:review-link":              everyone(405),
+    "exchange:review-create":            everyone(405),
+    "exchange:transfer-noted":           everyone(405),
     # --- admin (the national officer holds the demo's permissions: institutions, accounts, reports) --
     "admin:index":                              admin(200),
     "admin:login":                              admin(403),  # signed in: refused, even for admin staff
@@ -295,6 +302,11 @@ PATHS = {
     "exchange:import-rejected": lambda w: reverse("exchange:import-rejected", args=[w.sdp_import.pk]),
     "exchange:import-mapping": lambda w: reverse("exchange:import-mapping", args=[w.sdp_import.pk]),
     "exchange:import-apply": lambda w: reverse("exchange:import-apply", args=[w.sdp_import.pk]),
+    "exchange:item-detail": lambda w: reverse("exchange:item-detail", args=[w.import_item.pk]),
+    "exchange:left-still-held": lambda w: reverse("exchange:left-still-held", args=[w.import_item.pk]),
+    "exchange:review-link": lambda w: reverse("exchange:review-link", args=[w.import_item.pk]),
+    "exchange:review-create": lambda w: reverse("exchange:review-create", args=[w.import_item.pk]),
+    "exchange:transfer-noted": lambda w: reverse("exchange:transfer-noted", args=[w.import_item.pk]),
     "reports:report-detail": lambda w: w.report.get_absolute_url(),
     "reports:report-download": lambda w: reverse("reports:report-download", args=[w.report.pk]),
     "reports:report-reissue": lambda w: reverse("reports:report-reissue", args=[w.report.pk]),
@@ -483,6 +495,7 @@ def _build_world() -> World:
             "merge": merge,
             "link": link,
             "sdp_import": _sdp_import(amuntai, staff),
+            "import_item": _import_item(amuntai, staff, admission),
             "report": report,
             "group": Group.objects.create(name="Operator"),
             "staff_membership": staff.memberships.get(),
@@ -493,12 +506,24 @@ def _build_world() -> World:
 def _sdp_import(institution, by):
     """An SDP export of Amuntai uploaded and previewed (not applied)."""
     from exchange import services as exchange_services
+    from exchange.sdp.places import Area
     from tests.exchange.test_import import line, sdp_file
 
     upload = sdp_file(line("Orang Baru", "6308011705900055", "A.II 55/2026", "A.II", expiry=""))
-    preview = exchange_services.import_preview(upload=upload, institution=institution, today=NOW.date())
+    area = Area(institution=institution)
+    preview = exchange_services.import_preview(upload=upload, area=area, today=NOW.date())
     return exchange_services.import_record(
-        by=by, institution=institution, upload=upload, file_name="sdp.csv", preview=preview
+        by=by, area=area, upload=upload, file_name="sdp.csv", preview=preview
+    )
+
+
+def _import_item(institution, by, admission):
+    """What an applied import left to decide at Amuntai: a person in custody whom SDP no longer lists."""
+    from exchange.models import ImportItem
+
+    run = _sdp_import(institution, by)
+    return ImportItem.objects.create(
+        run=run, kind=ImportItem.Kind.LEFT, institution=institution, admission=admission
     )
 
 
@@ -663,7 +688,19 @@ POSTS = {
     ),
     "reports:report-reissue": (lambda w: {"reason": "Data terlambat"}, {"SO": 404, "CN": 404, "RO": 404}),
     "inmates:link-undo": (lambda w: {"reason": "Salah orang"}, {"R": 403, "SO": 404, "CN": 404, "D": 404}),
-    "exchange:import-apply": (lambda w: {}, {"R": 403, "SO": 404, "C": 404, "D": 404}),
+    # The region's officers load the register too (import-apply); only the UPT's staff decide what it left.
+    "exchange:import-apply": (lambda w: {}, {"SS": 404, "SO": 404, "RO": 404, "C": 404, "D": 404}),
+    "exchange:left-release": (
+        lambda w: {"items": [w.import_item.pk], "released_on": "2026-03-01", "release_type": "parole"},
+        {"R": 403, "SO": 302, "C": 403, "D": 403},  # SO: none of the items is theirs, nothing is recorded
+    ),
+    "exchange:left-still-held": (lambda w: {"note": "Dicek"}, {"R": 403, "SO": 404, "C": 404, "D": 404}),
+    "exchange:review-link": (
+        lambda w: {"person": w.person.pk, "reason": "Sama"},
+        {"R": 403, "SO": 404, "C": 404, "D": 404},
+    ),
+    "exchange:review-create": (lambda w: {"reason": "Beda"}, {"R": 403, "SO": 404, "C": 404, "D": 404}),
+    "exchange:transfer-noted": (lambda w: {}, {"R": 403, "SO": 404, "C": 404, "D": 404}),
     "exchange:import-mapping": (lambda w: {"full_name": "0"}, {"SO": 404, "C": 404, "RO": 404}),
     "inmates:link-reviewed": (lambda w: {"note": "Wajar"}, {"S": 404, "R": 404, "SO": 404, "C": 404}),
 }

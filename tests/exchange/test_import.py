@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from audit.models import AuditEvent
 from exchange import services
 from exchange.models import ImportRun
+from exchange.sdp.places import Area
 from inmates import services as inmates_services
 from inmates.models import Admission, Person
 from tests.exchange.test_reading import HEADER, csv_bytes
@@ -48,9 +49,9 @@ def line(name, nik, register, category="B.I", admitted="10/01/2025", expiry="10 
 
 
 def run_import(upload, institution, by):
-    preview = services.import_preview(upload=upload, institution=institution, today=TODAY)
+    preview = services.import_preview(upload=upload, area=Area(institution=institution), today=TODAY)
     run = services.import_record(
-        by=by, institution=institution, upload=upload, file_name="sdp.csv", preview=preview
+        by=by, area=Area(institution=institution), upload=upload, file_name="sdp.csv", preview=preview
     )
     return preview, services.import_apply(by=by, run=run, today=TODAY)
 
@@ -127,10 +128,10 @@ def test_a_failure_half_way_leaves_everything_as_it_was(institution, staff, monk
         line("Ahmad Fauzan", "6308011705900001", "B.I 1/2025", category="B.I"),
         line("Budi Santoso", "6308011705900002", "B.I 2/2025"),
     )
-    preview = services.import_preview(upload=upload, institution=institution, today=TODAY)
+    preview = services.import_preview(upload=upload, area=Area(institution=institution), today=TODAY)
     assert preview.plan.counts["new_people"] == 1 and preview.plan.counts["changed"] == 1
     run = services.import_record(
-        by=staff, institution=institution, upload=upload, file_name="x", preview=preview
+        by=staff, area=Area(institution=institution), upload=upload, file_name="x", preview=preview
     )
     before = everything()
 
@@ -147,9 +148,9 @@ def test_a_failure_half_way_leaves_everything_as_it_was(institution, staff, monk
 
 def test_someone_registered_by_hand_after_the_preview_is_not_registered_twice(institution, staff):
     upload = sdp_file(line("Budi Santoso", "6308011705900002", "B.I 2/2025"))
-    preview = services.import_preview(upload=upload, institution=institution, today=TODAY)
+    preview = services.import_preview(upload=upload, area=Area(institution=institution), today=TODAY)
     run = services.import_record(
-        by=staff, institution=institution, upload=upload, file_name="x", preview=preview
+        by=staff, area=Area(institution=institution), upload=upload, file_name="x", preview=preview
     )
     Person.objects.create(full_name="Budi S.", nik="6308011705900002", sex="male")  # meanwhile, by hand
     services.import_apply(by=staff, run=run, today=TODAY)  # planned again as it applies: a match now
@@ -157,20 +158,22 @@ def test_someone_registered_by_hand_after_the_preview_is_not_registered_twice(in
     assert Admission.objects.get().person.full_name == "Budi S."
 
 
-def test_officers_preview_but_do_not_apply(institution, regional):
-    preview = services.import_preview(
-        upload=sdp_file(line("Ahmad Fauzan", "6308011705900001", "B.I 1/2025")),
-        institution=institution,
-        today=TODAY,
-    )
-    assert services.may_import_for(regional, institution)
+def test_a_regions_officer_applies_a_upts_list_and_staff_of_another_upt_may_not(
+    institution, regional, sister_staff, other_regional
+):
+    area = Area(institution=institution)
+    assert not services.may_import_for(sister_staff, area)
+    assert not services.may_import_for(other_regional, area)
     upload = sdp_file(line("Ahmad Fauzan", "6308011705900001", "B.I 1/2025"))
-    run = services.import_record(
-        by=regional, institution=institution, upload=upload, file_name="x", preview=preview
-    )
+    preview = services.import_preview(upload=upload, area=area, today=TODAY)
     with pytest.raises(PermissionDenied):
-        services.import_apply(by=regional, run=run)
+        services.import_record(by=sister_staff, area=area, upload=upload, file_name="x", preview=preview)
+    run = services.import_record(by=regional, area=area, upload=upload, file_name="x", preview=preview)
+    with pytest.raises(PermissionDenied):
+        services.import_apply(by=other_regional, run=run, today=TODAY)
     assert not Person.objects.exists()
+    services.import_apply(by=regional, run=run, today=TODAY)
+    assert Admission.objects.get().institution == institution
 
 
 def test_the_command_previews_on_a_dry_run_and_applies_otherwise(tmp_path, institution, staff, capsys):
@@ -236,9 +239,9 @@ def test_new_people_are_written_in_batches_with_their_movements_and_audit(
 ):
     rows = [line(f"Orang {n}", f"63080117059{n:05d}", f"B.I {n}/2025") for n in range(1, 301)]
     upload = sdp_file(*rows)
-    preview = services.import_preview(upload=upload, institution=institution, today=TODAY)
+    preview = services.import_preview(upload=upload, area=Area(institution=institution), today=TODAY)
     run = services.import_record(
-        by=staff, institution=institution, upload=upload, file_name="x", preview=preview
+        by=staff, area=Area(institution=institution), upload=upload, file_name="x", preview=preview
     )
     with django_assert_max_num_queries(40):  # not a dozen per person
         services.import_apply(by=staff, run=run, today=TODAY)

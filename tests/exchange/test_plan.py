@@ -2,9 +2,11 @@
 what needs a person to decide. Computed before anything is written."""
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
+from exchange.sdp.places import Area
 from exchange.sdp.plan import plan_import
 from exchange.sdp.rows import SdpRow
 from inmates import services
@@ -13,6 +15,12 @@ from tests.factories import PersonFactory, admit
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 12, 5)
+
+
+def plan_for(rows, *, institution, **kwargs):
+    """Plan rows of one UPT's list (their UPT resolved, as the reader does)."""
+    placed = [replace(each, institution_id=institution.pk) for each in rows]
+    return plan_import(placed, area=Area(institution=institution), today=TODAY, **kwargs)
 
 
 def row(line=2, **overrides) -> SdpRow:
@@ -36,25 +44,21 @@ def row(line=2, **overrides) -> SdpRow:
 
 
 def test_someone_unknown_is_a_new_person(institution):
-    plan = plan_import(
-        [row(nik="6308011705900077", full_name="Orang Baru")], institution=institution, today=TODAY
-    )
+    plan = plan_for([row(nik="6308011705900077", full_name="Orang Baru")], institution=institution)
     assert plan.counts["new_people"] == 1 and plan.counts["left"] == 0
 
 
 def test_the_same_file_again_changes_nothing(institution, person):
     admission = person.admissions.get()
     same = row(register_category=admission.register_category, offence=admission.offence)
-    plan = plan_import([same], institution=institution, today=TODAY)
+    plan = plan_for([same], institution=institution)
     assert plan.counts == {**dict.fromkeys(plan.counts, 0), "unchanged": 1}
 
 
 def test_a_verdict_moves_the_register_category(institution, person):
     admission = person.admissions.get()
     Admission.objects.filter(pk=admission.pk).update(register_category="A.III")
-    plan = plan_import(
-        [row(register_category="B.I", sentence_months=18)], institution=institution, today=TODAY
-    )
+    plan = plan_for([row(register_category="B.I", sentence_months=18)], institution=institution)
     [changed] = plan.changed
     assert {(c.field, c.before, c.after) for c in changed.changes} == {
         ("register_category", "A.III", "B.I"),
@@ -65,7 +69,7 @@ def test_a_verdict_moves_the_register_category(institution, person):
 def test_someone_in_custody_here_but_not_in_the_file_has_left_according_to_sdp(institution, person):
     other = PersonFactory(full_name="Budi Santoso", nik="6308011705900002")
     admit(other, institution)
-    plan = plan_import([row()], institution=institution, today=TODAY)
+    plan = plan_for([row()], institution=institution)
     assert [admission.person for admission in plan.left] == [other]
 
 
@@ -73,22 +77,20 @@ def test_someone_released_and_back_is_a_return_to_custody(institution, person, s
     services.admission_release(
         by=staff, admission=person.admissions.get(), on=dt.date(2026, 6, 1), release_type="parole"
     )
-    plan = plan_import([row(admitted_on=dt.date(2026, 11, 1))], institution=institution, today=TODAY)
+    plan = plan_for([row(admitted_on=dt.date(2026, 11, 1))], institution=institution)
     assert [planned.person for planned in plan.returns] == [person]
 
 
 def test_someone_held_at_another_upt_is_an_inferred_transfer(institution, sister_institution):
     elsewhere = PersonFactory(full_name="Rudi Hartono", nik="6308011705900003")
     admit(elsewhere, sister_institution)
-    plan = plan_import(
-        [row(nik="6308011705900003", full_name="Rudi Hartono")], institution=institution, today=TODAY
-    )
+    plan = plan_for([row(nik="6308011705900003", full_name="Rudi Hartono")], institution=institution)
     [transfer] = plan.transfers_in
     assert transfer.person == elsewhere and transfer.held_at == sister_institution
 
 
 def test_the_register_number_here_matches_without_a_nik(institution, person):
-    plan = plan_import([row(nik=None, full_name="A. Fauzan")], institution=institution, today=TODAY)
+    plan = plan_for([row(nik=None, full_name="A. Fauzan")], institution=institution)
     assert [planned.person for planned in plan.unchanged + plan.changed] == [person]
 
 
@@ -96,7 +98,7 @@ def test_two_people_with_the_same_name_and_birth_date_go_to_review(institution):
     twins = [
         PersonFactory(full_name="Siti Aminah", birth_date=dt.date(1991, 1, 1), nik=None) for _ in range(2)
     ]
-    plan = plan_import(
+    plan = plan_for(
         [
             row(
                 nik=None,
@@ -106,7 +108,6 @@ def test_two_people_with_the_same_name_and_birth_date_go_to_review(institution):
             )
         ],
         institution=institution,
-        today=TODAY,
     )
     [review] = plan.review
     assert set(review.candidates) == set(twins)
@@ -114,7 +115,7 @@ def test_two_people_with_the_same_name_and_birth_date_go_to_review(institution):
 
 def test_a_similar_name_is_only_a_suggestion(institution):
     known = PersonFactory(full_name="Muhammad Rizki", birth_date=dt.date(1992, 2, 2), nik=None)
-    plan = plan_import(
+    plan = plan_for(
         [
             row(
                 nik=None,
@@ -124,18 +125,17 @@ def test_a_similar_name_is_only_a_suggestion(institution):
             )
         ],
         institution=institution,
-        today=TODAY,
     )
     assert [r.candidates for r in plan.review] == [[known]] and not plan.new_people
 
 
 def test_the_same_register_number_with_another_nik_goes_to_review(institution, person):
-    plan = plan_import([row(nik="6308011705900099")], institution=institution, today=TODAY)
+    plan = plan_for([row(nik="6308011705900099")], institution=institution)
     assert [r.candidates for r in plan.review] == [[person]]
 
 
 def test_matching_costs_a_few_queries_per_thousand_rows(institution, django_assert_max_num_queries):
     rows = [row(line=n, nik=f"63080117059{n:05d}", register_number=f"B.I {n}/2026") for n in range(2, 2502)]
     with django_assert_max_num_queries(25):
-        plan = plan_import(rows, institution=institution, today=TODAY)
+        plan = plan_for(rows, institution=institution)
     assert plan.counts["new_people"] == 2500

@@ -24,7 +24,7 @@ def _today():
 def upload(client, institution, content: bytes, name="sdp.csv"):
     return client.post(
         reverse("exchange:import-list"),
-        {"institution": institution.pk, "file": SimpleUploadedFile(name, content, content_type="text/csv")},
+        {"area": f"upt:{institution.pk}", "file": SimpleUploadedFile(name, content, content_type="text/csv")},
     )
 
 
@@ -117,17 +117,21 @@ def test_the_rejected_rows_come_back_as_a_file_to_fix(login, staff, institution)
     assert "Salah" in text and "16 digits" in text and "Ahmad Fauzan" not in text
 
 
-def test_who_may_see_and_do_what(login, staff, regional, outsider, counsellor, institution):
+def test_who_may_see_and_do_what(login, staff, sister_staff, regional, outsider, counsellor, institution):
     upload(login(staff), institution, good_file())
     run = ImportRun.objects.get()
-    assert login(regional).get(run.get_absolute_url()).status_code == 200  # read-only
-    assert login(regional).post(reverse("exchange:import-apply", args=[run.pk])).status_code == 403
-    assert login(outsider).get(run.get_absolute_url()).status_code == 404
-    assert login(outsider).post(reverse("exchange:import-apply", args=[run.pk])).status_code == 404
+    for stranger in (outsider, sister_staff):  # another region's staff; another UPT of the same region
+        assert login(stranger).get(run.get_absolute_url()).status_code == 404
+        assert login(stranger).post(reverse("exchange:import-apply", args=[run.pk])).status_code == 404
     assert login(counsellor).get(reverse("exchange:import-list")).status_code == 403
-    assert not Person.objects.exists()
     run.refresh_from_db()
-    assert run.status == ImportRun.Status.PREVIEWED
+    assert run.status == ImportRun.Status.PREVIEWED and not Person.objects.exists()
+    # The region's officers load the register for the region's UPTs: they read the preview and may apply it.
+    page = login(regional).get(run.get_absolute_url())
+    assert page.status_code == 200 and "Confirm and apply" in page.content.decode()
+    assert login(regional).post(reverse("exchange:import-apply", args=[run.pk])).status_code == 302
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.QUEUED and run.confirmed_by == regional
 
 
 def test_the_list_keeps_its_query_count(login, staff, institution, django_assert_max_num_queries):

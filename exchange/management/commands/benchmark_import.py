@@ -1,7 +1,11 @@
 """Build a synthetic SDP export, preview and apply it for one UPT inside a transaction, and roll everything
 back. Not a test: a measurement to record in the README.
 
-    python manage.py benchmark_import [--rows 15000] [--format csv|xlsx] [--skip-apply]
+    python manage.py benchmark_import [--rows 15000] [--format csv|xlsx] [--area region|national]
+                                      [--skip-apply]
+
+The file is a region's (or the country's) list: its rows are spread over one UPT per 600 rows (25 UPT for
+15,000 rows, 500 for 300,000, about the country's 530), named in a UPT column.
 
 Prints rows per second for reading, planning and applying, and the peak memory of the process (ru_maxrss).
 """
@@ -21,14 +25,20 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role, User
 from exchange import services
+from exchange.sdp.places import Area
 from institutions.models import Institution, Region
 
-HEADERS = ["No. Register", "Nama", "NIK", "JK", "Tempat Lahir", "Tgl Lahir", "Tgl Masuk", "Kategori", "Pasal",
-           "Lama Pidana", "Tgl Ekspirasi"]  # fmt: skip
+HEADERS = ["UPT", "No. Register", "Nama", "NIK", "JK", "Tempat Lahir", "Tgl Lahir", "Tgl Masuk", "Kategori",
+           "Pasal", "Lama Pidana", "Tgl Ekspirasi"]  # fmt: skip
+ROWS_PER_UPT = 600
 
 
 class Rollback(Exception):
     pass
+
+
+def _upt_code(index: int) -> str:
+    return f"benchmark-upt-{index // ROWS_PER_UPT}"
 
 
 def synthetic_rows(count: int, *, today: dt.date):
@@ -37,6 +47,7 @@ def synthetic_rows(count: int, *, today: dt.date):
         born = dt.date(rng.randint(1960, 2004), rng.randint(1, 12), rng.randint(1, 28))
         admitted = today - dt.timedelta(days=rng.randint(1, 2000))
         yield [
+            _upt_code(index),
             f"B.I {index}/{admitted.year}",
             f"WBP Sintetis {index}",
             # Province, regency (unique per 10,000 rows), district, birth date, serial: unique per row.
@@ -62,9 +73,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--rows", type=int, default=15_000)
         parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+        parser.add_argument("--area", choices=["region", "national"], default="region")
         parser.add_argument("--skip-apply", action="store_true")
 
-    def handle(self, *args, rows: int, format: str, skip_apply: bool, **options):
+    def handle(self, *args, rows: int, format: str, area: str, skip_apply: bool, **options):
         today = timezone.localdate()
         data = self._file(rows, format, today)
         self.stdout.write(
@@ -73,15 +85,24 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 region, _ = Region.objects.get_or_create(code="benchmark", defaults={"name": "Benchmark"})
-                institution, _ = Institution.objects.get_or_create(
-                    code="benchmark-upt", defaults={"name": "Lapas Benchmark", "region": region}
+                Institution.objects.bulk_create(
+                    [
+                        Institution(code=code, name=f"Lapas Benchmark {number}", region=region)
+                        for number, code in enumerate(sorted({_upt_code(i) for i in range(rows)}))
+                    ],
+                    ignore_conflicts=True,
                 )
-                clerk, _ = User.objects.get_or_create(username="benchmark.clerk")
-                Membership.objects.get_or_create(user=clerk, role=Role.UPT_STAFF, institution=institution)
-                clerk.__dict__.pop("scope", None)
+                officer, _ = User.objects.get_or_create(username="benchmark.officer")
+                if area == "national":
+                    Membership.objects.get_or_create(user=officer, role=Role.NATIONAL)
+                    scope = Area()
+                else:
+                    Membership.objects.get_or_create(user=officer, role=Role.REGIONAL, region=region)
+                    scope = Area(region=region)
+                officer.__dict__.pop("scope", None)
                 upload = io.BytesIO(data)
                 started = time.perf_counter()
-                preview = services.import_preview(upload=upload, institution=institution, today=today)
+                preview = services.import_preview(upload=upload, area=scope, today=today)
                 took = time.perf_counter() - started
                 rate = preview.rows_read / took
                 self.stdout.write(
@@ -93,13 +114,13 @@ class Command(BaseCommand):
                     started = time.perf_counter()
                     upload.seek(0)
                     run = services.import_record(
-                        by=clerk,
-                        institution=institution,
+                        by=officer,
+                        area=scope,
                         upload=upload,
                         file_name="benchmark",
                         preview=preview,
                     )
-                    run = services.import_apply(by=clerk, run=run)
+                    run = services.import_apply(by=officer, run=run)
                     took = time.perf_counter() - started
                     applied = sum(run.counts[key] for key in ("new_people", "returns", "changed"))
                     self.stdout.write(

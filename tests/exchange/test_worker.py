@@ -1,0 +1,134 @@
+"""A worker killed in the middle of an import leaves nothing behind: a real Celery worker process on Redis
+applies a large file into PostgreSQL, is killed with SIGKILL mid-apply, and the database holds none of its
+rows. The sweeper leaves a run alone while its worker applies it, finds it stuck once the worker is gone, and
+queues it again; a new worker then applies it whole, once. Runs where CI runs it: PostgreSQL and Redis."""
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from exchange import services
+from exchange.models import ImportRun
+from exchange.sdp.places import Area
+from inmates.models import Admission, Person
+from tests.exchange.test_import import line, sdp_file
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),  # the worker process must see committed rows
+    pytest.mark.skipif(
+        not settings.REDIS_URL, reason="needs a Redis broker (REDIS_URL); CI runs it with one"
+    ),
+]
+
+ROWS = 12_000
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def postgres():
+    if connection.vendor != "postgresql":
+        pytest.skip("a killed worker's transaction and row locks are PostgreSQL's; CI runs it there")
+
+
+def worker_process(private_root: Path) -> subprocess.Popen:
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "DJANGO_PRIVATE_MEDIA_ROOT": str(private_root),
+    }
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def wait_for(condition, *, seconds: float, what: str):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if value := condition():
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"waited {seconds} s for {what}")
+
+
+def test_a_worker_killed_mid_apply_leaves_nothing_and_the_retry_applies_it_once(
+    postgres, institution, staff, settings
+):
+    from config.celery import app
+
+    app.control.purge()  # messages earlier tests left with no worker to take them
+    rows = [line(f"WBP Uji {i}", f"6308011705{i:06d}", f"B.I {i}/2026") for i in range(ROWS)]
+    upload = sdp_file(*rows)
+    area = Area(institution=institution)
+    preview = services.import_preview(upload=upload, area=area, today=dt.date.today())
+    run = services.import_record(by=staff, area=area, upload=upload, file_name="besar.csv", preview=preview)
+    services.import_confirm(by=staff, run=run)  # queued on commit (this test commits)
+
+    worker = worker_process(settings.PRIVATE_MEDIA_ROOT)
+    try:
+        wait_for(
+            lambda: (services.progress_of(run) or (0,))[0] >= 2_000,
+            seconds=120,
+            what="the apply to be under way",
+        )
+        # Mid-apply its worker holds the UPT: the sweeper leaves the run alone, however late it looks.
+        assert services.stuck_imports_sweep(now=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)) == 0
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=30)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.RUNNING and run.attempts == 1
+    assert not Person.objects.exists() and not Admission.objects.exists()  # rolled back with the connection
+
+    # The sweeper finds it stuck (nobody holds its UPT) and queues it again; a new worker applies it whole.
+    swept = wait_for(
+        lambda: services.stuck_imports_sweep(now=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)),
+        seconds=30,
+        what="PostgreSQL to end the dead worker's transaction",
+    )
+    assert swept == 1
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.QUEUED
+    worker = worker_process(settings.PRIVATE_MEDIA_ROOT)
+    try:
+        wait_for(
+            lambda: ImportRun.objects.get(pk=run.pk).status in ("done", "failed"),
+            seconds=300,
+            what="the retry",
+        )
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.DONE, run.error
+    assert run.attempts == 2 and run.counts["new_people"] == ROWS
+    assert Person.objects.count() == ROWS and Admission.objects.count() == ROWS
