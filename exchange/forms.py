@@ -76,8 +76,16 @@ class MappingForm(forms.Form):
             if column.key in mapping:
                 self.initial[column.key] = str(mapping[column.key])
 
+        self.fields["remember"] = forms.BooleanField(
+            label=_("Remember these columns for the next files of this UPT (or area)"),
+            required=False,
+            initial=True,
+        )
+
     def mapping(self) -> dict[str, int]:
-        return {key: int(value) for key, value in self.cleaned_data.items() if value != ""}
+        return {
+            key: int(value) for key, value in self.cleaned_data.items() if key != "remember" and value != ""
+        }
 
 
 class BatchReleaseForm(forms.Form):

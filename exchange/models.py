@@ -199,3 +199,22 @@ class ImportItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.run_id}:{self.line or self.admission_id}"
+
+
+class MappingProfile(models.Model):
+    """Which of an operator's columns holds what, saved for a UPT (or a region's or the country's files) when
+    a user corrected the mapping: the next file with the same headers is read with it at once."""
+
+    area_key = models.CharField(_("area"), max_length=40, unique=True)  # "upt:12", "region:3", "national"
+    header_keys = models.JSONField(_("columns"), default=dict)  # {normalised header: canonical key}
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("saved by")
+    )
+    saved_at = models.DateTimeField(_("saved at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("column profile")
+        verbose_name_plural = _("column profiles")
+
+    def __str__(self) -> str:
+        return self.area_key

@@ -25,8 +25,8 @@ from django.utils.translation import gettext as _
 from audit.context import batch
 from audit.models import AuditEvent
 from audit.services import audit_record
-from exchange.models import ImportItem, ImportRun
-from exchange.sdp.columns import missing_required
+from exchange.models import ImportItem, ImportRun, MappingProfile
+from exchange.sdp.columns import BY_KEY, missing_required, normalised
 from exchange.sdp.places import Area, PlaceResolver
 from exchange.sdp.plan import LEFT_BATCH, Plan, Planned, plan_import
 from exchange.sdp.reading import FileRefused, open_table, size_of
@@ -87,7 +87,7 @@ def import_preview(
 ) -> Preview:
     """Read the whole file and plan it; nothing is written. Raises FileRefused for a file refused whole."""
     table = open_table(upload, max_bytes=settings.SDP_IMPORT_MAX_MB * 1024 * 1024)
-    used = mapping if mapping is not None else table.mapping
+    used = mapping if mapping is not None else with_profile(table.mapping, table.headers, area)
     if missing := missing_required(used, needs_institution=not area.is_single_upt):
         raise MissingColumns(missing, headers=table.headers, mapping=used, kind=table.kind)
     rejected: list[RowResult] = []
@@ -112,6 +112,34 @@ def import_preview(
         rejected=rejected,
         rows_read=counter["read"],
     )
+
+
+def with_profile(recognised: dict[str, int], headers: list[str], area: Area) -> dict[str, int]:
+    """The recognised mapping, corrected by the area's saved column profile for the headers it knows."""
+    profile = MappingProfile.objects.filter(area_key=area.key).first()
+    if profile is None:
+        return recognised
+    mapping = dict(recognised)
+    for index, header in enumerate(headers):
+        key = profile.header_keys.get(normalised(header))
+        if key in BY_KEY:
+            mapping = {k: i for k, i in mapping.items() if i != index}  # this column now holds `key`
+            mapping[key] = index
+    return mapping
+
+
+@transaction.atomic
+def mapping_profile_save(*, by, area: Area, headers: list[str], mapping: dict[str, int]) -> MappingProfile:
+    """Remember which of these headers holds what, for the area's next files."""
+    if not may_import_for(by, area):
+        raise PermissionDenied(_("You may not import for this UPT."))
+    header_keys = {normalised(headers[index]): key for key, index in mapping.items() if index < len(headers)}
+    header_keys = {header: key for header, key in header_keys.items() if header}
+    profile, _created = MappingProfile.objects.update_or_create(
+        area_key=area.key, defaults={"header_keys": header_keys, "saved_by": by}
+    )
+    audit_record(action=AuditEvent.Action.CHANGE, actor=by, obj=profile, details={"columns": header_keys})
+    return profile
 
 
 Progress = Callable[[int, int], None]

@@ -146,6 +146,8 @@ def import_mapping(request, pk: int):
             messages.error(request, str(getattr(error, "reason", None) or "; ".join(error.messages)))
         else:
             messages.success(request, _("The preview now uses your choice of columns."))
+            if form.cleaned_data["remember"]:
+                services.mapping_profile_save(by=user, area=run.area, headers=headers, mapping=form.mapping())
     else:
         messages.error(request, _("Nothing was changed: choose one of the file's columns for each."))
     return redirect(run)

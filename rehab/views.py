@@ -11,13 +11,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role, User
+from audit.exports import csv_export, xlsx_export
 from audit.models import AuditEvent
 from audit.services import audit_record
 from inmates.models import Person
@@ -34,7 +35,7 @@ from rehab.forms import (
     ProgrammeForm,
     SessionForm,
 )
-from rehab.models import Attendance, Enrolment, Note, Programme, Session, SessionSeries
+from rehab.models import Attendance, Enrolment, EnrolmentTransition, Note, Programme, Session, SessionSeries
 from rehab.recurrence import occurrences
 
 # --- Programmes -----------------------------------------------------------------------------------------
@@ -177,6 +178,137 @@ def enrolment_move(request, pk: int):
     else:
         messages.error(request, _("Nothing was saved: choose a status and a valid date."))
     return redirect(enrolment.programme)
+
+
+# --- Exports --------------------------------------------------------------------------------------------
+
+
+def _reachable(user):
+    """People the user may reach today, as a subquery: the rule `_reachable_people` applies in Python."""
+    return Person.objects.visible_to(user).values("pk")
+
+
+def _programme_export(request, programme: Programme, *, what: str, name: str, header: list, rows):
+    """CSV, or XLSX with ?format=xlsx, audited with the programme exported (as inmates' WBP list export)."""
+    as_xlsx = request.GET.get("format") == "xlsx"
+    export = xlsx_export if as_xlsx else csv_export
+    today = timezone.localdate(timezone=programme.institution.time_zone_info)
+    return export(
+        actor=request.user,
+        filename=f"{name}-{programme.pk}-{today.isoformat()}.{'xlsx' if as_xlsx else 'csv'}",
+        header=header,
+        rows=rows,
+        what=what,
+        details={"programme": programme.pk, "format": "xlsx" if as_xlsx else "csv"},
+    )
+
+
+def participant_export(request, pk: int):
+    """The programme page's participants, one row per enrolment, with its dose: the same people the page
+    names (a participant the user can no longer reach is left out, as there), in one query."""
+    user = request.user
+    programme = _visible_programme(user, pk)
+    zone = programme.institution.time_zone_info
+    steps = EnrolmentTransition.objects.filter(enrolment=OuterRef("pk"))
+    last_step = steps.order_by("-on", "-pk")  # as services.enrolment_move reads "the previous step"
+    held = Q(attendances__session__status=Session.Status.HELD)
+    enrolments = (
+        programme.enrolments.filter(person__in=_reachable(user))
+        .select_related("person", "admission__institution")
+        .annotate(
+            enrolled_on=Subquery(steps.order_by("on", "pk").values("on")[:1]),
+            status_since=Subquery(last_step.values("on")[:1]),
+            status_reason=Subquery(last_step.values("reason")[:1]),
+            # Attended as the page and the completion rule count it: present or late at a held session.
+            attended=Count("attendances", filter=held & Q(attendances__status__in=Attendance.ATTENDED)),
+            held=Count("attendances", filter=held),
+        )
+        .order_by("status", "person__full_name", "pk")
+    )
+    header = [
+        _("Full name"),
+        _("Register number"),
+        _("UPT"),
+        _("Enrolled on"),
+        _("Status"),
+        _("Status since"),
+        _("Left on"),
+        _("Reason for leaving"),
+        _("Sessions attended"),
+        _("Sessions held"),
+    ]
+
+    def row(enrolment: Enrolment) -> list:
+        enrolled_on = enrolment.enrolled_on or enrolment.created_at.astimezone(zone).date()
+        left = not enrolment.is_open and enrolment.status_since
+        return [
+            enrolment.person.full_name,
+            enrolment.admission.register_number,
+            enrolment.admission.institution.name,
+            enrolled_on.isoformat(),
+            enrolment.get_status_display(),
+            enrolment.status_since.isoformat() if enrolment.status_since else "",
+            enrolment.status_since.isoformat() if left else "",
+            enrolment.status_reason if left else "",
+            enrolment.attended,
+            enrolment.held,
+        ]
+
+    rows = (row(enrolment) for enrolment in enrolments.iterator(chunk_size=2000))
+    return _programme_export(
+        request, programme, what="programme_participants", name="peserta", header=header, rows=rows
+    )
+
+
+def attendance_export(request, pk: int):
+    """Every attendance record of the programme's sessions, times in the institution's zone, in one query.
+    As on the session page, a session that has started keeps every name (the record of the work done); one
+    still to come names only people the user may reach now."""
+    user = request.user
+    programme = _visible_programme(user, pk)
+    zone = programme.institution.time_zone_info
+    records = (
+        Attendance.objects.filter(session__programme=programme)
+        .filter(Q(session__starts_at__lte=timezone.now()) | Q(enrolment__person__in=_reachable(user)))
+        .select_related("session", "enrolment__person", "enrolment__admission")
+        .order_by("session__starts_at", "session__pk", "enrolment__person__full_name", "pk")
+    )
+    header = [
+        _("Date"),
+        _("Starts at"),
+        _("Ends at"),
+        _("Time zone"),
+        _("Kind of session"),
+        _("Topic"),
+        _("Session status"),
+        _("Full name"),
+        _("Register number"),
+        _("Attendance"),
+        _("Reason for absence"),
+    ]
+    zone_label = programme.institution.time_zone_label
+
+    def row(record: Attendance) -> list:
+        session = record.session
+        starts, ends = session.starts_at.astimezone(zone), session.ends_at.astimezone(zone)
+        return [
+            starts.date().isoformat(),
+            starts.strftime("%H:%M"),
+            ends.strftime("%H:%M"),
+            zone_label,
+            session.get_kind_display(),
+            session.topic,
+            session.get_status_display(),
+            record.enrolment.person.full_name,
+            record.enrolment.admission.register_number,
+            record.get_status_display(),
+            record.get_reason_display(),
+        ]
+
+    rows = (row(record) for record in records.iterator(chunk_size=2000))
+    return _programme_export(
+        request, programme, what="programme_attendance", name="kehadiran", header=header, rows=rows
+    )
 
 
 # --- Sessions -------------------------------------------------------------------------------------------

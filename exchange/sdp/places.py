@@ -25,6 +25,15 @@ class Area:
     def is_single_upt(self) -> bool:
         return self.institution is not None
 
+    @property
+    def key(self) -> str:
+        """How a column profile names the area."""
+        if self.institution is not None:
+            return f"upt:{self.institution.pk}"
+        if self.region is not None:
+            return f"region:{self.region.pk}"
+        return "national"
+
     def covers(self, institution: Institution) -> bool:
         if self.institution is not None:
             return institution.pk == self.institution.pk

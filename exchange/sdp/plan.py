@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from itertools import islice
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from exchange.sdp.places import Area
 from exchange.sdp.rows import SdpRow
@@ -112,36 +112,75 @@ def _match_chunk(chunk: list[SdpRow]) -> dict[int, list[tuple[Person, bool]]]:
         "person_id", "register_number", "institution_id"
     ):
         by_register[admission.institution_id, admission.register_number.casefold()].add(admission.person_id)
-    register_people = {
-        p.pk: p for p in people.filter(pk__in={pk for pks in by_register.values() for pk in pks})
+
+    found_by_line: dict[int, list[tuple[int, bool]]] = {}
+    unmatched = []
+    for row in chunk:
+        if row.nik and row.nik in by_nik:
+            continue
+        register_key = (row.institution_id, row.register_number.casefold())
+        if pks := by_register.get(register_key):
+            found_by_line[row.line] = [(pk, True) for pk in pks]
+        else:
+            unmatched.append(row)
+    for line, found in _by_name_and_birth(unmatched).items():
+        found_by_line[line] = found
+    loaded = {
+        p.pk: p for p in people.filter(pk__in={pk for found in found_by_line.values() for pk, _ in found})
     }
-    by_birth = defaultdict(list)
-    for person in people.filter(birth_date__in={row.birth_date for row in chunk if row.birth_date}):
-        by_birth[person.birth_date].append(person)
 
     matches: dict[int, list[tuple[Person, bool]]] = {}
     for row in chunk:
         if row.nik and row.nik in by_nik:
             matches[row.line] = [(by_nik[row.nik], True)]
-            continue
-        register_key = (row.institution_id, row.register_number.casefold())
-        found = [register_people[pk] for pk in by_register.get(register_key, ())]
-        if found:
-            # Same register number here but a different NIK: a typo on one side, or a reused number. Review.
-            matches[row.line] = [(p, not (row.nik and p.nik and p.nik != row.nik)) for p in found]
+        elif found := [
+            (loaded[pk], strong) for pk, strong in found_by_line.get(row.line, ()) if pk in loaded
+        ]:
+            if (row.institution_id, row.register_number.casefold()) in by_register:
+                # Same register number here but a different NIK: a typo on one side, or a reused number.
+                found = [(p, not (row.nik and p.nik and p.nik != row.nik)) for p, _strong in found]
+            matches[row.line] = found
+    return matches
+
+
+def _by_name_and_birth(rows: list[SdpRow]) -> dict[int, list[tuple[int, bool]]]:
+    """{row line: [(person pk, strong)]}: the same name and date of birth (strong), else a close name on that
+    date (weak). A person with a NIK matches by name only a row without one (two NIKs that differ are two
+    people). Read as plain tuples: on a national table one date of birth is shared by dozens of people."""
+    open_dates = {row.birth_date for row in rows if row.birth_date and not row.nik}
+    nik_dates = {row.birth_date for row in rows if row.birth_date and row.nik} - open_dates
+    if not open_dates and not nik_dates:
+        return {}
+    same_day = defaultdict(list)
+    for pk, name, nik, born in (
+        Person.objects.filter(merged_into__isnull=True)
+        .filter(Q(birth_date__in=open_dates) | Q(birth_date__in=nik_dates, nik__isnull=True))
+        .values_list("pk", "full_name", "nik", "birth_date")
+    ):
+        same_day[born].append((pk, normalised(name), nik))
+    found: dict[int, list[tuple[int, bool]]] = {}
+    for row in rows:
+        candidates = [
+            (pk, name) for pk, name, nik in same_day.get(row.birth_date, ()) if not (row.nik and nik)
+        ]
+        if not candidates:
             continue
         name = normalised(row.full_name)
-        same_day = [p for p in by_birth.get(row.birth_date, ()) if not (row.nik and p.nik)]
-        exact = [p for p in same_day if normalised(p.full_name) == name]
-        if exact:
-            matches[row.line] = [(person, True) for person in exact]
-            continue
-        close = [
-            p for p in same_day if SequenceMatcher(None, name, normalised(p.full_name)).ratio() >= CLOSE_NAME
-        ]
-        if close:
-            matches[row.line] = [(person, False) for person in close]
-    return matches
+        if exact := [pk for pk, other in candidates if other == name]:
+            found[row.line] = [(pk, True) for pk in exact]
+        elif close := [pk for pk, other in candidates if _close(name, other)]:
+            found[row.line] = [(pk, False) for pk in close]
+    return found
+
+
+def _close(name: str, other: str) -> bool:
+    matcher = SequenceMatcher(None, name, other)
+    # The quick ratios are upper bounds of the ratio: most names are ruled out without computing it.
+    return (
+        matcher.real_quick_ratio() >= CLOSE_NAME
+        and matcher.quick_ratio() >= CLOSE_NAME
+        and (matcher.ratio() >= CLOSE_NAME)
+    )
 
 
 def _changes(admission: Admission, row: SdpRow) -> list[Change]:

@@ -8,7 +8,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from exchange.models import ImportRun
+from exchange.models import ImportRun, MappingProfile
 from inmates.models import Admission, Person
 from tests.exchange.test_import import line, sdp_file
 
@@ -95,6 +95,31 @@ def test_unrecognised_required_columns_are_chosen_on_the_preview_page(login, sta
     assert "Confirm and apply" in client.get(run.get_absolute_url()).content.decode()
 
 
+def test_a_corrected_mapping_is_remembered_for_the_upts_next_files(
+    login, staff, sister_staff, institution, sister_institution
+):
+    header = ["No. Register", "Nama Warga", "NIK", "JK", "Tgl Masuk", "Kategori", "Pasal"]
+    rows = [
+        header,
+        ["B.I 1/2025", "Ahmad Fauzan", "6308011705900001", "L", "10-01-2025", "B.I", "127 UU 35/2009"],
+    ]
+    content = "\r\n".join(";".join(row) for row in rows).encode()
+    client = login(staff)
+    upload(client, institution, content)
+    run = ImportRun.objects.get()
+    mapping = {key: str(index) for key, index in run.mapping.items()} | {"full_name": "1", "remember": "on"}
+    client.post(reverse("exchange:import-mapping", args=[run.pk]), mapping)
+    assert MappingProfile.objects.get().header_keys["nama warga"] == "full_name"
+    # The next file of this UPT with the same headers is read at once; another UPT's is not.
+    upload(client, institution, content.replace(b"Ahmad Fauzan", b"Budi Santoso"))
+    later = ImportRun.objects.latest("pk")
+    assert later.mapping["full_name"] == 1
+    page = client.get(later.get_absolute_url())
+    assert page.status_code == 200 and "Confirm and apply" in page.content.decode()
+    upload(login(sister_staff), sister_institution, content)
+    assert "full_name" not in ImportRun.objects.latest("pk").mapping
+
+
 def test_a_corrected_mapping_is_used(login, staff, institution):
     client = login(staff)
     upload(client, institution, good_file())
@@ -169,3 +194,28 @@ def test_kept_files_are_deleted_after_their_retention_and_the_record_stays(
         assert client.post(reverse("exchange:import-apply", args=[run.pk])).status_code == 302
         run.refresh_from_db()
         assert run.status == ImportRun.Status.PREVIEWED and not Person.objects.exists()
+
+
+@pytest.mark.parametrize("count", [1, 60])
+def test_the_preview_keeps_its_query_count(login, staff, institution, count, django_assert_max_num_queries):
+    """Every kind of row at once (new, changed, left, rejected): the queries do not grow with the rows."""
+    from tests.factories import PersonFactory, admit
+
+    rows = []
+    for index in range(count):
+        known = PersonFactory(full_name=f"Dikenal {index}", nik=f"630801170591{index:04d}")
+        admit(known, institution, number=f"A.III {index}/2025", category="A.III")
+        gone = PersonFactory(full_name=f"Pergi {index}", nik=f"630801170592{index:04d}")
+        admit(gone, institution, number=f"B.II {index}/2025")
+        rows.append(line(f"Dikenal {index}", known.nik, f"A.III {index}/2025", category="B.I"))  # a verdict
+        rows.append(line(f"Baru {index}", f"630801170593{index:04d}", f"B.I {index}/2026"))
+        rows.append(line(f"Salah {index}", "123", f"B.I {index}/2027"))
+    client = login(staff)
+    upload(client, institution, sdp_file(*rows).getvalue())
+    run = ImportRun.objects.get()
+    with django_assert_max_num_queries(24):
+        page = client.get(run.get_absolute_url())
+    assert page.status_code == 200
+    counts = page.context["counts"]
+    assert counts["new_people"] == counts["changed"] == counts["left"] == count
+    assert page.context["rejected_count"] == count and "Pergi 0" in page.content.decode()

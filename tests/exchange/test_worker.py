@@ -1,7 +1,8 @@
-"""A worker killed in the middle of an import leaves nothing behind: a real Celery worker process on Redis
-applies a large file into PostgreSQL, is killed with SIGKILL mid-apply, and the database holds none of its
-rows. The sweeper leaves a run alone while its worker applies it, finds it stuck once the worker is gone, and
-queues it again; a new worker then applies it whole, once. Runs where CI runs it: PostgreSQL and Redis."""
+"""Imports against real concurrency. A worker killed in the middle of an import leaves nothing behind: a real
+Celery worker process on Redis applies a large file into PostgreSQL, is killed with SIGKILL mid-apply, and the
+database holds none of its rows. The sweeper leaves a run alone while its worker applies it, finds it stuck
+once the worker is gone, and queues it again; a new worker then applies it whole, once. Two imports of one UPT
+run one after the other. Runs where CI runs it: PostgreSQL (and Redis for the worker)."""
 
 import datetime as dt
 import os
@@ -21,12 +22,10 @@ from exchange.sdp.places import Area
 from inmates.models import Admission, Person
 from tests.exchange.test_import import line, sdp_file
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),  # the worker process must see committed rows
-    pytest.mark.skipif(
-        not settings.REDIS_URL, reason="needs a Redis broker (REDIS_URL); CI runs it with one"
-    ),
-]
+pytestmark = pytest.mark.django_db(transaction=True)  # other processes and threads see committed rows
+needs_redis = pytest.mark.skipif(
+    not settings.REDIS_URL, reason="needs a Redis broker (REDIS_URL); CI runs it with one"
+)
 
 ROWS = 12_000
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,7 +34,9 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def postgres():
     if connection.vendor != "postgresql":
-        pytest.skip("a killed worker's transaction and row locks are PostgreSQL's; CI runs it there")
+        pytest.skip(
+            "needs PostgreSQL's row locks and its ending of a dead client's transaction; CI runs it there"
+        )
 
 
 def worker_process(private_root: Path) -> subprocess.Popen:
@@ -77,6 +78,7 @@ def wait_for(condition, *, seconds: float, what: str):
     raise AssertionError(f"waited {seconds} s for {what}")
 
 
+@needs_redis
 def test_a_worker_killed_mid_apply_leaves_nothing_and_the_retry_applies_it_once(
     postgres, institution, staff, settings
 ):
@@ -132,3 +134,45 @@ def test_a_worker_killed_mid_apply_leaves_nothing_and_the_retry_applies_it_once(
     assert run.status == ImportRun.Status.DONE, run.error
     assert run.attempts == 2 and run.counts["new_people"] == ROWS
     assert Person.objects.count() == ROWS and Admission.objects.count() == ROWS
+
+
+def test_two_imports_of_one_upt_run_one_after_the_other(postgres, institution, staff):
+    """The second waits for the first to commit (the UPT's row is locked), then finds nothing left to do."""
+    import threading
+
+    rows = [line(f"WBP Uji {i}", f"6308011705{i:06d}", f"B.I {i}/2026") for i in range(3)]
+    area = Area(institution=institution)
+    runs = []
+    for _ in range(2):
+        upload = sdp_file(*rows)
+        preview = services.import_preview(upload=upload, area=area, today=dt.date(2026, 12, 5))
+        runs.append(
+            services.import_record(by=staff, area=area, upload=upload, file_name="x", preview=preview)
+        )
+    first_wrote, let_first_commit = threading.Event(), threading.Event()
+
+    def pause(done, todo):
+        first_wrote.set()
+        let_first_commit.wait(30)
+
+    def apply(run, progress=None):
+        try:
+            services.import_apply(by=staff, run=run, progress=progress, today=dt.date(2026, 12, 5))
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=apply, args=(runs[0], pause))
+    first.start()
+    assert first_wrote.wait(30)
+    second = threading.Thread(target=apply, args=(runs[1],))
+    second.start()
+    second.join(timeout=1)
+    assert second.is_alive()  # waiting for the first to commit
+    let_first_commit.set()
+    first.join(30)
+    second.join(30)
+    for run in runs:
+        run.refresh_from_db()
+    assert runs[0].counts["new_people"] == 3
+    assert runs[1].counts["new_people"] == 0 and runs[1].counts["unchanged"] == 3
+    assert Person.objects.count() == 3 and Admission.objects.count() == 3
