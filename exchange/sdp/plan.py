@@ -204,12 +204,8 @@ def plan_import(
     counts and samples only."""
     plan = Plan(area=area)
     # Who is in custody in the area before the file is read: those the file does not list have left (the
-    # people an apply admits meanwhile are not among them).
-    open_before = set(
-        Admission.objects.filter(institution__in=area.institutions(), released_on__isnull=True).values_list(
-            "pk", flat=True
-        )
-    )
+    # people an apply admits meanwhile come after this mark).
+    last_before = Admission.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     seen: set[int] = set()
     places: set[int] = {area.institution.pk} if area.is_single_upt else set()
     for chunk in _chunks(rows):
@@ -219,7 +215,7 @@ def plan_import(
             each_chunk(part)
         plan.take(part, keep=keep)
     plan.places = places
-    plan.left_ids = _left(open_before - seen, places)
+    plan.left_ids = _left(seen, places, last_before)
     plan.left = list(
         Admission.objects.filter(pk__in=plan.left_ids[:keep])
         .select_related("person", "institution")
@@ -228,19 +224,15 @@ def plan_import(
     return plan
 
 
-def _left(absent: set[int], places: set[int]) -> list[int]:
-    """Of the spells open before the file was read and not in it, those still open at a UPT the file covers
-    (a region's file that lists no row of a UPT says nothing about that UPT)."""
-    ordered, left = sorted(absent), []
-    for start in range(0, len(ordered), LEFT_BATCH):
-        left.extend(
-            Admission.objects.filter(
-                pk__in=ordered[start : start + LEFT_BATCH],
-                institution_id__in=places,
-                released_on__isnull=True,
-            ).values_list("pk", flat=True)
-        )
-    return sorted(left)
+def _left(seen: set[int], places: set[int], last_before: int) -> list[int]:
+    """The spells open at a UPT the file covers, from before it was read, that it does not list (a region's
+    file with no row of a UPT says nothing about that UPT). Streamed: only `seen` is held in memory."""
+    still_open = (
+        Admission.objects.filter(institution_id__in=places, released_on__isnull=True, pk__lte=last_before)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return [pk for pk in still_open.iterator(chunk_size=LEFT_BATCH) if pk not in seen]
 
 
 def _plan_chunk(chunk: list[SdpRow], area: Area, seen: set[int]) -> Plan:
