@@ -45,7 +45,7 @@ def area_from_choice(value: str) -> Area:
 
 
 class UploadForm(forms.Form):
-    area = forms.ChoiceField(label=_("UPT"))
+    area = forms.ChoiceField(label=_("The file covers"))
     file = forms.FileField(
         label=_("SDP export (CSV or XLSX)"),
         help_text=_("The list of WBP downloaded from SDP. Nothing is saved until you confirm the preview."),
