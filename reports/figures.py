@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from agreements.models import Agreement, in_force_q
 from assessments.models import Assessment, Recommendation, Screening
 from inmates.models import Admission
+from institutions.local_days import on_local_days
 from institutions.models import Institution
 from rehab.models import Attendance, Enrolment, EnrolmentTransition, FollowUp, Programme, Session
 from reports.cohorts import WINDOWS, cohort_table, survival, window_days
@@ -27,9 +28,14 @@ def _by(queryset, field: str) -> dict[str, int]:
     return {row[field]: row["n"] for row in queryset.values(field).annotate(n=Count("pk")).order_by(field)}
 
 
-def compute(institution_ids: list[int], month: dt.date) -> dict:
+def compute(institution_ids: list[int], month: dt.date, *, until: dt.date | None = None) -> dict:
+    """The month's figures; `until` cuts a running month at the day it is generated (a provisional report):
+    nobody is counted for days that have not happened."""
     first, last = month_bounds(month)
+    if until is not None:
+        last = max(first, min(last, until))
     places = Institution.objects.filter(pk__in=institution_ids)
+    zoned = list(places.select_related("region").only("pk", "time_zone_override", "region__time_zone"))
 
     screenings = Screening.objects.filter(institution__in=places, screened_on__range=(first, last))
     assessments = Assessment.objects.filter(institution__in=places, assessed_on__range=(first, last))
@@ -44,7 +50,8 @@ def compute(institution_ids: list[int], month: dt.date) -> dict:
         enrolment__programme__institution__in=places, on__range=(first, last)
     )
 
-    sessions = Session.objects.filter(institution__in=places, starts_at__date__range=(first, last))
+    # Each session in the month of its own institution's calendar (WIB, WITA or WIT), never the server's.
+    sessions = Session.objects.filter(on_local_days("starts_at", zoned, first, last))
     attendance = Attendance.objects.filter(session__in=sessions.filter(status=Session.Status.HELD))
 
     follow_ups = FollowUp.objects.filter(plan__admission__institution__in=places)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +25,20 @@ def report_path(report: Report, filename: str) -> str:
 
 
 class ReportQuerySet(models.QuerySet):
+    def with_latest_edition(self) -> ReportQuerySet:
+        """Each report with the highest edition of its place, month and language: an earlier one was
+        superseded (by a reissue, or by the final edition of a provisional month)."""
+        # Compared per scope: the place a scope does not use is NULL, and NULL never equals NULL in SQL.
+        family = Report.objects.filter(
+            Q(scope=Report.Scope.INSTITUTION, institution=OuterRef("institution"))
+            | Q(scope=Report.Scope.REGION, region=OuterRef("region"))
+            | Q(scope=Report.Scope.NATIONAL),
+            scope=OuterRef("scope"),
+            month=OuterRef("month"),
+            language=OuterRef("language"),
+        )
+        return self.annotate(latest_edition=Subquery(family.order_by("-edition").values("edition")[:1]))
+
     def visible_to(self, user: User) -> ReportQuerySet:
         """National: all. Regional: their region's and its UPTs'. UPT staff: their UPTs'."""
         scope = user.scope
@@ -58,6 +72,10 @@ class Report(models.Model):
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default="id")
     edition = models.PositiveSmallIntegerField(_("edition"), default=1)
     reissue_reason = models.TextField(_("reason for reissue"), blank=True)
+    # The running month's report is provisional: its figures stop at the moment it was generated, and the
+    # month's final edition replaces it once the month is over.
+    provisional = models.BooleanField(_("provisional"), default=False)
+    data_cutoff = models.DateTimeField(_("data up to"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     snapshot = models.JSONField(_("figures"), null=True, blank=True)
     checksum = models.CharField(_("checksum (SHA-256 of the figures)"), max_length=64, blank=True)

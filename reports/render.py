@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 
@@ -32,8 +33,16 @@ def checksum(snapshot: dict) -> str:
     return hashlib.sha256(json.dumps(snapshot, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
-def snapshot_for(report: Report) -> dict:
-    return compute(institution_ids(report), report.month)
+def snapshot_for(report: Report, *, now=None) -> dict:
+    """The figures; a provisional report's stop at `now`, in the report's zone, and say so."""
+    if not report.provisional:
+        return compute(institution_ids(report), report.month)
+    now = now or timezone.now()
+    snapshot = compute(
+        institution_ids(report), report.month, until=timezone.localtime(now, _zone(report)).date()
+    )
+    snapshot["data_cutoff"] = now.isoformat()
+    return snapshot
 
 
 def _curve(snapshot: dict) -> KaplanMeier:
@@ -63,6 +72,11 @@ def pdf_bytes(report: Report, snapshot: dict) -> bytes:
                 "suppress": report.scope != Report.Scope.INSTITUTION,
                 "chart": chart,
                 "generated_at": timezone.localtime(timezone.now(), _zone(report)),
+                "data_cutoff": (
+                    timezone.localtime(dt.datetime.fromisoformat(snapshot["data_cutoff"]), _zone(report))
+                    if snapshot.get("data_cutoff")
+                    else None
+                ),
                 "generator_version": GENERATOR_VERSION,
                 # From the snapshot being rendered: the report row may not carry it yet (first render).
                 "checksum": checksum(snapshot),
@@ -83,7 +97,10 @@ def _zone(report: Report):
 
 def generate(report: Report) -> Report:
     """Compute (or, for a reissue from an existing snapshot, reuse) the figures and render the PDF."""
-    snapshot = report.snapshot or snapshot_for(report)
+    now = timezone.now()
+    snapshot = report.snapshot or snapshot_for(report, now=now)
+    if report.provisional and report.data_cutoff is None:
+        report.data_cutoff = dt.datetime.fromisoformat(snapshot.get("data_cutoff", now.isoformat()))
     content = pdf_bytes(report, snapshot)
     report.snapshot, report.checksum, report.generator_version = (
         snapshot,

@@ -43,6 +43,11 @@ def render_report(self, report_id: int) -> str:
     if not claim(report_id):
         return "already claimed or done"
     report = Report.objects.select_related("institution__region", "region").get(pk=report_id)
+    if report.month > timezone.localdate().replace(day=1):  # queued by hand or by a bad clock: refuse
+        Report.objects.filter(pk=report_id).update(
+            status=Report.Status.FAILED, error="A month that has not begun has no report."
+        )
+        return "refused: future month"
     try:
         generate(report)
     except OperationalError as exc:  # the database went away for a moment: let another attempt take it
@@ -55,23 +60,26 @@ def render_report(self, report_id: int) -> str:
 
 
 def report_for(*, scope: str, month: dt.date, language: str = "id", institution=None, region=None) -> Report:
-    """The first edition of this report, created if it does not exist yet (safe to call twice at once)."""
-    report, _created = Report.objects.get_or_create(
+    """The month's current report for this place, made if needed (reports.services.report_request, not
+    queued: the caller renders it)."""
+    from reports.services import report_request
+
+    return report_request(
+        by=None,
         scope=scope,
+        month=month,
+        language=language,
         institution=institution,
         region=region,
-        month=month.replace(day=1),
-        language=language,
-        edition=1,
-        defaults={},
+        queue=False,
     )
-    return report
 
 
 @shared_task(acks_late=True)
 def monthly_reports() -> int:
-    """1st of the month, 02:00 WIB: last month's report for every UPT, every region and the nation. Creating
-    them is idempotent (get_or_create on a unique key), and each render claims its own record."""
+    """1st of the month, 02:00 WIB: last month's final report for every UPT, every region and the nation
+    (replacing a provisional edition made during the month). Asking twice finds the same records, and each
+    render claims its own."""
     month = (timezone.localdate() - relativedelta(months=1)).replace(day=1)
     reports = [report_for(scope=Report.Scope.NATIONAL, month=month)]
     reports += [

@@ -8,9 +8,8 @@ import datetime as dt
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +24,7 @@ from audit.services import audit_record
 from inmates.models import Admission
 from institutions.forms import DateInput
 from institutions.models import Institution, Region
+from reports import services
 from reports.charts import survival_svg, svg_data_url
 from reports.cohorts import (
     BREAKDOWNS,
@@ -37,7 +37,6 @@ from reports.cohorts import (
     window_days,
 )
 from reports.models import Report
-from reports.tasks import render_report
 
 HORIZON_DAYS = window_days(36)
 
@@ -148,9 +147,7 @@ class GenerateForm(forms.Form):
             month = dt.datetime.strptime(self.cleaned_data["month"], "%Y-%m").date()
         except ValueError as exc:
             raise forms.ValidationError(gettext_lazy("Choose a month.")) from exc
-        if month > timezone.localdate().replace(day=1) or month.year < 2000:
-            raise forms.ValidationError(gettext_lazy("Choose a month that has begun."))
-        return month
+        return services.month_check(month)
 
 
 def report_places(user) -> list[tuple[str, str]]:
@@ -170,7 +167,7 @@ def report_places(user) -> list[tuple[str, str]]:
 
 def report_list(request):
     user = request.user
-    reports = Report.objects.visible_to(user).select_related("institution", "region")
+    reports = Report.objects.visible_to(user).with_latest_edition().select_related("institution", "region")
     page = Paginator(reports, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     places = report_places(user)
     form = (
@@ -194,28 +191,29 @@ def report_create(request):
         raise PermissionDenied(_("Monthly reports are for UPT staff and regional and national officers."))
     form = GenerateForm(request.POST, user=user)
     if not form.is_valid():
+        errors = "; ".join(str(error) for error in form.errors.get("month", []))
         messages.error(
-            request, _("Nothing was generated: choose a place you oversee and a month that has begun.")
+            request,
+            _("Nothing was generated: choose a place you oversee and a month that has begun.")
+            + (f" {errors}" if errors else ""),
         )
         return redirect("reports:report-list")
     kind, _sep, pk = form.cleaned_data["place"].partition(":")
-    place = {"institution": {"institution_id": pk}, "region": {"region_id": pk}}.get(kind, {})
-    report, _created = Report.objects.get_or_create(
-        scope=kind,
-        month=form.cleaned_data["month"],
-        language=form.cleaned_data["language"],
-        edition=1,
-        defaults={"created_by": user},
-        **place,
+    place = {}
+    if kind == Report.Scope.INSTITUTION:
+        place = {"institution": Institution.objects.get(pk=int(pk))}  # a choice the form offered
+    elif kind == Report.Scope.REGION:
+        place = {"region": Region.objects.get(pk=int(pk))}
+    report = services.report_request(
+        by=user, scope=kind, month=form.cleaned_data["month"], language=form.cleaned_data["language"], **place
     )
-    if report.status != Report.Status.DONE:
-        transaction.on_commit(lambda: render_report.delay(report.pk))
     return redirect(report)
 
 
 def report_detail(request, pk: int):
     report = get_object_or_404(
-        Report.objects.visible_to(request.user).select_related("institution", "region"), pk=pk
+        Report.objects.visible_to(request.user).with_latest_edition().select_related("institution", "region"),
+        pk=pk,
     )
     return render(
         request,
@@ -242,31 +240,9 @@ def report_reissue(request, pk: int):
     place = {"institution": f"institution:{report.institution_id}", "region": f"region:{report.region_id}"}
     if place.get(report.scope, "national") not in dict(report_places(user)):
         raise PermissionDenied(_("Only officers of this scope can reissue the report."))
-    reason = request.POST.get("reason", "").strip()
-    if not reason:
-        messages.error(request, _("Give the reason for reissuing the report."))
+    try:
+        reissued = services.report_reissue(by=user, report=report, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
         return redirect(report)
-    latest = (
-        Report.objects.filter(
-            scope=report.scope,
-            institution=report.institution,
-            region=report.region,
-            month=report.month,
-            language=report.language,
-        )
-        .order_by("-edition")
-        .first()
-    )
-    reissued = Report.objects.create(
-        scope=report.scope,
-        institution=report.institution,
-        region=report.region,
-        month=report.month,
-        language=report.language,
-        edition=latest.edition + 1,
-        reissue_reason=reason,
-        created_by=user,
-    )
-    audit_record(action=AuditEvent.Action.CREATE, actor=user, obj=reissued, details={"reissue_of": report.pk})
-    transaction.on_commit(lambda: render_report.delay(reissued.pk))
     return redirect(reissued)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from institutions.models import Institution, Region
+from reports import services
 from reports.models import Report
 from reports.render import generate
 from reports.tasks import claim, report_for
@@ -27,9 +29,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, scope: str, month: str, lang: str, **options):
         try:
-            first = dt.datetime.strptime(month, "%Y-%m").date()
+            first = services.month_check(dt.datetime.strptime(month, "%Y-%m").date())
         except ValueError as exc:
             raise CommandError("--month must look like 2026-10") from exc
+        except ValidationError as exc:
+            raise CommandError("; ".join(exc.messages)) from exc
         kind, _sep, code = scope.partition(":")
         places = {"institution": (Institution, "institution"), "region": (Region, "region")}
         if kind == "national" and not code:
