@@ -20,6 +20,7 @@ from assessments.models import Recommendation
 from audit.models import AuditEvent
 from audit.services import audit_record
 from inmates.models import Admission, Person
+from institutions.local_days import local_midnight
 from rehab.models import (
     Attendance,
     Enrolment,
@@ -189,11 +190,47 @@ def dose(enrolment: Enrolment) -> Dose:
     return Dose(len(attended), hours, programme.required_sessions, programme.required_hours)
 
 
-def _withdraw_from_sessions_to_come(enrolment: Enrolment) -> None:
-    """Out of the programme: no longer expected at sessions that have not started."""
-    Attendance.objects.filter(
-        enrolment=enrolment, session__starts_at__gt=timezone.now(), status=Attendance.Status.NOT_RECORDED
-    ).delete()
+def _withdraw_after(enrolment: Enrolment, day: dt.date, *, by) -> list[Session]:
+    """Out of the programme from the day after `day` (in the institution's own calendar): off the roster of
+    every session after it, whenever the step is recorded. A release typed three weeks late takes the person
+    off the sessions held meanwhile, with what was marked for them there (they were not in custody to attend,
+    and their "absent" would lower the rate). Returns those sessions, for the user to be told."""
+    cut = local_midnight(day + dt.timedelta(days=1), enrolment.programme.institution.time_zone)
+    rows = Attendance.objects.filter(enrolment=enrolment, session__starts_at__gte=cut).select_related(
+        "session"
+    )
+    rows = list(rows.order_by("session__starts_at"))
+    if rows:
+        Attendance.objects.filter(pk__in=[row.pk for row in rows]).delete()
+        audit_record(
+            action=AuditEvent.Action.DELETE,
+            actor=by,
+            obj=enrolment,
+            person_id=enrolment.person_id,
+            details={
+                "withdrawn_after": day.isoformat(),
+                "attendance": {str(row.session_id): row.status for row in rows},
+            },
+        )
+    return [row.session for row in rows]
+
+
+def _withdrawal_notice(enrolment: Enrolment, sessions: list[Session]) -> list[str]:
+    """Tell the user which sessions already begun lost this person from their roster and attendance."""
+    begun = [session for session in sessions if session.starts_at <= timezone.now()]
+    if not begun:
+        return []
+    zone = enrolment.programme.institution.time_zone_info
+    return [
+        _("%(person)s was taken off the roster of %(count)s session(s) after that date: %(sessions)s.")
+        % {
+            "person": enrolment.person.full_name,
+            "count": len(begun),
+            "sessions": ", ".join(
+                f"{session.starts_at.astimezone(zone):%d-%m-%Y %H:%M}" for session in begun
+            ),
+        }
+    ]
 
 
 def _join_sessions_to_come(enrolment: Enrolment) -> None:
@@ -261,7 +298,7 @@ def enrolment_move(
         enrolment=enrolment, from_status=previous, to_status=to, on=on, by=by, reason=reason
     )
     if to not in Enrolment.OPEN:
-        _withdraw_from_sessions_to_come(enrolment)
+        enrolment.notices = _withdrawal_notice(enrolment, _withdraw_after(enrolment, on, by=by))
     if to == Enrolment.Status.ACTIVE:
         _join_sessions_to_come(enrolment)
     audit_record(
@@ -281,7 +318,7 @@ def close_for_custody_change(*, admission: Admission, change: str, on: dt.date, 
     to = Enrolment.Status.TRANSFERRED if change == "transfer" else Enrolment.Status.RELEASED
     notices = []
     for enrolment in Enrolment.objects.filter(admission=admission, status__in=Enrolment.OPEN).select_related(
-        "programme"
+        "programme__institution__region", "person"
     ):
         previous = enrolment.status
         enrolment.status = to
@@ -289,7 +326,7 @@ def close_for_custody_change(*, admission: Admission, change: str, on: dt.date, 
         EnrolmentTransition.objects.create(
             enrolment=enrolment, from_status=previous, to_status=to, on=on, by=by, reason=_("Custody change")
         )
-        _withdraw_from_sessions_to_come(enrolment)
+        withdrawn = _withdraw_after(enrolment, on, by=by)
         audit_record(
             action=AuditEvent.Action.CHANGE,
             actor=by,
@@ -301,6 +338,7 @@ def close_for_custody_change(*, admission: Admission, change: str, on: dt.date, 
             _("The enrolment in “%(programme)s” was closed as “%(status)s”.")
             % {"programme": enrolment.programme.name, "status": Enrolment.Status(to).label}
         )
+        notices += _withdrawal_notice(enrolment, withdrawn)
     return notices
 
 

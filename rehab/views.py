@@ -162,7 +162,7 @@ def enrolment_move(request, pk: int):
     form = MoveForm(request.POST)
     if form.is_valid():
         try:
-            services.enrolment_move(by=user, enrolment=enrolment, **form.cleaned_data)
+            moved = services.enrolment_move(by=user, enrolment=enrolment, **form.cleaned_data)
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
@@ -175,6 +175,8 @@ def enrolment_move(request, pk: int):
                     "status": Enrolment.Status(form.cleaned_data["to"]).label,
                 },
             )
+            for notice in getattr(moved, "notices", []):
+                messages.info(request, notice)
     else:
         messages.error(request, _("Nothing was saved: choose a status and a valid date."))
     return redirect(enrolment.programme)
