@@ -93,7 +93,13 @@ def on_custody_change(*, admission: Admission, change: str, on: dt.date, by) -> 
             FollowUp.objects.pending()
             .filter(plan__person_id=admission.person_id)
             .exclude(plan__admission=admission)
-            .update(cancelled=True, called_off_by=admission)
+            .update(
+                cancelled=True,
+                called_off_by=admission,
+                called_off_at=timezone.now(),
+                called_off_why=FollowUp.CalledOff.RETURN,
+                called_off_user=by,
+            )
         )
         if called_off:
             return [
@@ -102,7 +108,9 @@ def on_custody_change(*, admission: Admission, change: str, on: dt.date, by) -> 
             ]
     if change == "admission_cancelled":
         due_again = list(FollowUp.objects.filter(called_off_by=admission).values_list("pk", flat=True))
-        restored = FollowUp.objects.filter(pk__in=due_again).update(cancelled=False, called_off_by=None)
+        restored = FollowUp.objects.filter(pk__in=due_again).update(
+            cancelled=False, called_off_by=None, called_off_at=None, called_off_why="", called_off_user=None
+        )
         if restored:
             audit_record(
                 action=AuditEvent.Action.CHANGE,
@@ -173,10 +181,16 @@ def follow_up_record(
     )
     follow_up.urine_positive = any(result == "positive" for result in results.values())
     follow_up.recorded_by = by
+    follow_up.recorded_at = timezone.now()
     follow_up.agency_id = plan.agency_id
     follow_up.save()
     if outcome == FollowUp.Outcome.DECEASED:
-        plan.follow_ups.pending().update(cancelled=True)
+        plan.follow_ups.pending().update(
+            cancelled=True,
+            called_off_at=timezone.now(),
+            called_off_why=FollowUp.CalledOff.DEATH,
+            called_off_user=by,
+        )
     audit_record(
         action=AuditEvent.Action.CREATE,
         actor=by,

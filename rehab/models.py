@@ -18,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 from agreements.access import Work, institution_ids_open_to
 from agreements.models import Agreement
 from assessments.models import Recommendation
+from audit.models import AppendOnlyModel, AppendOnlyQuerySet
 from inmates.models import Admission, Person
 from institutions.models import Agency, Institution
 
@@ -413,6 +414,63 @@ class Attendance(models.Model):
         return f"{self.enrolment_id} @ {self.session_id}: {self.status or '-'}"
 
 
+class SessionChange(AppendOnlyModel):
+    """Each state a session has had: made, changed or moved, cancelled, held; who, when and why. Never
+    changed afterwards. A month's figures read each session as it stood at the month's end, so a session
+    moved or cancelled later stays where it was in the reports already made (DESIGN.md: statuses are rows)."""
+
+    class Kind(models.TextChoices):
+        MADE = "made", _("Scheduled")
+        CHANGED = "changed", _("Changed or moved")
+        CANCELLED = "cancelled", _("Cancelled")
+        HELD = "held", _("Held")
+
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="changes")
+    kind = models.CharField(_("change"), max_length=10, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Session.Status.choices)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    at = models.DateTimeField(_("recorded at"), default=timezone.now, db_index=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    reason = models.TextField(_("reason"), blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("session change")
+        verbose_name_plural = _("session changes")
+        indexes = [models.Index(fields=["session", "at"], name="rehab_sessionchange_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.session_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class AttendanceMark(AppendOnlyModel):
+    """Each state of one person on one session's roster: put on it (status empty), marked, corrected, or
+    taken off it (withdrawn). Never changed afterwards: a month's attendance figures read the marks as they
+    stood at the month's end, so attendance recorded or withdrawn later does not rewrite a past month."""
+
+    WITHDRAWN = "withdrawn"
+
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="marks")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="marks")
+    status = models.CharField(_("attendance"), max_length=10, blank=True)  # Attendance.Status or WITHDRAWN
+    at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("attendance mark")
+        verbose_name_plural = _("attendance marks")
+        indexes = [models.Index(fields=["session", "enrolment", "at"], name="rehab_attendancemark_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id} @ {self.session_id}: {self.status or '-'} ({self.at:%Y-%m-%d})"
+
+
 class NoteQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> NoteQuerySet:
         """Counsellors of the delivering agency only: not UPT staff, not regional or national officers."""
@@ -530,6 +588,10 @@ class FollowUp(models.Model):
         UNREACHABLE = "unreachable", _("Unreachable")
         DECEASED = "deceased", _("Deceased")
 
+    class CalledOff(models.TextChoices):
+        RETURN = "return", _("Returned to custody")
+        DEATH = "death", _("Died")
+
     plan = models.ForeignKey(AftercarePlan, on_delete=models.CASCADE, related_name="follow_ups")
     months_after = models.PositiveSmallIntegerField(_("months after release"))
     due_on = models.DateField(_("due on"))
@@ -551,6 +613,17 @@ class FollowUp(models.Model):
     called_off_by = models.ForeignKey(
         "inmates.Admission", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # When, why and by whom it was called off: a past month's figures read it as it stood then.
+    called_off_at = models.DateTimeField(_("called off at"), null=True, blank=True)
+    called_off_why = models.CharField(
+        _("called off because"), max_length=10, choices=CalledOff.choices, blank=True
+    )
+    called_off_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # When the contact was recorded (done_on says when it took place): one typed late does not rewrite a
+    # month already reported.
+    recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
     # The agency in charge when it was recorded: its counsellors, and only they, read the notes.
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     recorded_by = models.ForeignKey(

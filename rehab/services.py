@@ -21,14 +21,17 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from inmates.models import Admission, Person
 from institutions.local_days import local_midnight
+from rehab import history
 from rehab.models import (
     Attendance,
+    AttendanceMark,
     Enrolment,
     EnrolmentTransition,
     Facilitation,
     Note,
     Programme,
     Session,
+    SessionChange,
     SessionSeries,
 )
 from rehab.recurrence import MAX_OCCURRENCES
@@ -202,6 +205,9 @@ def _withdraw_after(enrolment: Enrolment, day: dt.date, *, by) -> list[Session]:
     rows = list(rows.order_by("session__starts_at"))
     if rows:
         Attendance.objects.filter(pk__in=[row.pk for row in rows]).delete()
+        history.marks_added(
+            ((row.session_id, row.enrolment_id, AttendanceMark.WITHDRAWN) for row in rows), by=by
+        )
         audit_record(
             action=AuditEvent.Action.DELETE,
             actor=by,
@@ -233,7 +239,7 @@ def _withdrawal_notice(enrolment: Enrolment, sessions: list[Session]) -> list[st
     ]
 
 
-def _join_sessions_to_come(enrolment: Enrolment) -> None:
+def _join_sessions_to_come(enrolment: Enrolment, *, by) -> None:
     """A new active member is expected at group sessions still to come (individual ones are booked apart)."""
     sessions = (
         Session.objects.filter(programme_id=enrolment.programme_id, status=Session.Status.PLANNED)
@@ -241,7 +247,10 @@ def _join_sessions_to_come(enrolment: Enrolment) -> None:
         .exclude(kind=Session.Kind.INDIVIDUAL)
         .exclude(attendances__enrolment=enrolment)
     )
-    Attendance.objects.bulk_create(Attendance(session=session, enrolment=enrolment) for session in sessions)
+    joined = Attendance.objects.bulk_create(
+        Attendance(session=session, enrolment=enrolment) for session in sessions
+    )
+    history.marks_added(((row.session_id, enrolment.pk, "") for row in joined), by=by)
 
 
 @transaction.atomic
@@ -300,7 +309,7 @@ def enrolment_move(
     if to not in Enrolment.OPEN:
         enrolment.notices = _withdrawal_notice(enrolment, _withdraw_after(enrolment, on, by=by))
     if to == Enrolment.Status.ACTIVE:
-        _join_sessions_to_come(enrolment)
+        _join_sessions_to_come(enrolment, by=by)
     audit_record(
         action=AuditEvent.Action.CHANGE,
         actor=by,
@@ -441,7 +450,7 @@ def _check_plan(
         raise ValidationError(errors)
 
 
-def _book(session: Session, plan: SessionPlan) -> None:
+def _book(session: Session, plan: SessionPlan, *, by) -> None:
     Facilitation.objects.bulk_create(
         Facilitation(session=session, user=user, starts_at=session.starts_at, ends_at=session.ends_at)
         for user in plan.facilitators
@@ -449,6 +458,8 @@ def _book(session: Session, plan: SessionPlan) -> None:
     Attendance.objects.bulk_create(
         Attendance(session=session, enrolment=enrolment) for enrolment in plan.participants
     )
+    history.sessions_changed([session], kind=SessionChange.Kind.MADE, by=by)
+    history.marks_added(((session.pk, enrolment.pk, "") for enrolment in plan.participants), by=by)
 
 
 def _refuse_conflicts(
@@ -504,7 +515,7 @@ def sessions_schedule(
                     starts_at=start,
                     ends_at=end,
                 )
-                _book(session, plan)
+                _book(session, plan, by=by)
                 sessions.append(session)
     except (IntegrityError, OperationalError) as exc:
         # PostgreSQL's exclusion constraints: someone booked the slot meanwhile.
@@ -589,6 +600,7 @@ def sessions_update(
                 target.kind, target.topic, target.room = plan.kind, plan.topic, plan.room
                 target.starts_at, target.ends_at = start, end
                 target.save(update_fields=["kind", "topic", "room", "starts_at", "ends_at"])
+                history.sessions_changed([target], kind=SessionChange.Kind.CHANGED, by=by)
                 target.facilitations.all().delete()
                 Facilitation.objects.bulk_create(
                     Facilitation(session=target, user=user, starts_at=start, ends_at=end)
@@ -618,6 +630,9 @@ def sessions_cancel(*, by, session: Session, reason: str, following: bool = Fals
     )
     ids = list(targets.values_list("pk", flat=True))
     Session.objects.filter(pk__in=ids).update(status=Session.Status.CANCELLED, cancel_reason=reason.strip())
+    history.sessions_changed(
+        Session.objects.filter(pk__in=ids), kind=SessionChange.Kind.CANCELLED, by=by, reason=reason.strip()
+    )
     Facilitation.objects.filter(session_id__in=ids).update(active=False)  # cancelled never blocks anyone
     return len(ids)
 
@@ -655,8 +670,11 @@ def attendance_record(*, by, session: Session, marks: dict[int, tuple[str, str]]
     if errors:
         raise ValidationError(sorted(set(errors)))
     Attendance.objects.bulk_update(rows.values(), ["status", "reason", "recorded_at", "recorded_by"])
-    session.status = Session.Status.HELD
-    session.save(update_fields=["status"])
+    history.marks_added(((session.pk, rows[pk].enrolment_id, rows[pk].status) for pk in marks), by=by)
+    if session.status != Session.Status.HELD:
+        session.status = Session.Status.HELD
+        session.save(update_fields=["status"])
+        history.sessions_changed([session], kind=SessionChange.Kind.HELD, by=by)
     return session
 
 

@@ -33,7 +33,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Least, TruncMonth, TruncQuarter, TruncYear
 from django.utils.translation import gettext_lazy as _
 
-from inmates.models import Admission
+from inmates.models import Admission, Movement
 from rehab.models import Enrolment, FollowUp, Programme
 from reports.recidivism import KaplanMeier, kaplan_meier_from_counts
 
@@ -62,8 +62,10 @@ PARTICIPATION = {
 }
 
 
-def releases(admissions, *, cutoff: dt.date):
-    """Releases up to the cut-off, each with its return date (if any, up to the cut-off) and death date."""
+def releases(admissions, *, cutoff: dt.date, known_at: dt.datetime | None = None):
+    """Releases up to the cut-off, each with its return date (if any, up to the cut-off) and death date.
+    With `known_at`, only what had been recorded by then: a release, a return or a death typed later does not
+    change a month already reported."""
     # The next spell: admitted after the release, or the same day but registered after this spell.
     later = Admission.objects.filter(
         Q(admitted_on__gt=OuterRef("released_on"))
@@ -74,28 +76,32 @@ def releases(admissions, *, cutoff: dt.date):
     died = FollowUp.objects.filter(
         plan__admission=OuterRef("pk"), outcome=FollowUp.Outcome.DECEASED, done_on__lte=cutoff
     )
-    spell = Enrolment.objects.filter(admission=OuterRef("pk"))
-    return (
-        admissions.filter(released_on__isnull=False, released_on__lte=cutoff)
-        .exclude(release_type=Admission.ReleaseType.DEATH)
-        .annotate(
-            returned_on=Subquery(later.order_by("admitted_on").values("admitted_on")[:1]),
-            died_on=Subquery(died.order_by("done_on").values("done_on")[:1]),
-            participation=Case(
-                When(Exists(spell.filter(status=Enrolment.Status.COMPLETED)), then=Value("completed")),
-                When(Exists(spell.filter(status=Enrolment.Status.DROPPED_OUT)), then=Value("dropped_out")),
-                When(Exists(spell), then=Value("other")),
-                default=Value("never"),
-                output_field=CharField(),
-            ),
-            programme_kind=Coalesce(
-                Subquery(spell.order_by("-created_at").values("kind")[:1]),
-                Value("none"),
-                output_field=CharField(),
-            ),
-            gap=ExpressionWrapper(F("returned_on") - F("released_on"), output_field=DurationField()),
-            death_gap=ExpressionWrapper(F("died_on") - F("released_on"), output_field=DurationField()),
+    released = admissions.filter(released_on__isnull=False, released_on__lte=cutoff)
+    if known_at is not None:
+        later = later.filter(created_at__lte=known_at)
+        died = died.filter(Q(recorded_at__isnull=True) | Q(recorded_at__lte=known_at))
+        recorded = Movement.objects.filter(
+            admission=OuterRef("pk"), kind=Movement.Kind.RELEASE, recorded_at__lte=known_at
         )
+        released = released.filter(Exists(recorded))
+    spell = Enrolment.objects.filter(admission=OuterRef("pk"))
+    return released.exclude(release_type=Admission.ReleaseType.DEATH).annotate(
+        returned_on=Subquery(later.order_by("admitted_on").values("admitted_on")[:1]),
+        died_on=Subquery(died.order_by("done_on").values("done_on")[:1]),
+        participation=Case(
+            When(Exists(spell.filter(status=Enrolment.Status.COMPLETED)), then=Value("completed")),
+            When(Exists(spell.filter(status=Enrolment.Status.DROPPED_OUT)), then=Value("dropped_out")),
+            When(Exists(spell), then=Value("other")),
+            default=Value("never"),
+            output_field=CharField(),
+        ),
+        programme_kind=Coalesce(
+            Subquery(spell.order_by("-created_at").values("kind")[:1]),
+            Value("none"),
+            output_field=CharField(),
+        ),
+        gap=ExpressionWrapper(F("returned_on") - F("released_on"), output_field=DurationField()),
+        death_gap=ExpressionWrapper(F("died_on") - F("released_on"), output_field=DurationField()),
     )
 
 
@@ -146,7 +152,12 @@ class CohortRow:
 
 
 def cohort_table(
-    admissions, *, cutoff: dt.date, period: str = "quarter", breakdown: str = "none"
+    admissions,
+    *,
+    cutoff: dt.date,
+    period: str = "quarter",
+    breakdown: str = "none",
+    known_at: dt.datetime | None = None,
 ) -> list[CohortRow]:
     """One row per release period (and breakdown group): cohort size and, per window, eligible and returned.
 
@@ -168,7 +179,7 @@ def cohort_table(
             "pk", filter=eligible & Q(returned_on__isnull=False, gap__lte=dt.timedelta(days=days))
         )
     rows = (
-        releases(admissions, cutoff=cutoff)
+        releases(admissions, cutoff=cutoff, known_at=known_at)
         .annotate(
             cohort=PERIODS[period]("released_on", output_field=DateField()), **_breakdown_fields(breakdown)
         )
@@ -198,14 +209,16 @@ def _group_label(breakdown: str, value) -> str:
     return str(value or "")
 
 
-def survival(admissions, *, cutoff: dt.date, breakdown: str = "none") -> dict[str, KaplanMeier]:
+def survival(
+    admissions, *, cutoff: dt.date, breakdown: str = "none", known_at: dt.datetime | None = None
+) -> dict[str, KaplanMeier]:
     """Kaplan–Meier over everyone released, per breakdown group: a return is an event at its day; everyone
     else is censored at the cut-off, or at death (deaths are censored, never successes)."""
     followed_until = Least(
         Value(cutoff, output_field=DateField()), Coalesce("died_on", Value(cutoff, output_field=DateField()))
     )
     rows = (
-        releases(admissions, cutoff=cutoff)
+        releases(admissions, cutoff=cutoff, known_at=known_at)
         .annotate(
             **_breakdown_fields(breakdown),
             event=Case(

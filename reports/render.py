@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from institutions.models import Institution
 from reports.charts import survival_svg
-from reports.figures import compute
+from reports.figures import compute, month_end_moment
 from reports.models import GENERATOR_VERSION, Report
 from reports.recidivism import KaplanMeier, Step
 
@@ -34,15 +34,17 @@ def checksum(snapshot: dict) -> str:
 
 
 def snapshot_for(report: Report, *, now=None) -> dict:
-    """The figures; a provisional report's stop at `now`, in the report's zone, and say so."""
-    if not report.provisional:
-        return compute(institution_ids(report), report.month)
+    """The figures from what had been recorded by the report's data cut-off: the month's end in the report's
+    zone for a month's report, the moment of a reissue "with current data", and for the running month
+    (provisional) the moment it is generated, which also ends the days it counts."""
     now = now or timezone.now()
-    snapshot = compute(
-        institution_ids(report), report.month, until=timezone.localtime(now, _zone(report)).date()
-    )
-    snapshot["data_cutoff"] = now.isoformat()
-    return snapshot
+    if report.provisional:
+        until = timezone.localtime(now, _zone(report)).date()
+        snapshot = compute(institution_ids(report), report.month, until=until, known_at=now)
+        snapshot["data_cutoff"] = now.isoformat()
+        return snapshot
+    known_at = report.data_cutoff or month_end_moment(report.month, str(_zone(report)))
+    return compute(institution_ids(report), report.month, known_at=known_at)
 
 
 def _curve(snapshot: dict) -> KaplanMeier:
@@ -77,6 +79,11 @@ def pdf_bytes(report: Report, snapshot: dict) -> bytes:
                     if snapshot.get("data_cutoff")
                     else None
                 ),
+                "known_at": (
+                    timezone.localtime(dt.datetime.fromisoformat(snapshot["known_at"]), _zone(report))
+                    if snapshot.get("known_at")
+                    else None
+                ),
                 "generator_version": GENERATOR_VERSION,
                 # From the snapshot being rendered: the report row may not carry it yet (first render).
                 "checksum": checksum(snapshot),
@@ -99,8 +106,8 @@ def generate(report: Report) -> Report:
     """Compute (or, for a reissue from an existing snapshot, reuse) the figures and render the PDF."""
     now = timezone.now()
     snapshot = report.snapshot or snapshot_for(report, now=now)
-    if report.provisional and report.data_cutoff is None:
-        report.data_cutoff = dt.datetime.fromisoformat(snapshot.get("data_cutoff", now.isoformat()))
+    if report.data_cutoff is None:
+        report.data_cutoff = dt.datetime.fromisoformat(snapshot.get("data_cutoff") or snapshot["known_at"])
     content = pdf_bytes(report, snapshot)
     report.snapshot, report.checksum, report.generator_version = (
         snapshot,

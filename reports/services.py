@@ -115,6 +115,8 @@ def report_reissue(*, by, report: Report, reason: str) -> Report:
                 language=report.language,
                 edition=latest.edition + 1,
                 provisional=report.month == current_month(),
+                # "With current data": what has been recorded by now, fixed so the edition renders alike.
+                data_cutoff=timezone.now(),
                 reissue_reason=reason[:2000],
                 created_by=by,
             )

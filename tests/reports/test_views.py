@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 from django.urls import reverse
 
 from tests.factories import PersonFactory, admit
@@ -62,3 +63,16 @@ def test_query_count_does_not_grow_with_releases(login, national, institution, d
 def test_bad_filters_fall_back_to_defaults(login, national):
     response = login(national).get(URL, {"period": "decade", "breakdown": "zodiac", "cutoff": "0001-01-01"})
     assert response.status_code == 200 and response.context["period"] == "quarter"
+
+
+@pytest.mark.parametrize(
+    ("language", "label"), [("id", "Triwulan IV 2025 (Okt–Des)"), ("en", "Quarter IV 2025 (Oct–Dec)")]
+)
+def test_quarters_read_as_people_say_them(language, label):
+    from django.utils import translation
+
+    from reports.templatetags.report_tags import quarter_label
+
+    with translation.override(language):
+        assert quarter_label(dt.date(2025, 10, 1)) == label
+        assert quarter_label(dt.date(2026, 1, 1)).split(" (")[0].endswith("I 2026")

@@ -17,6 +17,7 @@ from demo import links as demo_links
 from demo import people, places
 from demo import rehab as demo_rehab
 from demo import returns as demo_returns
+from demo.backdate import backdate
 from inmates.models import Admission, Movement, Person
 from institutions.models import Agency, Institution, Region
 
@@ -60,6 +61,7 @@ class Command(BaseCommand):
             staff_by_institution=staff_by_institution,
         )
         demo_links.load(today=today, staff_by_institution=staff_by_institution, institutions=institutions)
+        backdate()  # as if each record had been typed on the day it happened
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready ({created} new WBP, {new_agreements} new agreements, "

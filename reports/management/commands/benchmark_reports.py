@@ -18,7 +18,16 @@ from accounts.models import Role, User
 from agreements.models import Agreement, AgreementScope
 from inmates.models import Admission, Person
 from institutions.models import Agency, Institution, Region
-from rehab.models import AftercarePlan, Attendance, Enrolment, FollowUp, Programme, Session
+from rehab.models import (
+    AftercarePlan,
+    Attendance,
+    AttendanceMark,
+    Enrolment,
+    FollowUp,
+    Programme,
+    Session,
+    SessionChange,
+)
 from reports.figures import compute
 from reports.models import Report
 from reports.render import pdf_bytes
@@ -147,6 +156,21 @@ class Command(BaseCommand):
         )
         Attendance.objects.bulk_create(
             Attendance(session=session, enrolment=enrolments[n % len(enrolments)], status="present")
+            for n, session in enumerate(made[:20_000])
+        )
+        # The history the figures read, as the services write it: each session's state, each mark, typed
+        # before the month's end.
+        typed = dt.datetime(2026, 1, 2, 2, 0, tzinfo=dt.UTC)
+        SessionChange.objects.bulk_create(
+            SessionChange(
+                session=s, kind="made", status=s.status, starts_at=s.starts_at, ends_at=s.ends_at, at=typed
+            )
+            for s in made
+        )
+        AttendanceMark.objects.bulk_create(
+            AttendanceMark(
+                session=session, enrolment=enrolments[n % len(enrolments)], status="present", at=typed
+            )
             for n, session in enumerate(made[:20_000])
         )
         plans = AftercarePlan.objects.bulk_create(
