@@ -57,7 +57,9 @@ def _curve(snapshot: dict) -> KaplanMeier:
 def pdf_bytes(report: Report, snapshot: dict) -> bytes:
     from weasyprint import HTML  # imported here: loading Pango takes a moment and only rendering needs it
 
-    with translation.override(report.language):
+    # The report's language, and its zone for every date and time it prints (the template's date filter
+    # shows times in the active zone).
+    with translation.override(report.language), timezone.override(_zone(report)):
         km = _curve(snapshot)
         chart = survival_svg(
             {_("All releases"): km} if km.size >= 5 else {},
