@@ -12,6 +12,7 @@ matplotlib.use("Agg")  # no display: render to files only
 
 from matplotlib.figure import Figure
 
+from reports.disclosure import curve_end
 from reports.recidivism import KaplanMeier
 
 COLOURS = ["#1f4870", "#2a7f62", "#b02a37", "#f0ad4e", "#6f42c1", "#495057"]
@@ -24,9 +25,8 @@ def survival_svg(
     figure = Figure(figsize=(7.5, 3.6), dpi=100)
     axes = figure.add_subplot()
     for index, (label, km) in enumerate(sorted(curves.items())):
-        end = float(
-            min(horizon, km.last_time)
-        )  # the curve stops where follow-up stops: nothing is known after
+        # The curve stops where follow-up stops (nothing is known after) or where fewer than 5 remain at risk.
+        end = curve_end(km, horizon)
         times = [0.0] + [step.time for step in km.steps if step.time <= end] + [end]
         values = [1.0] + [step.survival for step in km.steps if step.time <= end]
         values.append(values[-1])

@@ -35,11 +35,11 @@ from django.utils.translation import gettext_lazy as _
 
 from inmates.models import Admission, Movement
 from rehab.models import Enrolment, FollowUp, Programme
+from reports.disclosure import count_text, is_small
 from reports.recidivism import KaplanMeier, kaplan_meier_from_counts
 
 # Windows in months, and in days as the database compares them (a month = 365.25 / 12 days).
 WINDOWS = (6, 12, 24, 36)
-SMALL_CELL = 5  # counts of 1–4 are shown as "<5" (DOMAIN.md: small cells re-identify people)
 
 
 def window_days(months: int) -> int:
@@ -123,10 +123,10 @@ class Cell:
 
     @property
     def suppressed(self) -> bool:
-        return 0 < self.value < SMALL_CELL
+        return is_small(self.value)
 
     def __str__(self) -> str:
-        return f"<{SMALL_CELL}" if self.suppressed else str(self.value)
+        return count_text(self.value)
 
 
 @dataclass

@@ -25,7 +25,10 @@ from rehab.models import (
     SessionChange,
 )
 from reports.cohorts import WINDOWS, cohort_table, survival, window_days
+from reports.disclosure import curve_end, publishable_curve
 from reports.recidivism import kaplan_meier
+
+CURVE_HORIZON = 1096  # days: 36 months, the longest window
 
 
 def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
@@ -173,8 +176,14 @@ def compute(
             for row in rows
         ],
         "size": km.size,
-        "last_time": km.last_time,
-        "curve": [[step.time, round(step.survival, 6)] for step in km.steps],
+        # Published only for 20 people or more, and only as far as 5 remain at risk (reports.disclosure).
+        "publishable": publishable_curve(km),
+        "last_time": curve_end(km, CURVE_HORIZON) if publishable_curve(km) else 0,
+        "curve": [
+            [step.time, round(step.survival, 6)]
+            for step in km.steps
+            if publishable_curve(km) and step.time <= curve_end(km, CURVE_HORIZON)
+        ],
         "followed": {str(m): km.at_risk(window_days(m)) for m in WINDOWS},
         "returned_by": {str(m): km.events_by(window_days(m)) for m in WINDOWS},
     }

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from institutions.models import Institution
 from reports.charts import survival_svg
+from reports.disclosure import AT_RISK_MONTHS, MIN_CURVE_GROUP, at_risk_cells
 from reports.figures import compute, month_end_moment
 from reports.models import GENERATOR_VERSION, Report
 from reports.recidivism import KaplanMeier, Step
@@ -61,20 +62,30 @@ def pdf_bytes(report: Report, snapshot: dict) -> bytes:
     # shows times in the active zone).
     with translation.override(report.language), timezone.override(_zone(report)):
         km = _curve(snapshot)
+        data = snapshot["recidivism"]
+        # Snapshots from before the rule kept every curve of 5 or more; they render as they were.
+        publishable = data.get("publishable", km.size >= 5)
         chart = survival_svg(
-            {_("All releases"): km} if km.size >= 5 else {},
+            {_("All releases"): km} if publishable else {},
             title=_("Share not returned to custody, by days since release"),
             x_label=_("Days since release"),
             y_label=_("Not returned"),
             horizon=1096,
+        )
+        at_risk = (
+            at_risk_cells([data["size"], *(data["followed"][str(months)] for months in data["windows"])])
+            if publishable
+            else []
         )
         html = render_to_string(
             "reports/pdf/monthly.html",
             {
                 "report": report,
                 "figures": snapshot,
-                "suppress": report.scope != Report.Scope.INSTITUTION,
                 "chart": chart,
+                "at_risk": at_risk,
+                "curve_group": MIN_CURVE_GROUP,
+                "at_risk_months": AT_RISK_MONTHS,
                 "generated_at": timezone.localtime(timezone.now(), _zone(report)),
                 "data_cutoff": (
                     timezone.localtime(dt.datetime.fromisoformat(snapshot["data_cutoff"]), _zone(report))

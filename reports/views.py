@@ -28,7 +28,6 @@ from reports import services
 from reports.charts import survival_svg, svg_data_url
 from reports.cohorts import (
     BREAKDOWNS,
-    SMALL_CELL,
     WINDOWS,
     Cell,
     cohort_table,
@@ -36,6 +35,7 @@ from reports.cohorts import (
     survival,
     window_days,
 )
+from reports.disclosure import MIN_CURVE_GROUP, SMALL_CELL
 from reports.models import Report
 
 HORIZON_DAYS = window_days(36)
@@ -91,8 +91,9 @@ def recidivism(request):
     admissions = Admission.objects.held_in_scope(user) if not scope.is_national else Admission.objects.all()
     rows = cohort_table(admissions, cutoff=cutoff, period=period, breakdown=breakdown)
     curves = survival(admissions, cutoff=cutoff, breakdown=breakdown)
-    # Groups under 5 people are left off the chart and the estimates: a curve of 3 shows each person.
-    shown = {label or _("All releases"): km for label, km in curves.items() if km.size >= SMALL_CELL}
+    # Curves only for groups of 20 or more, each stopping where fewer than 5 remain at risk
+    # (reports.disclosure): a curve of a few people shows each person's return.
+    shown = {label or _("All releases"): km for label, km in curves.items() if km.size >= MIN_CURVE_GROUP}
     chart = survival_svg(
         shown,
         title=_("Share not returned to custody, by days since release"),

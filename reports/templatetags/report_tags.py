@@ -4,20 +4,27 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Recommendation, Screening
 from rehab.models import Enrolment, Programme
+from reports.disclosure import count_text, rate_text
 
 register = template.Library()
 
 
 @register.simple_tag
-def cell(value, suppress) -> str:
-    """A count; 1–4 shown as "<5" in region and national reports (no one can be recognised)."""
-    value = value or 0
-    return "<5" if suppress and 0 < value < 5 else str(value)
+def cell(value) -> str:
+    """A count of people; 1–4 shown as "<5" in every report (reports.disclosure: the one rule)."""
+    return count_text(value)
 
 
 @register.simple_tag
 def percent(numerator, denominator) -> str:
-    return "—" if not denominator else f"{100 * (numerator or 0) / denominator:.0f}%"
+    """A share of people, withheld when it would reveal a small count."""
+    return rate_text(numerator, denominator)
+
+
+@register.simple_tag
+def share_of_target(active, target) -> str:
+    """Active participants against the programmes' targets: a plan value, not a count of anyone."""
+    return rate_text(active, target, people_denominator=False)
 
 
 @register.filter
@@ -62,4 +69,4 @@ def quarter_label(first_day) -> str:
 def attendance_rate(sessions: dict) -> str:
     """Present or late ÷ those expected: recorded, less the absences with an acceptable reason."""
     expected = (sessions.get("recorded") or 0) - (sessions.get("excused") or 0)
-    return percent(sessions.get("attended"), expected)
+    return rate_text(sessions.get("attended"), expected)

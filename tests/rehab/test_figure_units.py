@@ -32,6 +32,7 @@ def enrol(staff, programme, person) -> Enrolment:
 
 
 def test_people_in_two_programmes_and_excused_absences(staff, facilitator, programme, institution, agency):
+    Programme.objects.filter(pk=programme.pk).update(capacity=10, target=10)
     with time_machine.travel(local(dt.date(2026, 2, 2), 10), tick=False):
         medical = Programme.objects.create(
             institution=institution,
@@ -46,7 +47,7 @@ def test_people_in_two_programmes_and_excused_absences(staff, facilitator, progr
         )
         both = PersonFactory(full_name="Dua Program")
         admit(both, institution, on=dt.date(2026, 1, 5))
-        others = [PersonFactory() for _ in range(2)]
+        others = [PersonFactory() for _ in range(6)]
         for person in others:
             admit(person, institution, on=dt.date(2026, 1, 5))
         social = [enrol(staff, programme, person) for person in (both, *others)]
@@ -63,30 +64,22 @@ def test_people_in_two_programmes_and_excused_absences(staff, facilitator, progr
             by=facilitator,
             session=session,
             marks={
-                rows[social[0].pk]: (Attendance.Status.PRESENT, ""),
-                rows[social[1].pk]: (Attendance.Status.EXCUSED, Attendance.Reason.COURT),
-                rows[social[2].pk]: (Attendance.Status.ABSENT, ""),
+                rows[social[0].pk]: (Attendance.Status.EXCUSED, Attendance.Reason.COURT),
+                **{rows[enrolment.pk]: (Attendance.Status.PRESENT, "") for enrolment in social[1:]},
             },
         )
-    assert Admission.objects.count() == 3
+    assert Admission.objects.count() == 7
     figures = compute([institution.pk], FEBRUARY)
-    assert figures["rehabilitation"]["active_by_kind"] == {"medical": 1, "social": 3}
-    assert figures["rehabilitation"]["active_people"] == 3
-    assert (
-        figures["sessions"]["recorded"],
-        figures["sessions"]["attended"],
-        figures["sessions"]["excused"],
-    ) == (
-        3,
-        1,
-        1,
-    )
+    assert figures["rehabilitation"]["active_by_kind"] == {"medical": 1, "social": 7}
+    assert figures["rehabilitation"]["active_people"] == 7
+    sessions = figures["sessions"]
+    assert (sessions["recorded"], sessions["attended"], sessions["excused"]) == (7, 6, 1)
     report = report_for(
         scope=Report.Scope.INSTITUTION, institution=institution, month=FEBRUARY, language="en"
     )
     assert claim(report.pk)
     generate(report)
     text = pdf_text(report)
-    assert "Attendance rate (attended ÷ expected) 50%" in text  # 1 ÷ (3 − 1), not 1 ÷ 3
-    assert "People active at the month's end (each counted once) 3" in text
+    assert "Attendance rate (attended ÷ expected) 100%" in text  # 6 ÷ (7 − 1), not 6 ÷ 7
+    assert "People active at the month's end (each counted once) 7" in text
     assert "counts once in each kind" in " ".join(text.split())  # the appendix says so
