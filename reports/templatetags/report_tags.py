@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Recommendation, Screening
 from rehab.models import Enrolment, Programme
-from reports.disclosure import count_text, rate_text
+from reports.disclosure import WITHHELD, count_text, rate_text, total_text
 
 register = template.Library()
 
@@ -22,8 +22,17 @@ def percent(numerator, denominator) -> str:
 
 
 @register.simple_tag
-def share_of_target(active, target) -> str:
-    """Active participants against the programmes' targets: a plan value, not a count of anyone."""
+def total(value, parts) -> str:
+    """A total of people beside its parts, withheld when it would give a hidden part away."""
+    return total_text(value, list(parts or ()))
+
+
+@register.simple_tag
+def share_of_target(active, target, parts=()) -> str:
+    """Active participants against the programmes' targets: a plan value, not a count of anyone; withheld
+    like the total it is computed from."""
+    if total_text(active, list(parts or ())) == WITHHELD:
+        return WITHHELD
     return rate_text(active, target, people_denominator=False)
 
 

@@ -95,3 +95,13 @@ def test_the_report_template_uses_the_rule_for_every_figure():
         "{% share_of_target 3 40 %}|{% share_of_target 20 40 %}|{% attendance_rate sessions %}"
     ).render(Context({"sessions": {"recorded": 40, "attended": 37, "excused": 0}}))
     assert page == "&lt;5|0|12|×|×|50%|×"  # escaped "<5"; 37 of 40 attended: 3 did not
+
+
+def test_a_total_beside_a_hidden_part_is_withheld():
+    from django.template import Context, Template
+
+    page = Template(
+        "{% load report_tags %}{% total 7 kinds.values %}|{% total 12 shown.values %}|"
+        "{% share_of_target 7 40 kinds.values %}|{% share_of_target 12 40 shown.values %}"
+    ).render(Context({"kinds": {"medical": 2, "social": 5}, "shown": {"medical": 5, "social": 7}}))
+    assert page == "×|12|×|30%"  # medical "<5", social 5, total 7 would give 2 away
