@@ -110,3 +110,34 @@ def test_leaving_a_programme_with_an_earlier_date_takes_the_same_sessions_off(
     )
     assert [on_roster(session, leaving) for session in february] == [True, False, False, False]
     assert moved.notices and "25-02-2026 09:00" in moved.notices[0]
+
+
+def test_the_history_of_sessions_and_rosters_cannot_be_rewritten(
+    staff, facilitator, programme, members, february
+):
+    """The rows the figures read are append-only: the ORM refuses to change them, and so does PostgreSQL."""
+    from django.db import DatabaseError, connection, transaction
+
+    from audit.models import AppendOnlyError
+    from rehab.models import AttendanceMark, SessionChange
+
+    change = SessionChange.objects.filter(session=february[0]).first()
+    mark = AttendanceMark.objects.filter(session=february[0]).first()
+    assert change and mark
+    with pytest.raises(AppendOnlyError):
+        SessionChange.objects.filter(pk=change.pk).update(status="cancelled")
+    with pytest.raises(AppendOnlyError):
+        AttendanceMark.objects.filter(pk=mark.pk).delete()
+    if connection.vendor != "postgresql":
+        return  # the trigger exists on PostgreSQL only; the ORM guard above holds everywhere
+    for statement, pk in (
+        ("UPDATE rehab_sessionchange SET status = 'cancelled' WHERE id = %s", change.pk),
+        ("DELETE FROM rehab_attendancemark WHERE id = %s", mark.pk),
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement, [pk])
+    assert SessionChange.objects.get(pk=change.pk).status == change.status
