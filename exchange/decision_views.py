@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from exchange import decisions
+from exchange import decisions, services
 from exchange.forms import BatchReleaseForm, CreateForm, LinkForm, NoteForm
 from exchange.models import ImportItem
 from inmates.models import Person
@@ -31,12 +31,6 @@ def decision_counts(items) -> dict[str, int]:
     return open_items.aggregate(**{kind: Count("pk", filter=Q(kind=kind)) for kind in KINDS.values})
 
 
-def _require_reader(user) -> None:
-    scope = user.scope
-    if not (scope.is_national or scope.staff_institution_ids or scope.region_ids):
-        raise PermissionDenied(_("SDP imports are for UPT staff and regional and national officers."))
-
-
 def _int(value) -> int | None:
     return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 10 else None
 
@@ -44,7 +38,7 @@ def _int(value) -> int | None:
 @require_http_methods(["GET"])
 def item_list(request):
     user = request.user
-    _require_reader(user)
+    services.require_importer(user)
     items = ImportItem.objects.visible_to(user)
     kind = request.GET.get("kind") if request.GET.get("kind") in KINDS.values else KINDS.LEFT
     decided = request.GET.get("status") == "decided"
@@ -152,7 +146,7 @@ def _error_text(error: ValidationError) -> str:
 def left_release(request):
     """Release every ticked person who left according to SDP, with one date and type, all or nothing."""
     user = request.user
-    _require_reader(user)
+    services.require_importer(user)
     listing = reverse("exchange:item-list")
     back = request.POST.get("next") or ""
     back = back if back.startswith(listing + "?") else listing

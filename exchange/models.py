@@ -11,6 +11,13 @@ from inmates.models import Admission, Person
 from institutions.models import Institution, Region
 
 
+def _at_users_upts(scope) -> models.Q:
+    """Rows of a UPT the user works at, or of a UPT in a region they oversee."""
+    return models.Q(institution_id__in=scope.staff_institution_ids) | models.Q(
+        institution__region_id__in=scope.region_ids
+    )
+
+
 class ImportRunQuerySet(models.QuerySet):
     def visible_to(self, user) -> ImportRunQuerySet:
         """A UPT's imports: its staff, its region's officers, national officers. A region's file: its officers
@@ -19,9 +26,7 @@ class ImportRunQuerySet(models.QuerySet):
         if scope.is_national:
             return self
         return self.filter(
-            models.Q(institution_id__in=scope.staff_institution_ids)
-            | models.Q(institution__region_id__in=scope.region_ids)
-            | models.Q(institution__isnull=True, region_id__in=scope.region_ids)
+            _at_users_upts(scope) | models.Q(institution__isnull=True, region_id__in=scope.region_ids)
         )
 
 
@@ -115,10 +120,7 @@ class ImportItemQuerySet(models.QuerySet):
         scope = user.scope
         if scope.is_national:
             return self
-        return self.filter(
-            models.Q(institution_id__in=scope.staff_institution_ids)
-            | models.Q(institution__region_id__in=scope.region_ids)
-        )
+        return self.filter(_at_users_upts(scope))
 
     def still_open(self) -> ImportItemQuerySet:
         """Not decided yet. A person who left according to SDP and was meanwhile released or transferred by
@@ -145,7 +147,6 @@ class ImportItem(models.Model):
     class Outcome(models.TextChoices):
         OPEN = "", _("To decide")
         RELEASED = "released", _("Release recorded")
-        TRANSFERRED = "transferred", _("Transfer recorded")
         STILL_HELD = "still_held", _("Still held here: SDP is behind")
         LINKED = "linked", _("Admitted as someone already registered")
         CREATED = "created", _("Registered as a new person")

@@ -57,6 +57,13 @@ class Preview:
     rows_read: int = 0
 
 
+def require_importer(user) -> None:
+    """The import pages are for UPT staff and regional and national officers."""
+    scope = user.scope
+    if not (scope.is_national or scope.staff_institution_ids or scope.region_ids):
+        raise PermissionDenied(_("SDP imports are for UPT staff and regional and national officers."))
+
+
 def may_import_for(user, area: Area) -> bool:
     """A UPT's list: its staff, its region's officers, national officers. A region's file: its officers and
     national officers. The national file: national officers."""

@@ -30,16 +30,10 @@ from exchange.sdp.rows import column_label
 SHOWN = 50  # rows of each list on the preview page
 
 
-def _require_importer(user) -> None:
-    scope = user.scope
-    if not (scope.is_national or scope.staff_institution_ids or scope.region_ids):
-        raise PermissionDenied(_("SDP imports are for UPT staff and regional and national officers."))
-
-
 @require_http_methods(["GET", "POST"])
 def import_list(request):
     user = request.user
-    _require_importer(user)
+    services.require_importer(user)
     form = UploadForm(request.POST or None, request.FILES or None, user=user)
     if request.method == "POST" and form.is_valid():
         area, upload = form.cleaned_data["area"], form.cleaned_data["file"]

@@ -165,6 +165,8 @@ def compute(
     releases = Admission.objects.filter(institution__in=places)
     rows = cohort_table(releases, cutoff=last, period="year", known_at=known_at)
     km = survival(releases, cutoff=last, known_at=known_at).get("") or kaplan_meier([], [])
+    publishable = publishable_curve(km)
+    shown_until = curve_end(km, CURVE_HORIZON) if publishable else 0
     figures["recidivism"] = {
         "windows": list(WINDOWS),
         "rows": [
@@ -177,12 +179,12 @@ def compute(
         ],
         "size": km.size,
         # Published only for 20 people or more, and only as far as 5 remain at risk (reports.disclosure).
-        "publishable": publishable_curve(km),
-        "last_time": curve_end(km, CURVE_HORIZON) if publishable_curve(km) else 0,
+        "publishable": publishable,
+        "last_time": shown_until,
         "curve": [
             [step.time, round(step.survival, 6)]
             for step in km.steps
-            if publishable_curve(km) and step.time <= curve_end(km, CURVE_HORIZON)
+            if publishable and step.time <= shown_until
         ],
         "followed": {str(m): km.at_risk(window_days(m)) for m in WINDOWS},
         "returned_by": {str(m): km.events_by(window_days(m)) for m in WINDOWS},

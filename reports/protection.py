@@ -6,21 +6,18 @@ total minus its other UPTs gives a hidden UPT's count back; the nation minus the
 hidden region's. So, for each sum, more cells are withheld ("×") until no hidden cell can be worked out from
 that sum, its parts and what their symbols say ("<5" is 1 to 4; "×" is any count).
 
-The check for each sum is exact for one equation with bounded unknowns (interval propagation); whether the
-sums together still leak is what tests/reports/test_protection.py attacks with an exhaustive search on small
-populations. The cells chosen to withhold are the smallest shown counts (least information lost), parts before
-the total. Source: hierarchical complementary cell suppression, as in Statistics Netherlands' τ-ARGUS
-manual (the "hypercube" and "modular" methods do this for linked tables at scale).
+What a reader can tell is found by interval propagation over every sum; whether that misses a leak is what
+tests/reports/test_protection.py attacks with an exhaustive search on small populations. The cells chosen
+to withhold are the smallest shown counts (least information lost), parts before the total. Source:
+hierarchical complementary cell suppression, as in Statistics Netherlands' τ-ARGUS manual (the "hypercube"
+and "modular" methods do this for linked tables at scale).
 
 Not wired into the PDFs yet: every scope of a month must be computed together before any is rendered.
 """
 
 from __future__ import annotations
 
-from reports.disclosure import SMALL_CELL
-
-HIDDEN = "<5"  # a count from 1 to 4
-WITHHELD = "×"  # a count withheld to protect another
+from reports.disclosure import HIDDEN, SMALL_CELL, WITHHELD  # "<5": a count from 1 to 4; "×": withheld
 
 
 def _bounds(symbol: str | None, value: int, ceiling: int) -> tuple[int, int]:

@@ -37,10 +37,15 @@ def month_check(month: dt.date, *, today: dt.date | None = None) -> dt.date:
     return month
 
 
-def _family(*, scope: str, month: dt.date, language: str, institution=None, region=None):
-    return Report.objects.filter(
-        scope=scope, institution=institution, region=region, month=month, language=language
-    )
+def _place_of(report: Report) -> dict:
+    """What makes editions one report: the place, the month and the language."""
+    return {
+        "scope": report.scope,
+        "institution": report.institution,
+        "region": report.region,
+        "month": report.month,
+        "language": report.language,
+    }
 
 
 @transaction.atomic
@@ -60,7 +65,14 @@ def report_request(
     worker once this commits (the command renders it itself)."""
     month = month_check(month, today=today)
     running = month == current_month(today)
-    family = _family(scope=scope, month=month, language=language, institution=institution, region=region)
+    place = {
+        "scope": scope,
+        "institution": institution,
+        "region": region,
+        "month": month,
+        "language": language,
+    }
+    family = Report.objects.filter(**place)
     latest = family.select_for_update().order_by("-edition").first()
     if latest is not None and (running or not latest.provisional):
         report = latest
@@ -68,11 +80,7 @@ def report_request(
         try:
             with transaction.atomic():
                 report = Report.objects.create(
-                    scope=scope,
-                    institution=institution,
-                    region=region,
-                    month=month,
-                    language=language,
+                    **place,
                     edition=latest.edition + 1 if latest else 1,
                     provisional=running,
                     reissue_reason=_("Final report of the month") if latest else "",
@@ -96,23 +104,13 @@ def report_reissue(*, by, report: Report, reason: str) -> Report:
     if not reason:
         raise ValidationError(_("Give the reason for reissuing the report."))
     month_check(report.month)
-    family = _family(
-        scope=report.scope,
-        month=report.month,
-        language=report.language,
-        institution=report.institution,
-        region=report.region,
-    )
+    place = _place_of(report)
     # The latest edition, locked: a second reissue waits here, then finds its number taken.
-    latest = family.select_for_update().order_by("-edition").first()
+    latest = Report.objects.filter(**place).select_for_update().order_by("-edition").first()
     try:
         with transaction.atomic():
             reissued = Report.objects.create(
-                scope=report.scope,
-                institution=report.institution,
-                region=report.region,
-                month=report.month,
-                language=report.language,
+                **place,
                 edition=latest.edition + 1,
                 provisional=report.month == current_month(),
                 # "With current data": what has been recorded by now, fixed so the edition renders alike.

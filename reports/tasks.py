@@ -15,6 +15,7 @@ from django.utils import timezone
 from institutions.models import Institution, Region
 from reports.models import Report
 from reports.render import generate
+from reports.services import current_month
 
 # A claim older than the hard time limit belongs to a worker that died: it may be taken over.
 STALE_AFTER = dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
@@ -43,7 +44,7 @@ def render_report(self, report_id: int) -> str:
     if not claim(report_id):
         return "already claimed or done"
     report = Report.objects.select_related("institution__region", "region").get(pk=report_id)
-    if report.month > timezone.localdate().replace(day=1):  # queued by hand or by a bad clock: refuse
+    if report.month > current_month():  # queued by hand or by a bad clock: refuse
         Report.objects.filter(pk=report_id).update(
             status=Report.Status.FAILED, error="A month that has not begun has no report."
         )

@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('left', 'Left according to SDP'), ('review', 'May be someone already registered'), ('transfer', 'Held at another UPT in this system')], max_length=10, verbose_name='kind')),
                 ('line', models.PositiveIntegerField(blank=True, null=True, verbose_name='line')),
                 ('row', models.JSONField(blank=True, default=dict, verbose_name='row')),
-                ('outcome', models.CharField(blank=True, choices=[('', 'To decide'), ('released', 'Release recorded'), ('transferred', 'Transfer recorded'), ('still_held', 'Still held here: SDP is behind'), ('linked', 'Admitted as someone already registered'), ('created', 'Registered as a new person'), ('noted', 'Noted; left to the other UPT'), ('superseded', 'Replaced by a later import')], default='', max_length=12, verbose_name='decision')),
+                ('outcome', models.CharField(blank=True, choices=[('', 'To decide'), ('released', 'Release recorded'), ('still_held', 'Still held here: SDP is behind'), ('linked', 'Admitted as someone already registered'), ('created', 'Registered as a new person'), ('noted', 'Noted; left to the other UPT'), ('superseded', 'Replaced by a later import')], default='', max_length=12, verbose_name='decision')),
                 ('note', models.CharField(blank=True, max_length=500, verbose_name='note')),
                 ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
                 ('admission', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='inmates.admission', verbose_name='custody')),
