@@ -249,3 +249,25 @@ def test_the_list_keeps_its_query_count(login, institution, staff, count, django
         page = client.get(reverse("exchange:item-list"), {"kind": "left"})
     assert page.status_code == 200
     assert len(page.context["page_obj"].object_list) == min(count, 25) and "Orang 0" in page.content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_a_review_page_keeps_its_query_count(login, institution, staff, count, django_assert_max_num_queries):
+    """A row that may be any of many people already registered: the page's queries do not grow with them."""
+    run = applied(sdp_file(line("Ahmad Fauzan", "6308011705900001", "B.I 1/2025")), institution, staff)
+    item = ImportItem.objects.create(
+        run=run,
+        kind=ImportItem.Kind.REVIEW,
+        institution=institution,
+        line=7,
+        row={"full_name": "Budi Santoso", "register_number": "B.I 9/2025", "birth_date": "1990-05-17"},
+    )
+    for index in range(count):
+        candidate = PersonFactory(full_name=f"Budi Santoso {index}")
+        admit(candidate, institution, number=f"B.II {index}/2024")
+        item.candidates.add(candidate)
+    client = login(staff)
+    with django_assert_max_num_queries(14):
+        page = client.get(reverse("exchange:item-detail", args=[item.pk]))
+    assert page.status_code == 200
+    assert "Budi Santoso 0" in page.content.decode() and len(page.context["candidates"]) == count
