@@ -109,6 +109,7 @@ def _breakdown_fields(breakdown: str) -> dict:
     return {
         "none": {},
         "institution": {"group": F("institution__name")},
+        "upt": {"group": F("institution_id")},  # for the monthly figures (reports.figures), not offered
         "region": {"group": F("institution__region__name")},
         "programme_kind": {"group": F("programme_kind")},
         "participation": {"group": F("participation")},
@@ -151,15 +152,16 @@ class CohortRow:
     windows: list[WindowFigures] = field(default_factory=list)
 
 
-def cohort_table(
+def cohort_counts(
     admissions,
     *,
     cutoff: dt.date,
     period: str = "quarter",
     breakdown: str = "none",
     known_at: dt.datetime | None = None,
-) -> list[CohortRow]:
-    """One row per release period (and breakdown group): cohort size and, per window, eligible and returned.
+):
+    """One GROUP BY row per release period (and breakdown group): "cohort", "group", "size", and per window
+    "eligible_<months>" and "returned_<months>".
 
     Eligible: released at least the window before the cut-off (decided by release date, never by outcome).
     Returned: of those, admitted again within the window.
@@ -178,15 +180,29 @@ def cohort_table(
         counts[f"returned_{months}"] = Count(
             "pk", filter=eligible & Q(returned_on__isnull=False, gap__lte=dt.timedelta(days=days))
         )
-    rows = (
+    grouped = ["group"] if breakdown != "none" else []
+    return (
         releases(admissions, cutoff=cutoff, known_at=known_at)
         .annotate(
             cohort=PERIODS[period]("released_on", output_field=DateField()), **_breakdown_fields(breakdown)
         )
-        .values("cohort", *(["group"] if breakdown != "none" else []))
+        .values("cohort", *grouped)
         .annotate(**counts)
-        .order_by("cohort", *(["group"] if breakdown != "none" else []))
+        .order_by("cohort", *grouped)
     )
+
+
+def cohort_table(
+    admissions,
+    *,
+    cutoff: dt.date,
+    period: str = "quarter",
+    breakdown: str = "none",
+    known_at: dt.datetime | None = None,
+) -> list[CohortRow]:
+    """One row per release period (and breakdown group): cohort size and, per window, eligible and returned
+    (cohort_counts)."""
+    rows = cohort_counts(admissions, cutoff=cutoff, period=period, breakdown=breakdown, known_at=known_at)
     return [
         CohortRow(
             period=row["cohort"],
@@ -209,11 +225,11 @@ def _group_label(breakdown: str, value) -> str:
     return str(value or "")
 
 
-def survival(
+def survival_counts(
     admissions, *, cutoff: dt.date, breakdown: str = "none", known_at: dt.datetime | None = None
-) -> dict[str, KaplanMeier]:
-    """Kaplan–Meier over everyone released, per breakdown group: a return is an event at its day; everyone
-    else is censored at the cut-off, or at death (deaths are censored, never successes)."""
+) -> dict:
+    """Kaplan–Meier input per breakdown group (its raw value): {days followed: [returns, censored]}. A return
+    is an event at its day; everyone else is censored at the cut-off, or at death (never a success)."""
     followed_until = Least(
         Value(cutoff, output_field=DateField()), Coalesce("died_on", Value(cutoff, output_field=DateField()))
     )
@@ -232,15 +248,29 @@ def survival(
         )
         .values(*(["group"] if breakdown != "none" else []), "followed", "event")
         .annotate(people=Count("pk"))
+        .order_by()
     )
-    grouped: dict[str, dict[float, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    grouped: dict = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     for row in rows:
         days = row["followed"].days if isinstance(row["followed"], dt.timedelta) else int(row["followed"])
-        cell = grouped[_group_label(breakdown, row.get("group")) if breakdown != "none" else ""][max(days, 0)]
-        cell[0 if row["event"] else 1] += row["people"]
+        grouped[row.get("group", "")][max(days, 0)][0 if row["event"] else 1] += row["people"]
+    return grouped
+
+
+def survival(
+    admissions, *, cutoff: dt.date, breakdown: str = "none", known_at: dt.datetime | None = None
+) -> dict[str, KaplanMeier]:
+    """Kaplan–Meier over everyone released, per breakdown group (survival_counts)."""
+    counts = survival_counts(admissions, cutoff=cutoff, breakdown=breakdown, known_at=known_at)
+    merged: dict[str, dict] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for group, by_day in counts.items():  # two raw groups may share a label (two UPTs of one name)
+        label = _group_label(breakdown, group) if breakdown != "none" else ""
+        for days, (events, censored) in by_day.items():
+            merged[label][days][0] += events
+            merged[label][days][1] += censored
     return {
-        group: kaplan_meier_from_counts({time: (e, c) for time, (e, c) in counts.items()})
-        for group, counts in grouped.items()
+        label: kaplan_meier_from_counts({time: (e, c) for time, (e, c) in by_day.items()})
+        for label, by_day in merged.items()
     }
 
 

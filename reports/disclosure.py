@@ -4,15 +4,15 @@ recidivism dashboard): nobody may be recognised in it.
 - A count of 1 to 4 people is shown as "<5" (0 is shown: it reveals nobody).
 - A rate or percentage is not shown ("×") when its numerator or denominator is suppressed, or when the
   difference between them is (38 of 40 returned tells that 2 did not).
-- A total beside its parts is withheld when any part is hidden (it would give the hidden part away).
+- More cells are withheld ("×") wherever a hidden count could be worked out from the other cells of its
+  table or from the reports of the same month at other scopes (reports.publication, reports.protection).
 - A survival curve is drawn only for a group of at least 20 people, and stops where fewer than 5 remain at
   risk; the numbers at risk are printed under it at 0, 6, 12, 24 and 36 months.
 
 Source: the small-cell rule of official statistics (a threshold of 5, as in the UK Office for National
 Statistics' and Eurostat's disclosure-control guidance for counts of people, and the 'n < 5' rule common in
 health reporting), with the derived-figure rule those guidances add; the thresholds for curves follow the
-practice of not plotting Kaplan–Meier estimates where fewer than 5 remain at risk. Complementary suppression
-across the scopes of one month (national, each region, each UPT) is not yet applied (see the README).
+practice of not plotting Kaplan–Meier estimates where fewer than 5 remain at risk.
 """
 
 from __future__ import annotations
@@ -49,12 +49,6 @@ def rate_text(numerator, denominator, *, people_denominator: bool = True) -> str
     return f"{100 * numerator / denominator:.0f}%"
 
 
-def total_text(total, parts) -> str:
-    """A total printed beside its parts: withheld when any part is hidden, or total minus the parts shown
-    would give it away (medical "<5", social 5, total 7 → 2)."""
-    return WITHHELD if any(is_small(part) for part in parts) else count_text(total)
-
-
 def publishable_curve(km: KaplanMeier) -> bool:
     return km.size >= MIN_CURVE_GROUP
 
@@ -71,8 +65,3 @@ def curve_end(km: KaplanMeier, horizon: int) -> float:
             return day
         day = step.time
     return end if km.at_risk(end) >= MIN_AT_RISK else day
-
-
-def at_risk_cells(numbers) -> list[str]:
-    """Numbers still followed (at 0, 6, 12, 24, 36 months), "—" once fewer than 5 remain."""
-    return [str(number) if number >= MIN_AT_RISK else "—" for number in numbers]

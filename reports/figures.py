@@ -118,7 +118,9 @@ def compute(
         "known_at": known_at.isoformat(),
         "screening": {
             "assist_by_risk": _by(screenings.filter(instrument=Screening.Instrument.ASSIST), "risk"),
-            "screened": screenings.values("person").distinct().count(),
+            # People at each UPT: someone screened at two UPTs in the month counts at each, so a region's
+            # figure is the sum of its UPTs' (reports.publication relies on every count adding up).
+            "screened": screenings.values("person", "institution").distinct().count(),
         },
         "assessment": {
             "assessed": assessments.count(),
@@ -128,8 +130,8 @@ def compute(
         "rehabilitation": {
             # Enrolments: someone in medical and social rehabilitation at once counts once in each kind.
             "active_by_kind": _by(active_at_end, "kind"),
-            # People: each counted once, whatever the number of programmes.
-            "active_people": active_at_end.values("person").distinct().count(),
+            # People: each counted once at a UPT, whatever the number of programmes there.
+            "active_people": active_at_end.values("person", "programme__institution").distinct().count(),
             "moves": _by(moves, "to_status"),
         },
         "sessions": {

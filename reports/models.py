@@ -138,3 +138,28 @@ class Report(models.Model):
         if self.scope == self.Scope.INSTITUTION:
             return self.institution.name
         return self.region.name if self.scope == self.Scope.REGION else str(_("Indonesia (national)"))
+
+
+class FigureSet(models.Model):
+    """Every scope's figures of one month at one data cut-off, computed together, with the cells each may
+    not publish. All reports at that cut-off (each UPT, each region, the nation) are rendered from it, so
+    what one withholds cannot be worked out from another (reports.publication)."""
+
+    month = models.DateField(_("month"))
+    data_cutoff = models.DateTimeField(_("data up to"))
+    # The running month's last day counted (its date at the cut-off, in WIB); empty for a month that is over.
+    until = models.DateField(null=True, blank=True)
+    figures = models.JSONField(default=dict)  # {"national" | "region:<pk>" | "institution:<pk>": figures}
+    withheld = models.JSONField(default=dict)  # {scope: {cell path: "<5" or "×"}}, only where not shown
+    ready = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("figure set")
+        verbose_name_plural = _("figure sets")
+        constraints = [
+            models.UniqueConstraint(fields=["month", "data_cutoff"], name="%(app_label)s_%(class)s_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} @ {self.data_cutoff:%Y-%m-%d %H:%M}"

@@ -11,41 +11,16 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from institutions.models import Institution
+from reports import publication
 from reports.charts import survival_svg
-from reports.disclosure import AT_RISK_MONTHS, MIN_CURVE_GROUP, at_risk_cells
-from reports.figures import compute, month_end_moment
+from reports.disclosure import AT_RISK_MONTHS, MIN_CURVE_GROUP
 from reports.models import GENERATOR_VERSION, Report
+from reports.publication import published
 from reports.recidivism import KaplanMeier, Step
-
-
-def institution_ids(report: Report) -> list[int]:
-    if report.scope == Report.Scope.INSTITUTION:
-        return [report.institution_id]
-    places = (
-        Institution.objects.all()
-        if report.scope == Report.Scope.NATIONAL
-        else Institution.objects.filter(region_id=report.region_id)
-    )
-    return list(places.values_list("pk", flat=True))
 
 
 def checksum(snapshot: dict) -> str:
     return hashlib.sha256(json.dumps(snapshot, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
-
-
-def snapshot_for(report: Report, *, now=None) -> dict:
-    """The figures from what had been recorded by the report's data cut-off: the month's end in the report's
-    zone for a month's report, the moment of a reissue "with current data", and for the running month
-    (provisional) the moment it is generated, which also ends the days it counts."""
-    now = now or timezone.now()
-    if report.provisional:
-        until = timezone.localtime(now, _zone(report)).date()
-        snapshot = compute(institution_ids(report), report.month, until=until, known_at=now)
-        snapshot["data_cutoff"] = now.isoformat()
-        return snapshot
-    known_at = report.data_cutoff or month_end_moment(report.month, str(_zone(report)))
-    return compute(institution_ids(report), report.month, known_at=known_at)
 
 
 def _curve(snapshot: dict) -> KaplanMeier:
@@ -58,6 +33,11 @@ def _curve(snapshot: dict) -> KaplanMeier:
 def pdf_bytes(report: Report, snapshot: dict) -> bytes:
     from weasyprint import HTML  # imported here: loading Pango takes a moment and only rendering needs it
 
+    return HTML(string=report_html(report, snapshot)).write_pdf()
+
+
+def report_html(report: Report, snapshot: dict) -> str:
+    """The report's page, each published count marked with its cell path (data-cell)."""
     # The report's language, and its zone for every date and time it prints (the template's date filter
     # shows times in the active zone).
     with translation.override(report.language), timezone.override(_zone(report)):
@@ -72,16 +52,30 @@ def pdf_bytes(report: Report, snapshot: dict) -> bytes:
             y_label=_("Not returned"),
             horizon=1096,
         )
+        # Cell paths of the numbers at risk under the chart, and of the release-year table.
         at_risk = (
-            at_risk_cells([data["size"], *(data["followed"][str(months)] for months in data["windows"])])
+            ["recidivism.size", *(f"recidivism.followed.{months}" for months in data["windows"])]
             if publishable
             else []
         )
-        html = render_to_string(
+        release_years = [
+            {
+                "year": row["year"],
+                "size": f"recidivism.{row['year']}.size",
+                "windows": [
+                    (f"recidivism.{row['year']}.eligible.{m}", f"recidivism.{row['year']}.returned.{m}")
+                    for m in data["windows"]
+                ],
+            }
+            for row in data["rows"]
+        ]
+        return render_to_string(
             "reports/pdf/monthly.html",
             {
                 "report": report,
                 "figures": snapshot,
+                "shown": published(snapshot),
+                "release_years": release_years,
                 "chart": chart,
                 "at_risk": at_risk,
                 "curve_group": MIN_CURVE_GROUP,
@@ -102,7 +96,6 @@ def pdf_bytes(report: Report, snapshot: dict) -> bytes:
                 "checksum": checksum(snapshot),
             },
         )
-    return HTML(string=html).write_pdf()
 
 
 def _zone(report: Report):
@@ -116,17 +109,14 @@ def _zone(report: Report):
 
 
 def generate(report: Report) -> Report:
-    """Compute (or, for a reissue from an existing snapshot, reuse) the figures and render the PDF."""
+    """Take the report's figures from its month's figure set (or, rendering again, from its own snapshot)
+    and render the PDF."""
     now = timezone.now()
-    snapshot = report.snapshot or snapshot_for(report, now=now)
+    figures = report.snapshot or publication.snapshot(report, now=now)
     if report.data_cutoff is None:
-        report.data_cutoff = dt.datetime.fromisoformat(snapshot.get("data_cutoff") or snapshot["known_at"])
-    content = pdf_bytes(report, snapshot)
-    report.snapshot, report.checksum, report.generator_version = (
-        snapshot,
-        checksum(snapshot),
-        GENERATOR_VERSION,
-    )
+        report.data_cutoff = dt.datetime.fromisoformat(figures.get("data_cutoff") or figures["known_at"])
+    content = pdf_bytes(report, figures)
+    report.snapshot, report.checksum, report.generator_version = figures, checksum(figures), GENERATOR_VERSION
     report.pdf.save(f"{report.scope_code}.pdf", ContentFile(content), save=False)
     report.status, report.error, report.finished_at = Report.Status.DONE, "", timezone.now()
     report.save()

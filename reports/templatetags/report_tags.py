@@ -1,18 +1,21 @@
 from django import template
 from django.utils.dateformat import format as date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from assessments.models import Recommendation, Screening
 from rehab.models import Enrolment, Programme
-from reports.disclosure import WITHHELD, count_text, rate_text, total_text
+from reports.disclosure import HIDDEN, WITHHELD, count_text, rate_text
 
 register = template.Library()
 
 
 @register.simple_tag
-def cell(value) -> str:
-    """A count of people; 1–4 shown as "<5" in every report (reports.disclosure: the one rule)."""
-    return count_text(value)
+def cell(shown: dict, *path) -> str:
+    """A count of people as the report publishes it (reports.publication: the number, "<5" or "×"),
+    marked with its cell path."""
+    key = ".".join(str(part) for part in path)
+    return format_html('<span data-cell="{}">{}</span>', key, shown.get(key, count_text(0)))
 
 
 @register.simple_tag
@@ -22,16 +25,10 @@ def percent(numerator, denominator) -> str:
 
 
 @register.simple_tag
-def total(value, parts) -> str:
-    """A total of people beside its parts, withheld when it would give a hidden part away."""
-    return total_text(value, list(parts or ()))
-
-
-@register.simple_tag
-def share_of_target(active, target, parts=()) -> str:
-    """Active participants against the programmes' targets: a plan value, not a count of anyone; withheld
-    like the total it is computed from."""
-    if total_text(active, list(parts or ())) == WITHHELD:
+def share_of_target(shown: dict, active, target) -> str:
+    """Active participants against the programmes' targets (a plan value, not a count of anyone):
+    withheld when the participants are not shown."""
+    if shown.get("targets.active") != count_text(active) or count_text(active) == HIDDEN:
         return WITHHELD
     return rate_text(active, target, people_denominator=False)
 

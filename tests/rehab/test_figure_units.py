@@ -81,6 +81,10 @@ def test_people_in_two_programmes_and_excused_absences(staff, facilitator, progr
     generate(report)
     text = pdf_text(report)
     assert "Attendance rate (attended ÷ expected) 100%" in text  # 6 ÷ (7 − 1), not 6 ÷ 7
-    # One person in medical rehabilitation: "<5"; the people total beside it would give that 1 away.
-    assert "People active at the month's end (each counted once) ×" in text
+    # One person in medical rehabilitation: "<5". Enrolments in social (7) beside the active participants
+    # (8) would give that 1 away, so social is withheld; 7 people is no such sum and stays.
+    assert "Active at the month's end: Medical rehabilitation <5" in text
+    assert "Active at the month's end: Social rehabilitation / Therapeutic Community ×" in text
+    assert "Active participants 8" in text
+    assert "People active at the month's end (each counted once) 7" in text
     assert "counts once in each kind" in " ".join(text.split())  # the appendix says so

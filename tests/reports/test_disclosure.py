@@ -84,24 +84,33 @@ def test_a_curve_of_twenty_prints_the_numbers_at_risk(institution, staff):
     assert "No curve" not in text
     # Released in January 2025, none returned: all 20 followed at 6 months; fewer than 20 months by October
     # 2026 for everyone, so none is followed at 24 or 36 months.
-    assert "Still followed (at risk) 20 20 20 — —" in text
+    assert "Still followed (at risk) 20 20 20 0 0" in text
 
 
-def test_the_report_template_uses_the_rule_for_every_figure():
+def test_the_report_template_prints_what_the_publication_decided():
     from django.template import Context, Template
 
+    shown = published_cells(3, 0, 12)
     page = Template(
-        "{% load report_tags %}{% cell 3 %}|{% cell 0 %}|{% cell 12 %}|{% percent 3 40 %}|"
-        "{% share_of_target 3 40 %}|{% share_of_target 20 40 %}|{% attendance_rate sessions %}"
-    ).render(Context({"sessions": {"recorded": 40, "attended": 37, "excused": 0}}))
-    assert page == "&lt;5|0|12|×|×|50%|×"  # escaped "<5"; 37 of 40 attended: 3 did not
+        "{% load report_tags %}{% cell shown 'a' %}|{% cell shown 'b' %}|{% cell shown 'c' %}|"
+        "{% percent 3 40 %}|{% attendance_rate sessions %}"
+    ).render(Context({"shown": shown, "sessions": {"recorded": 40, "attended": 37, "excused": 0}}))
+    # Escaped "<5", each marked with its cell path; 37 of 40 attended: 3 did not.
+    assert page == (
+        '<span data-cell="a">&lt;5</span>|<span data-cell="b">0</span>|<span data-cell="c">12</span>|×|×'
+    )
 
 
-def test_a_total_beside_a_hidden_part_is_withheld():
+def published_cells(*values):
+    from reports.disclosure import count_text
+
+    return {name: count_text(value) for name, value in zip("abc", values, strict=False)}
+
+
+def test_achievement_against_target_is_withheld_with_the_participants():
     from django.template import Context, Template
 
-    page = Template(
-        "{% load report_tags %}{% total 7 kinds.values %}|{% total 12 shown.values %}|"
-        "{% share_of_target 7 40 kinds.values %}|{% share_of_target 12 40 shown.values %}"
-    ).render(Context({"kinds": {"medical": 2, "social": 5}, "shown": {"medical": 5, "social": 7}}))
-    assert page == "×|12|×|30%"  # medical "<5", social 5, total 7 would give 2 away
+    template = Template("{% load report_tags %}{% share_of_target shown active 40 %}")
+    assert template.render(Context({"shown": {"targets.active": "12"}, "active": 12})) == "30%"
+    assert template.render(Context({"shown": {"targets.active": "×"}, "active": 12})) == "×"
+    assert template.render(Context({"shown": {"targets.active": "<5"}, "active": 3})) == "×"

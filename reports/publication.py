@@ -1,0 +1,245 @@
+"""What the reports of a month may publish, decided for every scope at once.
+
+Every report at one data cut-off (each UPT, each region, the nation) is rendered from one figure set: the
+figures of every scope computed at that cut-off, and the cells each must not show. Counts of 1–4 people are
+"<5"; then reports.protection withholds more ("×") until no hidden count can be worked out from the other
+cells of its table or from the reports of other scopes (a region is the sum of its UPTs, the nation the sum
+of its regions). For that to hold, every count a report publishes about people adds up across scopes: a
+person screened at two UPTs in a month counts at each (reports.figures), and all scopes share one cut-off —
+the month's end in WIB, the last of the three zones' midnights, for a month that is over.
+
+Cell paths name each published count: "screening.screened", "screening.assist_by_risk.high",
+"recidivism.2025.eligible.12", "recidivism.followed.6"…
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from itertools import pairwise
+
+from django.db import transaction
+from django.utils import timezone
+
+from institutions.models import Institution, Region
+from reports.cohorts import WINDOWS
+from reports.disclosure import count_text
+from reports.figures import compute, month_end_moment
+from reports.models import FigureSet, Report
+from reports.protection import protect
+
+REFERENCE_ZONE = "Asia/Jakarta"  # WIB: the national reference for a cut-off shared by every scope
+NATIONAL = "national"
+
+
+class FigureSetError(Exception):
+    """The scopes' figures do not add up: publishing them could give a hidden count away."""
+
+
+def scope_of(report: Report) -> str:
+    if report.scope == Report.Scope.INSTITUTION:
+        return f"institution:{report.institution_id}"
+    return f"region:{report.region_id}" if report.scope == Report.Scope.REGION else NATIONAL
+
+
+def cutoff_of(report: Report, *, now: dt.datetime) -> tuple[dt.datetime, dt.date | None]:
+    """The report's data cut-off, and for the running month the last day it counts: a month that is over
+    is cut at its end in WIB (every scope alike); a reissue at the moment it was asked for; the running
+    month at the moment of generation."""
+    if report.provisional:
+        cutoff = report.data_cutoff or now
+        return cutoff, timezone.localtime(cutoff, _reference()).date()
+    return report.data_cutoff or month_end_moment(report.month, REFERENCE_ZONE), None
+
+
+def _reference():
+    import zoneinfo
+
+    return zoneinfo.ZoneInfo(REFERENCE_ZONE)
+
+
+def snapshot(report: Report, *, now: dt.datetime) -> dict:
+    """The report's figures and the cells it withholds, from the figure set of its month and cut-off."""
+    cutoff, until = cutoff_of(report, now=now)
+    figure_set = figure_set_for(report.month, cutoff=cutoff, until=until)
+    scope = scope_of(report)
+    figures = dict(figure_set.figures[scope])
+    figures["withheld"] = figure_set.withheld.get(scope, {})
+    if report.provisional:
+        figures["data_cutoff"] = cutoff.isoformat()
+    return figures
+
+
+def figure_set_for(month: dt.date, *, cutoff: dt.datetime, until: dt.date | None = None) -> FigureSet:
+    """The month's figure set at this cut-off, computed once: a second report waits for the first to finish
+    computing it (row lock) and then reads it."""
+    figure_set, _created = FigureSet.objects.get_or_create(
+        month=month, data_cutoff=cutoff, defaults={"until": until}
+    )
+    if figure_set.ready:
+        return figure_set
+    with transaction.atomic():
+        figure_set = FigureSet.objects.select_for_update().get(pk=figure_set.pk)
+        if not figure_set.ready:
+            figure_set.figures = compute_scopes(month, cutoff=cutoff, until=until)
+            figure_set.withheld = withheld_cells(figure_set.figures, scope_tree())
+            figure_set.ready = True
+            figure_set.save(update_fields=["figures", "withheld", "ready"])
+    return figure_set
+
+
+def scope_tree() -> dict[str, list[str]]:
+    """Each total and the scopes it is the sum of: the nation of its regions, each region of its UPTs."""
+    tree: dict[str, list[str]] = {
+        NATIONAL: [f"region:{pk}" for pk in Region.objects.order_by("pk").values_list("pk", flat=True)]
+    }
+    for region in tree[NATIONAL]:
+        tree[region] = []
+    for pk, region_id in Institution.objects.order_by("pk").values_list("pk", "region_id"):
+        tree[f"region:{region_id}"].append(f"institution:{pk}")
+    return tree
+
+
+def compute_scopes(month: dt.date, *, cutoff: dt.datetime, until: dt.date | None) -> dict[str, dict]:
+    tree = scope_tree()
+    places = {NATIONAL: list(Institution.objects.values_list("pk", flat=True))}
+    for region in tree[NATIONAL]:
+        places[region] = [int(upt.split(":")[1]) for upt in tree[region]]
+        for upt in tree[region]:
+            places[upt] = [int(upt.split(":")[1])]
+    figures = {scope: compute(ids, month, until=until, known_at=cutoff) for scope, ids in places.items()}
+    _check_sums(figures, tree)
+    return figures
+
+
+def _check_sums(figures: dict[str, dict], tree: dict[str, list[str]]) -> None:
+    cells = {scope: people_cells(snapshot) for scope, snapshot in figures.items()}
+    for total, parts in tree.items():
+        for path in set().union(*(cells[scope] for scope in (total, *parts))):
+            summed = sum(cells[part].get(path, 0) for part in parts)
+            if summed != cells[total].get(path, 0):
+                raise FigureSetError(
+                    f"{path}: {total} has {cells[total].get(path, 0)}, its parts add up to {summed}. "
+                    "Data changed while the figures were computed: generate the report again."
+                )
+
+
+def people_cells(figures: dict) -> dict[str, int]:
+    """Every count of people (or of their records) a report publishes, by cell path."""
+    cells = {"screening.screened": figures["screening"]["screened"]}
+    _prefixed(cells, "screening.assist_by_risk", figures["screening"]["assist_by_risk"])
+    cells["assessment.assessed"] = figures["assessment"]["assessed"]
+    _prefixed(cells, "assessment.recommended_by_kind", figures["assessment"]["recommended_by_kind"])
+    cells["assessment.approved"] = figures["assessment"]["approved"]
+    rehabilitation = figures["rehabilitation"]
+    _prefixed(cells, "rehabilitation.active_by_kind", rehabilitation["active_by_kind"])
+    if rehabilitation.get("active_people") is not None:
+        cells["rehabilitation.active_people"] = rehabilitation["active_people"]
+    _prefixed(cells, "rehabilitation.moves", rehabilitation["moves"])
+    if figures["sessions"].get("excused") is not None:
+        cells["sessions.excused"] = figures["sessions"]["excused"]
+    _prefixed(cells, "aftercare", figures["aftercare"])
+    cells["targets.active"] = figures["targets"]["active"]
+    recidivism = figures["recidivism"]
+    cells["recidivism.size"] = recidivism["size"]
+    _prefixed(cells, "recidivism.followed", recidivism["followed"])
+    for row in recidivism["rows"]:
+        year = f"recidivism.{row['year']}"
+        cells[f"{year}.size"] = row["size"]
+        for months, (eligible, returned) in zip(recidivism["windows"], row["windows"], strict=True):
+            cells[f"{year}.eligible.{months}"] = eligible
+            cells[f"{year}.returned.{months}"] = returned
+    return cells
+
+
+def _prefixed(cells: dict, prefix: str, values: dict) -> None:
+    cells.update({f"{prefix}.{key}": value or 0 for key, value in values.items()})
+
+
+def table_of(path: str) -> str:
+    """Cells tied to each other within one report belong to one table: they are protected together."""
+    if path.startswith("rehabilitation.active") or path == "targets.active":
+        return "active"
+    for table in ("aftercare", "recidivism"):
+        if path.startswith(f"{table}."):
+            return table
+    return path
+
+
+def relations_within(paths: set[str], windows=WINDOWS) -> tuple[list, list]:
+    """The sums and orders any reader knows between the cells of one report: the active participants are
+    the enrolments of each kind; people active at most the enrolments; positive tests and relapses at most
+    the follow-ups done; in each release year, returns at most those eligible, eligible at most those
+    released, fewer eligible for a longer window; the people released are the sum of the years, and fewer
+    of them are still followed at each later window."""
+    sums, orders = [], []
+    kinds = sorted(path for path in paths if path.startswith("rehabilitation.active_by_kind."))
+    if "targets.active" in paths:
+        sums.append(("targets.active", kinds))
+        if "rehabilitation.active_people" in paths:
+            orders.append(("rehabilitation.active_people", "targets.active"))
+    for part in ("aftercare.urine_positive", "aftercare.relapsed"):
+        if part in paths and "aftercare.done" in paths:
+            orders.append((part, "aftercare.done"))
+    years = sorted(
+        {
+            path.split(".")[1]
+            for path in paths
+            if path.startswith("recidivism.") and path.endswith(".size") and path != "recidivism.size"
+        }
+    )
+    if "recidivism.size" in paths:
+        sums.append(("recidivism.size", [f"recidivism.{year}.size" for year in years]))
+        followed = ["recidivism.size", *(f"recidivism.followed.{m}" for m in windows)]
+        orders += [(later, earlier) for earlier, later in pairwise(followed) if later in paths]
+    for year in years:
+        row = f"recidivism.{year}"
+        eligible = [f"{row}.size", *(f"{row}.eligible.{m}" for m in windows)]
+        orders += [(later, earlier) for earlier, later in pairwise(eligible) if later in paths]
+        orders += [
+            (f"{row}.returned.{m}", f"{row}.eligible.{m}") for m in windows if f"{row}.returned.{m}" in paths
+        ]
+    return sums, orders
+
+
+def withheld_cells(figures: dict[str, dict], tree: dict[str, list[str]]) -> dict[str, dict[str, str]]:
+    """{scope: {path: "<5" or "×"}}: protection over every table of every scope together."""
+    cells = {scope: people_cells(snapshot) for scope, snapshot in figures.items()}
+    tables: dict[str, set[str]] = defaultdict(set)
+    for scope_cells in cells.values():
+        for path in scope_cells:
+            tables[table_of(path)].add(path)
+    withheld: dict[str, dict[str, str]] = defaultdict(dict)
+    for paths in tables.values():
+        values = {f"{scope}|{path}": cells[scope].get(path, 0) for scope in cells for path in paths}
+        sums = [
+            (f"{total}|{path}", [f"{part}|{path}" for part in parts])
+            for total, parts in tree.items()
+            for path in paths
+        ]
+        orders = []
+        for scope in cells:
+            within_sums, within_orders = relations_within(paths)
+            sums += [
+                (f"{scope}|{total}", [f"{scope}|{part}" for part in parts]) for total, parts in within_sums
+            ]
+            orders += [(f"{scope}|{smaller}", f"{scope}|{larger}") for smaller, larger in within_orders]
+        for cell, mark in protect(values, sums, orders, first=_upts_first).items():
+            scope, path = cell.split("|", 1)
+            withheld[scope][path] = mark
+    return dict(withheld)
+
+
+def _upts_first(cell: str) -> tuple:
+    scope = cell.split("|", 1)[0]
+    return (scope.startswith("region:"), scope == NATIONAL, cell)
+
+
+def published(figures: dict) -> dict[str, str]:
+    """What a report prints for each count: the number, "<5" or "×". A snapshot from before figure sets
+    (no "withheld") is protected within its own tables."""
+    cells = people_cells(figures)
+    withheld = figures.get("withheld")
+    if withheld is None:
+        withheld = withheld_cells({NATIONAL: figures}, {}).get(NATIONAL, {})
+    return {path: withheld.get(path) or count_text(value) for path, value in cells.items()}

@@ -1,0 +1,192 @@
+"""Every report of a month, at every scope, is protected together (reports.publication): what one report hides
+cannot be worked out from the figures of another. The people are registered and screened through the
+services; the reports are rendered, and what they print is read back (the PDF text, or the rendered page's
+cells) before an attacker tries to recover each hidden count."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+import re
+
+import pytest
+import time_machine
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase
+from pypdf import PdfReader
+
+from accounts.models import Role
+from assessments.services import screening_record
+from reports.disclosure import HIDDEN, WITHHELD
+from reports.models import FigureSet, Report
+from reports.publication import people_cells, scope_of, snapshot
+from reports.render import generate, report_html
+from reports.tasks import claim, report_for
+from tests.factories import InstitutionFactory, PersonFactory, RegionFactory, UserFactory, admit, membership
+from tests.reports.attack import possible_values
+
+MONTH = dt.date(2026, 10, 1)
+IN_OCTOBER = dt.datetime(2026, 10, 20, 3, 0, tzinfo=dt.UTC)  # when the month's screenings are typed in
+ON_THE_3RD = dt.datetime(2026, 11, 3, 3, 0, tzinfo=dt.UTC)  # when the month's reports are made
+
+NEVER = {"q1": "no"}
+WEEKLY = {
+    "q1": "yes",
+    "q2": "weekly",
+    "q3": "never",
+    "q4": "never",
+    "q5": "never",
+    "q6": "no_never",
+    "q7": "no_never",
+}
+DAILY = {
+    **WEEKLY,
+    "q2": "daily_or_almost_daily",
+    "q3": "daily_or_almost_daily",
+    "q4": "daily_or_almost_daily",
+}
+DAILY["q5"] = "daily_or_almost_daily"  # 6 + 6 + 7 + 8 = 27 points: high risk
+SUBSTANCE_ROWS = {"lower": NEVER, "moderate": WEEKLY, "high": DAILY}
+
+
+def assist(risk: str) -> dict:
+    from assessments.instruments import assist as instrument
+
+    rows = dict.fromkeys(instrument.SUBSTANCES, NEVER)
+    rows["amphetamine_type_stimulants"] = SUBSTANCE_ROWS[risk]
+    return {"substances": rows, "q8": "no_never"}
+
+
+def screen(institution, risks: list[str]) -> None:
+    """People admitted at `institution` in January, screened there on 6 October (typed in on the 20th)."""
+    staff = membership(UserFactory(), Role.UPT_STAFF, institution)
+    with time_machine.travel(IN_OCTOBER, tick=False):
+        for risk in risks:
+            person = PersonFactory()
+            admit(person, institution, on=dt.date(2026, 1, 5))
+            screening = screening_record(
+                by=staff,
+                person=person,
+                instrument="ASSIST",
+                answers=assist(risk),
+                screened_on=MONTH.replace(day=6),
+            )
+            assert screening.risk == risk
+
+
+def every_scope(regions) -> list[Report]:
+    reports = [Report(scope=Report.Scope.NATIONAL, month=MONTH, language="en")]
+    for region in regions:
+        reports.append(Report(scope=Report.Scope.REGION, region=region, month=MONTH, language="en"))
+        reports += [
+            Report(scope=Report.Scope.INSTITUTION, institution=upt, month=MONTH, language="en")
+            for upt in region.institutions.order_by("pk")
+        ]
+    return reports
+
+
+CELL = re.compile(r'data-cell="([^"]+)">([^<]*)<')
+
+
+def printed(report: Report) -> tuple[dict[str, str], dict[str, int]]:
+    """The cells the report's page prints ({path: text}) and the true counts behind them."""
+    figures = snapshot(report, now=ON_THE_3RD)
+    cells = CELL.findall(report_html(report, figures))
+    return {path: html.unescape(text) for path, text in cells}, people_cells(figures)
+
+
+def attack(reports: list[Report]) -> None:
+    """For every screening cell, the attacker's possible values of each hidden count: never only one."""
+    pages = {scope_of(report): printed(report) for report in reports}
+    sums = {"national": []}
+    for report in reports:
+        if report.scope == Report.Scope.REGION:
+            region = scope_of(report)
+            sums["national"].append(region)
+            sums[region] = [
+                f"institution:{pk}" for pk in report.region.institutions.values_list("pk", flat=True)
+            ]
+    paths = {path for cells, _true in pages.values() for path in cells if path.startswith("screening.")}
+    for path in sorted(paths):
+        values, marks = {}, {}
+        for scope, (cells, true) in pages.items():
+            values[scope] = true.get(path, 0)
+            text = cells.get(path, "0")  # a risk level a report has no row for: nobody at that level
+            if text in (HIDDEN, WITHHELD):
+                marks[scope] = text
+            else:
+                assert int(text) == values[scope], (scope, path)  # what is shown is the truth
+        assert {scope for scope, value in values.items() if 0 < value < 5} <= set(marks), path
+        for scope, possible in possible_values(values, sums, marks).items():
+            assert values[scope] in possible
+            if 0 < values[scope] < 5:
+                assert len(possible) > 1, (path, scope, values, marks)
+
+
+def pdf_text(report: Report) -> str:
+    return " ".join(
+        " ".join(page.extract_text() for page in PdfReader(io.BytesIO(report.pdf.read())).pages).split()
+    )
+
+
+@pytest.mark.django_db
+def test_a_region_minus_its_other_upts_does_not_give_a_upt_away(
+    region, other_region, institution, sister_institution, other_institution
+):
+    screen(institution, ["moderate"] * 3)  # 3: "<5"
+    screen(sister_institution, ["moderate"] * 12)
+    screen(other_institution, ["moderate"] * 15)
+    with time_machine.travel(ON_THE_3RD, tick=False):
+        places = [
+            {"scope": Report.Scope.NATIONAL},
+            {"scope": Report.Scope.REGION, "region": region},
+            {"scope": Report.Scope.REGION, "region": other_region},
+            {"scope": Report.Scope.INSTITUTION, "institution": institution},
+            {"scope": Report.Scope.INSTITUTION, "institution": sister_institution},
+            {"scope": Report.Scope.INSTITUTION, "institution": other_institution},
+        ]
+        texts = []
+        for place in places:
+            report = report_for(month=MONTH, language="en", **place)
+            assert claim(report.pk)
+            generate(report)
+            texts.append(pdf_text(report))
+    national, kalsel, jatim, amuntai, barabai, banyuwangi = texts
+    screened = "People screened (any instrument)"
+    assert f"{screened} <5" in amuntai
+    # Kalimantan Selatan (15) minus Barabai would give Amuntai's 3: Barabai's count is withheld instead.
+    assert f"{screened} ×" in barabai and "ASSIST — Moderate risk ×" in barabai
+    assert f"{screened} 15" in kalsel and f"{screened} 15" in banyuwangi and f"{screened} 15" in jatim
+    assert f"{screened} 30" in national
+    assert "a region minus its other UPTs" in amuntai  # the appendix explains it
+    # One figure set for the month, computed once, every report cut at the month's end in WIB.
+    figure_set = FigureSet.objects.get()
+    assert figure_set.data_cutoff == dt.datetime(2026, 10, 31, 17, 0, tzinfo=dt.UTC)
+    assert {report.data_cutoff for report in Report.objects.all()} == {figure_set.data_cutoff}
+
+
+class TestNoHiddenCountCanBeRecovered(TestCase):
+    """Hypothesis builds small countries through the services (1–3 regions of 1–3 UPTs, 0–6 people screened
+    at each with a risk level), renders every scope of the month, and attacks each hidden cell."""
+
+    @settings(max_examples=12, deadline=None, derandomize=True)
+    @given(
+        st.lists(
+            st.lists(
+                st.lists(st.sampled_from(["lower", "moderate", "high"]), max_size=6), min_size=1, max_size=3
+            ),
+            min_size=1,
+            max_size=3,
+        )
+    )
+    def test_from_the_rendered_reports_of_every_scope(self, country):
+        regions = []
+        for upts in country:
+            region = RegionFactory()
+            regions.append(region)
+            for risks in upts:
+                screen(InstitutionFactory(region=region), risks)
+        with time_machine.travel(ON_THE_3RD, tick=False):
+            attack(every_scope(regions))
