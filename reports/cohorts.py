@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from django.db.models import (
     Case,
@@ -35,7 +36,8 @@ from django.utils.translation import gettext_lazy as _
 
 from inmates.models import Admission, Movement
 from rehab.models import Enrolment, FollowUp, Programme
-from reports.disclosure import count_text, is_small
+from reports.disclosure import WITHHELD, count_text, is_small
+from reports.protection import protect
 from reports.recidivism import KaplanMeier, kaplan_meier_from_counts
 
 # Windows in months, and in days as the database compares them (a month = 365.25 / 12 days).
@@ -118,16 +120,18 @@ def _breakdown_fields(breakdown: str) -> dict:
 
 @dataclass
 class Cell:
-    """A count, shown as "<5" when 1–4 so no one can be re-identified."""
+    """A count, shown as "<5" when 1–4 so no one can be re-identified, or withheld ("×") where it would
+    give such a count away (protect_cohorts)."""
 
     value: int
+    mark: str = ""
 
     @property
     def suppressed(self) -> bool:
-        return is_small(self.value)
+        return bool(self.mark) or is_small(self.value)
 
     def __str__(self) -> str:
-        return count_text(self.value)
+        return self.mark or count_text(self.value)
 
 
 @dataclass
@@ -138,8 +142,11 @@ class WindowFigures:
 
     @property
     def rate(self) -> float | None:
-        """Returned / eligible; not shown when either count is suppressed (it would reveal it)."""
+        """Returned / eligible; not shown when either count is suppressed, or their difference is small (38
+        of 40 returned says that 2 did not)."""
         if self.eligible.value == 0 or self.eligible.suppressed or self.returned.suppressed:
+            return None
+        if is_small(self.eligible.value - self.returned.value):
             return None
         return self.returned.value / self.eligible.value
 
@@ -215,6 +222,50 @@ def cohort_table(
         )
         for row in rows
     ]
+
+
+def protect_cohorts(
+    rows: list[CohortRow], totals: list[CohortRow] | None = None, sizes: dict[str, Cell] | None = None
+) -> None:
+    """Withhold ("×") the cells of a cohort table from which a hidden count could be worked out: inside each
+    row (returned ≤ eligible ≤ released; fewer eligible for a longer window) and, for a table broken down
+    into groups, against the totals the same page shows without a breakdown (`totals`, already protected
+    on their own: their marks are kept), since each period's groups add up to its total; and against the
+    people released per group over all periods (`sizes`, by group label), shown beside the table."""
+    cells: dict[str, Cell] = {}
+    sums, orders = [], []
+
+    def add(key: str, row: CohortRow) -> None:
+        cells[f"{key}|size"] = row.size
+        for window in row.windows:
+            cells[f"{key}|eligible_{window.months}"] = window.eligible
+            cells[f"{key}|returned_{window.months}"] = window.returned
+            orders.append((f"{key}|returned_{window.months}", f"{key}|eligible_{window.months}"))
+        chain = [f"{key}|size", *(f"{key}|eligible_{window.months}" for window in row.windows)]
+        orders.extend((later, earlier) for earlier, later in pairwise(chain))
+
+    groups = defaultdict(list)
+    keyed = [(f"{row.period.isoformat()}|{index}", row) for index, row in enumerate(rows)]
+    for key, row in keyed:
+        add(key, row)
+        groups[row.period.isoformat()].append(key)
+    for total in totals or []:
+        period = total.period.isoformat()
+        add(period, total)
+        for column in (
+            "size",
+            *(f"{kind}_{months}" for months in WINDOWS for kind in ("eligible", "returned")),
+        ):
+            sums.append((f"{period}|{column}", [f"{key}|{column}" for key in groups[period]]))
+    for label, cell in (sizes or {}).items():
+        cells[f"all|{label}|released"] = cell
+        sums.append((f"all|{label}|released", [f"{key}|size" for key, row in keyed if row.group == label]))
+    values = {key: cell.value for key, cell in cells.items()}
+    # The totals' cells ("<period>|<column>") are published on the page without a breakdown: as they are.
+    fixed = {key: str(cell) if cell.suppressed else "" for key, cell in cells.items() if key.count("|") == 1}
+    for key, mark in protect(values, sums, orders, fixed=fixed).items():
+        if mark == WITHHELD:
+            cells[key].mark = WITHHELD
 
 
 def _group_label(breakdown: str, value) -> str:

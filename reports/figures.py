@@ -1,11 +1,15 @@
-"""The figures of a monthly report, computed in the database with a fixed number of queries (one aggregate
-per section), whatever the number of WBP, sessions or follow-ups. The result is plain JSON: the snapshot a
-PDF is rendered from and can be rendered from again."""
+"""The figures of a monthly report, computed in the database with a fixed number of queries (one GROUP BY
+per section, by UPT), whatever the number of WBP, sessions, follow-ups or UPTs. Every count about people is
+counted per UPT and a region's or the nation's figure is the sum of its UPTs', so the reports of all scopes
+of a month come from one pass and add up exactly (reports.publication relies on it); only the agreements,
+which span UPTs, are counted per scope. The result is plain JSON: the snapshot a PDF is rendered from and
+can be rendered from again."""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections import defaultdict
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
 
@@ -24,20 +28,18 @@ from rehab.models import (
     Session,
     SessionChange,
 )
-from reports.cohorts import WINDOWS, cohort_table, survival, window_days
+from reports.cohorts import WINDOWS, cohort_counts, survival_counts, window_days
 from reports.disclosure import curve_end, publishable_curve
-from reports.recidivism import kaplan_meier
+from reports.recidivism import kaplan_meier_from_counts
 
 CURVE_HORIZON = 1096  # days: 36 months, the longest window
+SESSION_COUNTS = ("planned", "held", "cancelled", "without_attendance", "recorded", "attended", "excused")
+AFTERCARE_COUNTS = ("due", "done", "overdue", "urine_positive", "relapsed")
 
 
 def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
     first = month.replace(day=1)
     return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
-
-
-def _by(queryset, field: str) -> dict[str, int]:
-    return {row[field]: row["n"] for row in queryset.values(field).annotate(n=Count("pk")).order_by(field)}
 
 
 def month_end_moment(month: dt.date, zone: str) -> dt.datetime:
@@ -59,8 +61,19 @@ def compute(
     until: dt.date | None = None,
     known_at: dt.datetime | None = None,
 ) -> dict:
-    """The month's figures from what had been recorded by `known_at` (by default the month's end in WIB,
-    the national reference; a report passes its own), so rendering a past month again gives the same
+    """The month's figures for the UPTs `institution_ids` together (compute_scopes)."""
+    return compute_scopes({"": list(institution_ids)}, month, until=until, known_at=known_at)[""]
+
+
+def compute_scopes(
+    scopes: dict[str, list[int]],
+    month: dt.date,
+    *,
+    until: dt.date | None = None,
+    known_at: dt.datetime | None = None,
+) -> dict[str, dict]:
+    """The month's figures of each scope ({name: its UPTs}) from what had been recorded by `known_at` (by
+    default the month's end in WIB, the national reference), so rendering a past month again gives the same
     figures whatever happened since: a session moved or cancelled later, attendance typed late, a follow-up
     called off by a later return. `until` cuts a running month at the day it is generated (a provisional
     report): nobody is counted for days that have not happened."""
@@ -68,28 +81,117 @@ def compute(
     if until is not None:
         last = max(first, min(last, until))
     known_at = known_at or month_end_moment(month, "Asia/Jakarta")
-    places = Institution.objects.filter(pk__in=institution_ids)
+    every_upt = sorted(set().union(*scopes.values()))
+    by_upt = _by_upt(every_upt, first, last, known_at)
+    agreements = _agreements(scopes, every_upt, last)
+    figures = {}
+    for scope, upts in scopes.items():
+        total = _zero()
+        for upt in upts:
+            _add(total, by_upt.get(upt, {}))
+        figures[scope] = _published(total, agreements[scope], first, known_at)
+    return figures
+
+
+def _zero() -> dict:
+    return {
+        "screening": {"screened": 0, "assist_by_risk": {}},
+        "assessment": {"assessed": 0, "recommended_by_kind": {}, "approved": 0},
+        "rehabilitation": {"active_by_kind": {}, "active_people": 0, "moves": {}},
+        "sessions": dict.fromkeys(SESSION_COUNTS, 0),
+        "aftercare": dict.fromkeys(AFTERCARE_COUNTS, 0),
+        "targets": {"target": 0, "capacity": 0},
+        "cohorts": {},  # {year: {"size": n, "eligible_6": n, "returned_6": n, …}}
+        "km": {},  # {days followed: [returns, censored]}
+    }
+
+
+def _add(into: dict, more: dict) -> None:
+    """Sum nested counts (a region's figures from its UPTs')."""
+    for key, value in more.items():
+        if isinstance(value, dict):
+            _add(into.setdefault(key, {}), value)
+        elif isinstance(value, list):
+            into[key] = [a + b for a, b in zip(into.get(key, [0] * len(value)), value, strict=True)]
+        else:
+            into[key] = into.get(key, 0) + (value or 0)
+
+
+def _rows(queryset, *group: str, **counts):
+    return queryset.values(*group).annotate(**counts).order_by()
+
+
+def _by_upt(upts: list[int], first: dt.date, last: dt.date, known_at: dt.datetime) -> dict[int, dict]:
+    """Every count of the month per UPT: one GROUP BY per section."""
+    places = Institution.objects.filter(pk__in=upts)
     zoned = list(places.select_related("region").only("pk", "time_zone_override", "region__time_zone"))
+    figures: dict[int, dict] = defaultdict(_zero)
 
     recorded = Q(created_at__lte=known_at)
     screenings = Screening.objects.filter(recorded, institution__in=places, screened_on__range=(first, last))
+    # People at each UPT: someone screened at two UPTs in the month counts at each.
+    for row in _rows(screenings, "institution", n=Count("person", distinct=True)):
+        figures[row["institution"]]["screening"]["screened"] = row["n"]
+    assist = screenings.filter(instrument=Screening.Instrument.ASSIST)
+    for row in _rows(assist, "institution", "risk", n=Count("pk")):
+        figures[row["institution"]]["screening"]["assist_by_risk"][row["risk"]] = row["n"]
+
     assessments = Assessment.objects.filter(
         recorded, institution__in=places, assessed_on__range=(first, last)
     )
+    for row in _rows(assessments, "institution", n=Count("pk")):
+        figures[row["institution"]]["assessment"]["assessed"] = row["n"]
     recommendations = Recommendation.objects.filter(recorded, assessment__institution__in=places)
+    decided = recommendations.filter(decided_on__range=(first, last))
+    for row in _rows(decided, "assessment__institution", "kind", n=Count("pk")):
+        figures[row["assessment__institution"]]["assessment"]["recommended_by_kind"][row["kind"]] = row["n"]
     approved = Q(approved_on__range=(first, last)) & (
         Q(approved_at__isnull=True) | Q(approved_at__lte=known_at)
     )
+    for row in _rows(recommendations.filter(approved), "assessment__institution", n=Count("pk")):
+        figures[row["assessment__institution"]]["assessment"]["approved"] = row["n"]
 
     # Enrolment state at the month's end, read from the transition rows recorded by then.
-    enrolments = Enrolment.objects.filter(programme__institution__in=places)
     steps = EnrolmentTransition.objects.filter(enrolment=OuterRef("pk"), on__lte=last, at__lte=known_at)
-    started = steps.filter(to_status=Enrolment.Status.ACTIVE)
-    ended = steps.exclude(to_status__in=Enrolment.OPEN)
+    active_at_end = (
+        Enrolment.objects.filter(programme__institution__in=places)
+        .filter(Exists(steps.filter(to_status=Enrolment.Status.ACTIVE)))
+        .exclude(Exists(steps.exclude(to_status__in=Enrolment.OPEN)))
+    )
+    # Enrolments: someone in medical and social rehabilitation at once counts once in each kind.
+    for row in _rows(active_at_end, "programme__institution", "kind", n=Count("pk")):
+        figures[row["programme__institution"]]["rehabilitation"]["active_by_kind"][row["kind"]] = row["n"]
+    # People: each counted once at a UPT, whatever the number of programmes there.
+    for row in _rows(active_at_end, "programme__institution", n=Count("person", distinct=True)):
+        figures[row["programme__institution"]]["rehabilitation"]["active_people"] = row["n"]
     moves = EnrolmentTransition.objects.filter(
         enrolment__programme__institution__in=places, on__range=(first, last), at__lte=known_at
     )
+    for row in _rows(moves, "enrolment__programme__institution", "to_status", n=Count("pk")):
+        figures[row["enrolment__programme__institution"]]["rehabilitation"]["moves"][row["to_status"]] = row[
+            "n"
+        ]
 
+    _sessions(figures, places, zoned, first, last, known_at)
+    _aftercare(figures, places, first, last, known_at)
+
+    programmes = Programme.objects.filter(institution__in=places, starts_on__lte=last, ends_on__gte=first)
+    for row in _rows(programmes, "institution", target=Sum("target"), capacity=Sum("capacity")):
+        figures[row["institution"]]["targets"] = {
+            "target": row["target"] or 0,
+            "capacity": row["capacity"] or 0,
+        }
+
+    releases = Admission.objects.filter(institution__in=places)
+    for row in cohort_counts(releases, cutoff=last, period="year", breakdown="upt", known_at=known_at):
+        counts = {key: value for key, value in row.items() if key not in ("cohort", "group")}
+        figures[row["group"]]["cohorts"][row["cohort"].year] = counts
+    for upt, by_day in survival_counts(releases, cutoff=last, breakdown="upt", known_at=known_at).items():
+        figures[upt]["km"] = {days: list(counts) for days, counts in by_day.items()}
+    return figures
+
+
+def _sessions(figures, places, zoned, first, last, known_at) -> None:
     # Each session as it stood at `known_at`, in the month of its own institution's calendar (WIB, WITA or
     # WIT), never the server's.
     session_states = _as_of(
@@ -105,79 +207,107 @@ def compute(
     )
     over = Q(status=Session.Status.HELD) | Q(status=Session.Status.PLANNED, ends_at__lt=known_at)
     unmarked = marks.filter(status="").values("session")
+    counted = [
+        _rows(
+            session_states,
+            "session__institution",
+            planned=Count("pk", filter=~Q(status=Session.Status.CANCELLED)),
+            held=Count("pk", filter=Q(status=Session.Status.HELD)),
+            cancelled=Count("pk", filter=Q(status=Session.Status.CANCELLED)),
+        ),
+        _rows(
+            session_states.filter(over, session__in=unmarked),
+            "session__institution",
+            without_attendance=Count("pk"),
+        ),
+        _rows(
+            marks.filter(session__in=held),
+            "session__institution",
+            recorded=Count("pk", filter=~Q(status__in=["", AttendanceMark.WITHDRAWN])),
+            attended=Count("pk", filter=Q(status__in=Attendance.ATTENDED)),
+            # Absent with an acceptable reason (court, illness…): outside the rate's denominator.
+            excused=Count("pk", filter=Q(status=Attendance.Status.EXCUSED)),
+        ),
+    ]
+    for rows in counted:
+        for row in rows:
+            upt = row.pop("session__institution")
+            figures[upt]["sessions"].update(row)
 
+
+def _aftercare(figures, places, first, last, known_at) -> None:
     called_off = Q(cancelled=True, called_off_at__isnull=True) | Q(called_off_at__lte=known_at)
     done = Q(done_on__lte=last) & (Q(recorded_at__isnull=True) | Q(recorded_at__lte=known_at))
     follow_ups = FollowUp.objects.filter(plan__admission__institution__in=places).exclude(called_off)
-    agreements = Agreement.objects.filter(institutions__in=places).distinct()
-    programmes = Programme.objects.filter(institution__in=places, starts_on__lte=last, ends_on__gte=first)
+    rows = _rows(
+        follow_ups,
+        "plan__admission__institution",
+        due=Count("pk", filter=Q(due_on__range=(first, last))),
+        done=Count("pk", filter=done & Q(done_on__gte=first)),
+        overdue=Count("pk", filter=Q(due_on__lt=last) & ~done),
+        urine_positive=Count("pk", filter=done & Q(done_on__gte=first, urine_positive=True)),
+        relapsed=Count("pk", filter=done & Q(done_on__gte=first, outcome=FollowUp.Outcome.RELAPSED)),
+    )
+    for row in rows:
+        figures[row.pop("plan__admission__institution")]["aftercare"] = row
 
-    active_at_end = enrolments.filter(Exists(started)).exclude(Exists(ended))
+
+def _agreements(scopes: dict[str, list[int]], upts: list[int], last: dt.date) -> dict[str, dict]:
+    """Agreements in force and ending within 90 days, per scope: one agreement may cover several UPTs, so
+    these are counted per scope, never summed."""
+    covering = Agreement.objects.filter(institutions__in=upts)
+    in_force = _covered(covering.filter(in_force_q(last)))
+    ending = _covered(covering.ending_within(last))
+    counts = {}
+    for scope, places in scopes.items():
+        places = set(places)
+        counts[scope] = {
+            "active": sum(1 for covered in in_force.values() if covered & places),
+            "expiring": sum(1 for covered in ending.values() if covered & places),
+        }
+    return counts
+
+
+def _covered(agreements) -> dict[int, set[int]]:
+    covered: dict[int, set[int]] = defaultdict(set)
+    for agreement, upt in agreements.values_list("pk", "institutions").order_by():
+        covered[agreement].add(upt)
+    return covered
+
+
+def _published(total: dict, agreements: dict, first: dt.date, known_at: dt.datetime) -> dict:
+    """A scope's summed counts in the snapshot's shape."""
+    rehabilitation = total["rehabilitation"]
     figures = {
         "month": first.isoformat(),
         "known_at": known_at.isoformat(),
-        "screening": {
-            "assist_by_risk": _by(screenings.filter(instrument=Screening.Instrument.ASSIST), "risk"),
-            # People at each UPT: someone screened at two UPTs in the month counts at each, so a region's
-            # figure is the sum of its UPTs' (reports.publication relies on every count adding up).
-            "screened": screenings.values("person", "institution").distinct().count(),
-        },
+        "screening": {**total["screening"], "assist_by_risk": _sorted(total["screening"]["assist_by_risk"])},
         "assessment": {
-            "assessed": assessments.count(),
-            "recommended_by_kind": _by(recommendations.filter(decided_on__range=(first, last)), "kind"),
-            "approved": recommendations.filter(approved).count(),
+            **total["assessment"],
+            "recommended_by_kind": _sorted(total["assessment"]["recommended_by_kind"]),
         },
         "rehabilitation": {
-            # Enrolments: someone in medical and social rehabilitation at once counts once in each kind.
-            "active_by_kind": _by(active_at_end, "kind"),
-            # People: each counted once at a UPT, whatever the number of programmes there.
-            "active_people": active_at_end.values("person", "programme__institution").distinct().count(),
-            "moves": _by(moves, "to_status"),
+            "active_by_kind": _sorted(rehabilitation["active_by_kind"]),
+            "active_people": rehabilitation["active_people"],
+            "moves": _sorted(rehabilitation["moves"]),
         },
-        "sessions": {
-            **session_states.aggregate(
-                planned=Count("pk", filter=~Q(status=Session.Status.CANCELLED)),
-                held=Count("pk", filter=Q(status=Session.Status.HELD)),
-                cancelled=Count("pk", filter=Q(status=Session.Status.CANCELLED)),
-            ),
-            "without_attendance": session_states.filter(over, session__in=unmarked).count(),
-            **marks.filter(session__in=held).aggregate(
-                recorded=Count("pk", filter=~Q(status__in=["", AttendanceMark.WITHDRAWN])),
-                attended=Count("pk", filter=Q(status__in=Attendance.ATTENDED)),
-                # Absent with an acceptable reason (court, illness…): outside the rate's denominator.
-                excused=Count("pk", filter=Q(status=Attendance.Status.EXCUSED)),
-            ),
-        },
-        "aftercare": follow_ups.aggregate(
-            due=Count("pk", filter=Q(due_on__range=(first, last))),
-            done=Count("pk", filter=done & Q(done_on__gte=first)),
-            overdue=Count("pk", filter=Q(due_on__lt=last) & ~done),
-            urine_positive=Count("pk", filter=done & Q(done_on__gte=first, urine_positive=True)),
-            relapsed=Count("pk", filter=done & Q(done_on__gte=first, outcome=FollowUp.Outcome.RELAPSED)),
-        ),
-        "agreements": {
-            "active": agreements.filter(in_force_q(last)).count(),
-            "expiring": agreements.ending_within(last).count(),
-        },
-        "targets": {
-            **programmes.aggregate(target=Sum("target"), capacity=Sum("capacity")),
-            "active": active_at_end.count(),
-        },
+        "sessions": total["sessions"],
+        "aftercare": total["aftercare"],
+        "agreements": agreements,
+        "targets": {**total["targets"], "active": sum(rehabilitation["active_by_kind"].values())},
     }
-    releases = Admission.objects.filter(institution__in=places)
-    rows = cohort_table(releases, cutoff=last, period="year", known_at=known_at)
-    km = survival(releases, cutoff=last, known_at=known_at).get("") or kaplan_meier([], [])
+    km = kaplan_meier_from_counts({days: tuple(counts) for days, counts in total["km"].items()})
     publishable = publishable_curve(km)
     shown_until = curve_end(km, CURVE_HORIZON) if publishable else 0
     figures["recidivism"] = {
         "windows": list(WINDOWS),
         "rows": [
             {
-                "year": row.period.year,
-                "size": row.size.value,
-                "windows": [[w.eligible.value, w.returned.value] for w in row.windows],
+                "year": year,
+                "size": row["size"],
+                "windows": [[row[f"eligible_{m}"], row[f"returned_{m}"]] for m in WINDOWS],
             }
-            for row in rows
+            for year, row in sorted(total["cohorts"].items())
         ],
         "size": km.size,
         # Published only for 20 people or more, and only as far as 5 remain at risk (reports.disclosure).
@@ -192,3 +322,7 @@ def compute(
         "returned_by": {str(m): km.events_by(window_days(m)) for m in WINDOWS},
     }
     return figures
+
+
+def _sorted(counts: dict) -> dict:
+    return dict(sorted(counts.items()))

@@ -141,8 +141,8 @@ class Report(models.Model):
 
 
 class FigureSet(models.Model):
-    """Every scope's figures of one month at one data cut-off, computed together, with the cells each may
-    not publish. All reports at that cut-off (each UPT, each region, the nation) are rendered from it, so
+    """Every scope's figures of one month at its end, computed together, with the cells each may not
+    publish. All the month's final reports (each UPT, each region, the nation) are rendered from it, so
     what one withholds cannot be worked out from another (reports.publication)."""
 
     month = models.DateField(_("month"))

@@ -17,14 +17,14 @@ parts before totals. Source: hierarchical complementary cell suppression, as in 
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from reports.disclosure import HIDDEN, SMALL_CELL, WITHHELD  # "<5": a count from 1 to 4; "×": withheld
 
 Sums = Mapping[str, list[str]] | Iterable[tuple[str, list[str]]]
-MAX_PASSES = 500  # propagation stops here at the latest; ranges found by then are still true bounds
+MAX_PASSES = 200  # propagation stops after this many steps per relation at the latest; still true bounds
 
 
 def _equations(sums: Sums) -> list[tuple[str, list[str]]]:
@@ -32,9 +32,9 @@ def _equations(sums: Sums) -> list[tuple[str, list[str]]]:
 
 
 def ceiling(values: Mapping[str, int]) -> int:
-    """An upper bound on every count, so a withheld cell's range starts finite. Taken above every count,
-    hidden ones included: a reader knows no more than this, so it never hides a leak."""
-    return max(values.values(), default=0) + SMALL_CELL * len(values)
+    """An upper bound on every count, so a withheld cell's range starts finite: just above the largest
+    count. A reader may not know it; assuming they do only ever withholds more."""
+    return max(values.values(), default=0) + SMALL_CELL
 
 
 def _bounds(symbol: str | None, value: int, top: int) -> tuple[int, int]:
@@ -50,33 +50,60 @@ def ranges_known(
     sums: Sums,
     marks: Mapping[str, str],
     orders: Iterable[tuple[str, str]] = (),
+    *,
+    top: int | None = None,
 ) -> dict[str, tuple[int, int]]:
-    """What a reader can tell of each count: shown ones exactly, "<5" as 1–4, "×" as 0 to the ceiling,
-    narrowed by every sum (total = Σ parts) and order (smaller ≤ larger) in turn until nothing changes."""
-    top = ceiling(values)
-    ranges = {node: _bounds(marks.get(node), value, top) for node, value in values.items()}
-    equations = [[(total, -1)] + [(part, 1) for part in parts] for total, parts in _equations(sums)]
-    orders = list(orders)
-    for _ in range(MAX_PASSES):
-        changed = False
-        for members in equations:  # Σ sign·x = 0
-            spans = [(sign * ranges[n][0], sign * ranges[n][1]) for n, sign in members]
-            lows = sum(min(span) for span in spans)
-            highs = sum(max(span) for span in spans)
-            for (node, sign), span in zip(members, spans, strict=True):
-                if node not in marks:
-                    continue
-                # sign·x = −(the others' sum), which lies in [lows − own low, highs − own high]
-                low, high = -(highs - max(span)), -(lows - min(span))
-                if sign < 0:
-                    low, high = -high, -low
-                changed |= _narrow(ranges, node, low, high)
-        for smaller, larger in orders:
-            changed |= _narrow(ranges, larger, ranges[smaller][0], ranges[larger][1])
-            changed |= _narrow(ranges, smaller, ranges[smaller][0], ranges[larger][1])
-        if not changed:
-            break
+    """What a reader can tell of each count in the given relations: shown ones exactly, "<5" as 1–4, "×" as
+    0 to the ceiling (`top`), narrowed by every sum (total = Σ parts) and order (smaller ≤ larger) until
+    nothing changes. A relation is looked at again only when a range in it has narrowed (a work list);
+    the propagation stops after a generous number of steps at the latest, and what it found by then is
+    still a true bound."""
+    top = ceiling(values) if top is None else top
+    relations = [[(total, -1)] + [(part, 1) for part in parts] for total, parts in _equations(sums)]
+    relations += [[(smaller, 0), (larger, 0)] for smaller, larger in orders]  # sign 0: an order
+    involved: dict[str, list[int]] = defaultdict(list)
+    for index, members in enumerate(relations):
+        for node, _sign in members:
+            involved[node].append(index)
+    ranges = {node: _bounds(marks.get(node), values[node], top) for node in involved}
+    work, waiting = deque(range(len(relations))), set(range(len(relations)))
+    steps = MAX_PASSES * max(len(relations), 1)
+    while work and steps:
+        steps -= 1
+        index = work.popleft()
+        waiting.discard(index)
+        for node in _apply(relations[index], ranges, marks):
+            for other in involved[node]:
+                if other not in waiting:
+                    waiting.add(other)
+                    work.append(other)
     return ranges
+
+
+def _apply(members: list[tuple[str, int]], ranges: dict, marks: Mapping[str, str]) -> list[str]:
+    """Narrow the ranges of one relation's hidden members; the members whose range narrowed."""
+    if members[0][1] == 0:  # smaller ≤ larger
+        (smaller, _), (larger, _) = members
+        narrowed = []
+        if _narrow(ranges, larger, ranges[smaller][0], ranges[larger][1]):
+            narrowed.append(larger)
+        if _narrow(ranges, smaller, ranges[smaller][0], ranges[larger][1]):
+            narrowed.append(smaller)
+        return narrowed
+    # Σ sign·x = 0: each hidden x is minus the others' sum, in [lows − own low, highs − own high]
+    spans = [(sign * ranges[n][0], sign * ranges[n][1]) for n, sign in members]
+    lows = sum(min(span) for span in spans)
+    highs = sum(max(span) for span in spans)
+    narrowed = []
+    for (node, sign), span in zip(members, spans, strict=True):
+        if node not in marks:
+            continue
+        low, high = -(highs - max(span)), -(lows - min(span))
+        if sign < 0:
+            low, high = -high, -low
+        if _narrow(ranges, node, low, high):
+            narrowed.append(node)
+    return narrowed
 
 
 def _narrow(ranges: dict, node: str, low: int, high: int) -> bool:
@@ -94,61 +121,124 @@ def protect(
     orders: Iterable[tuple[str, str]] = (),
     *,
     first: Callable[[str], Any] = str,
+    fixed: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
     """{node: "<5" or "×"} for every cell not to publish, given each node's count, the sums that tie them
     (each total with the nodes it is the sum of) and the orders (smaller, larger). While a reader could pin
     a hidden count to one value, withhold the smallest shown count related to it (parts before the total,
     nonzero first), looking at pinned counts in the order `first` gives (the caller's: a UPT's before its
     region's, so the region's own table is only touched for its own leaks); where every related cell is
-    hidden already, say less of one: a "<5" total becomes "×" (no upper bound), then the pinned cell."""
+    hidden already, say less of one: a "<5" total becomes "×" (no upper bound), then the pinned cell.
+    `fixed`: cells another page already publishes ({node: its mark, or "" where shown}), never changed.
+
+    Only the hidden cells connected to a change are looked at again: a shown cell is known exactly, so what
+    a reader can infer about a hidden cell depends on the hidden cells linked to it through relations (its
+    component) alone; and withholding more never pins anything, so only pinned cells are checked again."""
+    fixed = dict(fixed or {})
     equations = _equations(sums)
     orders = sorted(orders)
     relations = equations + [(larger, [smaller]) for smaller, larger in orders]
-    linked = defaultdict(list)
-    for total, parts in relations:
-        for member in (total, *parts):
-            linked[member].append((total, parts))
-    small = [node for node, value in values.items() if 0 < value < SMALL_CELL]
-    marks = dict.fromkeys(small, HIDDEN)
+    touching: dict[str, list[int]] = defaultdict(list)
+    for index, (total, parts) in enumerate(relations):
+        for member in {total, *parts}:
+            touching[member].append(index)
+    linked = {node: [relations[index] for index in indices] for node, indices in touching.items()}
+    top = ceiling(values)
+    small = {node for node, value in values.items() if 0 < value < SMALL_CELL}
+    marks = {node: HIDDEN for node in small if node not in fixed}
+    marks.update({node: mark for node, mark in fixed.items() if mark})
 
-    def pinned_now() -> list[str]:
-        ranges = ranges_known(values, equations, marks, orders)
+    def component(start: str) -> set[str]:
+        seen, stack = {start}, [start]
+        while stack:
+            for index in touching[stack.pop()]:
+                total, parts = relations[index]
+                for member in (total, *parts):
+                    if member in marks and member not in seen:
+                        seen.add(member)
+                        stack.append(member)
+        return seen
+
+    def pinned_in(cells: set[str]) -> set[str]:
+        indices = sorted({index for cell in cells for index in touching[cell]})
+        ranges = ranges_known(
+            values,
+            [relations[i] for i in indices if i < len(equations)],
+            marks,
+            [orders[i - len(equations)] for i in indices if i >= len(equations)],
+            top=top,
+        )
         # Only the small counts need to stay uncertain: a withheld larger count may be worked out.
-        return sorted((node for node in small if ranges[node][0] >= ranges[node][1]), key=first)
+        return {cell for cell in cells & small if cell in ranges and ranges[cell][0] >= ranges[cell][1]}
 
+    pinned: set[str] = set()
+    looked_at: set[str] = set()
+    for node in sorted(small - looked_at, key=first):
+        if node not in looked_at:
+            cells = component(node)
+            looked_at |= cells
+            pinned |= pinned_in(cells)
     withheld = []
-    while pinned := pinned_now():
-        choice = next(filter(None, (_smallest_shown(node, linked, values, marks) for node in pinned)), None)
-        choice = choice or next(filter(None, (_vaguer(node, linked, marks) for node in pinned)), None)
-        if choice is None:
-            return marks  # nothing left to withhold: the tests of this module say whether that can happen
-        marks[choice] = WITHHELD
-        withheld.append(choice)
+    while pinned:
+        # One round: a cell to withhold for each pinned cell not already served by this round's choices
+        # (a cell related to one withheld this round), then look again at what those choices touched.
+        chosen, served = [], set()
+        for node in sorted(pinned, key=first):
+            if node in served:
+                continue
+            unchangeable = marks.keys() | fixed.keys()
+            choice = _smallest_shown(node, linked, values, marks, unchangeable) or _vaguer(
+                node, linked, marks, fixed
+            )
+            if choice is None:
+                continue
+            marks[choice] = WITHHELD
+            chosen.append(choice)
+            served |= {member for total, parts in linked[choice] for member in (total, *parts)}
+        if not chosen:
+            break  # nothing left to withhold: the tests of this module say whether that can happen
+        withheld += chosen
+        touched: set[str] = set()
+        for choice in chosen:
+            if choice not in touched:
+                touched |= component(choice)
+        pinned = (pinned - touched) | pinned_in(touched)
     # Greedy choices can overshoot (a cell withheld for a leak a later one closed anyway): show again, last
     # withheld first, every cell whose return leaves nothing pinned.
     for node in reversed(withheld):
+        cells = component(node)
         marks.pop(node)
         if node in small:
             marks[node] = HIDDEN
-        if pinned_now():
+        if pinned_in(cells):
             marks[node] = WITHHELD
     return marks
 
 
-def _smallest_shown(node: str, linked: dict, values: Mapping[str, int], marks: dict) -> str | None:
-    shown = sorted(
-        (values[member] == 0, values[member], member == total, member)
-        for total, parts in linked[node]
-        for member in (*parts, total)
-        if member not in marks
-    )
-    return shown[0][-1] if shown else None
+def _smallest_shown(
+    node: str, linked: dict, values: Mapping[str, int], marks: Mapping[str, str], unchangeable
+) -> str | None:
+    """The shown count to withhold for a pinned cell: the smallest of those related to it, or, where all of
+    those are hidden already, of those related to them in turn (the pin travels through hidden cells: a
+    hidden part equal to a shown total elsewhere), nearest first."""
+    seen, layer = {node}, [node]
+    while layer:
+        members = {member for cell in layer for total, parts in linked[cell] for member in (*parts, total)}
+        shown = sorted(
+            (values[member] == 0, values[member], any(member == total for total, _ in linked[member]), member)
+            for member in members
+            if member not in unchangeable
+        )
+        if shown:
+            return shown[0][-1]
+        layer = sorted(member for member in members - seen if member in marks)
+        seen.update(layer)
+    return None
 
 
-def _vaguer(node: str, linked: dict, marks: dict) -> str | None:
+def _vaguer(node: str, linked: dict, marks: dict, fixed: Mapping[str, str]) -> str | None:
     """A "<5" related to the pinned cell (a total first, then a part, then the cell itself) to turn into
     "×", which says nothing of its size."""
-    totals = [total for total, _parts in linked[node] if marks.get(total) == HIDDEN]
-    parts = [member for _total, parts in linked[node] for member in parts if marks.get(member) == HIDDEN]
-    itself = [node] if marks.get(node) == HIDDEN else []
-    return next(iter(totals + parts + itself), None)
+    totals = [total for total, _parts in linked[node]]
+    parts = [member for _total, parts in linked[node] for member in parts]
+    return next((n for n in (*totals, *parts, node) if marks.get(n) == HIDDEN and n not in fixed), None)

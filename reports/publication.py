@@ -24,16 +24,12 @@ from django.utils import timezone
 from institutions.models import Institution, Region
 from reports.cohorts import WINDOWS
 from reports.disclosure import count_text
-from reports.figures import compute, month_end_moment
+from reports.figures import compute_scopes, month_end_moment
 from reports.models import FigureSet, Report
 from reports.protection import protect
 
 REFERENCE_ZONE = "Asia/Jakarta"  # WIB: the national reference for a cut-off shared by every scope
 NATIONAL = "national"
-
-
-class FigureSetError(Exception):
-    """The scopes' figures do not add up: publishing them could give a hidden count away."""
 
 
 def scope_of(report: Report) -> str:
@@ -71,8 +67,12 @@ def snapshot(report: Report, *, now: dt.datetime) -> dict:
 
 
 def figure_set_for(month: dt.date, *, cutoff: dt.datetime, until: dt.date | None = None) -> FigureSet:
-    """The month's figure set at this cut-off, computed once: a second report waits for the first to finish
-    computing it (row lock) and then reads it."""
+    """The month's figure set at this cut-off. The month's end, shared by every final report of the month,
+    is computed once and kept: a second report waits for the first to finish computing it (row lock) and
+    then reads it. Any other cut-off (a provisional report, a reissue) is the moment that report was
+    asked for, shared by no other: computed for it alone, not kept."""
+    if cutoff != month_end_moment(month, REFERENCE_ZONE):
+        return _computed(FigureSet(month=month, data_cutoff=cutoff, until=until))
     figure_set, _created = FigureSet.objects.get_or_create(
         month=month, data_cutoff=cutoff, defaults={"until": until}
     )
@@ -81,10 +81,17 @@ def figure_set_for(month: dt.date, *, cutoff: dt.datetime, until: dt.date | None
     with transaction.atomic():
         figure_set = FigureSet.objects.select_for_update().get(pk=figure_set.pk)
         if not figure_set.ready:
-            figure_set.figures = compute_scopes(month, cutoff=cutoff, until=until)
-            figure_set.withheld = withheld_cells(figure_set.figures, scope_tree())
-            figure_set.ready = True
-            figure_set.save(update_fields=["figures", "withheld", "ready"])
+            _computed(figure_set).save(update_fields=["figures", "withheld", "ready"])
+    return figure_set
+
+
+def _computed(figure_set: FigureSet) -> FigureSet:
+    tree = scope_tree()
+    places = scope_places(tree)
+    month, cutoff = figure_set.month, figure_set.data_cutoff
+    figure_set.figures = compute_scopes(places, month, until=figure_set.until, known_at=cutoff)
+    figure_set.withheld = withheld_cells(figure_set.figures, tree)
+    figure_set.ready = True
     return figure_set
 
 
@@ -100,28 +107,14 @@ def scope_tree() -> dict[str, list[str]]:
     return tree
 
 
-def compute_scopes(month: dt.date, *, cutoff: dt.datetime, until: dt.date | None) -> dict[str, dict]:
-    tree = scope_tree()
-    places = {NATIONAL: list(Institution.objects.values_list("pk", flat=True))}
+def scope_places(tree: dict[str, list[str]]) -> dict[str, list[int]]:
+    """Each scope's UPTs: the nation all, a region its own, a UPT itself."""
+    places = {}
     for region in tree[NATIONAL]:
         places[region] = [int(upt.split(":")[1]) for upt in tree[region]]
-        for upt in tree[region]:
-            places[upt] = [int(upt.split(":")[1])]
-    figures = {scope: compute(ids, month, until=until, known_at=cutoff) for scope, ids in places.items()}
-    _check_sums(figures, tree)
-    return figures
-
-
-def _check_sums(figures: dict[str, dict], tree: dict[str, list[str]]) -> None:
-    cells = {scope: people_cells(snapshot) for scope, snapshot in figures.items()}
-    for total, parts in tree.items():
-        for path in set().union(*(cells[scope] for scope in (total, *parts))):
-            summed = sum(cells[part].get(path, 0) for part in parts)
-            if summed != cells[total].get(path, 0):
-                raise FigureSetError(
-                    f"{path}: {total} has {cells[total].get(path, 0)}, its parts add up to {summed}. "
-                    "Data changed while the figures were computed: generate the report again."
-                )
+        places.update({upt: [int(upt.split(":")[1])] for upt in tree[region]})
+    places[NATIONAL] = sorted(upt for region in tree[NATIONAL] for upt in places[region])
+    return places
 
 
 def people_cells(figures: dict) -> dict[str, int]:

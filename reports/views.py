@@ -31,6 +31,7 @@ from reports.cohorts import (
     WINDOWS,
     Cell,
     cohort_table,
+    protect_cohorts,
     relapse,
     survival,
     window_days,
@@ -91,6 +92,14 @@ def recidivism(request):
     admissions = Admission.objects.held_in_scope(user) if not scope.is_national else Admission.objects.all()
     rows = cohort_table(admissions, cutoff=cutoff, period=period, breakdown=breakdown)
     curves = survival(admissions, cutoff=cutoff, breakdown=breakdown)
+    sizes = {label: Cell(km.size) for label, km in curves.items()}
+    # The same page without a breakdown shows the totals: a group's hidden count must not be their
+    # difference (reports.cohorts.protect_cohorts, the rule the monthly reports follow).
+    totals = None
+    if breakdown != "none":
+        totals = cohort_table(admissions, cutoff=cutoff, period=period)
+        protect_cohorts(totals, sizes={"": Cell(sum(km.size for km in curves.values()))})
+    protect_cohorts(rows, totals, sizes)
     # Curves only for groups of 20 or more, each stopping where fewer than 5 remain at risk
     # (reports.disclosure): a curve of a few people shows each person's return.
     shown = {label or _("All releases"): km for label, km in curves.items() if km.size >= MIN_CURVE_GROUP}
@@ -104,7 +113,7 @@ def recidivism(request):
     estimates = [
         {
             "group": label or _("All releases"),
-            "size": Cell(km.size),
+            "size": sizes[label],
             "returned": [_estimate(km, m) for m in WINDOWS],
         }
         for label, km in sorted(curves.items())

@@ -76,3 +76,29 @@ def test_quarters_read_as_people_say_them(language, label):
     with translation.override(language):
         assert quarter_label(dt.date(2025, 10, 1)) == label
         assert quarter_label(dt.date(2026, 1, 1)).split(" (")[0].endswith("I 2026")
+
+
+def test_a_group_s_hidden_count_is_not_the_total_minus_the_others(
+    login, regional, institution, sister_institution
+):
+    """Broken down by UPT, a hidden count must not be the difference between the total (the page without a
+    breakdown) and the other UPTs: the smallest other UPT's count is withheld with it, and its total of
+    people released beside the table too."""
+    for upt, count in ((institution, 3), (sister_institution, 12)):
+        for n in range(count):
+            release(
+                PersonFactory(),
+                upt,
+                admitted=dt.date(2022, 1, 1),
+                released=dt.date(2024, 1, 5) + dt.timedelta(days=n),
+            )
+    client = login(regional)
+    whole = client.get(URL, {"period": "year", "cutoff": "2026-03-01"})
+    assert whole.status_code == 200 and str(whole.context["rows"][0].size) == "15"
+    split = client.get(URL, {"period": "year", "cutoff": "2026-03-01", "breakdown": "institution"})
+    assert split.status_code == 200
+    sizes = {row.group: str(row.size) for row in split.context["rows"]}
+    assert sizes == {institution.name: "<5", sister_institution.name: "×"}
+    released = {row["group"]: str(row["size"]) for row in split.context["estimates"]}
+    assert released == {institution.name: "<5", sister_institution.name: "×"}
+    assert '<td class="text-end">×</td>' in split.content.decode()
