@@ -193,6 +193,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 300)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 360)
+# The month's fan-out computes every scope's figures and their protection first: minutes for the nation.
+REPORT_MONTH_TIME_LIMIT = env_int("REPORT_MONTH_TIME_LIMIT", 30 * 60)
 CELERY_TIMEZONE = "Asia/Jakarta"
 CELERY_BEAT_SCHEDULE: dict = {
     # Daily, before the working day starts in every zone (07:00 WIB is 09:00 WIT).

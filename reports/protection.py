@@ -122,6 +122,8 @@ def protect(
     *,
     first: Callable[[str], Any] = str,
     fixed: Mapping[str, str] | None = None,
+    start: Mapping[str, str] | None = None,
+    trim: bool = True,
 ) -> dict[str, str]:
     """{node: "<5" or "×"} for every cell not to publish, given each node's count, the sums that tie them
     (each total with the nodes it is the sum of) and the orders (smaller, larger). While a reader could pin
@@ -130,6 +132,8 @@ def protect(
     region's, so the region's own table is only touched for its own leaks); where every related cell is
     hidden already, say less of one: a "<5" total becomes "×" (no upper bound), then the pinned cell.
     `fixed`: cells another page already publishes ({node: its mark, or "" where shown}), never changed.
+    `start`: marks decided before (by parts of the problem), checked and added to; `trim`: whether to try
+    showing again the cells this call withholds.
 
     Only the hidden cells connected to a change are looked at again: a shown cell is known exactly, so what
     a reader can infer about a hidden cell depends on the hidden cells linked to it through relations (its
@@ -147,6 +151,7 @@ def protect(
     small = {node for node, value in values.items() if 0 < value < SMALL_CELL}
     marks = {node: HIDDEN for node in small if node not in fixed}
     marks.update({node: mark for node, mark in fixed.items() if mark})
+    marks.update(start or {})
 
     def component(start: str) -> set[str]:
         seen, stack = {start}, [start]
@@ -205,7 +210,7 @@ def protect(
         pinned = (pinned - touched) | pinned_in(touched)
     # Greedy choices can overshoot (a cell withheld for a leak a later one closed anyway): show again, last
     # withheld first, every cell whose return leaves nothing pinned.
-    for node in reversed(withheld):
+    for node in reversed(withheld if trim else []):
         cells = component(node)
         marks.pop(node)
         if node in small:

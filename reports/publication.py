@@ -196,7 +196,12 @@ def relations_within(paths: set[str], windows=WINDOWS) -> tuple[list, list]:
 
 
 def withheld_cells(figures: dict[str, dict], tree: dict[str, list[str]]) -> dict[str, dict[str, str]]:
-    """{scope: {path: "<5" or "×"}}: protection over every table of every scope together."""
+    """{scope: {path: "<5" or "×"}}: protection over every table of every scope together.
+
+    Table by table, the nation with its regions first, then each region with its UPTs (the region's cells
+    as decided above, kept), as τ-ARGUS's modular method does: each part is small, so the whole country is
+    quick. Then the whole table is checked at once and any count still pinned down (through a chain the
+    parts did not see) gets more withheld."""
     cells = {scope: people_cells(snapshot) for scope, snapshot in figures.items()}
     tables: dict[str, set[str]] = defaultdict(set)
     for scope_cells in cells.values():
@@ -204,23 +209,42 @@ def withheld_cells(figures: dict[str, dict], tree: dict[str, list[str]]) -> dict
             tables[table_of(path)].add(path)
     withheld: dict[str, dict[str, str]] = defaultdict(dict)
     for paths in tables.values():
-        values = {f"{scope}|{path}": cells[scope].get(path, 0) for scope in cells for path in paths}
-        sums = [
-            (f"{total}|{path}", [f"{part}|{path}" for part in parts])
-            for total, parts in tree.items()
-            for path in paths
-        ]
-        orders = []
-        for scope in cells:
-            within_sums, within_orders = relations_within(paths)
-            sums += [
-                (f"{scope}|{total}", [f"{scope}|{part}" for part in parts]) for total, parts in within_sums
-            ]
-            orders += [(f"{scope}|{smaller}", f"{scope}|{larger}") for smaller, larger in within_orders]
-        for cell, mark in protect(values, sums, orders, first=_upts_first).items():
+        for cell, mark in protect_table(cells, paths, tree).items():
             scope, path = cell.split("|", 1)
             withheld[scope][path] = mark
     return dict(withheld)
+
+
+def protect_table(cells: dict[str, dict[str, int]], paths: set[str], tree: dict[str, list[str]]) -> dict:
+    """{"<scope>|<path>": mark} for one table (`paths`) at every scope of `cells`."""
+    within = relations_within(paths)
+    marks: dict[str, str] = {}
+    decided: set[str] = set()  # scopes whose cells a part above has decided
+    for total in sorted(tree, key=lambda scope: scope != NATIONAL):
+        values, sums, orders = _table(cells, paths, within, [total, *tree[total]], {total: tree[total]})
+        kept = {cell: marks.get(cell, "") for cell in values if cell.startswith(f"{total}|")}
+        marks.update(protect(values, sums, orders, first=_upts_first, fixed=kept if total in decided else {}))
+        decided.update(tree[total])
+    values, sums, orders = _table(cells, paths, within, list(cells), tree)
+    return protect(values, sums, orders, first=_upts_first, start=marks, trim=False)
+
+
+def _table(cells: dict, paths: set[str], within: tuple, scopes: list[str], totals: dict[str, list[str]]):
+    """One table's cells at `scopes` ("<scope>|<path>"), its sums (each total of `totals` over its
+    members, and the table's own sums at each scope) and its orders, for reports.protection."""
+    values = {f"{scope}|{path}": cells[scope].get(path, 0) for scope in scopes for path in paths}
+    sums = [
+        (f"{total}|{path}", [f"{member}|{path}" for member in members])
+        for total, members in totals.items()
+        for path in paths
+    ]
+    sums += [
+        (f"{scope}|{total}", [f"{scope}|{member}" for member in members])
+        for scope in scopes
+        for total, members in within[0]
+    ]
+    orders = [(f"{scope}|{small}", f"{scope}|{large}") for scope in scopes for small, large in within[1]]
+    return values, sums, orders
 
 
 def _upts_first(cell: str) -> tuple:

@@ -13,7 +13,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from institutions.models import Institution, Region
+from reports.figures import month_end_moment
 from reports.models import Report
+from reports.publication import REFERENCE_ZONE, figure_set_for
 from reports.render import generate
 from reports.services import current_month
 
@@ -76,12 +78,18 @@ def report_for(*, scope: str, month: dt.date, language: str = "id", institution=
     )
 
 
-@shared_task(acks_late=True)
+@shared_task(
+    acks_late=True,
+    soft_time_limit=settings.REPORT_MONTH_TIME_LIMIT,
+    time_limit=settings.REPORT_MONTH_TIME_LIMIT + 60,
+)
 def monthly_reports() -> int:
     """1st of the month, 02:00 WIB: last month's final report for every UPT, every region and the nation
-    (replacing a provisional edition made during the month). Asking twice finds the same records, and each
-    render claims its own."""
+    (replacing a provisional edition made during the month). The month's figure set is computed first, here
+    (minutes for the whole country), so the renders find it ready instead of waiting for it. Asking twice
+    finds the same records, and each render claims its own."""
     month = (timezone.localdate() - relativedelta(months=1)).replace(day=1)
+    figure_set_for(month, cutoff=month_end_moment(month, REFERENCE_ZONE))
     reports = [report_for(scope=Report.Scope.NATIONAL, month=month)]
     reports += [
         report_for(scope=Report.Scope.REGION, region=region, month=month) for region in Region.objects.all()

@@ -59,3 +59,37 @@ def test_the_attacker_finds_what_hiding_small_counts_alone_leaves():
     values, sums = country([[3, 12, 20], [15, 30]])
     naive = {node: HIDDEN for node, value in values.items() if 0 < value < 5}
     assert possible_values(values, sums, naive)["upt:0.0"] == {3}
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(countries)
+def test_the_reports_protection_table_by_table_leaves_nothing_to_recover(counts):
+    """reports.publication protects a month's tables part by part (the nation with its regions, then each
+    region with its UPTs) and then checks the whole: the same attacker finds nothing either."""
+    from reports.publication import protect_table
+
+    values, sums = country(counts)
+    scopes = {
+        node.replace("upt:", "institution:"): {"screening.screened": value} for node, value in values.items()
+    }
+    tree = {
+        total.replace("upt:", "institution:"): [part.replace("upt:", "institution:") for part in parts]
+        for total, parts in sums.items()
+    }
+    marks = {
+        cell.split("|")[0].replace("institution:", "upt:"): mark
+        for cell, mark in protect_table(scopes, {"screening.screened"}, tree).items()
+    }
+    assert {node for node, value in values.items() if 0 < value < 5} <= set(marks)
+    for node, possible in possible_values(values, sums, marks).items():
+        assert values[node] in possible
+        if 0 < values[node] < 5:
+            assert len(possible) > 1, (node, values[node], marks, values)
+
+
+def test_the_benchmark_command_runs(capsys):
+    from django.core.management import call_command
+
+    call_command("benchmark_protection", regions=2, upts=3)
+    out = capsys.readouterr().out
+    assert out.startswith("9 scopes: ") and "counts of 1–4 hidden" in out

@@ -13,7 +13,7 @@ from django.db import connection
 from django.urls import reverse
 
 from reports import services
-from reports.models import Report
+from reports.models import FigureSet, Report
 from reports.render import generate
 from reports.tasks import claim, monthly_reports, render_report
 from tests.reports.test_monthly import pdf_text
@@ -92,6 +92,11 @@ def test_the_final_edition_replaces_the_provisional_one_when_the_month_is_over(
         for r in Report.objects.with_latest_edition().filter(institution=institution)
     }
     assert archive == {1: 2, 2: 2}  # edition 1 is shown as superseded
+    # The fan-out computed the month's figure set before queueing the renders, at the month's end in WIB.
+    figure_set = FigureSet.objects.get()
+    assert figure_set.ready and figure_set.month == dt.date(2026, 11, 1)
+    assert figure_set.data_cutoff == dt.datetime(2026, 11, 30, 17, 0, tzinfo=dt.UTC)
+    assert f"institution:{institution.pk}" in figure_set.figures
 
 
 def test_the_archive_marks_superseded_and_provisional_editions(mid_november, login, staff, institution):
