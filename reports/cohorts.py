@@ -20,23 +20,21 @@ from django.db.models import (
     CharField,
     Count,
     DateField,
-    DurationField,
     Exists,
-    ExpressionWrapper,
     F,
-    IntegerField,
     OuterRef,
     Q,
     Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Least, TruncMonth, TruncQuarter, TruncYear
+from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter, TruncYear
 from django.utils.translation import gettext_lazy as _
 
 from inmates.models import Admission, Movement
 from rehab.models import Enrolment, FollowUp, Programme
 from reports.disclosure import WITHHELD, count_text, is_small
+from reports.outcomes import counts_by_window, followed_counts
 from reports.protection import protect
 from reports.recidivism import KaplanMeier, kaplan_meier_from_counts
 
@@ -102,8 +100,6 @@ def releases(admissions, *, cutoff: dt.date, known_at: dt.datetime | None = None
             Value("none"),
             output_field=CharField(),
         ),
-        gap=ExpressionWrapper(F("returned_on") - F("released_on"), output_field=DurationField()),
-        death_gap=ExpressionWrapper(F("died_on") - F("released_on"), output_field=DurationField()),
     )
 
 
@@ -173,30 +169,17 @@ def cohort_counts(
     Eligible: released at least the window before the cut-off (decided by release date, never by outcome).
     Returned: of those, admitted again within the window.
     """
-    counts = {"size": Count("pk")}
-    for months in WINDOWS:
-        days = window_days(months)
-        # Someone who died within the window without having returned was not observed for it: not eligible.
-        observed = (
-            Q(died_on__isnull=True)
-            | Q(death_gap__gte=dt.timedelta(days=days))
-            | Q(returned_on__isnull=False, gap__lte=F("death_gap"))
-        )
-        eligible = Q(released_on__lte=cutoff - dt.timedelta(days=days)) & observed
-        counts[f"eligible_{months}"] = Count("pk", filter=eligible)
-        counts[f"returned_{months}"] = Count(
-            "pk", filter=eligible & Q(returned_on__isnull=False, gap__lte=dt.timedelta(days=days))
-        )
     grouped = ["group"] if breakdown != "none" else []
-    return (
+    inner = (
         releases(admissions, cutoff=cutoff, known_at=known_at)
         .annotate(
             cohort=PERIODS[period]("released_on", output_field=DateField()), **_breakdown_fields(breakdown)
         )
-        .values("cohort", *grouped)
-        .annotate(**counts)
-        .order_by("cohort", *grouped)
+        .values("cohort", "released_on", "returned_on", "died_on", *grouped)
+        .order_by()
     )
+    windows = {months: window_days(months) for months in WINDOWS}
+    return counts_by_window(inner, cutoff=cutoff, windows=windows, grouped=bool(grouped))
 
 
 def cohort_table(
@@ -281,30 +264,17 @@ def survival_counts(
 ) -> dict:
     """Kaplan–Meier input per breakdown group (its raw value): {days followed: [returns, censored]}. A return
     is an event at its day; everyone else is censored at the cut-off, or at death (never a success)."""
-    followed_until = Least(
-        Value(cutoff, output_field=DateField()), Coalesce("died_on", Value(cutoff, output_field=DateField()))
-    )
-    rows = (
+    grouped_by = ["group"] if breakdown != "none" else []
+    inner = (
         releases(admissions, cutoff=cutoff, known_at=known_at)
-        .annotate(
-            **_breakdown_fields(breakdown),
-            event=Case(
-                When(returned_on__isnull=False, then=Value(1)), default=Value(0), output_field=IntegerField()
-            ),
-            followed=ExpressionWrapper(
-                Case(When(returned_on__isnull=False, then=F("returned_on")), default=followed_until)
-                - F("released_on"),
-                output_field=DurationField(),
-            ),
-        )
-        .values(*(["group"] if breakdown != "none" else []), "followed", "event")
-        .annotate(people=Count("pk"))
+        .annotate(**_breakdown_fields(breakdown))
+        .values("released_on", "returned_on", "died_on", *grouped_by)
         .order_by()
     )
+    rows = followed_counts(inner, cutoff=cutoff, grouped=bool(grouped_by))
     grouped: dict = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    for row in rows:
-        days = row["followed"].days if isinstance(row["followed"], dt.timedelta) else int(row["followed"])
-        grouped[row.get("group", "")][max(days, 0)][0 if row["event"] else 1] += row["people"]
+    for group, days, event, people in rows:
+        grouped[group if grouped_by else ""][max(int(days), 0)][0 if event else 1] += people
     return grouped
 
 
