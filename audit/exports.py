@@ -31,12 +31,21 @@ class _Echo:
         return value
 
 
+LINES_PER_CHUNK = 1000  # one write per thousand rows, not per row
+
+
 def _lines(header: Sequence[str], rows: Iterable[Sequence]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff"  # a BOM, so Excel opens the UTF-8 (Indonesian names) correctly
     yield writer.writerow([spreadsheet_safe(cell) for cell in header])
+    chunk = []
     for row in rows:
-        yield writer.writerow([spreadsheet_safe(cell) for cell in row])
+        chunk.append(writer.writerow([spreadsheet_safe(cell) for cell in row]))
+        if len(chunk) == LINES_PER_CHUNK:
+            yield "".join(chunk)
+            chunk = []
+    if chunk:
+        yield "".join(chunk)
 
 
 def csv_export(
