@@ -40,15 +40,16 @@ def backfill(apps, schema_editor):
             cursor.execute(statement)
     # Follow-ups done before: recorded at the end of the day they took place (a date, typed in its zone).
     FollowUp = apps.get_model("rehab", "FollowUp")
-    done = FollowUp.objects.filter(done_on__isnull=False, recorded_at__isnull=True).only("pk", "done_on")
+    alias = schema_editor.connection.alias  # the database being migrated, not necessarily the default one
+    done = FollowUp.objects.using(alias).filter(done_on__isnull=False, recorded_at__isnull=True).only("pk", "done_on")
     batch = []
     for follow_up in done.iterator(chunk_size=2000):
         follow_up.recorded_at = dt.datetime.combine(follow_up.done_on, dt.time(23, 59), tzinfo=dt.UTC)
         batch.append(follow_up)
         if len(batch) == 2000:
-            FollowUp.objects.bulk_update(batch, ["recorded_at"])
+            FollowUp.objects.using(alias).bulk_update(batch, ["recorded_at"])
             batch = []
-    FollowUp.objects.bulk_update(batch, ["recorded_at"])
+    FollowUp.objects.using(alias).bulk_update(batch, ["recorded_at"])
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,40 @@
+"""The national data set generator (issue 16): a small scale of it writes a consistent country into an empty
+PostgreSQL database, and it refuses a database that already holds data."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.models import F
+
+from accounts.models import Membership
+from assessments.models import Screening
+from inmates.models import Admission, Movement, Person
+from institutions.models import Institution, Region
+
+
+@pytest.mark.django_db
+def test_a_small_country_is_written_and_a_second_run_refused(capsys):
+    if connection.vendor != "postgresql":
+        pytest.skip("the generator writes with PostgreSQL's COPY; CI runs it there")
+    call_command("generate_national", scale=0.005)
+    assert Region.objects.count() == 33 and Institution.objects.count() == 33
+    assert Person.objects.count() == 1500
+    spells = Admission.objects.count()
+    assert 1500 < spells < 2000  # some people with an earlier spell or a return
+    # Every spell has its admission movement, every release its release movement.
+    assert Movement.objects.filter(kind="admission").count() == spells
+    released = Admission.objects.filter(released_on__isnull=False)
+    assert Movement.objects.filter(kind="release").count() == released.count()
+    assert not released.filter(released_on__lt=F("admitted_on")).exists()
+    # At most one open spell per person; about half held for narcotics.
+    open_spells = Admission.objects.filter(released_on__isnull=True)
+    assert open_spells.values("person").distinct().count() == open_spells.count()
+    narcotics = Admission.objects.exclude(offence="non_narcotics").count()
+    assert 0.4 < narcotics / spells < 0.6
+    assert Screening.objects.exclude(person__admissions__offence="non_narcotics").exists()
+    assert Membership.objects.filter(role="upt_staff", is_head=True).count() == 33
+    # New rows get ids after the generated ones.
+    assert Region.objects.create(code="next", name="Next", province="Next").pk == 34
+    with pytest.raises(CommandError, match="already holds data"):
+        call_command("generate_national", scale=0.005)
+    assert "persons: 1,500" in capsys.readouterr().out
