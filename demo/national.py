@@ -5,9 +5,10 @@ constraint holding. A fixed seed makes every run the same. Distributions follow 
 about half of the people in custody are held for narcotics; about a quarter of the people released are back
 within three years; rows are spread over the years the system would hold.
 
-So far: regions, UPT, users of every role, persons, custody spells with their movements, screenings. The
-rehabilitation tables (programmes, enrolments, sessions, attendance, follow-ups) and the audit trail come
-next.
+Regions, UPT, partner agencies and their agreements, users of every role, persons, custody spells with
+their movements, screenings, programmes (medical and social, 2025 and 2026) with enrolments and their steps,
+sessions with their history, facilitators and attendance, after-care plans with follow-ups, and the audit
+trail of people's records being viewed.
 """
 
 from __future__ import annotations
@@ -163,7 +164,10 @@ def generate(alias: str, *, scale: float = 1.0, seed: int = 2026, log=print) -> 
     regions, upts = _places(alias, rng, scale, counts)
     staff = _users(alias, regions, upts, counts)
     log(f"{counts['regions']} regions, {counts['upts']} UPT, {counts['users']} users")
-    _people(alias, rng, upts, staff, scale, counts, log)
+    spells = _people(alias, rng, upts, staff, scale, counts, log)
+    log(f"{counts['persons']} persons, {counts['admissions']} custody spells")
+    _rehabilitation(alias, rng, upts, staff, spells, counts, log)
+    _audit_trail(alias, rng, staff, spells, scale, counts)
     return counts
 
 
@@ -202,15 +206,32 @@ def _users(alias, regions, upts, counts):
     users = Writer(
         alias,
         "accounts_user",
-        ["password", "is_superuser", "username", "first_name", "last_name", "email", "is_staff", "is_active",
-         "date_joined"],
-    )  # fmt: skip
+        [
+            "password",
+            "is_superuser",
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "is_staff",
+            "is_active",
+            "date_joined",
+        ],
+    )
     memberships = Writer(
         alias,
         "accounts_membership",
-        ["user_id", "role", "institution_id", "agency_id", "region_id", "is_head", "created_at",
-         "awaiting_confirmation"],
-    )  # fmt: skip
+        [
+            "user_id",
+            "role",
+            "institution_id",
+            "agency_id",
+            "region_id",
+            "is_head",
+            "created_at",
+            "awaiting_confirmation",
+        ],
+    )
     password = make_password(PASSWORD)
     joined = "2026-01-05 09:00:00+07"
 
@@ -241,7 +262,7 @@ def _names(rng) -> Iterator[str]:
         yield " ".join(parts)
 
 
-def _people(alias, rng, upts, staff_of, scale, counts, log) -> None:
+def _people(alias, rng, upts, staff_of, scale, counts, log) -> list[tuple]:
     """Persons; each with a first custody spell, and about a quarter of those released back within three
     years (a second spell); movements for every admission and release; an ASSIST screening for about a third
     of those held for narcotics."""
@@ -255,9 +276,20 @@ def _people(alias, rng, upts, staff_of, scale, counts, log) -> None:
     admissions = Writer(
         alias,
         "inmates_admission",
-        ["person_id", "institution_id", "register_number", "register_category", "admitted_on", "offence",
-         "sentence_months", "expected_release", "released_on", "release_type", "created_at"],
-    )  # fmt: skip
+        [
+            "person_id",
+            "institution_id",
+            "register_number",
+            "register_category",
+            "admitted_on",
+            "offence",
+            "sentence_months",
+            "expected_release",
+            "released_on",
+            "release_type",
+            "created_at",
+        ],
+    )
     movements = Writer(
         alias,
         "inmates_movement",
@@ -266,14 +298,25 @@ def _people(alias, rng, upts, staff_of, scale, counts, log) -> None:
     screenings = Writer(
         alias,
         "assessments_screening",
-        ["person_id", "institution_id", "instrument", "version", "answers", "risk", "screened_on",
-         "screened_by_id", "created_at"],
-    )  # fmt: skip
+        [
+            "person_id",
+            "institution_id",
+            "instrument",
+            "version",
+            "answers",
+            "risk",
+            "screened_on",
+            "screened_by_id",
+            "created_at",
+        ],
+    )
     version = instruments.current_version("ASSIST")
     answers = _assist_answers()
     names = _names(rng)
     number_in = dict.fromkeys((upt for upt, _ in upts), 0)
     people = round(300_000 * scale)
+
+    spells = []  # (admission, person, upt, admitted, released, offence): what the rehabilitation part reads
 
     def spell(person: int, upt: int, admitted: dt.date, offence: str, ends_by=None) -> dt.date | None:
         number_in[upt] += 1
@@ -287,10 +330,20 @@ def _people(alias, rng, upts, staff_of, scale, counts, log) -> None:
         typed = moment(admitted, rng)
         how = rng.choice(["parole", "sentence_expiry", "conditional_leave"]) if released else ""
         admission = admissions.add(
-            person, upt, f"B.I {number_in[upt]}/{admitted.year}", "B.I", admitted, offence, months, expected,
-            released, how, typed,
-        )  # fmt: skip
+            person,
+            upt,
+            f"B.I {number_in[upt]}/{admitted.year}",
+            "B.I",
+            admitted,
+            offence,
+            months,
+            expected,
+            released,
+            how,
+            typed,
+        )
         movements.add(admission, "admission", admitted, None, upt, "", typed)
+        spells.append((admission, person, upt, admitted, released, offence))
         if released:
             movements.add(admission, "release", released, upt, None, "", moment(released, rng))
         if offence != "non_narcotics" and rng.random() < 0.55:
@@ -331,6 +384,7 @@ def _people(alias, rng, upts, staff_of, scale, counts, log) -> None:
     counts["admissions"] = admissions.finish()
     counts["movements"] = movements.finish()
     counts["screenings"] = screenings.finish()
+    return spells
 
 
 def _assist_answers() -> dict[str, dict]:
@@ -342,12 +396,488 @@ def _assist_answers() -> dict[str, dict]:
     rows = {
         "lower": never,
         "moderate": {**used, "q2": "weekly"},
-        "high": {**used, "q2": "daily_or_almost_daily", "q3": "daily_or_almost_daily",
-                 "q4": "daily_or_almost_daily", "q5": "daily_or_almost_daily"},
-    }  # fmt: skip
+        "high": {
+            **used,
+            "q2": "daily_or_almost_daily",
+            "q3": "daily_or_almost_daily",
+            "q4": "daily_or_almost_daily",
+            "q5": "daily_or_almost_daily",
+        },
+    }
     answers = {}
     for risk, row in rows.items():
         substances = dict.fromkeys(assist.SUBSTANCES, never)
         substances["amphetamine_type_stimulants"] = row
         answers[risk] = {"substances": substances, "q8": "no_never"}
     return answers
+
+
+ZONE_OFFSET = {"Asia/Jakarta": 7, "Asia/Makassar": 8, "Asia/Jayapura": 9}
+SESSION_DAYS = (0, 2, 4)  # Monday, Wednesday, Friday, 09:00–11:00 local time
+YEARS = (2025, 2026)
+
+
+def _local(day: dt.date, hour: int, zone: str) -> str:
+    return f"{day.isoformat()} {hour:02d}:00:00+{ZONE_OFFSET[zone]:02d}"
+
+
+def _rehabilitation(alias, rng, upts, staff_of, spells, counts, log) -> None:
+    """Per region a BNNP and an MoU with its UPT; per UPT and year a medical and a social programme, each
+    run by its own counsellor; about 94 people a year in each; three sessions a week with groups of about 11."""
+    zones = {}
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT id, time_zone FROM institutions_region")
+        zones = dict(cursor.fetchall())
+    agencies = Writer(
+        alias, "institutions_agency", ["code", "name", "kind", "region_id", "parent_id", "city"]
+    )
+    agreements = Writer(
+        alias,
+        "agreements_agreement",
+        [
+            "number",
+            "title",
+            "kind",
+            "signed_on",
+            "signed_place",
+            "valid_from",
+            "valid_until",
+            "notes",
+            "document",
+            "document_name",
+            "terminated_on",
+            "termination_reason",
+            "replaces_id",
+            "created_at",
+        ],
+    )
+    covered = Writer(alias, "agreements_agreement_institutions", ["agreement_id", "institution_id"])
+    parties = Writer(alias, "agreements_agreement_agencies", ["agreement_id", "agency_id"])
+    scopes = Writer(alias, "agreements_agreementscope", ["agreement_id", "scope"])
+    by_region: dict[int, list[int]] = {}
+    for upt, region in upts:
+        by_region.setdefault(region, []).append(upt)
+    agency_of, agreement_of = {}, {}
+    for region, members in by_region.items():
+        agency = agencies.add(f"bnnp-{region}", f"BNNP {region}", "bnnp", region, None, "Kota")
+        agreement = agreements.add(
+            f"MOU/{region}/2023",
+            "Rehabilitasi WBP",
+            "mou",
+            "2023-01-02",
+            "Kota",
+            "2023-01-02",
+            "2027-12-31",
+            "",
+            "",
+            "",
+            None,
+            "",
+            None,
+            "2023-01-02 10:00:00+07",
+        )
+        parties.add(agreement, agency)
+        for upt in members:
+            covered.add(agreement, upt)
+            agency_of[upt], agreement_of[upt] = agency, agreement
+        for scope in ("screening_assessment", "medical_rehabilitation", "social_rehabilitation", "aftercare"):
+            scopes.add(agreement, scope)
+    counts["agencies"], counts["agreements"] = agencies.finish(), agreements.finish()
+    covered.finish(), parties.finish(), scopes.finish()
+
+    # Counsellors: one per programme (their sessions never overlap), members of the region's BNNP.
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT max(id) FROM accounts_user")
+        next_user = cursor.fetchone()[0]
+    users = Writer(
+        alias,
+        "accounts_user",
+        [
+            "password",
+            "is_superuser",
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "is_staff",
+            "is_active",
+            "date_joined",
+        ],
+    )
+    users.count = next_user
+    memberships = Writer(
+        alias,
+        "accounts_membership",
+        [
+            "user_id",
+            "role",
+            "institution_id",
+            "agency_id",
+            "region_id",
+            "is_head",
+            "created_at",
+            "awaiting_confirmation",
+        ],
+    )
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT max(id) FROM accounts_membership")
+        memberships.count = cursor.fetchone()[0]
+    password = make_password(PASSWORD)
+
+    programmes = Writer(
+        alias,
+        "rehab_programme",
+        [
+            "institution_id",
+            "kind",
+            "name",
+            "agency_id",
+            "agreement_id",
+            "starts_on",
+            "ends_on",
+            "capacity",
+            "target",
+            "required_sessions",
+            "required_hours",
+            "created_at",
+        ],
+    )
+    enrolments = Writer(
+        alias,
+        "rehab_enrolment",
+        [
+            "programme_id",
+            "person_id",
+            "admission_id",
+            "kind",
+            "status",
+            "recommendation_id",
+            "direct_reason",
+            "created_at",
+        ],
+    )
+    steps = Writer(
+        alias,
+        "rehab_enrolmenttransition",
+        ["enrolment_id", "from_status", "to_status", "on", "at", "by_id", "reason"],
+    )
+    sessions = Writer(
+        alias,
+        "rehab_session",
+        [
+            "programme_id",
+            "institution_id",
+            "series_id",
+            "kind",
+            "topic",
+            "room",
+            "starts_at",
+            "ends_at",
+            "status",
+            "cancel_reason",
+            "created_at",
+        ],
+    )
+    changes = Writer(
+        alias,
+        "rehab_sessionchange",
+        ["session_id", "kind", "status", "starts_at", "ends_at", "at", "by_id", "reason"],
+    )
+    facilitations = Writer(
+        alias, "rehab_facilitation", ["session_id", "user_id", "starts_at", "ends_at", "active"]
+    )
+    attendance = Writer(
+        alias,
+        "rehab_attendance",
+        ["session_id", "enrolment_id", "status", "reason", "recorded_at", "recorded_by_id"],
+    )
+    marks = Writer(alias, "rehab_attendancemark", ["session_id", "enrolment_id", "status", "at", "by_id"])
+
+    narcotics_at: dict[int, list[tuple]] = {}
+    for row in spells:
+        if row[5] != "non_narcotics":
+            narcotics_at.setdefault(row[2], []).append(row)
+    enrolled_released = []
+    for upt, region in upts:
+        zone = zones[region]
+        for year in YEARS:
+            first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+            held = [s for s in narcotics_at.get(upt, []) if s[3] <= last and (s[4] is None or s[4] >= first)]
+            rng.shuffle(held)
+            for kind, share in (("social", 64), ("medical", 30)):
+                counsellor = users.add(
+                    password,
+                    False,
+                    f"counsellor.{upt}.{year}.{kind}",
+                    "Bench",
+                    "Counsellor",
+                    "",
+                    False,
+                    True,
+                    "2025-01-02 09:00:00+07",
+                )
+                memberships.add(
+                    counsellor,
+                    "counsellor",
+                    None,
+                    agency_of[upt],
+                    None,
+                    False,
+                    "2025-01-02 09:00:00+07",
+                    False,
+                )
+                programme = programmes.add(
+                    upt,
+                    kind,
+                    f"{'TC' if kind == 'social' else 'Rehabilitasi medis'} {year}",
+                    agency_of[upt],
+                    agreement_of[upt],
+                    first,
+                    last,
+                    120,
+                    80,
+                    None,
+                    None,
+                    _local(first, 8, zone),
+                )
+                members = []
+                for admission, person, _upt, admitted, released, _offence in held[:share]:
+                    start = max(first, admitted) + dt.timedelta(days=rng.randint(0, 45))
+                    if start >= min(last, TODAY):
+                        continue
+                    end, status = None, "active"
+                    if released is not None and released <= last:
+                        end, status = released, "released"
+                    elif year < TODAY.year or rng.random() < 0.25:
+                        end = min(
+                            last,
+                            TODAY - dt.timedelta(days=1),
+                            start + dt.timedelta(days=rng.randint(90, 300)),
+                        )
+                        status = rng.choices(["completed", "dropped_out", "transferred"], [70, 20, 10])[0]
+                    if end is not None and end <= start:
+                        end = start + dt.timedelta(days=1)
+                    typed = _local(start, 10, zone)
+                    enrolment = enrolments.add(
+                        programme, person, admission, kind, status, None, "Asesmen terpadu", typed
+                    )
+                    steps.add(enrolment, "", "waiting", start, typed, counsellor, "")
+                    steps.add(enrolment, "waiting", "active", start, typed, counsellor, "")
+                    if end is not None:
+                        steps.add(enrolment, "active", status, end, _local(end, 15, zone), counsellor, "")
+                        if status == "released":
+                            enrolled_released.append((admission, person, upt, end))
+                    members.append((enrolment, start, end))
+                    held.remove((admission, person, _upt, admitted, released, _offence))
+                _sessions(
+                    rng,
+                    programme,
+                    upt,
+                    zone,
+                    first,
+                    last,
+                    counsellor,
+                    members,
+                    sessions,
+                    changes,
+                    facilitations,
+                    attendance,
+                    marks,
+                )
+        if upt % 50 == 0:
+            log(f"UPT {upt}: {sessions.count} sessions, {attendance.count} attendance rows")
+    counts["counsellors"] = users.finish() - next_user
+    memberships.finish()
+    for name, writer in (
+        ("programmes", programmes),
+        ("enrolments", enrolments),
+        ("enrolment steps", steps),
+        ("sessions", sessions),
+        ("session changes", changes),
+        ("facilitations", facilitations),
+        ("attendance", attendance),
+        ("attendance marks", marks),
+    ):
+        counts[name] = writer.finish()
+    _aftercare(alias, rng, spells, agency_of, staff_of, zones, dict(upts), counts)
+
+
+def _sessions(
+    rng,
+    programme,
+    upt,
+    zone,
+    first,
+    last,
+    counsellor,
+    members,
+    sessions,
+    changes,
+    facilitations,
+    attendance,
+    marks,
+) -> None:
+    day = first + dt.timedelta(days=(7 - first.weekday()) % 7)
+    while day <= last:
+        for offset in SESSION_DAYS:
+            when = day + dt.timedelta(days=offset)
+            if when > last:
+                break
+            starts, ends = _local(when, 9, zone), _local(when, 11, zone)
+            made = _local(when - dt.timedelta(days=7), 8, zone)
+            past = when < TODAY
+            roll = rng.random()
+            status = "planned" if not past or roll > 0.97 else ("cancelled" if roll > 0.92 else "held")
+            session = sessions.add(
+                programme,
+                upt,
+                None,
+                "group",
+                "Kelompok",
+                f"Ruang {programme}",
+                starts,
+                ends,
+                status,
+                "Lockdown" if status == "cancelled" else "",
+                made,
+            )
+            changes.add(session, "made", "planned", starts, ends, made, counsellor, "")
+            facilitations.add(session, counsellor, starts, ends, status != "cancelled")
+            if status == "cancelled":
+                changes.add(session, "cancelled", "cancelled", starts, ends, made, counsellor, "Lockdown")
+                continue
+            if status == "held":
+                changes.add(session, "held", "held", starts, ends, ends, counsellor, "")
+            on_roll = [e for e, start, end in members if start <= when and (end is None or end > when)]
+            for enrolment in rng.sample(on_roll, min(len(on_roll), 11)) if past else []:
+                marks.add(session, enrolment, "", made, counsellor)
+                if status != "held":
+                    attendance.add(session, enrolment, "", "", None, None)
+                    continue
+                mark = rng.choices(["present", "late", "excused", "absent"], [80, 5, 5, 10])[0]
+                attendance.add(
+                    session, enrolment, mark, "sick" if mark == "excused" else "", ends, counsellor
+                )
+                marks.add(session, enrolment, mark, ends, counsellor)
+        day += dt.timedelta(days=7)
+
+
+def _aftercare(alias, rng, spells, agency_of, staff_of, zones, region_of, counts) -> None:
+    """An after-care plan for about 70% of the people released after a narcotics sentence since 2023, with
+    follow-ups at 1, 3, 6 and 12 months: most done when due, some overdue, some still to come."""
+    plans = Writer(
+        alias,
+        "rehab_aftercareplan",
+        [
+            "admission_id",
+            "person_id",
+            "agency_id",
+            "contact_name",
+            "contact_phone",
+            "released_on",
+            "created_at",
+            "created_by_id",
+        ],
+    )
+    follow_ups = Writer(
+        alias,
+        "rehab_followup",
+        [
+            "plan_id",
+            "months_after",
+            "due_on",
+            "done_on",
+            "method",
+            "outcome",
+            "urine_panel",
+            "urine_results",
+            "urine_positive",
+            "notes",
+            "cancelled",
+            "called_off_why",
+            "recorded_at",
+            "agency_id",
+            "recorded_by_id",
+        ],
+    )
+    for admission, person, upt, _admitted, released, offence in spells:
+        if released is None or offence == "non_narcotics" or released.year < 2023 or rng.random() > 0.7:
+            continue
+        zone = zones[region_of[upt]]
+        plan = plans.add(
+            admission,
+            person,
+            agency_of[upt],
+            "Keluarga",
+            "08120000000",
+            released,
+            _local(released, 9, zone),
+            staff_of[upt],
+        )
+        for months in (1, 3, 6, 12):
+            due = released + dt.timedelta(days=months * 30)
+            done = None
+            if due < TODAY - dt.timedelta(days=14) and rng.random() < 0.8:
+                done = due + dt.timedelta(days=rng.randint(0, 10))
+            outcome = rng.choices(["abstinent", "relapsed", "in_treatment", "unreachable"], [70, 12, 8, 10])[
+                0
+            ]
+            positive = done is not None and outcome == "relapsed" and rng.random() < 0.6
+            follow_ups.add(
+                plan,
+                months,
+                due,
+                done,
+                "visit" if done else "",
+                outcome if done else "",
+                "",
+                {},
+                positive,
+                "",
+                False,
+                "",
+                _local(done, 16, zone) if done else None,
+                agency_of[upt],
+                None,
+            )
+    counts["aftercare plans"], counts["follow-ups"] = plans.finish(), follow_ups.finish()
+
+
+def _audit_trail(alias, rng, staff_of, spells, scale, counts) -> None:
+    """About a million views of people's records by the staff of their UPT over two years."""
+    events = Writer(
+        alias,
+        "audit_auditevent",
+        [
+            "at",
+            "actor_id",
+            "username",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "person_id",
+            "ip_address",
+            "user_agent",
+            "details",
+        ],
+    )
+    recent = [row for row in spells if row[4] is None or row[4] >= dt.date(2025, 1, 1)]
+    for _ in range(round(1_000_000 * scale)):
+        _admission, person, upt, _admitted, _released, _offence = rng.choice(recent)
+        day = dt.date(2025, 1, 1) + dt.timedelta(days=rng.randint(0, (TODAY - dt.date(2025, 1, 1)).days - 1))
+        actor = staff_of[upt]
+        events.add(
+            moment(day, rng),
+            actor,
+            f"staff.{upt}",
+            "view",
+            "inmates.person",
+            person,
+            f"#{person}",
+            person,
+            "10.0.0.1",
+            "bench",
+            {},
+        )
+    counts["audit events"] = events.finish()

@@ -8,8 +8,10 @@ from django.db.models import F
 
 from accounts.models import Membership
 from assessments.models import Screening
+from audit.models import AuditEvent
 from inmates.models import Admission, Movement, Person
 from institutions.models import Institution, Region
+from rehab.models import Attendance, AttendanceMark, Enrolment, FollowUp, Programme, Session
 
 
 @pytest.mark.django_db
@@ -33,6 +35,22 @@ def test_a_small_country_is_written_and_a_second_run_refused(capsys):
     assert 0.4 < narcotics / spells < 0.6
     assert Screening.objects.exclude(person__admissions__offence="non_narcotics").exists()
     assert Membership.objects.filter(role="upt_staff", is_head=True).count() == 33
+    # Rehabilitation: a medical and a social programme per UPT and year, each with its counsellor; rosters,
+    # attendance and its history; follow-ups; the audit trail.
+    assert Programme.objects.count() == 33 * 2 * 2
+    assert Membership.objects.filter(role="counsellor").count() == Programme.objects.count()
+    assert (
+        Enrolment.objects.filter(status="active").exists()
+        and Enrolment.objects.filter(status="completed").exists()
+    )
+    held = Session.objects.filter(status="held")
+    assert held.exists() and Attendance.objects.filter(session__in=held, status="present").exists()
+    assert (
+        AttendanceMark.objects.filter(status="present").count()
+        == Attendance.objects.filter(status="present").count()
+    )
+    assert FollowUp.objects.filter(done_on__isnull=False).exists()
+    assert AuditEvent.objects.filter(action="view").count() == 5000
     # New rows get ids after the generated ones.
     assert Region.objects.create(code="next", name="Next", province="Next").pk == 34
     with pytest.raises(CommandError, match="already holds data"):
