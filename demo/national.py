@@ -423,7 +423,7 @@ def _local(day: dt.date, hour: int, zone: str) -> str:
 
 def _rehabilitation(alias, rng, upts, staff_of, spells, counts, log) -> None:
     """Per region a BNNP and an MoU with its UPT; per UPT and year a medical and a social programme, each
-    run by its own counsellor; about 94 people a year in each; three sessions a week with groups of about 11."""
+    run by its own counsellor; about 94 people a year in each; three sessions a week, groups of about 11."""
     zones = {}
     with connections[alias].cursor() as cursor:
         cursor.execute("SELECT id, time_zone FROM institutions_region")

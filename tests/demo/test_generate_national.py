@@ -1,6 +1,8 @@
 """The national data set generator (issue 16): a small scale of it writes a consistent country into an empty
 PostgreSQL database, and it refuses a database that already holds data."""
 
+import re
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -56,3 +58,17 @@ def test_a_small_country_is_written_and_a_second_run_refused(capsys):
     with pytest.raises(CommandError, match="already holds data"):
         call_command("generate_national", scale=0.005)
     assert "persons: 1,500" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_the_page_benchmark_runs_on_a_small_country(capsys, settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("the generator writes with PostgreSQL's COPY; CI runs it there")
+    settings.ALLOWED_HOSTS = ["localhost"]
+    call_command("generate_national", scale=0.002)
+    call_command("benchmark_pages", runs=1)
+    out = capsys.readouterr().out
+    # Every role's WBP list answered, with its time and query count; the search compared with the admin's.
+    for role in ("staff", "head", "counsellor", "regional", "national"):
+        assert re.search(rf"WBP list +{role} +\d+ ms +\d+ +\d+ KB  200", out), role
+    assert "Search 'Budi Hasibuan': admin" in out
