@@ -398,3 +398,11 @@ def test_nik_is_shown_in_full_to_staff_and_masked_to_others(login, staff, region
     assert "6308011705900001" in login(staff).get(person.get_absolute_url()).content.decode()
     page = login(regional).get(person.get_absolute_url()).content.decode()
     assert "6308011705900001" not in page and "6308••••••••0001" in page
+
+
+@pytest.mark.parametrize("query", ["Budi Hasibuan", "hasibuan budi", "  BUDI   hasi "])
+def test_search_finds_every_word_of_a_name_in_any_order(login, staff, institution, query):
+    admit(PersonFactory(full_name="Budi Hasibuan"), institution)
+    admit(PersonFactory(full_name="Budi Santoso"), institution)
+    admit(PersonFactory(full_name="Rina", other_names="Hasibuan"), institution)
+    assert names_on(login(staff).get(LIST, {"q": query})) == ["Budi Hasibuan"]
