@@ -35,7 +35,16 @@ from rehab.forms import (
     ProgrammeForm,
     SessionForm,
 )
-from rehab.models import Attendance, Enrolment, EnrolmentTransition, Note, Programme, Session, SessionSeries
+from rehab.models import (
+    Attendance,
+    Enrolment,
+    EnrolmentTransition,
+    Facilitation,
+    Note,
+    Programme,
+    Session,
+    SessionSeries,
+)
 from rehab.recurrence import occurrences
 
 # --- Programmes -----------------------------------------------------------------------------------------
@@ -595,16 +604,50 @@ def _by_local_day(sessions) -> dict[dt.date, list]:
     return days
 
 
+CALENDAR_SESSION_LIMIT = 200  # sessions one page shows one by one; above it, counts per UPT
+FILTER_UPTS_LIMIT = 20  # above this many UPTs, programmes and counsellors are listed once a UPT is chosen
+
+
+def _sessions_per_upt(sessions, columns: list) -> dict:
+    """{"columns": days or weeks, "rows": [(UPT, [count per column], total)]}: each session counted on its
+    local day at its UPT (a week's column counts its seven days)."""
+    upts = {
+        upt.pk: upt
+        for upt in Institution.objects.filter(pk__in=sessions.values("institution")).select_related("region")
+    }
+    column_of = {}
+    for index, column in enumerate(columns):
+        for date in column if isinstance(column, list) else [column]:
+            column_of[date] = index
+    counts: dict[int, list[int]] = {pk: [0] * len(columns) for pk in upts}
+    for upt, starts_at in sessions.values_list("institution", "starts_at").order_by():
+        index = column_of.get(starts_at.astimezone(upts[upt].time_zone_info).date())
+        if index is not None:
+            counts[upt][index] += 1
+    rows = sorted(
+        ((upts[pk], row, sum(row)) for pk, row in counts.items() if sum(row)), key=lambda item: item[0].name
+    )
+    return {"columns": columns, "rows": rows, "total": sum(total for _upt, _row, total in rows)}
+
+
 def calendar_view(request):
     user = request.user
     programmes = Programme.objects.visible_to(user)
+    institutions = Institution.objects.filter(pk__in=programmes.values("institution")).order_by("name")
+    # Programmes and counsellors to filter by: those of the chosen UPT; without one, all of them only when
+    # the user's scope holds a few UPTs (a national list would be thousands of options).
+    chosen, choose_upt_first = request.GET.get("institution", ""), False
+    if chosen.isdigit() and len(chosen) < 19:
+        programmes = programmes.filter(institution_id=int(chosen))
+    elif choose_upt_first := institutions[: FILTER_UPTS_LIMIT + 1].count() > FILTER_UPTS_LIMIT:
+        programmes = programmes.none()
     form = CalendarFilterForm(
         request.GET or None,
-        institutions=Institution.objects.filter(pk__in=programmes.values("institution")).order_by("name"),
+        institutions=institutions,
         programmes=programmes.order_by("name"),
-        counsellors=User.objects.filter(facilitations__session__programme__in=programmes.values("pk"))
-        .distinct()
-        .order_by("first_name"),
+        counsellors=User.objects.filter(
+            pk__in=Facilitation.objects.filter(session__programme__in=programmes.values("pk")).values("user")
+        ).order_by("first_name"),
     )
     valid = form.is_valid()
     filters = form.cleaned_data if valid else {}
@@ -630,9 +673,12 @@ def calendar_view(request):
         sessions = sessions.filter(programme=programme)
     if counsellor := filters.get("counsellor"):
         sessions = sessions.filter(facilitations__user=counsellor)
-    by_day = _by_local_day(_calendar_sessions(sessions).order_by("starts_at"))
     dates = [start + dt.timedelta(days=offset) for offset in range((end - start).days + 1)]
     weeks = [dates[i : i + 7] for i in range(0, len(dates), 7)]
+    # A region's or the nation's calendar holds thousands of sessions: above the limit, sessions per UPT
+    # (per day in a week, per week in a month), each UPT a link to its own calendar.
+    crowded = sessions.count() > CALENDAR_SESSION_LIMIT
+    by_day = {} if crowded else _by_local_day(_calendar_sessions(sessions).order_by("starts_at"))
     return render(
         request,
         "rehab/calendar.html",
@@ -641,6 +687,9 @@ def calendar_view(request):
             "view": view,
             "day": day,
             "weeks": [[(date, by_day.get(date, [])) for date in week] for week in weeks],
+            "per_upt": _sessions_per_upt(sessions, dates if view == "week" else weeks) if crowded else None,
+            "choose_upt_first": choose_upt_first,
+            "session_limit": CALENDAR_SESSION_LIMIT,
             "previous": (start - dt.timedelta(days=1))
             if view == "week"
             else (day.replace(day=1) - dt.timedelta(days=1)),

@@ -363,3 +363,44 @@ def test_a_counsellor_awaiting_a_second_administrator_cannot_facilitate(login, s
     response = client.post(url("session-create", programme.pk), session_data(pending, weekdays=[]))
     assert response.status_code == 200
     assert not Session.objects.filter(programme=programme).exists()
+
+
+def test_a_crowded_calendar_counts_sessions_per_upt(
+    login, staff, national, facilitator, programme, members, institution, monkeypatch
+):
+    """Above the limit, a calendar counts sessions per UPT and day (per week in a month) instead of drawing
+    every one; each UPT links to its own calendar, which draws them again."""
+    from rehab import views
+
+    times = [(local(dt.date(2026, 3, 10 + d), 9), local(dt.date(2026, 3, 10 + d), 10)) for d in range(3)]
+    services.sessions_schedule(by=staff, programme=programme, plan=plan([facilitator], members), times=times)
+    monkeypatch.setattr(views, "CALENDAR_SESSION_LIMIT", 2)
+    client = login(national)
+    week = client.get(url("calendar") + "?date=2026-03-10")
+    assert week.status_code == 200
+    [(upt, counts, total)] = week.context["per_upt"]["rows"]
+    assert upt == institution and counts == [0, 1, 1, 1, 0, 0, 0] and total == 3  # Mon 9 … Sun 15 March
+    page = week.content.decode()
+    assert "3 sessions in this period" in page and "Kelompok" not in page  # counted, not drawn
+    assert f"institution={institution.pk}" in page
+    month = client.get(url("calendar") + "?date=2026-03-10&view=month")
+    [(_upt, weeks, total)] = month.context["per_upt"]["rows"]
+    assert weeks == [0, 0, 3, 0, 0, 0] and total == 3  # the week of 9 March, of six weeks shown
+    monkeypatch.setattr(views, "CALENDAR_SESSION_LIMIT", 200)
+    drawn = client.get(url("calendar") + f"?date=2026-03-10&institution={institution.pk}")
+    assert drawn.context["per_upt"] is None and drawn.content.decode().count("Kelompok") >= 3
+
+
+def test_programme_and_counsellor_filters_wait_for_a_upt_when_the_scope_is_large(
+    login, national, programme, institution, monkeypatch
+):
+    from rehab import views
+
+    monkeypatch.setattr(views, "FILTER_UPTS_LIMIT", 0)
+    client = login(national)
+    response = client.get(url("calendar"))
+    assert response.context["choose_upt_first"]
+    assert not response.context["form"].fields["programme"].queryset.exists()
+    chosen = client.get(url("calendar") + f"?institution={institution.pk}")
+    assert not chosen.context["choose_upt_first"]
+    assert list(chosen.context["form"].fields["programme"].queryset) == [programme]
