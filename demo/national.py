@@ -23,6 +23,8 @@ from collections.abc import Iterator
 from django.contrib.auth.hashers import make_password
 from django.db import connections
 
+from demo.people import FAMILY_NAMES, MALE_NAMES
+
 # The 33 regional offices (Kanwil) by province and zone. Facts: Indonesia's provinces before the 2022 splits,
 # one Kanwil Ditjenpas each.
 PROVINCES = [
@@ -41,50 +43,6 @@ PROVINCES = [
     ("Sulawesi Barat", "Asia/Makassar"), ("Maluku", "Asia/Jayapura"), ("Maluku Utara", "Asia/Jayapura"),
     ("Papua", "Asia/Jayapura"),
 ]  # fmt: skip
-FIRST = [
-    "Ahmad",
-    "Budi",
-    "Dedi",
-    "Eko",
-    "Fajar",
-    "Hendra",
-    "Irfan",
-    "Joko",
-    "Rizky",
-    "Slamet",
-    "Wahyu",
-    "Yusuf",
-    "Agus",
-    "Bambang",
-    "Dani",
-    "Heru",
-]
-MIDDLE = [
-    "Saputra",
-    "Nur",
-    "Hidayat",
-    "Pratama",
-    "Setiawan",
-    "Kurniawan",
-    "Wijaya",
-    "Santoso",
-    "Gunawan",
-    "Firmansyah",
-]
-LAST = [
-    "Hasibuan",
-    "Siregar",
-    "Nasution",
-    "Lubis",
-    "Simanjuntak",
-    "Harahap",
-    "Tanjung",
-    "Sinaga",
-    "Purba",
-    "Susanto",
-    "Rahman",
-    "Halim",
-]
 KINDS = ["lapas"] * 9 + ["rutan"] * 6 + ["lapas_narkotika", "lpp", "lpka", "cabang_rutan"]
 TODAY = dt.date(2026, 12, 1)
 PASSWORD = "rehab-national-2026"  # for benchmark sign-ins only; this data set never holds real people
@@ -255,10 +213,10 @@ def _users(alias, regions, upts, counts):
 
 def _names(rng) -> Iterator[str]:
     while True:
-        parts = [rng.choice(FIRST)]
+        parts = [rng.choice(MALE_NAMES)]
         if rng.random() < 0.6:
-            parts.append(rng.choice(MIDDLE))
-        parts.append(rng.choice(LAST))
+            parts.append(rng.choice(MALE_NAMES))
+        parts.append(rng.choice(FAMILY_NAMES))
         yield " ".join(parts)
 
 
