@@ -49,55 +49,19 @@ def backdate() -> None:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # ALTER TABLE waits for no deferred check
             for table in HISTORY_TABLES:
                 cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {table}_no_update_delete")
-        _update(
-            cursor,
-            "inmates_admission",
-            "created_at",
-            ((a.pk, _on(a.admitted_on)) for a in Admission.objects.only("admitted_on")),
-        )
-        _update(
-            cursor,
-            "inmates_movement",
-            "recorded_at",
-            ((m.pk, _on(m.on)) for m in Movement.objects.only("on")),
-        )
-        _update(
-            cursor,
-            "assessments_screening",
-            "created_at",
-            ((s.pk, _on(s.screened_on)) for s in Screening.objects.only("screened_on")),
-        )
-        _update(
-            cursor,
-            "assessments_assessment",
-            "created_at",
-            ((a.pk, _on(a.assessed_on)) for a in Assessment.objects.only("assessed_on")),
-        )
-        recommendations = Recommendation.objects.only("decided_on", "approved_on")
-        _update(
-            cursor,
-            "assessments_recommendation",
-            "created_at",
-            ((r.pk, _on(r.decided_on)) for r in recommendations),
-        )
-        _update(
-            cursor,
-            "assessments_recommendation",
-            "approved_at",
-            ((r.pk, _on(r.approved_on)) for r in recommendations),
-        )
-        _update(
-            cursor,
-            "rehab_enrolmenttransition",
-            "at",
-            ((t.pk, _on(t.on)) for t in EnrolmentTransition.objects.only("on")),
-        )
-        _update(
-            cursor,
-            "rehab_aftercareplan",
-            "created_at",
-            ((p.pk, _on(p.released_on)) for p in AftercarePlan.objects.only("released_on")),
-        )
+        # Typed on the day they happened: (model, the day's field, the moment's column).
+        for model, day, column in (
+            (Admission, "admitted_on", "created_at"),
+            (Movement, "on", "recorded_at"),
+            (Screening, "screened_on", "created_at"),
+            (Assessment, "assessed_on", "created_at"),
+            (Recommendation, "decided_on", "created_at"),
+            (Recommendation, "approved_on", "approved_at"),
+            (EnrolmentTransition, "on", "at"),
+            (AftercarePlan, "released_on", "created_at"),
+        ):
+            rows = model.objects.values_list("pk", day)
+            _update(cursor, model._meta.db_table, column, ((pk, _on(date)) for pk, date in rows))
         follow_ups = FollowUp.objects.select_related("called_off_by").only(
             "done_on", "called_off_at", "called_off_by__admitted_on"
         )

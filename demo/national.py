@@ -91,6 +91,37 @@ class Writer:
         return self.count
 
 
+class Accounts:
+    """Users with one membership each, by COPY, all with one password hash (benchmark sign-ins only)."""
+
+    def __init__(self, alias: str):
+        self.users = Writer(
+            alias,
+            "accounts_user",
+            ["password", "is_superuser", "username", "first_name", "last_name", "email", "is_staff",
+             "is_active", "date_joined"],
+        )  # fmt: skip
+        self.memberships = Writer(
+            alias,
+            "accounts_membership",
+            ["user_id", "role", "institution_id", "agency_id", "region_id", "is_head", "created_at",
+             "awaiting_confirmation"],
+        )  # fmt: skip
+        self.password = make_password(PASSWORD)
+
+    def add(self, username, role, *, joined, last_name="", institution=None, agency=None, region=None,
+            head=False) -> int:  # fmt: skip
+        pk = self.users.add(
+            self.password, False, username, "Bench", last_name or username, "", False, True, joined
+        )
+        self.memberships.add(pk, role, institution, agency, region, head, joined, False)
+        return pk
+
+    def finish(self) -> None:
+        self.users.finish()
+        self.memberships.finish()
+
+
 def _text(value) -> str:
     if isinstance(value, bool):
         return "t" if value else "f"
@@ -120,11 +151,13 @@ def generate(alias: str, *, scale: float = 1.0, seed: int = 2026, log=print) -> 
     rng = random.Random(seed)
     counts: dict[str, int] = {}
     regions, upts = _places(alias, rng, scale, counts)
-    staff = _users(alias, regions, upts, counts)
+    accounts = Accounts(alias)
+    staff = _users(accounts, regions, upts, counts)
     log(f"{counts['regions']} regions, {counts['upts']} UPT, {counts['users']} users")
     spells = _people(alias, rng, upts, staff, scale, counts, log)
     log(f"{counts['persons']} persons, {counts['admissions']} custody spells")
-    _rehabilitation(alias, rng, upts, staff, spells, counts, log)
+    _rehabilitation(alias, rng, upts, staff, accounts, spells, counts, log)
+    accounts.finish()
     _audit_trail(alias, rng, staff, spells, scale, counts)
     return counts
 
@@ -160,54 +193,19 @@ def _places(alias, rng, scale, counts):
     return region_ids, upt_rows
 
 
-def _users(alias, regions, upts, counts):
-    users = Writer(
-        alias,
-        "accounts_user",
-        [
-            "password",
-            "is_superuser",
-            "username",
-            "first_name",
-            "last_name",
-            "email",
-            "is_staff",
-            "is_active",
-            "date_joined",
-        ],
-    )
-    memberships = Writer(
-        alias,
-        "accounts_membership",
-        [
-            "user_id",
-            "role",
-            "institution_id",
-            "agency_id",
-            "region_id",
-            "is_head",
-            "created_at",
-            "awaiting_confirmation",
-        ],
-    )
-    password = make_password(PASSWORD)
+def _users(accounts: Accounts, regions, upts, counts) -> dict[int, int]:
+    """The national officer, a DPO, an officer per region, staff and a head per UPT; {UPT: its staff}."""
     joined = "2026-01-05 09:00:00+07"
-
-    def user(username, role, institution=None, region=None, head=False) -> int:
-        pk = users.add(password, False, username, "Bench", username, "", False, True, joined)
-        memberships.add(pk, role, institution, None, region, head, joined, False)
-        return pk
-
-    user("national.bench", "national")
-    user("dpo.bench", "dpo")
+    accounts.add("national.bench", "national", joined=joined)
+    accounts.add("dpo.bench", "dpo", joined=joined)
     for region in regions:
-        user(f"regional.{region}", "regional", region=region)
+        accounts.add(f"regional.{region}", "regional", joined=joined, region=region)
     staff = {}
     for upt, _region in upts:
-        staff[upt] = user(f"staff.{upt}", "upt_staff", institution=upt)
-        user(f"head.{upt}", "upt_staff", institution=upt, head=True)
-    counts["users"] = users.finish()
-    counts["memberships"] = memberships.finish()
+        staff[upt] = accounts.add(f"staff.{upt}", "upt_staff", joined=joined, institution=upt)
+        accounts.add(f"head.{upt}", "upt_staff", joined=joined, institution=upt, head=True)
+    counts["users"] = accounts.users.count
+    counts["memberships"] = accounts.memberships.count
     return staff
 
 
@@ -379,7 +377,7 @@ def _local(day: dt.date, hour: int, zone: str) -> str:
     return f"{day.isoformat()} {hour:02d}:00:00+{ZONE_OFFSET[zone]:02d}"
 
 
-def _rehabilitation(alias, rng, upts, staff_of, spells, counts, log) -> None:
+def _rehabilitation(alias, rng, upts, staff_of, accounts, spells, counts, log) -> None:
     """Per region a BNNP and an MoU with its UPT; per UPT and year a medical and a social programme, each
     run by its own counsellor; about 94 people a year in each; three sessions a week, groups of about 11."""
     zones = {}
@@ -444,44 +442,7 @@ def _rehabilitation(alias, rng, upts, staff_of, spells, counts, log) -> None:
     covered.finish(), parties.finish(), scopes.finish()
 
     # Counsellors: one per programme (their sessions never overlap), members of the region's BNNP.
-    with connections[alias].cursor() as cursor:
-        cursor.execute("SELECT max(id) FROM accounts_user")
-        next_user = cursor.fetchone()[0]
-    users = Writer(
-        alias,
-        "accounts_user",
-        [
-            "password",
-            "is_superuser",
-            "username",
-            "first_name",
-            "last_name",
-            "email",
-            "is_staff",
-            "is_active",
-            "date_joined",
-        ],
-    )
-    users.count = next_user
-    memberships = Writer(
-        alias,
-        "accounts_membership",
-        [
-            "user_id",
-            "role",
-            "institution_id",
-            "agency_id",
-            "region_id",
-            "is_head",
-            "created_at",
-            "awaiting_confirmation",
-        ],
-    )
-    with connections[alias].cursor() as cursor:
-        cursor.execute("SELECT max(id) FROM accounts_membership")
-        memberships.count = cursor.fetchone()[0]
-    password = make_password(PASSWORD)
-
+    before = accounts.users.count
     programmes = Writer(
         alias,
         "rehab_programme",
@@ -563,26 +524,12 @@ def _rehabilitation(alias, rng, upts, staff_of, spells, counts, log) -> None:
             held = [s for s in narcotics_at.get(upt, []) if s[3] <= last and (s[4] is None or s[4] >= first)]
             rng.shuffle(held)
             for kind, share in (("social", 64), ("medical", 30)):
-                counsellor = users.add(
-                    password,
-                    False,
+                counsellor = accounts.add(
                     f"counsellor.{upt}.{year}.{kind}",
-                    "Bench",
-                    "Counsellor",
-                    "",
-                    False,
-                    True,
-                    "2025-01-02 09:00:00+07",
-                )
-                memberships.add(
-                    counsellor,
                     "counsellor",
-                    None,
-                    agency_of[upt],
-                    None,
-                    False,
-                    "2025-01-02 09:00:00+07",
-                    False,
+                    joined="2025-01-02 09:00:00+07",
+                    last_name="Counsellor",
+                    agency=agency_of[upt],
                 )
                 programme = programmes.add(
                     upt,
@@ -644,8 +591,7 @@ def _rehabilitation(alias, rng, upts, staff_of, spells, counts, log) -> None:
                 )
         if upt % 50 == 0:
             log(f"UPT {upt}: {sessions.count} sessions, {attendance.count} attendance rows")
-    counts["counsellors"] = users.finish() - next_user
-    memberships.finish()
+    counts["counsellors"] = accounts.users.count - before
     for name, writer in (
         ("programmes", programmes),
         ("enrolments", enrolments),

@@ -6,11 +6,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from agreements.forms import check_plausible
 from agreements.models import Agreement
 from inmates.models import Person
 from institutions.forms import DateInput
-from rehab.models import Attendance, Enrolment, FollowUp, Programme, Session
+from rehab.models import Attendance, Enrolment, Facilitation, FollowUp, Programme, Session
 
 WEEKDAYS = [
     (0, _("Monday")),
@@ -216,17 +217,38 @@ class CalendarFilterForm(forms.Form):
     programme = forms.ModelChoiceField(queryset=None, required=False, empty_label=_("All programmes"))
     counsellor = forms.ModelChoiceField(queryset=None, required=False, empty_label=_("All counsellors"))
 
-    def __init__(self, *args, institutions, programmes, counsellors, **kwargs):
+    # Above this many UPTs in scope, programmes and counsellors are listed once a UPT is chosen: a national
+    # list would be thousands of options.
+    UPTS_LISTED_WITHOUT_CHOICE = 20
+
+    def __init__(self, *args, institutions, programmes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = institutions
-        self.fields["programme"].queryset = programmes
-        self.fields["counsellor"].queryset = counsellors
+        chosen = self._chosen_institution()
+        self.choose_upt_first = chosen is None and (
+            institutions[: self.UPTS_LISTED_WITHOUT_CHOICE + 1].count() > self.UPTS_LISTED_WITHOUT_CHOICE
+        )
+        if chosen is not None:
+            programmes = programmes.filter(institution=chosen)
+        elif self.choose_upt_first:
+            programmes = programmes.none()
+        self.fields["programme"].queryset = programmes.order_by("name")
+        self.fields["counsellor"].queryset = User.objects.filter(
+            pk__in=Facilitation.objects.filter(session__programme__in=programmes.values("pk")).values("user")
+        ).order_by("first_name")
         self.fields["counsellor"].label_from_instance = lambda user: user.get_full_name() or user.username
         for name in ("view", "institution", "programme", "counsellor"):
             self.fields[name].widget.attrs["class"] = "form-select"
 
     def clean_date(self):
         return check_plausible(self.cleaned_data.get("date"))
+
+    def _chosen_institution(self):
+        """The UPT asked for, read by its own field (a bad value is no choice)."""
+        try:
+            return self.fields["institution"].clean(self.data.get("institution"))
+        except forms.ValidationError:
+            return None
 
     def day(self) -> dt.date:
         return (self.cleaned_data.get("date") if self.is_valid() else None) or timezone.localdate()

@@ -39,7 +39,6 @@ from rehab.models import (
     Attendance,
     Enrolment,
     EnrolmentTransition,
-    Facilitation,
     Note,
     Programme,
     Session,
@@ -605,7 +604,6 @@ def _by_local_day(sessions) -> dict[dt.date, list]:
 
 
 CALENDAR_SESSION_LIMIT = 200  # sessions one page shows one by one; above it, counts per UPT
-FILTER_UPTS_LIMIT = 20  # above this many UPTs, programmes and counsellors are listed once a UPT is chosen
 
 
 def _sessions_per_upt(sessions, columns: list) -> dict:
@@ -633,21 +631,10 @@ def _sessions_per_upt(sessions, columns: list) -> dict:
 def calendar_view(request):
     user = request.user
     programmes = Programme.objects.visible_to(user)
-    institutions = Institution.objects.filter(pk__in=programmes.values("institution")).order_by("name")
-    # Programmes and counsellors to filter by: those of the chosen UPT; without one, all of them only when
-    # the user's scope holds a few UPTs (a national list would be thousands of options).
-    chosen, choose_upt_first = request.GET.get("institution", ""), False
-    if chosen.isdigit() and len(chosen) < 19:
-        programmes = programmes.filter(institution_id=int(chosen))
-    elif choose_upt_first := institutions[: FILTER_UPTS_LIMIT + 1].count() > FILTER_UPTS_LIMIT:
-        programmes = programmes.none()
     form = CalendarFilterForm(
         request.GET or None,
-        institutions=institutions,
-        programmes=programmes.order_by("name"),
-        counsellors=User.objects.filter(
-            pk__in=Facilitation.objects.filter(session__programme__in=programmes.values("pk")).values("user")
-        ).order_by("first_name"),
+        institutions=Institution.objects.filter(pk__in=programmes.values("institution")).order_by("name"),
+        programmes=programmes,
     )
     valid = form.is_valid()
     filters = form.cleaned_data if valid else {}
@@ -688,7 +675,7 @@ def calendar_view(request):
             "day": day,
             "weeks": [[(date, by_day.get(date, [])) for date in week] for week in weeks],
             "per_upt": _sessions_per_upt(sessions, dates if view == "week" else weeks) if crowded else None,
-            "choose_upt_first": choose_upt_first,
+            "choose_upt_first": form.choose_upt_first,
             "session_limit": CALENDAR_SESSION_LIMIT,
             "previous": (start - dt.timedelta(days=1))
             if view == "week"
@@ -708,7 +695,6 @@ def my_week(request):
         request.GET or None,
         institutions=Institution.objects.none(),
         programmes=Programme.objects.none(),
-        counsellors=User.objects.none(),
     )
     day = form.day()
     start = day - dt.timedelta(days=day.weekday())

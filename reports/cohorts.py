@@ -218,23 +218,27 @@ def protect_cohorts(
     cells: dict[str, Cell] = {}
     sums, orders = [], []
 
-    def add(key: str, row: CohortRow) -> None:
-        cells[f"{key}|size"] = row.size
+    def add(key: str, row: CohortRow) -> dict[str, Cell]:
+        added = {f"{key}|size": row.size}
         for window in row.windows:
-            cells[f"{key}|eligible_{window.months}"] = window.eligible
-            cells[f"{key}|returned_{window.months}"] = window.returned
-            orders.append((f"{key}|returned_{window.months}", f"{key}|eligible_{window.months}"))
-        chain = [f"{key}|size", *(f"{key}|eligible_{window.months}" for window in row.windows)]
-        orders.extend((later, earlier) for earlier, later in pairwise(chain))
+            added[f"{key}|eligible_{window.months}"] = window.eligible
+            added[f"{key}|returned_{window.months}"] = window.returned
+        cells.update(added)
+        orders.extend(
+            row_orders(lambda kind, months=None: f"{key}|{kind}" + (f"_{months}" if months else ""))
+        )
+        return added
 
     groups = defaultdict(list)
     keyed = [(f"{row.period.isoformat()}|{index}", row) for index, row in enumerate(rows)]
     for key, row in keyed:
         add(key, row)
         groups[row.period.isoformat()].append(key)
+    fixed = {}  # the totals' cells: the page without a breakdown publishes them, as they are there
     for total in totals or []:
         period = total.period.isoformat()
-        add(period, total)
+        added = add(period, total)
+        fixed |= {key: str(cell) if cell.suppressed else "" for key, cell in added.items()}
         for column in (
             "size",
             *(f"{kind}_{months}" for months in WINDOWS for kind in ("eligible", "returned")),
@@ -244,11 +248,19 @@ def protect_cohorts(
         cells[f"all|{label}|released"] = cell
         sums.append((f"all|{label}|released", [f"{key}|size" for key, row in keyed if row.group == label]))
     values = {key: cell.value for key, cell in cells.items()}
-    # The totals' cells ("<period>|<column>") are published on the page without a breakdown: as they are.
-    fixed = {key: str(cell) if cell.suppressed else "" for key, cell in cells.items() if key.count("|") == 1}
     for key, mark in protect(values, sums, orders, fixed=fixed).items():
         if mark == WITHHELD:
             cells[key].mark = WITHHELD
+
+
+def row_orders(cell) -> list[tuple[str, str]]:
+    """What any reader knows inside one release-cohort row, as (smaller, larger) pairs of cells named by
+    `cell(kind, months=None)`: returned ≤ eligible in each window, and released ≥ eligible for 6 months ≥ …
+    ≥ eligible for 36 (a longer window leaves out the latest releases)."""
+    chain = [cell("size"), *(cell("eligible", months) for months in WINDOWS)]
+    return [(later, earlier) for earlier, later in pairwise(chain)] + [
+        (cell("returned", months), cell("eligible", months)) for months in WINDOWS
+    ]
 
 
 def _group_label(breakdown: str, value) -> str:

@@ -33,6 +33,7 @@ from reports.disclosure import curve_end, publishable_curve
 from reports.recidivism import kaplan_meier_from_counts
 
 CURVE_HORIZON = 1096  # days: 36 months, the longest window
+REFERENCE_ZONE = "Asia/Jakarta"  # WIB: the last of the three zones' midnights, the national reference
 SESSION_COUNTS = ("planned", "held", "cancelled", "without_attendance", "recorded", "attended", "excused")
 AFTERCARE_COUNTS = ("due", "done", "overdue", "urine_positive", "relapsed")
 
@@ -80,7 +81,7 @@ def compute_scopes(
     first, last = month_bounds(month)
     if until is not None:
         last = max(first, min(last, until))
-    known_at = known_at or month_end_moment(month, "Asia/Jakarta")
+    known_at = known_at or month_end_moment(month, REFERENCE_ZONE)
     every_upt = sorted(set().union(*scopes.values()))
     by_upt = _by_upt(every_upt, first, last, known_at)
     agreements = _agreements(scopes, every_upt, last)

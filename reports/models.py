@@ -147,8 +147,6 @@ class FigureSet(models.Model):
 
     month = models.DateField(_("month"))
     data_cutoff = models.DateTimeField(_("data up to"))
-    # The running month's last day counted (its date at the cut-off, in WIB); empty for a month that is over.
-    until = models.DateField(null=True, blank=True)
     figures = models.JSONField(default=dict)  # {"national" | "region:<pk>" | "institution:<pk>": figures}
     withheld = models.JSONField(default=dict)  # {scope: {cell path: "<5" or "×"}}, only where not shown
     ready = models.BooleanField(default=False)

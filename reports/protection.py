@@ -153,8 +153,8 @@ def protect(
     marks.update({node: mark for node, mark in fixed.items() if mark})
     marks.update(start or {})
 
-    def component(start: str) -> set[str]:
-        seen, stack = {start}, [start]
+    def component(origin: str) -> set[str]:
+        seen, stack = {origin}, [origin]
         while stack:
             for index in touching[stack.pop()]:
                 total, parts = relations[index]
@@ -178,7 +178,7 @@ def protect(
 
     pinned: set[str] = set()
     looked_at: set[str] = set()
-    for node in sorted(small - looked_at, key=first):
+    for node in sorted(small, key=first):
         if node not in looked_at:
             cells = component(node)
             looked_at |= cells
@@ -191,8 +191,7 @@ def protect(
         for node in sorted(pinned, key=first):
             if node in served:
                 continue
-            unchangeable = marks.keys() | fixed.keys()
-            choice = _smallest_shown(node, linked, values, marks, unchangeable) or _vaguer(
+            choice = _smallest_shown(node, linked, values, marks, fixed) or _vaguer(
                 node, linked, marks, fixed
             )
             if choice is None:
@@ -221,7 +220,7 @@ def protect(
 
 
 def _smallest_shown(
-    node: str, linked: dict, values: Mapping[str, int], marks: Mapping[str, str], unchangeable
+    node: str, linked: dict, values: Mapping[str, int], marks: Mapping[str, str], fixed: Mapping[str, str]
 ) -> str | None:
     """The shown count to withhold for a pinned cell: the smallest of those related to it, or, where all of
     those are hidden already, of those related to them in turn (the pin travels through hidden cells: a
@@ -232,7 +231,7 @@ def _smallest_shown(
         shown = sorted(
             (values[member] == 0, values[member], any(member == total for total, _ in linked[member]), member)
             for member in members
-            if member not in unchangeable
+            if member not in marks and member not in fixed
         )
         if shown:
             return shown[0][-1]

@@ -15,6 +15,7 @@ Cell paths name each published count: "screening.screened", "screening.assist_by
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from collections import defaultdict
 from itertools import pairwise
 
@@ -22,13 +23,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from institutions.models import Institution, Region
-from reports.cohorts import WINDOWS
+from reports.cohorts import WINDOWS, row_orders
 from reports.disclosure import count_text
-from reports.figures import compute_scopes, month_end_moment
+from reports.figures import REFERENCE_ZONE, compute_scopes, month_end_moment
 from reports.models import FigureSet, Report
 from reports.protection import protect
 
-REFERENCE_ZONE = "Asia/Jakarta"  # WIB: the national reference for a cut-off shared by every scope
 NATIONAL = "national"
 
 
@@ -38,20 +38,19 @@ def scope_of(report: Report) -> str:
     return f"region:{report.region_id}" if report.scope == Report.Scope.REGION else NATIONAL
 
 
+def final_cutoff(month: dt.date) -> dt.datetime:
+    """The cut-off every final report of a month shares: the month's end in WIB."""
+    return month_end_moment(month, REFERENCE_ZONE)
+
+
 def cutoff_of(report: Report, *, now: dt.datetime) -> tuple[dt.datetime, dt.date | None]:
     """The report's data cut-off, and for the running month the last day it counts: a month that is over
     is cut at its end in WIB (every scope alike); a reissue at the moment it was asked for; the running
     month at the moment of generation."""
     if report.provisional:
         cutoff = report.data_cutoff or now
-        return cutoff, timezone.localtime(cutoff, _reference()).date()
-    return report.data_cutoff or month_end_moment(report.month, REFERENCE_ZONE), None
-
-
-def _reference():
-    import zoneinfo
-
-    return zoneinfo.ZoneInfo(REFERENCE_ZONE)
+        return cutoff, timezone.localtime(cutoff, zoneinfo.ZoneInfo(REFERENCE_ZONE)).date()
+    return report.data_cutoff or final_cutoff(report.month), None
 
 
 def snapshot(report: Report, *, now: dt.datetime) -> dict:
@@ -71,11 +70,9 @@ def figure_set_for(month: dt.date, *, cutoff: dt.datetime, until: dt.date | None
     is computed once and kept: a second report waits for the first to finish computing it (row lock) and
     then reads it. Any other cut-off (a provisional report, a reissue) is the moment that report was
     asked for, shared by no other: computed for it alone, not kept."""
-    if cutoff != month_end_moment(month, REFERENCE_ZONE):
-        return _computed(FigureSet(month=month, data_cutoff=cutoff, until=until))
-    figure_set, _created = FigureSet.objects.get_or_create(
-        month=month, data_cutoff=cutoff, defaults={"until": until}
-    )
+    if cutoff != final_cutoff(month):
+        return _computed(FigureSet(month=month, data_cutoff=cutoff), until=until)
+    figure_set, _created = FigureSet.objects.get_or_create(month=month, data_cutoff=cutoff)
     if figure_set.ready:
         return figure_set
     with transaction.atomic():
@@ -85,36 +82,29 @@ def figure_set_for(month: dt.date, *, cutoff: dt.datetime, until: dt.date | None
     return figure_set
 
 
-def _computed(figure_set: FigureSet) -> FigureSet:
-    tree = scope_tree()
-    places = scope_places(tree)
-    month, cutoff = figure_set.month, figure_set.data_cutoff
-    figure_set.figures = compute_scopes(places, month, until=figure_set.until, known_at=cutoff)
+def _computed(figure_set: FigureSet, *, until: dt.date | None = None) -> FigureSet:
+    tree, places = scopes()
+    figure_set.figures = compute_scopes(
+        places, figure_set.month, until=until, known_at=figure_set.data_cutoff
+    )
     figure_set.withheld = withheld_cells(figure_set.figures, tree)
     figure_set.ready = True
     return figure_set
 
 
-def scope_tree() -> dict[str, list[str]]:
-    """Each total and the scopes it is the sum of: the nation of its regions, each region of its UPTs."""
-    tree: dict[str, list[str]] = {
-        NATIONAL: [f"region:{pk}" for pk in Region.objects.order_by("pk").values_list("pk", flat=True)]
-    }
-    for region in tree[NATIONAL]:
-        tree[region] = []
+def scopes() -> tuple[dict[str, list[str]], dict[str, list[int]]]:
+    """Each total and the scopes it is the sum of (the nation of its regions, each region of its UPTs), and
+    each scope's UPTs (the nation all, a region its own, a UPT itself)."""
+    regions = [f"region:{pk}" for pk in Region.objects.order_by("pk").values_list("pk", flat=True)]
+    tree: dict[str, list[str]] = {NATIONAL: regions, **{region: [] for region in regions}}
+    places: dict[str, list[int]] = {NATIONAL: [], **{region: [] for region in regions}}
     for pk, region_id in Institution.objects.order_by("pk").values_list("pk", "region_id"):
-        tree[f"region:{region_id}"].append(f"institution:{pk}")
-    return tree
-
-
-def scope_places(tree: dict[str, list[str]]) -> dict[str, list[int]]:
-    """Each scope's UPTs: the nation all, a region its own, a UPT itself."""
-    places = {}
-    for region in tree[NATIONAL]:
-        places[region] = [int(upt.split(":")[1]) for upt in tree[region]]
-        places.update({upt: [int(upt.split(":")[1])] for upt in tree[region]})
-    places[NATIONAL] = sorted(upt for region in tree[NATIONAL] for upt in places[region])
-    return places
+        upt, region = f"institution:{pk}", f"region:{region_id}"
+        tree[region].append(upt)
+        places[upt] = [pk]
+        places[region].append(pk)
+        places[NATIONAL].append(pk)
+    return tree, places
 
 
 def people_cells(figures: dict) -> dict[str, int]:
@@ -186,13 +176,13 @@ def relations_within(paths: set[str], windows=WINDOWS) -> tuple[list, list]:
         followed = ["recidivism.size", *(f"recidivism.followed.{m}" for m in windows)]
         orders += [(later, earlier) for earlier, later in pairwise(followed) if later in paths]
     for year in years:
-        row = f"recidivism.{year}"
-        eligible = [f"{row}.size", *(f"{row}.eligible.{m}" for m in windows)]
-        orders += [(later, earlier) for earlier, later in pairwise(eligible) if later in paths]
-        orders += [
-            (f"{row}.returned.{m}", f"{row}.eligible.{m}") for m in windows if f"{row}.returned.{m}" in paths
-        ]
+        orders += row_orders(lambda kind, months=None, year=year: _year_cell(year, kind, months))
     return sums, orders
+
+
+def _year_cell(year: str, kind: str, months: int | None = None) -> str:
+    """A release year's cell path: "recidivism.2025.size", "recidivism.2025.eligible.12"…"""
+    return f"recidivism.{year}.{kind}" + (f".{months}" if months else "")
 
 
 def withheld_cells(figures: dict[str, dict], tree: dict[str, list[str]]) -> dict[str, dict[str, str]]:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from reports import publication
 from reports.charts import survival_svg
 from reports.disclosure import AT_RISK_MONTHS, MIN_CURVE_GROUP
+from reports.figures import REFERENCE_ZONE
 from reports.models import GENERATOR_VERSION, Report
 from reports.publication import published
 from reports.recidivism import KaplanMeier, Step
@@ -105,7 +106,7 @@ def _zone(report: Report):
         return report.institution.time_zone_info
     if report.scope == Report.Scope.REGION:
         return zoneinfo.ZoneInfo(report.region.time_zone)
-    return zoneinfo.ZoneInfo("Asia/Jakarta")
+    return zoneinfo.ZoneInfo(REFERENCE_ZONE)
 
 
 def generate(report: Report) -> Report:

@@ -13,9 +13,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from institutions.models import Institution, Region
-from reports.figures import month_end_moment
 from reports.models import Report
-from reports.publication import REFERENCE_ZONE, figure_set_for
+from reports.publication import figure_set_for, final_cutoff
 from reports.render import generate
 from reports.services import current_month
 
@@ -89,7 +88,7 @@ def monthly_reports() -> int:
     (minutes for the whole country), so the renders find it ready instead of waiting for it. Asking twice
     finds the same records, and each render claims its own."""
     month = (timezone.localdate() - relativedelta(months=1)).replace(day=1)
-    figure_set_for(month, cutoff=month_end_moment(month, REFERENCE_ZONE))
+    figure_set_for(month, cutoff=final_cutoff(month))
     reports = [report_for(scope=Report.Scope.NATIONAL, month=month)]
     reports += [
         report_for(scope=Report.Scope.REGION, region=region, month=month) for region in Region.objects.all()

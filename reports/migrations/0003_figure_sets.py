@@ -16,7 +16,6 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('month', models.DateField(verbose_name='month')),
                 ('data_cutoff', models.DateTimeField(verbose_name='data up to')),
-                ('until', models.DateField(blank=True, null=True)),
                 ('figures', models.JSONField(default=dict)),
                 ('withheld', models.JSONField(default=dict)),
                 ('ready', models.BooleanField(default=False)),

@@ -88,7 +88,7 @@ def test_a_worker_killed_mid_apply_leaves_nothing_and_the_retry_applies_it_once(
     rows = [line(f"WBP Uji {i}", f"6308011705{i:06d}", f"B.I {i}/2026") for i in range(ROWS)]
     upload = sdp_file(*rows)
     area = Area(institution=institution)
-    preview = services.import_preview(upload=upload, area=area, today=dt.date.today())
+    preview = services.import_preview(upload=upload, area=area, today=dt.date(2026, 12, 5))
     run = services.import_record(by=staff, area=area, upload=upload, file_name="besar.csv", preview=preview)
     services.import_confirm(by=staff, run=run)  # queued on commit (this test commits)
 
@@ -99,7 +99,9 @@ def test_a_worker_killed_mid_apply_leaves_nothing_and_the_retry_applies_it_once(
             seconds=120,
             what="the apply to be under way",
         )
-        # Mid-apply its worker holds the UPT: the sweeper leaves the run alone, however late it looks.
+        # Mid-apply its worker holds the UPT: the sweeper leaves the run alone, however late it looks. (The
+        # real clock here: the worker is another process, whose time a test cannot freeze; the sweep's "now"
+        # is only ever compared with the run's own timestamps, which that clock wrote.)
         assert services.stuck_imports_sweep(now=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)) == 0
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait(timeout=30)

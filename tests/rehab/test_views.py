@@ -394,9 +394,9 @@ def test_a_crowded_calendar_counts_sessions_per_upt(
 def test_programme_and_counsellor_filters_wait_for_a_upt_when_the_scope_is_large(
     login, national, programme, institution, monkeypatch
 ):
-    from rehab import views
+    from rehab.forms import CalendarFilterForm
 
-    monkeypatch.setattr(views, "FILTER_UPTS_LIMIT", 0)
+    monkeypatch.setattr(CalendarFilterForm, "UPTS_LISTED_WITHOUT_CHOICE", 0)
     client = login(national)
     response = client.get(url("calendar"))
     assert response.context["choose_upt_first"]
