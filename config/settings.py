@@ -199,6 +199,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 300)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 360)
 # The month's fan-out computes every scope's figures and their protection first: minutes for the nation.
 REPORT_MONTH_TIME_LIMIT = env_int("REPORT_MONTH_TIME_LIMIT", 30 * 60)
+# Minutes between rebuilds of the recidivism dashboard's release outcomes (a divisor of 60); the page says
+# how old they are and asks for a rebuild when they are older than twice this.
+RELEASE_OUTCOMES_EVERY = env_int("RELEASE_OUTCOMES_EVERY", 15)
 CELERY_TIMEZONE = "Asia/Jakarta"
 CELERY_BEAT_SCHEDULE: dict = {
     # Daily, before the working day starts in every zone (07:00 WIB is 09:00 WIT).
@@ -206,6 +209,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "monthly-reports": {
         "task": "reports.tasks.monthly_reports",
         "schedule": crontab(day_of_month=1, hour=2, minute=0),
+    },
+    # The recidivism dashboard's release outcomes (reports.release_outcomes), rebuilt whole.
+    "release-outcomes": {
+        "task": "reports.tasks.refresh_release_outcomes",
+        "schedule": crontab(minute=f"*/{RELEASE_OUTCOMES_EVERY}"),
     },
     "sdp-imports-stuck": {"task": "exchange.tasks.sweep_stuck_imports", "schedule": crontab(minute="*/5")},
     "sdp-import-files-expired": {

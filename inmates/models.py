@@ -140,6 +140,19 @@ class Person(models.Model):
         return reverse("inmates:person-detail", args=[self.pk])
 
 
+def held_at(user: User, work: Work = Work.ANY, field: str = "institution") -> Q:
+    """Rows whose institution (`field`) is one the user works at or oversees: their own UPT, their region's,
+    or one their agency's agreements open for `work`. Everything for national officers."""
+    scope = user.scope
+    if scope.is_national:
+        return Q()
+    return (
+        Q(**{f"{field}_id__in": scope.staff_institution_ids})
+        | Q(**{f"{field}__region_id__in": scope.region_ids})
+        | Q(**{f"{field}_id__in": institution_ids_open_to(scope.agency_ids, work)})
+    )
+
+
 class AdmissionQuerySet(models.QuerySet):
     def visible_to(self, user: User, work: Work = Work.ANY) -> AdmissionQuerySet:
         if user.scope.is_national:
@@ -151,14 +164,9 @@ class AdmissionQuerySet(models.QuerySet):
 
         Unlike visible_to(), this leaves out people who passed through and are now held elsewhere.
         """
-        scope = user.scope
-        if scope.is_national:
+        if user.scope.is_national:
             return self
-        return self.filter(
-            Q(institution_id__in=scope.staff_institution_ids)
-            | Q(institution__region_id__in=scope.region_ids)
-            | Q(institution_id__in=institution_ids_open_to(scope.agency_ids, work))
-        )
+        return self.filter(held_at(user, work))
 
     def open(self) -> AdmissionQuerySet:
         return self.filter(released_on__isnull=True)

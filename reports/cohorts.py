@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from inmates.models import Admission, Movement
 from rehab.models import Enrolment, FollowUp, Programme
 from reports.disclosure import WITHHELD, count_text, is_small
+from reports.models import ReleaseOutcome
 from reports.outcomes import counts_by_window, followed_counts
 from reports.protection import protect
 from reports.recidivism import KaplanMeier, kaplan_meier_from_counts
@@ -103,6 +104,25 @@ def releases(admissions, *, cutoff: dt.date, known_at: dt.datetime | None = None
     )
 
 
+def stored_releases(outcomes, *, cutoff: dt.date):
+    """The same rows as releases(), counted over the release-outcome table (reports.release_outcomes): what
+    happened after the cut-off is not known at the cut-off."""
+    return outcomes.filter(released_on__lte=cutoff).annotate(
+        returned_on=Case(When(readmitted_on__lte=cutoff, then=F("readmitted_on"))),
+        died_on=Case(When(deceased_on__lte=cutoff, then=F("deceased_on"))),
+    )
+
+
+def _released(source, *, cutoff: dt.date, known_at: dt.datetime | None):
+    """`source`: admissions (looked up live, as the monthly reports do, optionally as recorded by
+    `known_at`) or release outcomes (the dashboard's table, which knows only today)."""
+    if source.model is ReleaseOutcome:
+        if known_at is not None:
+            raise ValueError("The release-outcome table holds today's knowledge only; count admissions.")
+        return stored_releases(source, cutoff=cutoff)
+    return releases(source, cutoff=cutoff, known_at=known_at)
+
+
 def _breakdown_fields(breakdown: str) -> dict:
     return {
         "none": {},
@@ -156,7 +176,7 @@ class CohortRow:
 
 
 def cohort_counts(
-    admissions,
+    source,
     *,
     cutoff: dt.date,
     period: str = "quarter",
@@ -171,7 +191,7 @@ def cohort_counts(
     """
     grouped = ["group"] if breakdown != "none" else []
     inner = (
-        releases(admissions, cutoff=cutoff, known_at=known_at)
+        _released(source, cutoff=cutoff, known_at=known_at)
         .annotate(
             cohort=PERIODS[period]("released_on", output_field=DateField()), **_breakdown_fields(breakdown)
         )
@@ -183,7 +203,7 @@ def cohort_counts(
 
 
 def cohort_table(
-    admissions,
+    source,
     *,
     cutoff: dt.date,
     period: str = "quarter",
@@ -192,7 +212,7 @@ def cohort_table(
 ) -> list[CohortRow]:
     """One row per release period (and breakdown group): cohort size and, per window, eligible and returned
     (cohort_counts)."""
-    rows = cohort_counts(admissions, cutoff=cutoff, period=period, breakdown=breakdown, known_at=known_at)
+    rows = cohort_counts(source, cutoff=cutoff, period=period, breakdown=breakdown, known_at=known_at)
     return [
         CohortRow(
             period=row["cohort"],
@@ -205,6 +225,12 @@ def cohort_table(
         )
         for row in rows
     ]
+
+
+# Above this many rows, a table's protection skips the pass that shows again cells withheld needlessly
+# (reports.protection.protect's `trim`): that pass re-checks the table once per withheld cell, seconds for
+# the nation by region, while a page must answer in a fraction of one. More is withheld, nothing leaks.
+TRIMMED_ROWS = 150
 
 
 def protect_cohorts(
@@ -248,7 +274,8 @@ def protect_cohorts(
         cells[f"all|{label}|released"] = cell
         sums.append((f"all|{label}|released", [f"{key}|size" for key, row in keyed if row.group == label]))
     values = {key: cell.value for key, cell in cells.items()}
-    for key, mark in protect(values, sums, orders, fixed=fixed).items():
+    trim = len(rows) <= TRIMMED_ROWS
+    for key, mark in protect(values, sums, orders, fixed=fixed, trim=trim).items():
         if mark == WITHHELD:
             cells[key].mark = WITHHELD
 
@@ -272,13 +299,13 @@ def _group_label(breakdown: str, value) -> str:
 
 
 def survival_counts(
-    admissions, *, cutoff: dt.date, breakdown: str = "none", known_at: dt.datetime | None = None
+    source, *, cutoff: dt.date, breakdown: str = "none", known_at: dt.datetime | None = None
 ) -> dict:
     """Kaplan–Meier input per breakdown group (its raw value): {days followed: [returns, censored]}. A return
     is an event at its day; everyone else is censored at the cut-off, or at death (never a success)."""
     grouped_by = ["group"] if breakdown != "none" else []
     inner = (
-        releases(admissions, cutoff=cutoff, known_at=known_at)
+        _released(source, cutoff=cutoff, known_at=known_at)
         .annotate(**_breakdown_fields(breakdown))
         .values("released_on", "returned_on", "died_on", *grouped_by)
         .order_by()
@@ -291,10 +318,10 @@ def survival_counts(
 
 
 def survival(
-    admissions, *, cutoff: dt.date, breakdown: str = "none", known_at: dt.datetime | None = None
+    source, *, cutoff: dt.date, breakdown: str = "none", known_at: dt.datetime | None = None
 ) -> dict[str, KaplanMeier]:
     """Kaplan–Meier over everyone released, per breakdown group (survival_counts)."""
-    counts = survival_counts(admissions, cutoff=cutoff, breakdown=breakdown, known_at=known_at)
+    counts = survival_counts(source, cutoff=cutoff, breakdown=breakdown, known_at=known_at)
     merged: dict[str, dict] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     for group, by_day in counts.items():  # two raw groups may share a label (two UPTs of one name)
         label = _group_label(breakdown, group) if breakdown != "none" else ""
@@ -307,13 +334,20 @@ def survival(
     }
 
 
-def relapse(admissions, *, cutoff: dt.date) -> dict[str, Cell]:
+def relapse(source, *, cutoff: dt.date) -> dict[str, Cell]:
     """From after-care follow-ups (reported apart from reincarceration): people released with at least one
     follow-up recorded, and of those, people with a relapse or a positive urine test at any follow-up."""
+    if source.model is ReleaseOutcome:
+        totals = source.filter(released_on__lte=cutoff).aggregate(
+            followed=Count("pk", filter=Q(first_follow_up_on__lte=cutoff)),
+            relapsed=Count("pk", filter=Q(first_relapse_on__lte=cutoff)),
+        )
+        return {"followed": Cell(totals["followed"]), "relapsed": Cell(totals["relapsed"])}
     done = FollowUp.objects.filter(plan__admission=OuterRef("pk"), done_on__isnull=False, done_on__lte=cutoff)
     relapsed = done.filter(Q(outcome=FollowUp.Outcome.RELAPSED) | Q(urine_positive=True))
     totals = (
-        admissions.filter(released_on__isnull=False, released_on__lte=cutoff)
+        source.filter(released_on__isnull=False, released_on__lte=cutoff)
+        .exclude(release_type=Admission.ReleaseType.DEATH)
         .annotate(was_followed=Exists(done), has_relapsed=Exists(relapsed))
         .aggregate(
             followed=Count("pk", filter=Q(was_followed=True)),

@@ -161,3 +161,45 @@ class FigureSet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} @ {self.data_cutoff:%Y-%m-%d %H:%M}"
+
+
+class ReleaseOutcome(models.Model):
+    """Each release with what followed it, looked up once: the next admission anywhere, a death recorded at
+    a follow-up, the first follow-up done and the first relapse. Rebuilt whole by a scheduled job
+    (reports.release_outcomes.refresh) so the recidivism dashboard counts over one table instead of looking
+    up every release's future on each request; the page says how old it is. Holds no names: who may see
+    which releases is decided at request time, by the releasing institution."""
+
+    admission = models.OneToOneField(
+        "inmates.Admission", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="+")
+    released_on = models.DateField()
+    readmitted_on = models.DateField(null=True)  # the next admission, at any UPT
+    deceased_on = models.DateField(null=True)  # a death recorded at an after-care follow-up
+    participation = models.CharField(max_length=16)  # reports.cohorts.PARTICIPATION
+    programme_kind = models.CharField(max_length=32)  # rehab.models.Programme.Kind, or "none"
+    first_follow_up_on = models.DateField(null=True)
+    first_relapse_on = models.DateField(null=True)  # relapse, or a positive urine test, at a follow-up
+
+    class Meta:
+        verbose_name = _("release outcome")
+        verbose_name_plural = _("release outcomes")
+
+    def __str__(self) -> str:
+        return f"{self.admission_id}: {self.released_on}"
+
+
+class ReleaseOutcomeRefresh(models.Model):
+    """When the release outcomes were last rebuilt, how many and how long it took (one row)."""
+
+    refreshed_at = models.DateTimeField(_("data as of"))
+    releases = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        verbose_name = _("release outcome refresh")
+        verbose_name_plural = _("release outcome refreshes")
+
+    def __str__(self) -> str:
+        return f"{self.refreshed_at:%Y-%m-%d %H:%M} ({self.releases})"

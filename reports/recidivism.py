@@ -8,10 +8,12 @@ enough are censored, never counted as successes (shared/DOMAIN.md, "Recidivism")
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from itertools import accumulate
 from typing import NamedTuple
 
 
@@ -31,12 +33,26 @@ class KaplanMeier:
     # (time, events, censored) for every time anyone left follow-up: answers "how many were still followed?"
     exits: tuple[tuple[float, int, int], ...] = ()
 
+    @cached_property
+    def _exit_times(self) -> list[float]:
+        return [time for time, _events, _censored in self.exits]
+
+    @cached_property
+    def _left_by(self) -> list[int]:
+        """People who left follow-up by each exit (returned or censored), cumulated; [0] is before any."""
+        return [0, *accumulate(events + censored for _time, events, censored in self.exits)]
+
+    @cached_property
+    def _returned_by(self) -> list[int]:
+        return [0, *accumulate(events for _time, events, _censored in self.exits)]
+
     def at_risk(self, t: float) -> int:
-        """People still followed at time t (not yet returned or censored before t)."""
-        return self.size - sum(events + censored for time, events, censored in self.exits if time < t)
+        """People still followed at time t (not yet returned or censored before t). A chart asks this at
+        every point, so it is a binary search over cumulated exits, not a sum over them."""
+        return self.size - self._left_by[bisect_left(self._exit_times, t)]
 
     def events_by(self, t: float) -> int:
-        return sum(events for time, events, _censored in self.exits if time <= t)
+        return self._returned_by[bisect_right(self._exit_times, t)]
 
     @property
     def last_time(self) -> float:

@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from institutions.models import Institution, Region
+from reports import release_outcomes
 from reports.models import Report
 from reports.publication import figure_set_for, final_cutoff
 from reports.render import generate
@@ -101,3 +102,9 @@ def monthly_reports() -> int:
         if report.status != Report.Status.DONE:
             render_report.delay(report.pk)
     return len(reports)
+
+
+@shared_task(acks_late=True, soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT)
+def refresh_release_outcomes() -> int:
+    """Rebuild the recidivism dashboard's release-outcome table (reports.release_outcomes)."""
+    return release_outcomes.refresh().releases

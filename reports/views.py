@@ -4,10 +4,12 @@ officers (their region, or all) and UPT staff (their institutions)."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -17,14 +19,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
+from kombu.exceptions import OperationalError as BrokerError
 
 from agreements.forms import check_plausible
 from audit.models import AuditEvent
 from audit.services import audit_record
-from inmates.models import Admission
+from inmates.models import held_at
 from institutions.forms import DateInput
 from institutions.models import Institution, Region
-from reports import services
+from reports import release_outcomes, services
 from reports.charts import survival_svg, svg_data_url
 from reports.cohorts import (
     BREAKDOWNS,
@@ -37,9 +40,12 @@ from reports.cohorts import (
     window_days,
 )
 from reports.disclosure import MIN_CURVE_GROUP, SMALL_CELL
-from reports.models import Report
+from reports.models import ReleaseOutcome, Report
+from reports.tasks import refresh_release_outcomes
 
 HORIZON_DAYS = window_days(36)
+MAX_CURVES = 8
+logger = logging.getLogger(__name__)
 
 
 class CohortFilterForm(forms.Form):
@@ -57,8 +63,16 @@ class CohortFilterForm(forms.Form):
     )
     cutoff = forms.DateField(label=gettext_lazy("Data cut-off"), required=False, widget=DateInput())
 
-    def __init__(self, *args, **kwargs):
+    # Broken down by place, cohorts are counted by year: a UPT's quarter holds a handful of releases, most of
+    # its cells would be withheld, and protecting thousands of small cells against each other takes minutes
+    # (reports.protection). Other breakdowns (at most four groups) go down to quarters.
+    YEARLY_BREAKDOWNS = ("institution", "region")
+    # Beyond this many UPTs (the nation), a breakdown by UPT is refused: by region, or a region's own page.
+    MAX_UPTS_BROKEN_DOWN = 60
+
+    def __init__(self, *args, upts: int, **kwargs):
         super().__init__(*args, **kwargs)
+        self.upts = upts
         for name in ("period", "breakdown"):
             self.fields[name].widget.attrs["class"] = "form-select"
         self.fields["cutoff"].widget.attrs["class"] = "form-control"
@@ -66,6 +80,26 @@ class CohortFilterForm(forms.Form):
     def clean_cutoff(self):
         cutoff = check_plausible(self.cleaned_data.get("cutoff"))
         return min(cutoff, timezone.localdate()) if cutoff else None
+
+    def clean_breakdown(self):
+        breakdown = self.cleaned_data.get("breakdown")
+        if breakdown == "institution" and self.upts > self.MAX_UPTS_BROKEN_DOWN:
+            raise ValidationError(
+                _("%(count)s UPT are too many to compare on one page: break down by region instead."),
+                params={"count": self.upts},
+            )
+        return breakdown
+
+    def clean(self):
+        cleaned = super().clean()
+        breakdown, period = cleaned.get("breakdown"), cleaned.get("period")
+        if breakdown in self.YEARLY_BREAKDOWNS and period != "year":
+            cleaned["period"] = "year"
+            self.note = _("Broken down by UPT or region, releases are grouped by year.")
+        elif breakdown not in (None, "", "none") and period == "month":
+            cleaned["period"] = "quarter"
+            self.note = _("Broken down, releases are grouped by quarter at the finest.")
+        return cleaned
 
 
 def _estimate(km, months: int) -> float | None:
@@ -77,19 +111,37 @@ def _estimate(km, months: int) -> float | None:
     return km.cumulative_incidence(days)
 
 
+def _release_outcomes(user) -> tuple:
+    """The releases from the institutions the user oversees, from the release-outcome table, and when that
+    was rebuilt. A table never built is built now; one older than twice the schedule's interval (a worker
+    or the scheduler down) is queued for a rebuild, once per interval."""
+    as_of = release_outcomes.as_of()
+    interval = settings.RELEASE_OUTCOMES_EVERY
+    if as_of is None:
+        release_outcomes.refresh()
+    elif timezone.now() - as_of > dt.timedelta(minutes=2 * interval) and cache.add(
+        "reports:release-outcomes-queued", True, timeout=interval * 60
+    ):
+        try:
+            refresh_release_outcomes.delay()
+        except BrokerError:  # the page still answers with the figures it has, saying how old they are
+            logger.warning("Could not queue a rebuild of the release outcomes: the broker is down.")
+    return ReleaseOutcome.objects.filter(held_at(user)), release_outcomes.as_of()
+
+
 def recidivism(request):
     user = request.user
     scope = user.scope
     if not (scope.is_national or scope.region_ids or scope.staff_institution_ids):
         raise PermissionDenied(_("Recidivism figures are for UPT staff and regional and national officers."))
-    form = CohortFilterForm(request.GET or None)
+    form = CohortFilterForm(request.GET or None, upts=Institution.objects.visible_to(user).count())
     form.is_valid()  # a bad value drops that filter only: cleaned_data keeps the valid ones
     filters = getattr(form, "cleaned_data", {})
     period = filters.get("period") or "quarter"
     breakdown = filters.get("breakdown") or "none"
     cutoff = filters.get("cutoff") or timezone.localdate()
     # Releases from the institutions the user oversees (a person's return to any UPT still counts).
-    admissions = Admission.objects.held_in_scope(user) if not scope.is_national else Admission.objects.all()
+    admissions, as_of = _release_outcomes(user)
     rows = cohort_table(admissions, cutoff=cutoff, period=period, breakdown=breakdown)
     curves = survival(admissions, cutoff=cutoff, breakdown=breakdown)
     sizes = {label: Cell(km.size) for label, km in curves.items()}
@@ -102,7 +154,13 @@ def recidivism(request):
     protect_cohorts(rows, totals, sizes)
     # Curves only for groups of 20 or more, each stopping where fewer than 5 remain at risk
     # (reports.disclosure): a curve of a few people shows each person's return.
-    shown = {label or _("All releases"): km for label, km in curves.items() if km.size >= MIN_CURVE_GROUP}
+    # A chart of more than a few curves cannot be read (and draws for seconds): the largest groups only; the
+    # table below it gives every group's estimates.
+    drawable = sorted(
+        ((label, km) for label, km in curves.items() if km.size >= MIN_CURVE_GROUP),
+        key=lambda item: -item[1].size,
+    )
+    shown = {label or _("All releases"): km for label, km in drawable[:MAX_CURVES]}
     chart = survival_svg(
         shown,
         title=_("Share not returned to custody, by days since release"),
@@ -131,6 +189,9 @@ def recidivism(request):
             "chart_url": svg_data_url(chart),
             "estimates": estimates,
             "relapse": relapse(admissions, cutoff=cutoff),
+            "as_of": as_of,
+            "note": getattr(form, "note", ""),
+            "curves_left_out": len(drawable) - len(shown),
             "window_days": {str(months): window_days(months) for months in WINDOWS},
         },
     )

@@ -110,6 +110,14 @@ def admit(
     return admission
 
 
+def release(person, institution, *, admitted, released, release_type="parole") -> Admission:
+    """A closed custody spell (the release written straight onto it, as the cohort figures read it)."""
+    admission = admit(person, institution, on=admitted)
+    admission.released_on, admission.release_type = released, release_type
+    admission.save()
+    return admission
+
+
 def link_admission(
     person: Person, institution: Institution, *, by, on: dt.date, reason="NIK sama"
 ) -> Admission:

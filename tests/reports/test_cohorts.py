@@ -6,44 +6,11 @@ import datetime as dt
 import pytest
 
 from inmates.models import Admission
-from rehab.models import AftercarePlan, Enrolment, FollowUp, Programme
+from rehab.models import Enrolment
 from reports.cohorts import Cell, WindowFigures, cohort_table, relapse, survival
-from tests.factories import PersonFactory, admit, make_agreement
+from tests.factories import PersonFactory, admit, release
 
 CUTOFF = dt.date(2026, 3, 1)
-
-
-def release(person, institution, *, admitted, released, release_type="parole"):
-    admission = admit(person, institution, on=admitted)
-    admission.released_on, admission.release_type = released, release_type
-    admission.save()
-    return admission
-
-
-@pytest.fixture
-def cohort(institution, staff):
-    a, b, c, d, e = (PersonFactory(full_name=name) for name in "ABCDE")
-    release(a, institution, admitted=dt.date(2023, 1, 1), released=dt.date(2024, 1, 10))
-    admit(a, institution, on=dt.date(2024, 5, 1))  # back after 112 days
-    release(b, institution, admitted=dt.date(2023, 1, 1), released=dt.date(2024, 2, 1))  # stays out
-    release(
-        c, institution, admitted=dt.date(2025, 1, 1), released=dt.date(2025, 12, 1)
-    )  # too recent for any window
-    admit(c, institution, on=dt.date(2026, 1, 15))  # ... but back after 45 days
-    died = release(d, institution, admitted=dt.date(2023, 1, 1), released=dt.date(2024, 3, 1))
-    plan = AftercarePlan.objects.create(
-        admission=died, person=d, released_on=died.released_on, created_by=staff
-    )
-    FollowUp.objects.create(
-        plan=plan,
-        months_after=1,
-        due_on=dt.date(2024, 4, 1),
-        done_on=dt.date(2024, 3, 31),
-        method="other",
-        outcome="deceased",
-    )
-    release(e, institution, admitted=dt.date(2023, 1, 1), released=dt.date(2024, 1, 20), release_type="death")
-    return {"a": a, "b": b, "c": c, "d": d}
 
 
 def test_cohort_table_decides_eligibility_by_release_date(cohort):
@@ -122,22 +89,6 @@ def test_queries_do_not_grow_with_the_cohort(institution, django_assert_num_quer
     with django_assert_num_queries(1):
         curves = survival(Admission.objects.all(), cutoff=CUTOFF, breakdown="participation")
     assert curves["Never enrolled"].size == 63
-
-
-@pytest.fixture
-def programme_for(institution, agency):
-    agreement = make_agreement(institutions=[institution], agencies=[agency], valid_from=dt.date(2022, 1, 1))
-    return Programme.objects.create(
-        institution=institution,
-        kind="social",
-        name="TC",
-        agency=agency,
-        agreement=agreement,
-        starts_on=dt.date(2023, 1, 1),
-        ends_on=dt.date(2023, 12, 31),
-        capacity=10,
-        target=10,
-    )
 
 
 def test_same_day_spells_count_only_the_later_one_as_a_return(institution):

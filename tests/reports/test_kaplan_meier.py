@@ -6,6 +6,8 @@ Kleinbaum & Klein, "Survival Analysis: A Self-Learning Text" (3rd ed., 2012), ch
 """
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reports.recidivism import kaplan_meier
 
@@ -114,3 +116,17 @@ def test_grouped_counts_give_the_same_estimate():
     grouped = kaplan_meier_from_counts(dict(counts))
     direct = kaplan_meier([t for t, _ in SIX_MP], [e for _, e in SIX_MP])
     assert grouped.steps == direct.steps and grouped.size == 21
+
+
+def test_six_mp_numbers_at_risk_and_returns_by_week():
+    km = kaplan_meier([t for t, _e in SIX_MP], [e for _t, e in SIX_MP])
+    # Kleinbaum & Klein's table: 21 at risk at week 6, 17 at week 7, 12 at week 13, 6 at week 23.
+    assert [km.at_risk(week) for week in (0, 6, 7, 13, 23, 36)] == [21, 21, 17, 12, 6, 0]
+    assert [km.events_by(week) for week in (5, 6, 10, 23, 100)] == [0, 3, 5, 9, 9]
+
+
+@given(st.lists(st.tuples(st.integers(0, 60), st.booleans()), max_size=40), st.integers(-1, 62))
+def test_at_risk_and_returns_by_match_counting_everyone(people, t):
+    km = kaplan_meier([time for time, _event in people], [event for _time, event in people])
+    assert km.at_risk(t) == sum(1 for time, _event in people if time >= t)
+    assert km.events_by(t) == sum(1 for time, event in people if event and time <= t)

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from tests.factories import PersonFactory, admit
-from tests.reports.test_cohorts import release
+from reports import release_outcomes
+from tests.factories import PersonFactory, admit, release
 
 URL = reverse("reports:recidivism")
 
@@ -47,8 +47,10 @@ def test_regional_officer_sees_the_cohort_table_chart_and_definitions(
 def test_query_count_does_not_grow_with_releases(login, national, institution, django_assert_max_num_queries):
     client = login(national)
     release(PersonFactory(), institution, admitted=dt.date(2022, 1, 1), released=dt.date(2024, 1, 5))
+    release_outcomes.refresh()
     with django_assert_max_num_queries(12) as one:
-        client.get(URL, {"breakdown": "participation"})
+        response = client.get(URL, {"breakdown": "participation"})
+    assert response.status_code == 200 and sum(row.size.value for row in response.context["rows"]) == 1
     for n in range(40):
         release(
             PersonFactory(),
@@ -56,8 +58,10 @@ def test_query_count_does_not_grow_with_releases(login, national, institution, d
             admitted=dt.date(2022, 1, 1),
             released=dt.date(2024, 1, 5) + dt.timedelta(days=n),
         )
+    release_outcomes.refresh()
     with django_assert_max_num_queries(len(one.captured_queries)):
-        client.get(URL, {"breakdown": "participation"})
+        response = client.get(URL, {"breakdown": "participation"})
+    assert response.status_code == 200 and sum(row.size.value for row in response.context["rows"]) == 41
 
 
 def test_bad_filters_fall_back_to_defaults(login, national):
@@ -102,3 +106,21 @@ def test_a_group_s_hidden_count_is_not_the_total_minus_the_others(
     released = {row["group"]: str(row["size"]) for row in split.context["estimates"]}
     assert released == {institution.name: "<5", sister_institution.name: "×"}
     assert '<td class="text-end">×</td>' in split.content.decode()
+
+
+def test_breakdowns_by_place_count_releases_by_year(login, regional, institution):
+    release(PersonFactory(), institution, admitted=dt.date(2022, 1, 1), released=dt.date(2024, 1, 5))
+    response = login(regional).get(URL, {"breakdown": "institution", "period": "month"})
+    assert response.status_code == 200 and response.context["period"] == "year"
+    assert "releases are grouped by year" in response.content.decode()
+    response = login(regional).get(URL, {"breakdown": "participation", "period": "month"})
+    assert response.context["period"] == "quarter" and response.context["breakdown"] == "participation"
+
+
+def test_a_nation_of_upts_is_broken_down_by_region_not_by_upt(login, national, institution, monkeypatch):
+    from reports.views import CohortFilterForm
+
+    monkeypatch.setattr(CohortFilterForm, "MAX_UPTS_BROKEN_DOWN", 0)  # this test's nation: one UPT too many
+    response = login(national).get(URL, {"breakdown": "institution"})
+    assert response.status_code == 200 and response.context["breakdown"] == "none"
+    assert "too many to compare on one page: break down by region instead" in response.content.decode()

@@ -20,6 +20,7 @@ from demo import returns as demo_returns
 from demo.backdate import backdate
 from inmates.models import Admission, Movement, Person
 from institutions.models import Agency, Institution, Region
+from reports import release_outcomes
 
 DEFAULT_PASSWORD = "rehab-demo-2025"  # documented in the README; demo accounts only
 ADMIN_MODELS = ["region", "institution", "agency", "user", "membership", "report"]
@@ -62,6 +63,7 @@ class Command(BaseCommand):
         )
         demo_links.load(today=today, staff_by_institution=staff_by_institution, institutions=institutions)
         backdate()  # as if each record had been typed on the day it happened
+        release_outcomes.refresh()  # the recidivism dashboard's table, as the scheduled job builds it
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready ({created} new WBP, {new_agreements} new agreements, "

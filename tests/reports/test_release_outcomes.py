@@ -1,0 +1,171 @@
+"""The recidivism dashboard's release-outcome table: the same figures as the live look-ups at every
+cut-off, rebuilt whole, its age on the page, and a rebuild asked for (once) when the scheduled job has fallen
+behind."""
+
+import datetime as dt
+import random
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.urls import reverse
+from kombu.exceptions import OperationalError
+
+from inmates.models import Admission
+from rehab.models import AftercarePlan, Enrolment, FollowUp
+from reports import release_outcomes
+from reports.cohorts import BREAKDOWNS, PERIODS, cohort_counts, relapse, survival_counts
+from reports.models import ReleaseOutcome
+from reports.tasks import refresh_release_outcomes
+from tests.factories import InstitutionFactory, PersonFactory, admit, release
+
+URL = reverse("reports:recidivism")
+CUTOFFS = [dt.date(2024, 2, 1), dt.date(2024, 4, 15), dt.date(2025, 6, 30), dt.date(2026, 3, 1)]
+
+
+def random_histories(institutions, programme, staff, seed=16):
+    """People released, back, released again, dead, enrolled and followed up, at random (seeded)."""
+    rng = random.Random(seed)
+    for _ in range(40):
+        person = PersonFactory()
+        day = dt.date(2022, 1, 1) + dt.timedelta(days=rng.randrange(400))
+        for _spell in range(rng.choice([1, 1, 2, 3])):
+            released = day + dt.timedelta(days=rng.randrange(30, 500))
+            if released > dt.date(2026, 6, 1):
+                admit(person, rng.choice(institutions), on=day)
+                break
+            spell = release(
+                person,
+                rng.choice(institutions),
+                admitted=day,
+                released=released,
+                release_type=rng.choice(["parole", "expiry", "parole", "death"]),
+            )
+            if rng.random() < 0.4 and not person.enrolments.exists():
+                Enrolment.objects.create(
+                    programme=programme,
+                    person=person,
+                    admission=spell,
+                    kind=rng.choice(["medical", "social"]),
+                    status=rng.choice(["completed", "dropped_out", "active"]),
+                    direct_reason="x",
+                )
+            if rng.random() < 0.5:
+                plan = AftercarePlan.objects.create(
+                    admission=spell, person=person, released_on=released, created_by=staff
+                )
+                outcome = rng.choice(["abstinent", "relapsed", "deceased", "abstinent"])
+                FollowUp.objects.create(
+                    plan=plan,
+                    months_after=1,
+                    due_on=released + dt.timedelta(days=30),
+                    done_on=released + dt.timedelta(days=rng.randrange(10, 60)),
+                    method="visit",
+                    outcome=outcome,
+                    urine_positive=rng.random() < 0.2,
+                )
+                if outcome == "deceased":
+                    break
+            if spell.release_type == "death":
+                break
+            day = released + dt.timedelta(days=rng.randrange(0, 700))
+
+
+@pytest.mark.django_db
+def test_the_table_gives_the_live_figures_at_every_cut_off(cohort, institution, staff, programme_for):
+    random_histories([institution, InstitutionFactory(region=institution.region)], programme_for, staff)
+    refreshed = release_outcomes.refresh()
+    live, stored = Admission.objects.all(), ReleaseOutcome.objects.all()
+    assert refreshed.releases == live.filter(released_on__isnull=False).exclude(release_type="death").count()
+    for cutoff in CUTOFFS:
+        for breakdown in BREAKDOWNS:
+            for period in PERIODS:
+                assert cohort_counts(
+                    stored, cutoff=cutoff, period=period, breakdown=breakdown
+                ) == cohort_counts(live, cutoff=cutoff, period=period, breakdown=breakdown), (
+                    cutoff,
+                    breakdown,
+                    period,
+                )
+            assert survival_counts(stored, cutoff=cutoff, breakdown=breakdown) == survival_counts(
+                live, cutoff=cutoff, breakdown=breakdown
+            ), (cutoff, breakdown)
+        assert relapse(stored, cutoff=cutoff) == relapse(live, cutoff=cutoff), cutoff
+
+
+def test_a_rebuild_takes_in_what_was_recorded_since(cohort, institution):
+    release_outcomes.refresh()
+    b = cohort["b"].admissions.get()
+    assert ReleaseOutcome.objects.get(admission=b).readmitted_on is None
+    admit(cohort["b"], institution, on=dt.date(2026, 2, 1))
+    release(PersonFactory(), institution, admitted=dt.date(2024, 1, 1), released=dt.date(2025, 1, 1))
+    refreshed = release_outcomes.refresh()
+    assert ReleaseOutcome.objects.get(admission=b).readmitted_on == dt.date(2026, 2, 1)
+    assert refreshed.releases == ReleaseOutcome.objects.count() == 5
+
+
+def test_the_table_holds_no_history(cohort):
+    with pytest.raises(ValueError, match="today's knowledge"):
+        cohort_counts(
+            ReleaseOutcome.objects.all(), cutoff=CUTOFFS[0], known_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+        )
+
+
+NOW = dt.datetime(2026, 12, 6, 3, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def asked(monkeypatch):
+    """The rebuilds the page asks for, instead of queueing them on a broker no worker reads in this test."""
+    cache.delete("reports:release-outcomes-queued")
+    calls = []
+    monkeypatch.setattr(refresh_release_outcomes, "delay", lambda: calls.append(dt.datetime.now(dt.UTC)))
+    return calls
+
+
+def test_the_page_says_how_old_its_figures_are_and_builds_them_once_if_never_built(
+    login, regional, cohort, asked
+):
+    with time_machine.travel(NOW, tick=False):
+        assert release_outcomes.as_of() is None
+        response = login(regional).get(URL, {"cutoff": "2026-03-01"})
+    assert response.status_code == 200 and asked == []
+    assert release_outcomes.as_of() == NOW
+    # 03:00 UTC is 11:00 in Kalimantan Selatan (WITA), the regional officer's zone.
+    assert "as recorded up to 6 December 2026 11:00" in response.content.decode()
+    assert sum(row.size.value for row in response.context["rows"]) == 4
+
+
+def test_a_stale_table_is_rebuilt_by_the_worker_asked_once_per_interval(
+    login, national, cohort, asked, settings
+):
+    settings.RELEASE_OUTCOMES_EVERY = 15
+    with time_machine.travel(NOW, tick=False):
+        release_outcomes.refresh()
+    client = login(national)
+    with time_machine.travel(NOW + dt.timedelta(minutes=29), tick=False):
+        assert client.get(URL).status_code == 200
+    assert asked == []  # within twice the interval: the scheduled job will come
+    with time_machine.travel(NOW + dt.timedelta(minutes=31), tick=False):
+        first = client.get(URL)
+        second = client.get(URL)
+    assert first.status_code == second.status_code == 200 and len(asked) == 1
+    assert first.context["as_of"] == NOW  # the figures it has, with their age
+
+
+def test_a_broker_that_is_down_leaves_the_page_answering(login, national, cohort, monkeypatch):
+    def down():
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6399. Connection refused.")
+
+    cache.delete("reports:release-outcomes-queued")
+    monkeypatch.setattr(refresh_release_outcomes, "delay", down)
+    with time_machine.travel(NOW, tick=False):
+        release_outcomes.refresh()
+    with time_machine.travel(NOW + dt.timedelta(hours=2), tick=False):
+        response = login(national).get(URL)
+    assert response.status_code == 200 and response.context["as_of"] == NOW
+
+
+def test_the_scheduled_rebuild_runs_as_a_task(cohort):
+    assert refresh_release_outcomes.apply().get() == 4
+    assert ReleaseOutcome.objects.count() == 4
