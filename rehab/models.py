@@ -502,22 +502,33 @@ class Note(models.Model):
 # --- After-care -----------------------------------------------------------------------------------------
 
 
+def plans_visible(user: User, via: str = "") -> Q:
+    """The after-care plans (reached through `via`, e.g. "plan__") the user may see:
+    AftercarePlanQuerySet.visible_to's rule as a condition, so follow-ups filter through their own joins
+    instead of a list of plans (which the planner took for thousands and scanned every table for)."""
+    scope = user.scope
+    if scope.is_national:
+        return Q()
+    condition = Q(**{f"{via}admission__institution_id__in": scope.staff_institution_ids}) | Q(
+        **{f"{via}admission__institution__region_id__in": scope.region_ids}
+    )
+    for agency_id in scope.agency_ids:
+        condition |= Q(
+            **{
+                f"{via}agency_id": agency_id,
+                f"{via}admission__institution_id__in": institution_ids_open_to([agency_id], Work.AFTERCARE),
+            }
+        )
+    return condition
+
+
 class AftercarePlanQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> AftercarePlanQuerySet:
         """UPT staff of the releasing institution, its region's officers, national officers, and counsellors
         of the agency that took over while it has an agreement there covering after-care."""
-        scope = user.scope
-        if scope.is_national:
+        if user.scope.is_national:
             return self
-        condition = Q(admission__institution_id__in=scope.staff_institution_ids) | Q(
-            admission__institution__region_id__in=scope.region_ids
-        )
-        for agency_id in scope.agency_ids:
-            condition |= Q(
-                agency_id=agency_id,
-                admission__institution_id__in=institution_ids_open_to([agency_id], Work.AFTERCARE),
-            )
-        return self.filter(condition)
+        return self.filter(plans_visible(user))
 
 
 class AftercarePlan(models.Model):
@@ -558,7 +569,7 @@ class AftercarePlan(models.Model):
 
 class FollowUpQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> FollowUpQuerySet:
-        return self.filter(plan__in=AftercarePlan.objects.visible_to(user).values("pk"))
+        return self.filter(plans_visible(user, via="plan__"))
 
     def pending(self) -> FollowUpQuerySet:
         return self.filter(done_on__isnull=True, cancelled=False)
