@@ -2,17 +2,24 @@
 everything back. Not a test: a measurement to record in the README.
 
     python manage.py benchmark_reports [--wbp 15000] [--rehab 1000] [--sessions 40000]
+    DATABASE_URL=postgres://…/rehab_national python manage.py benchmark_reports --national [--runs 3]
+
+With --national it builds nothing: on the national data set (generate_national) it times a month's figures
+for one UPT, one region and the nation, and the PDF of each.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+import statistics
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.db.models import Count, Q
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from accounts.models import Role, User
 from agreements.models import Agreement, AgreementScope
@@ -46,8 +53,13 @@ class Command(BaseCommand):
         parser.add_argument("--wbp", type=int, default=15_000)
         parser.add_argument("--rehab", type=int, default=1_000)
         parser.add_argument("--sessions", type=int, default=40_000)
+        parser.add_argument("--national", action="store_true", help="time the national data set's scopes")
+        parser.add_argument("--runs", type=int, default=3, help="with --national: runs per scope")
 
-    def handle(self, *args, wbp: int, rehab: int, sessions: int, **options):
+    def handle(self, *args, wbp: int, rehab: int, sessions: int, national: bool, runs: int, **options):
+        if national:
+            self._national(runs)
+            return
         try:
             with transaction.atomic():
                 started = time.perf_counter()
@@ -69,6 +81,46 @@ class Command(BaseCommand):
                 raise Rollback
         except Rollback:
             self.stdout.write("Rolled back: the database is as it was.")
+
+    def _national(self, runs: int) -> None:
+        """Median time of the last full month's figures (and its PDF) for the UPT with the most people in
+        custody, its region and the nation."""
+        if not User.objects.filter(username="national.bench").exists():
+            raise CommandError("No national data set here: run generate_national first (see the README).")
+        month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+        upt = (
+            Institution.objects.annotate(
+                held=Count("admissions", filter=Q(admissions__released_on__isnull=True))
+            )
+            .order_by("-held", "pk")
+            .first()
+        )
+        scopes = [
+            (Report(scope=Report.Scope.INSTITUTION, institution=upt, month=month), [upt.pk]),
+            (
+                Report(scope=Report.Scope.REGION, region=upt.region, month=month),
+                list(Institution.objects.filter(region=upt.region).values_list("pk", flat=True)),
+            ),
+            (
+                Report(scope=Report.Scope.NATIONAL, month=month),
+                list(Institution.objects.values_list("pk", flat=True)),
+            ),
+        ]
+        self.stdout.write(f"Month {month:%Y-%m}, median of {runs} runs:")
+        for report, upts in scopes:
+            times = []
+            for _ in range(runs):
+                with CaptureQueriesContext(connection) as queries:
+                    started = time.perf_counter()
+                    figures = compute(upts, month)
+                    times.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            pdf = pdf_bytes(report, figures)
+            rendered = time.perf_counter() - started
+            self.stdout.write(
+                f"{report.scope:12} {len(upts):4d} UPT  figures {statistics.median(times):6.2f} s"
+                f" ({len(queries.captured_queries)} queries)  PDF {len(pdf) // 1024} KB in {rendered:.2f} s"
+            )
 
     def _build(self, wbp: int, rehab: int, sessions: int):
         rng = random.Random(15_000)
