@@ -14,6 +14,7 @@ from audit.models import AuditEvent
 from inmates.models import Admission, Movement, Person
 from institutions.models import Institution, Region
 from rehab.models import Attendance, AttendanceMark, Enrolment, FollowUp, Programme, Session
+from reports.models import ReleaseOutcome
 
 
 @pytest.mark.django_db
@@ -72,3 +73,29 @@ def test_the_page_benchmark_runs_on_a_small_country(capsys, settings):
     for role in ("staff", "head", "counsellor", "regional", "national"):
         assert re.search(rf"WBP list +{role} +\d+ ms +\d+ +\d+ KB  200", out), role
     assert "Search 'Budi Hasibuan': admin" in out
+    # The generator leaves the dashboard's release outcomes built, as the scheduled job would.
+    assert ReleaseOutcome.objects.count() == released_not_by_death()
+    call_command("benchmark_reports", national=True, runs=1)
+    out = capsys.readouterr().out
+    for scope in ("institution", "region", "national"):
+        assert re.search(rf"{scope} +\d+ UPT  figures +[\d.]+ s \(\d+ queries\)  PDF \d+ KB", out), scope
+
+
+def released_not_by_death() -> int:
+    return Admission.objects.filter(released_on__isnull=False).exclude(release_type="death").count()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_load_test_drives_a_running_server(live_server, capsys, settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("the generator writes with PostgreSQL's COPY; CI runs it there")
+    settings.ALLOWED_HOSTS = ["localhost"]
+    call_command("generate_national", scale=0.002)
+    call_command("load_test", base_url=live_server.url, users=5, think=0, seconds=3)
+    captured = capsys.readouterr()
+    assert "Could not sign in" not in captured.err
+    summary = re.search(
+        r"(\d+) users, think 0 s, \d+ s: (\d+) pages, [\d.]+ pages/s, errors (\d+)", captured.out
+    )
+    assert summary and summary.group(1) == "5" and int(summary.group(2)) > 5 and summary.group(3) == "0"
+    assert re.search(r"all pages: p50 \d+ ms, p95 \d+ ms, p99 \d+ ms", captured.out)
