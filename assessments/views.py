@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -246,28 +246,27 @@ def recommendation_approve(request, pk: int):
 
 
 def _to_assess(user):
-    """People held in the user's scope whose latest ASSIST is moderate or high, not assessed since."""
-    latest = Screening.objects.filter(person=OuterRef("pk"), instrument=Screening.Instrument.ASSIST).order_by(
-        "-screened_on", "-pk"
+    """The latest ASSIST of each person held in the user's scope where it is moderate or high and nobody has
+    been assessed since: one screening per row. Driven from those screenings (a moderate or high ASSIST with
+    none after it), not from everyone in custody: the nation holds 170,000 people, looking up each one's
+    latest screening took 1.5 s."""
+    assist = Screening.objects.filter(instrument=Screening.Instrument.ASSIST)
+    later = assist.filter(person=OuterRef("person")).filter(
+        Q(screened_on__gt=OuterRef("screened_on"))
+        | Q(screened_on=OuterRef("screened_on"), pk__gt=OuterRef("pk"))
+    )
+    assessed_since = Assessment.objects.filter(
+        person=OuterRef("person"), assessed_on__gte=OuterRef("screened_on")
     )
     held = Admission.objects.open().held_in_scope(user, Work.ASSESSMENT)
+    people = Person.objects.visible_to(user, Work.ASSESSMENT).filter(pk__in=held.values("person"))
     return (
-        Person.objects.visible_to(user, Work.ASSESSMENT)
-        .filter(pk__in=held.values("person"))
-        .annotate(
-            latest_risk=Subquery(latest.values("risk")[:1]),
-            latest_screened_on=Subquery(latest.values("screened_on")[:1]),
-            latest_screening=Subquery(latest.values("pk")[:1]),
-        )
-        .filter(latest_risk__in=Screening.NEEDS_ASSESSMENT)
-        .exclude(
-            Exists(
-                Assessment.objects.filter(
-                    person=OuterRef("pk"), assessed_on__gte=OuterRef("latest_screened_on")
-                )
-            )
-        )
-        .order_by("latest_screened_on", "full_name")
+        assist.filter(risk__in=Screening.NEEDS_ASSESSMENT, person__in=people)
+        .exclude(Exists(later))
+        .exclude(Exists(assessed_since))
+        .select_related("person")
+        .only("pk", "risk", "screened_on", "person__id", "person__full_name")  # not the answers: sorted wide
+        .order_by("screened_on", "person__full_name", "pk")
     )
 
 
@@ -291,13 +290,18 @@ def worklist(request):
     chosen = chosen if chosen in WORKLISTS else "to-assess"
     rows = WORKLISTS[chosen](user)
     page = Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    # The list shown is counted once (by its pages); of the other, only the short one (recommendations
+    # waiting) is counted too: counting the people to assess takes a good part of a second for the nation.
+    counts = {chosen.replace("-", "_"): page.paginator.count}
+    if chosen == "to-assess":
+        counts["to_approve"] = _to_approve(user).count()
     return render(
         request,
         "assessments/worklist.html",
         {
             "page_obj": page,
             "chosen": chosen,
-            "counts": {name.replace("-", "_"): build(user).count() for name, build in WORKLISTS.items()},
+            "counts": counts,
             # The lists hold only people the user works with; read-only officers get no "Assess" button.
             "can_assess": bool(user.scope.staff_institution_ids or user.scope.agency_ids),
         },

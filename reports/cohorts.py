@@ -35,7 +35,7 @@ from inmates.models import Admission, Movement
 from rehab.models import Enrolment, FollowUp, Programme
 from reports.disclosure import WITHHELD, count_text, is_small
 from reports.models import ReleaseOutcome
-from reports.outcomes import counts_by_window, followed_counts
+from reports.outcomes import counts_by_window, followed_counts, kept
 from reports.protection import protect
 from reports.recidivism import KaplanMeier, kaplan_meier_from_counts
 
@@ -189,8 +189,15 @@ def cohort_counts(
     Eligible: released at least the window before the cut-off (decided by release date, never by outcome).
     Returned: of those, admitted again within the window.
     """
+    inner = _release_rows(source, cutoff=cutoff, period=period, breakdown=breakdown, known_at=known_at)
+    return _cohort_rows(inner, cutoff=cutoff, grouped=breakdown != "none")
+
+
+def _release_rows(source, *, cutoff: dt.date, period: str, breakdown: str, known_at: dt.datetime | None):
+    """One row per release: "cohort" (its period), "released_on", "returned_on", "died_on" and, broken
+    down, "group"."""
     grouped = ["group"] if breakdown != "none" else []
-    inner = (
+    return (
         _released(source, cutoff=cutoff, known_at=known_at)
         .annotate(
             cohort=PERIODS[period]("released_on", output_field=DateField()), **_breakdown_fields(breakdown)
@@ -198,8 +205,37 @@ def cohort_counts(
         .values("cohort", "released_on", "returned_on", "died_on", *grouped)
         .order_by()
     )
+
+
+def _cohort_rows(inner, *, cutoff: dt.date, grouped: bool) -> list[dict]:
     windows = {months: window_days(months) for months in WINDOWS}
-    return counts_by_window(inner, cutoff=cutoff, windows=windows, grouped=bool(grouped))
+    return counts_by_window(inner, cutoff=cutoff, windows=windows, grouped=grouped)
+
+
+def _followed(inner, *, cutoff: dt.date, grouped: bool) -> dict:
+    """{group: {days followed: [returns, censored]}} (survival_counts)."""
+    counts: dict = defaultdict(dict)
+    for group, days, event, people in followed_counts(inner, cutoff=cutoff, grouped=grouped):
+        by_day = counts[group if grouped else ""]
+        day = max(int(days), 0)  # a return recorded before its release (bad data) counts at day 0
+        cell = by_day.get(day)
+        if cell is None:
+            cell = by_day[day] = [0, 0]
+        cell[0 if event else 1] += people
+    return counts
+
+
+def cohorts_and_survival(
+    source, *, cutoff: dt.date, period: str, breakdown: str, known_at: dt.datetime | None = None
+) -> tuple[list[dict], dict]:
+    """cohort_counts and survival_counts together, with each release's outcomes looked up once (kept in a
+    temporary table for both counts), for the month's figures, which need both."""
+    inner = _release_rows(source, cutoff=cutoff, period=period, breakdown=breakdown, known_at=known_at)
+    grouped = breakdown != "none"
+    with kept(inner) as rows:
+        return _cohort_rows(rows, cutoff=cutoff, grouped=grouped), _followed(
+            rows, cutoff=cutoff, grouped=grouped
+        )
 
 
 def cohort_table(
@@ -310,11 +346,7 @@ def survival_counts(
         .values("released_on", "returned_on", "died_on", *grouped_by)
         .order_by()
     )
-    rows = followed_counts(inner, cutoff=cutoff, grouped=bool(grouped_by))
-    grouped: dict = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    for group, days, event, people in rows:
-        grouped[group if grouped_by else ""][max(int(days), 0)][0 if event else 1] += people
-    return grouped
+    return _followed(inner, cutoff=cutoff, grouped=bool(grouped_by))
 
 
 def survival(

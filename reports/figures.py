@@ -28,7 +28,7 @@ from rehab.models import (
     Session,
     SessionChange,
 )
-from reports.cohorts import WINDOWS, cohort_counts, survival_counts, window_days
+from reports.cohorts import WINDOWS, cohorts_and_survival, window_days
 from reports.disclosure import curve_end, publishable_curve
 from reports.recidivism import kaplan_meier_from_counts
 
@@ -110,7 +110,15 @@ def _zero() -> dict:
 def _add(into: dict, more: dict) -> None:
     """Sum nested counts (a region's figures from its UPTs')."""
     for key, value in more.items():
-        if isinstance(value, dict):
+        if key == "km":  # {days: [returns, censored]}, thousands of days per UPT: summed in place
+            curve = into.setdefault(key, {})
+            for days, (returns, censored) in value.items():
+                if days in curve:
+                    curve[days][0] += returns
+                    curve[days][1] += censored
+                else:
+                    curve[days] = [returns, censored]
+        elif isinstance(value, dict):
             _add(into.setdefault(key, {}), value)
         elif isinstance(value, list):
             into[key] = [a + b for a, b in zip(into.get(key, [0] * len(value)), value, strict=True)]
@@ -184,11 +192,14 @@ def _by_upt(upts: list[int], first: dt.date, last: dt.date, known_at: dt.datetim
         }
 
     releases = Admission.objects.filter(institution__in=places)
-    for row in cohort_counts(releases, cutoff=last, period="year", breakdown="upt", known_at=known_at):
+    cohorts, followed = cohorts_and_survival(
+        releases, cutoff=last, period="year", breakdown="upt", known_at=known_at
+    )
+    for row in cohorts:
         counts = {key: value for key, value in row.items() if key not in ("cohort", "group")}
         figures[row["group"]]["cohorts"][row["cohort"].year] = counts
-    for upt, by_day in survival_counts(releases, cutoff=last, breakdown="upt", known_at=known_at).items():
-        figures[upt]["km"] = {days: list(counts) for days, counts in by_day.items()}
+    for upt, by_day in followed.items():
+        figures[upt]["km"] = dict(by_day)
     return figures
 
 

@@ -13,8 +13,12 @@ two dates, the smaller of two dates) are chosen here.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
-from django.db import connections
+from django.db import connections, transaction
 
 
 def _dialect(alias: str) -> tuple[str, callable, callable]:
@@ -40,13 +44,46 @@ def _date(value):
     return dt.date.fromisoformat(str(value)[:10])
 
 
+@dataclass(frozen=True)
+class KeptRows:
+    """Rows kept in a temporary table (kept()): counted like the queryset they were selected by."""
+
+    db: str
+    sql: str
+
+
+@contextmanager
+def kept(inner) -> Iterator[KeptRows]:
+    """The rows of `inner` in a temporary table for the length of the block, so that several counts over
+    them (the cohort table and the Kaplan–Meier input of a month's figures) look each release's outcomes
+    up once, not once per count: a second for the nation."""
+    alias = inner.db
+    sql, params = inner.query.sql_with_params()
+    table = f"kept_releases_{uuid.uuid4().hex[:12]}"
+    with transaction.atomic(using=alias):
+        with connections[alias].cursor() as cursor:
+            cursor.execute(f"CREATE TEMPORARY TABLE {table} AS {sql}", params)
+        try:
+            yield KeptRows(alias, f"SELECT * FROM {table}")
+        finally:
+            with connections[alias].cursor() as cursor:
+                cursor.execute(f"DROP TABLE {table}")
+
+
+def _select(inner) -> tuple[str, str, list]:
+    """(database alias, SQL, parameters) of a values() queryset or of kept rows."""
+    if isinstance(inner, KeptRows):
+        return inner.db, inner.sql, []
+    sql, params = inner.query.sql_with_params()
+    return inner.db, sql, list(params)
+
+
 def counts_by_window(inner, *, cutoff: dt.date, windows: dict[int, int], grouped: bool) -> list[dict]:
     """`inner`: a values() queryset of releases with "cohort", "released_on", "returned_on", "died_on" (and
     "group" when `grouped`). One row per cohort (and group): "size", and per window in months (`windows`:
     months → days) "eligible_<months>" and "returned_<months>"."""
-    alias = inner.db
+    alias, sql, params = _select(inner)
     fence, days, _least = _dialect(alias)
-    sql, params = inner.query.sql_with_params()
     gap, death_gap = days("r.returned_on", "r.released_on"), days("r.died_on", "r.released_on")
     columns, values = ["COUNT(*)"], []
     for span in windows.values():
@@ -87,9 +124,8 @@ def followed_counts(inner, *, cutoff: dt.date, grouped: bool) -> list[tuple]:
     """`inner`: a values() queryset of releases with "released_on", "returned_on", "died_on" (and "group").
     Rows of (group or "", days followed, returned 1/0, people): a return is an event at its day; everyone
     else is followed to the cut-off, or to death."""
-    alias = inner.db
+    alias, sql, params = _select(inner)
     fence, days, least = _dialect(alias)
-    sql, params = inner.query.sql_with_params()
     end = least("%s", "COALESCE(r.died_on, %s)")
     returned = days("r.returned_on", "r.released_on")
     group = 'r."group"' if grouped else "''"

@@ -356,7 +356,7 @@ def test_work_lists(login, staff, head, person, institution):
     screen(person, staff, risk="high")
     client = login(staff)
     to_assess = client.get(url("worklist"))
-    assert [p.full_name for p in to_assess.context["page_obj"]] == ["Ahmad Fauzan"]
+    assert [s.person.full_name for s in to_assess.context["page_obj"]] == ["Ahmad Fauzan"]
     assessment = assess(person, staff, on=dt.date(2026, 11, 2))
     assert list(client.get(url("worklist")).context["page_obj"]) == []
     Recommendation.objects.create(
@@ -364,7 +364,29 @@ def test_work_lists(login, staff, head, person, institution):
     )
     to_approve = client.get(url("worklist"), {"list": "to-approve"})
     assert [r.assessment.person.full_name for r in to_approve.context["page_obj"]] == ["Ahmad Fauzan"]
-    assert to_approve.context["counts"] == {"to_assess": 0, "to_approve": 1}
+    assert to_approve.context["counts"] == {"to_approve": 1}  # the people to assess are counted on their tab
+    assert client.get(url("worklist")).context["counts"] == {"to_assess": 0, "to_approve": 1}
+
+
+def test_the_work_list_reads_each_persons_latest_assist_only(login, staff, person, institution):
+    """Re-screened lower since: off the list; moderate, then high on the same day: the later one, once;
+    a DAST-10 after the ASSIST does not hide it; high again after an assessment: back on the list."""
+    screen(person, staff, risk="high", on=dt.date(2026, 10, 1))
+    screen(person, staff, risk="lower", on=dt.date(2026, 10, 20))
+    twice = PersonFactory(full_name="Budi Dua Kali")
+    admit(twice, institution)
+    screen(twice, staff, risk="moderate", on=dt.date(2026, 10, 5))
+    same_day_later = screen(twice, staff, risk="high", on=dt.date(2026, 10, 5))
+    screen(twice, staff, instrument="DAST-10", risk="low", on=dt.date(2026, 10, 9))
+    client = login(staff)
+    rows = list(client.get(url("worklist")).context["page_obj"])
+    assert [(row.person.full_name, row.pk) for row in rows] == [("Budi Dua Kali", same_day_later.pk)]
+    assess(twice, staff, on=dt.date(2026, 10, 10))
+    again = screen(twice, staff, risk="high", on=dt.date(2026, 11, 1))
+    response = client.get(url("worklist"))
+    assert [row.pk for row in response.context["page_obj"]] == [again.pk]
+    assert response.context["counts"]["to_assess"] == 1
+    assert url("screening-detail", again.pk) in response.content.decode()
 
 
 def test_work_lists_are_scoped(login, staff, outsider, person):
@@ -505,7 +527,7 @@ def test_a_superseded_assessment_cannot_be_recommended_on_or_approved(login, sta
 def test_read_only_officers_get_no_assess_button(login, regional, staff, person):
     screen(person, staff, risk="high")
     response = login(regional).get(url("worklist"))
-    assert [p.full_name for p in response.context["page_obj"]] == ["Ahmad Fauzan"]
+    assert [s.person.full_name for s in response.context["page_obj"]] == ["Ahmad Fauzan"]
     assert url("assessment-create", person.pk) not in response.content.decode()
 
 

@@ -135,7 +135,11 @@ class Command(BaseCommand):
         failed: list[str] = []
         lock = threading.Lock()
         deadline = [0.0]
-        ready = threading.Barrier(len(people) + 1)
+
+        def start_clock() -> None:  # run once, before anyone passes the barrier: everyone sees the deadline
+            deadline[0] = time.monotonic() + seconds
+
+        ready = threading.Barrier(len(people) + 1, action=start_clock)
 
         def run(role: str, user: User, pages: dict[str, str], own_rng: random.Random) -> None:
             session = Session(base_url)
@@ -170,8 +174,7 @@ class Command(BaseCommand):
         for thread in threads:
             thread.start()
         ready.wait()  # everyone signed in: the clock starts
-        started = time.monotonic()
-        deadline[0] = started + seconds
+        started = deadline[0] - seconds
         for thread in threads:
             thread.join(timeout=seconds + 60)
         for failure in failed:
