@@ -90,3 +90,21 @@ def test_custody_counts_use_the_same_narcotics_offences_as_admissions():
     from institutions.models import NARCOTICS_OFFENCE_CODES
 
     assert set(NARCOTICS_OFFENCE_CODES) == set(Admission.NARCOTICS_OFFENCES)
+
+
+def test_the_upt_list_counts_each_upt_apart_with_a_fixed_number_of_queries(
+    login, regional, institution, sister_institution, django_assert_max_num_queries
+):
+    for offence in ("narcotics_user", "non_narcotics"):
+        admit(PersonFactory(), institution, offence=offence)
+    client = login(regional)
+    with django_assert_max_num_queries(8) as before:
+        response = client.get(reverse("institutions:institution-list"))
+    counts = {row.pk: (row.in_custody, row.narcotics_cases) for row in response.context["object_list"]}
+    assert response.status_code == 200
+    assert counts[institution.pk] == (2, 1) and counts[sister_institution.pk] == (0, 0)  # none held: 0
+    for _ in range(5):
+        admit(PersonFactory(), sister_institution)
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        response = client.get(reverse("institutions:institution-list"))
+    assert {row.pk: row.in_custody for row in response.context["object_list"]}[sister_institution.pk] == 5
