@@ -5,7 +5,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, Value
+from django.db.models.functions import Concat
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -117,7 +118,13 @@ def _filtered_admissions(request):
             admissions = admissions.filter(offence=offence)
     if institution := filters.get("institution"):
         admissions = admissions.filter(institution=institution)
-    admissions = admissions.order_by("person__full_name", "-admitted_on")
+    if query:
+        # Sorted by an expression of the name, which no index serves: otherwise the database may walk the
+        # whole name index in order, testing every person against the words, rather than find the few
+        # through the trigram indexes and sort them (a counsellor's search: 330 ms, not 30).
+        admissions = admissions.order_by(Concat("person__full_name", Value("")), "-admitted_on")
+    else:
+        admissions = admissions.order_by("person__full_name", "-admitted_on")
     return form, admissions, status, visible_institutions
 
 
