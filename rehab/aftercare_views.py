@@ -41,7 +41,11 @@ def followup_list(request):
         {
             "page_obj": page,
             "chosen": chosen,
-            "counts": {name.replace("-", "_"): rows.count() for name, rows in lists.items()},
+            # The list shown is counted once, by its pages.
+            "counts": {
+                name.replace("-", "_"): page.paginator.count if name == chosen else rows.count()
+                for name, rows in lists.items()
+            },
             "today": today,
         },
     )
