@@ -94,12 +94,17 @@ class CohortFilterForm(forms.Form):
         cleaned = super().clean()
         breakdown, period = cleaned.get("breakdown"), cleaned.get("period")
         if breakdown in self.YEARLY_BREAKDOWNS and period != "year":
-            cleaned["period"] = "year"
-            self.note = _("Broken down by UPT or region, releases are grouped by year.")
+            self._use_period("year", _("Broken down by UPT or region, releases are grouped by year."))
         elif breakdown not in (None, "", "none") and period == "month":
-            cleaned["period"] = "quarter"
-            self.note = _("Broken down, releases are grouped by quarter at the finest.")
+            self._use_period("quarter", _("Broken down, releases are grouped by quarter at the finest."))
         return cleaned
+
+    def _use_period(self, period: str, note: str) -> None:
+        """Count by `period` and show it chosen in the form, with a note saying why."""
+        self.cleaned_data["period"] = period
+        self.data = self.data.copy()
+        self.data["period"] = period
+        self.note = note
 
 
 def _estimate(km, months: int) -> float | None:

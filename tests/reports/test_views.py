@@ -113,6 +113,7 @@ def test_breakdowns_by_place_count_releases_by_year(login, regional, institution
     response = login(regional).get(URL, {"breakdown": "institution", "period": "month"})
     assert response.status_code == 200 and response.context["period"] == "year"
     assert "releases are grouped by year" in response.content.decode()
+    assert '<option value="year" selected>' in response.content.decode()  # the form says what is shown
     response = login(regional).get(URL, {"breakdown": "participation", "period": "month"})
     assert response.context["period"] == "quarter" and response.context["breakdown"] == "participation"
 
