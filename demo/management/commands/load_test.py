@@ -27,6 +27,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
 from accounts.models import User
+from demo.management.commands.benchmark_pages import main_pages
 from demo.national import PASSWORD
 from inmates.models import Admission
 from rehab.models import Facilitation, Programme
@@ -203,46 +204,31 @@ class Command(BaseCommand):
         return chosen[:count] if len(chosen) > count else chosen
 
     def _pages(self, user: User, role: str) -> dict[str, str]:
-        pages = {
-            "home": reverse("home"),
-            "WBP list": reverse("inmates:admission-list"),
-            "WBP search": reverse("inmates:admission-list") + "?q=Budi",
-            "assessment work list": reverse("assessments:worklist"),
-            "programmes": reverse("rehab:programme-list"),
-            "calendar, week": reverse("rehab:calendar"),
-            "my week": reverse("rehab:my-week"),
-            "follow-ups": reverse("rehab:followup-list"),
-            "recidivism": reverse("reports:recidivism"),
-            "reports archive": reverse("reports:report-list"),
-            "agreements": reverse("agreements:agreement-list"),
-            "UPT list": reverse("institutions:institution-list"),
-        }
         membership = user.memberships.first()
         upt = getattr(membership, "institution_id", None)
+        programme, person = None, None
         if role == "counsellor":
             programme = (
                 Facilitation.objects.filter(user=user).values_list("session__programme", flat=True).first()
-            )
-            programme = (
-                programme
                 or Programme.objects.filter(agency_id=membership.agency_id)
                 .values_list("pk", flat=True)
                 .first()
             )
             if programme:
-                pages["programme page"] = reverse("rehab:programme-detail", args=[programme])
-                admission = Admission.objects.filter(enrolments__programme_id=programme).first()
-                if admission:
-                    pages["person page"] = reverse("inmates:person-detail", args=[admission.person_id])
+                person = (
+                    Admission.objects.filter(enrolments__programme_id=programme)
+                    .values_list("person_id", flat=True)
+                    .first()
+                )
         else:
             held = Admission.objects.filter(released_on__isnull=True)
             if upt:
                 held = held.filter(institution_id=upt)
             elif membership is not None and membership.region_id:
                 held = held.filter(institution__region_id=membership.region_id)
-            admission = held.order_by("pk").first()
-            if admission:
-                pages["person page"] = reverse("inmates:person-detail", args=[admission.person_id])
+            person = held.order_by("pk").values_list("person_id", flat=True).first()
+        pages = main_pages(person=person, programme=programme)
+        pages["WBP search"] = reverse("inmates:admission-list") + "?q=Budi"  # in custody, the usual search
         return pages
 
     def _print(self, results, elapsed: float, users: int, think: float) -> None:
