@@ -22,6 +22,7 @@ from django.db.models import (
     DateField,
     Exists,
     F,
+    Min,
     OuterRef,
     Q,
     Subquery,
@@ -35,7 +36,7 @@ from inmates.models import Admission, Movement
 from rehab.models import Enrolment, FollowUp, Programme
 from reports.disclosure import WITHHELD, count_text, is_small
 from reports.models import ReleaseOutcome
-from reports.outcomes import counts_by_window, followed_counts, kept
+from reports.outcomes import counts_by_window, followed_counts, kept_with_outcomes
 from reports.protection import protect
 from reports.recidivism import KaplanMeier, kaplan_meier_from_counts
 
@@ -63,30 +64,46 @@ PARTICIPATION = {
 }
 
 
-def releases(admissions, *, cutoff: dt.date, known_at: dt.datetime | None = None):
-    """Releases up to the cut-off, each with its return date (if any, up to the cut-off) and death date.
-    With `known_at`, only what had been recorded by then: a release, a return or a death typed later does not
-    change a month already reported."""
-    # The next spell: admitted after the release, or the same day but registered after this spell.
-    later = Admission.objects.filter(
-        Q(admitted_on__gt=OuterRef("released_on"))
-        | Q(admitted_on=OuterRef("released_on"), pk__gt=OuterRef("pk")),
-        person=OuterRef("person"),
-        admitted_on__lte=cutoff,
-    )
-    died = FollowUp.objects.filter(
-        plan__admission=OuterRef("pk"), outcome=FollowUp.Outcome.DECEASED, done_on__lte=cutoff
-    )
+def _released_by(admissions, *, cutoff: dt.date, known_at: dt.datetime | None):
+    """The releases (not by death) up to the cut-off; with `known_at`, only those recorded by then."""
     released = admissions.filter(released_on__isnull=False, released_on__lte=cutoff)
     if known_at is not None:
-        later = later.filter(created_at__lte=known_at)
-        died = died.filter(Q(recorded_at__isnull=True) | Q(recorded_at__lte=known_at))
         recorded = Movement.objects.filter(
             admission=OuterRef("pk"), kind=Movement.Kind.RELEASE, recorded_at__lte=known_at
         )
         released = released.filter(Exists(recorded))
+    return released.exclude(release_type=Admission.ReleaseType.DEATH)
+
+
+def _admissions_by(*, cutoff: dt.date, known_at: dt.datetime | None):
+    """Every admission that can be a return: admitted by the cut-off, registered by `known_at`."""
+    admitted = Admission.objects.filter(admitted_on__lte=cutoff)
+    return admitted.filter(created_at__lte=known_at) if known_at is not None else admitted
+
+
+def _deaths_by(*, cutoff: dt.date, known_at: dt.datetime | None):
+    """Deaths recorded at after-care follow-ups, by the cut-off (and recorded by `known_at`)."""
+    died = FollowUp.objects.filter(outcome=FollowUp.Outcome.DECEASED, done_on__lte=cutoff)
+    if known_at is not None:
+        died = died.filter(Q(recorded_at__isnull=True) | Q(recorded_at__lte=known_at))
+    return died
+
+
+def releases(admissions, *, cutoff: dt.date, known_at: dt.datetime | None = None):
+    """Releases up to the cut-off, each with its return date (if any, up to the cut-off) and death date.
+    With `known_at`, only what had been recorded by then: a release, a return or a death typed later does not
+    change a month already reported."""
+    # The next spell: admitted after the release, or the same day but registered after this spell (the rule
+    # outcomes.kept_with_outcomes joins by, for the month's figures).
+    later = _admissions_by(cutoff=cutoff, known_at=known_at).filter(
+        Q(admitted_on__gt=OuterRef("released_on"))
+        | Q(admitted_on=OuterRef("released_on"), pk__gt=OuterRef("pk")),
+        person=OuterRef("person"),
+    )
+    died = _deaths_by(cutoff=cutoff, known_at=known_at).filter(plan__admission=OuterRef("pk"))
+    released = _released_by(admissions, cutoff=cutoff, known_at=known_at)
     spell = Enrolment.objects.filter(admission=OuterRef("pk"))
-    return released.exclude(release_type=Admission.ReleaseType.DEATH).annotate(
+    return released.annotate(
         returned_on=Subquery(later.order_by("admitted_on").values("admitted_on")[:1]),
         died_on=Subquery(died.order_by("done_on").values("done_on")[:1]),
         participation=Case(
@@ -226,13 +243,31 @@ def _followed(inner, *, cutoff: dt.date, grouped: bool) -> dict:
 
 
 def cohorts_and_survival(
-    source, *, cutoff: dt.date, period: str, breakdown: str, known_at: dt.datetime | None = None
+    admissions, *, cutoff: dt.date, period: str, breakdown: str, known_at: dt.datetime | None = None
 ) -> tuple[list[dict], dict]:
-    """cohort_counts and survival_counts together, with each release's outcomes looked up once (kept in a
-    temporary table for both counts), for the month's figures, which need both."""
-    inner = _release_rows(source, cutoff=cutoff, period=period, breakdown=breakdown, known_at=known_at)
+    """cohort_counts and survival_counts of live admissions together, for the month's figures, which need
+    both: the releases are kept in a temporary table with their next admission and death found by joins
+    (outcomes.kept_with_outcomes), instead of two look-ups per release run one release at a time."""
     grouped = breakdown != "none"
-    with kept(inner) as rows:
+    base = (
+        _released_by(admissions, cutoff=cutoff, known_at=known_at)
+        .annotate(
+            cohort=PERIODS[period]("released_on", output_field=DateField()), **_breakdown_fields(breakdown)
+        )
+        .values("id", "person_id", "released_on", "cohort", *(["group"] if grouped else []))
+        .order_by()
+    )
+    later = (
+        _admissions_by(cutoff=cutoff, known_at=known_at).values("id", "person_id", "admitted_on").order_by()
+    )
+    deaths = (
+        _deaths_by(cutoff=cutoff, known_at=known_at)
+        .values(admission=F("plan__admission_id"))
+        .annotate(first=Min("done_on"))
+        .values("admission", "first")
+        .order_by()
+    )
+    with kept_with_outcomes(base, later=later, deaths=deaths, grouped=grouped) as rows:
         return _cohort_rows(rows, cutoff=cutoff, grouped=grouped), _followed(
             rows, cutoff=cutoff, grouped=grouped
         )

@@ -46,28 +46,49 @@ def _date(value):
 
 @dataclass(frozen=True)
 class KeptRows:
-    """Rows kept in a temporary table (kept()): counted like the queryset they were selected by."""
+    """Rows kept in a temporary table (kept_with_outcomes), counted like a queryset."""
 
     db: str
     sql: str
 
 
 @contextmanager
-def kept(inner) -> Iterator[KeptRows]:
-    """The rows of `inner` in a temporary table for the length of the block, so that several counts over
-    them (the cohort table and the Kaplan–Meier input of a month's figures) look each release's outcomes
-    up once, not once per count: a second for the nation."""
-    alias = inner.db
-    sql, params = inner.query.sql_with_params()
-    table = f"kept_releases_{uuid.uuid4().hex[:12]}"
+def kept_with_outcomes(base, *, later, deaths, grouped: bool) -> Iterator[KeptRows]:
+    """The releases of `base` (values: "id", "person_id", "released_on", "cohort" and, when `grouped`,
+    "group") kept in a temporary table for the length of the block with "returned_on" — the first of the
+    admissions `later` ("id", "person_id", "admitted_on") after the release, or the same day and registered
+    after it (reports.cohorts.releases' rule) — and "died_on" — from `deaths` ("admission", "first").
+
+    Found by joins and GROUP BY over every release at once: the correlated look-ups of releases() run one
+    release at a time, serially, a second for the nation. The table serves several counts (the month's
+    cohort table and Kaplan–Meier)."""
+    alias = base.db
+    base_sql, base_params = base.query.sql_with_params()
+    later_sql, later_params = later.query.sql_with_params()
+    deaths_sql, deaths_params = deaths.query.sql_with_params()
+    suffix = uuid.uuid4().hex[:12]
+    releases, table = f"kept_base_{suffix}", f"kept_releases_{suffix}"
+    group = ', k."group"' if grouped else ""
+    query = (
+        f"CREATE TEMPORARY TABLE {table} AS"
+        f" SELECT k.cohort{group}, k.released_on, n.first AS returned_on, d.first AS died_on"
+        f" FROM {releases} k"
+        " LEFT JOIN (SELECT r.id, MIN(a.admitted_on) AS first"
+        f" FROM {releases} r JOIN ({later_sql}) a ON a.person_id = r.person_id"
+        " AND (a.admitted_on > r.released_on OR (a.admitted_on = r.released_on AND a.id > r.id))"
+        " GROUP BY r.id) n ON n.id = k.id"
+        f" LEFT JOIN ({deaths_sql}) d ON d.admission = k.id"
+    )
     with transaction.atomic(using=alias):
         with connections[alias].cursor() as cursor:
-            cursor.execute(f"CREATE TEMPORARY TABLE {table} AS {sql}", params)
+            cursor.execute(f"CREATE TEMPORARY TABLE {releases} AS {base_sql}", base_params)
+            cursor.execute(query, [*later_params, *deaths_params])
         try:
             yield KeptRows(alias, f"SELECT * FROM {table}")
         finally:
             with connections[alias].cursor() as cursor:
                 cursor.execute(f"DROP TABLE {table}")
+                cursor.execute(f"DROP TABLE {releases}")
 
 
 def _select(inner) -> tuple[str, str, list]:

@@ -9,12 +9,13 @@ import pytest
 import time_machine
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from inmates.models import Admission
+from inmates.models import Admission, Movement
 from rehab.models import AftercarePlan, Enrolment, FollowUp
 from reports import release_outcomes
-from reports.cohorts import BREAKDOWNS, PERIODS, cohort_counts, relapse, survival_counts
+from reports.cohorts import BREAKDOWNS, PERIODS, cohort_counts, cohorts_and_survival, relapse, survival_counts
 from reports.models import ReleaseOutcome
 from reports.tasks import refresh_release_outcomes
 from tests.factories import InstitutionFactory, PersonFactory, admit, release
@@ -169,3 +170,34 @@ def test_a_broker_that_is_down_leaves_the_page_answering(login, national, cohort
 def test_the_scheduled_rebuild_runs_as_a_task(cohort):
     assert refresh_release_outcomes.apply().get() == 4
     assert ReleaseOutcome.objects.count() == 4
+
+
+def test_the_months_joined_look_up_gives_the_live_figures(cohort, institution, staff, programme_for):
+    """reports.cohorts.cohorts_and_survival (the month's figures: next admission and death found by joins)
+    against cohort_counts and survival_counts (correlated look-ups), with some returns, releases and deaths
+    recorded after the moment the figures know."""
+    random_histories(
+        [institution, InstitutionFactory(region=institution.region)], programme_for, staff, seed=7
+    )
+    known_at = timezone.now()
+    late = timezone.now() + dt.timedelta(days=1)
+    Admission.objects.filter(pk__in=Admission.objects.order_by("-pk").values("pk")[:6]).update(
+        created_at=late
+    )
+    Movement.objects.filter(
+        pk__in=Movement.objects.filter(kind="release").order_by("pk").values("pk")[:4]
+    ).update(recorded_at=late)
+    FollowUp.objects.filter(pk__in=FollowUp.objects.filter(outcome="deceased").values("pk")[:1]).update(
+        recorded_at=late
+    )
+    live = Admission.objects.all()
+    for cutoff in CUTOFFS:
+        for breakdown in ("upt", "none", "region"):
+            for moment in (known_at, None):
+                joined = cohorts_and_survival(
+                    live, cutoff=cutoff, period="year", breakdown=breakdown, known_at=moment
+                )
+                assert joined == (
+                    cohort_counts(live, cutoff=cutoff, period="year", breakdown=breakdown, known_at=moment),
+                    survival_counts(live, cutoff=cutoff, breakdown=breakdown, known_at=moment),
+                ), (cutoff, breakdown, moment)
