@@ -206,6 +206,8 @@ REPORT_MONTH_TIME_LIMIT = env_int("REPORT_MONTH_TIME_LIMIT", 30 * 60)
 # Minutes between rebuilds of the recidivism dashboard's release outcomes (a divisor of 60); the page says
 # how old they are and asks for a rebuild when they are older than twice this.
 RELEASE_OUTCOMES_EVERY = env_int("RELEASE_OUTCOMES_EVERY", 15)
+if RELEASE_OUTCOMES_EVERY not in (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60):
+    raise ImproperlyConfigured("RELEASE_OUTCOMES_EVERY must divide an hour: 1–6, 10, 12, 15, 20, 30 or 60.")
 CELERY_TIMEZONE = "Asia/Jakarta"
 CELERY_BEAT_SCHEDULE: dict = {
     # Daily, before the working day starts in every zone (07:00 WIB is 09:00 WIT).
