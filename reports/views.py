@@ -146,15 +146,15 @@ def recidivism(request):
     breakdown = filters.get("breakdown") or "none"
     cutoff = filters.get("cutoff") or timezone.localdate()
     # Releases from the institutions the user oversees (a person's return to any UPT still counts).
-    admissions, as_of = _release_outcomes(user)
-    rows = cohort_table(admissions, cutoff=cutoff, period=period, breakdown=breakdown)
-    curves = survival(admissions, cutoff=cutoff, breakdown=breakdown)
+    releases, as_of = _release_outcomes(user)
+    rows = cohort_table(releases, cutoff=cutoff, period=period, breakdown=breakdown)
+    curves = survival(releases, cutoff=cutoff, breakdown=breakdown)
     sizes = {label: Cell(km.size) for label, km in curves.items()}
     # The same page without a breakdown shows the totals: a group's hidden count must not be their
     # difference (reports.cohorts.protect_cohorts, the rule the monthly reports follow).
     totals = None
     if breakdown != "none":
-        totals = cohort_table(admissions, cutoff=cutoff, period=period)
+        totals = cohort_table(releases, cutoff=cutoff, period=period)
         protect_cohorts(totals, sizes={"": Cell(sum(km.size for km in curves.values()))})
     protect_cohorts(rows, totals, sizes)
     # Curves only for groups of 20 or more, each stopping where fewer than 5 remain at risk
@@ -193,7 +193,7 @@ def recidivism(request):
             "cutoff": cutoff,
             "chart_url": svg_data_url(chart),
             "estimates": estimates,
-            "relapse": relapse(admissions, cutoff=cutoff),
+            "relapse": relapse(releases, cutoff=cutoff),
             "as_of": as_of,
             "note": getattr(form, "note", ""),
             "curves_left_out": len(drawable) - len(shown),
