@@ -215,12 +215,16 @@ def _release_rows(source, *, cutoff: dt.date, period: str, breakdown: str, known
     down, "group"."""
     grouped = ["group"] if breakdown != "none" else []
     return (
-        _released(source, cutoff=cutoff, known_at=known_at)
-        .annotate(
-            cohort=PERIODS[period]("released_on", output_field=DateField()), **_breakdown_fields(breakdown)
-        )
+        _by_cohort(_released(source, cutoff=cutoff, known_at=known_at), period, breakdown)
         .values("cohort", "released_on", "returned_on", "died_on", *grouped)
         .order_by()
+    )
+
+
+def _by_cohort(released, period: str, breakdown: str):
+    """Releases with their "cohort" (the period released in) and, broken down, their "group"."""
+    return released.annotate(
+        cohort=PERIODS[period]("released_on", output_field=DateField()), **_breakdown_fields(breakdown)
     )
 
 
@@ -250,10 +254,7 @@ def cohorts_and_survival(
     (outcomes.kept_with_outcomes), instead of two look-ups per release run one release at a time."""
     grouped = breakdown != "none"
     base = (
-        _released_by(admissions, cutoff=cutoff, known_at=known_at)
-        .annotate(
-            cohort=PERIODS[period]("released_on", output_field=DateField()), **_breakdown_fields(breakdown)
-        )
+        _by_cohort(_released_by(admissions, cutoff=cutoff, known_at=known_at), period, breakdown)
         .values("id", "person_id", "released_on", "cohort", *(["group"] if grouped else []))
         .order_by()
     )
@@ -401,6 +402,15 @@ def survival(
     }
 
 
+# A relapse, as a follow-up records it: said so, or a positive urine test.
+RELAPSED = Q(outcome=FollowUp.Outcome.RELAPSED) | Q(urine_positive=True)
+
+
+def follow_ups_done(cutoff: dt.date = dt.date.max):
+    """The follow-ups done (by the cut-off) after the release of the outer admission."""
+    return FollowUp.objects.filter(plan__admission=OuterRef("pk"), done_on__isnull=False, done_on__lte=cutoff)
+
+
 def relapse(source, *, cutoff: dt.date) -> dict[str, Cell]:
     """From after-care follow-ups (reported apart from reincarceration): people released with at least one
     follow-up recorded, and of those, people with a relapse or a positive urine test at any follow-up."""
@@ -410,11 +420,10 @@ def relapse(source, *, cutoff: dt.date) -> dict[str, Cell]:
             relapsed=Count("pk", filter=Q(first_relapse_on__lte=cutoff)),
         )
         return {"followed": Cell(totals["followed"]), "relapsed": Cell(totals["relapsed"])}
-    done = FollowUp.objects.filter(plan__admission=OuterRef("pk"), done_on__isnull=False, done_on__lte=cutoff)
-    relapsed = done.filter(Q(outcome=FollowUp.Outcome.RELAPSED) | Q(urine_positive=True))
+    done = follow_ups_done(cutoff)
+    relapsed = done.filter(RELAPSED)
     totals = (
-        source.filter(released_on__isnull=False, released_on__lte=cutoff)
-        .exclude(release_type=Admission.ReleaseType.DEATH)
+        _released_by(source, cutoff=cutoff, known_at=None)
         .annotate(was_followed=Exists(done), has_relapsed=Exists(relapsed))
         .aggregate(
             followed=Count("pk", filter=Q(was_followed=True)),

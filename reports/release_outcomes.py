@@ -13,11 +13,10 @@ import datetime as dt
 import time
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Subquery
 from django.utils import timezone
 
 from inmates.models import Admission
-from rehab.models import FollowUp
 from reports.models import ReleaseOutcome, ReleaseOutcomeRefresh
 
 COLUMNS = (
@@ -35,10 +34,11 @@ COLUMNS = (
 
 def _outcomes_now():
     """Every release with its outcomes as known now, in COLUMNS order (one row per release)."""
-    from reports.cohorts import releases  # cohorts counts over this table, so it is imported late
+    # cohorts counts over this table, so it is imported late
+    from reports.cohorts import RELAPSED, follow_ups_done, releases
 
-    done = FollowUp.objects.filter(plan__admission=OuterRef("pk"), done_on__isnull=False).order_by("done_on")
-    relapsed = done.filter(Q(outcome=FollowUp.Outcome.RELAPSED) | Q(urine_positive=True))
+    done = follow_ups_done().order_by("done_on")
+    relapsed = done.filter(RELAPSED)
     return (
         releases(Admission.objects.all(), cutoff=dt.date.max)
         .annotate(

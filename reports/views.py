@@ -70,9 +70,9 @@ class CohortFilterForm(forms.Form):
     # Beyond this many UPTs (the nation), a breakdown by UPT is refused: by region, or a region's own page.
     MAX_UPTS_BROKEN_DOWN = 60
 
-    def __init__(self, *args, upts: int, **kwargs):
+    def __init__(self, *args, count_upts, **kwargs):
         super().__init__(*args, **kwargs)
-        self.upts = upts
+        self.count_upts = count_upts  # asked only for a breakdown by UPT: a query the other views skip
         for name in ("period", "breakdown"):
             self.fields[name].widget.attrs["class"] = "form-select"
         self.fields["cutoff"].widget.attrs["class"] = "form-control"
@@ -83,10 +83,11 @@ class CohortFilterForm(forms.Form):
 
     def clean_breakdown(self):
         breakdown = self.cleaned_data.get("breakdown")
-        if breakdown == "institution" and self.upts > self.MAX_UPTS_BROKEN_DOWN:
+        upts = self.count_upts() if breakdown == "institution" else 0
+        if upts > self.MAX_UPTS_BROKEN_DOWN:
             raise ValidationError(
                 _("%(count)s UPT are too many to compare on one page: break down by region instead."),
-                params={"count": self.upts},
+                params={"count": upts},
             )
         return breakdown
 
@@ -123,7 +124,7 @@ def _release_outcomes(user) -> tuple:
     as_of = release_outcomes.as_of()
     interval = settings.RELEASE_OUTCOMES_EVERY
     if as_of is None:
-        release_outcomes.refresh()
+        as_of = release_outcomes.refresh().refreshed_at
     elif timezone.now() - as_of > dt.timedelta(minutes=2 * interval) and cache.add(
         "reports:release-outcomes-queued", True, timeout=interval * 60
     ):
@@ -131,7 +132,8 @@ def _release_outcomes(user) -> tuple:
             refresh_release_outcomes.delay()
         except BrokerError:  # the page still answers with the figures it has, saying how old they are
             logger.warning("Could not queue a rebuild of the release outcomes: the broker is down.")
-    return ReleaseOutcome.objects.filter(held_at(user)), release_outcomes.as_of()
+        as_of = release_outcomes.as_of()  # without a broker, the task has just run here
+    return ReleaseOutcome.objects.filter(held_at(user)), as_of
 
 
 def recidivism(request):
@@ -139,7 +141,7 @@ def recidivism(request):
     scope = user.scope
     if not (scope.is_national or scope.region_ids or scope.staff_institution_ids):
         raise PermissionDenied(_("Recidivism figures are for UPT staff and regional and national officers."))
-    form = CohortFilterForm(request.GET or None, upts=Institution.objects.visible_to(user).count())
+    form = CohortFilterForm(request.GET or None, count_upts=Institution.objects.visible_to(user).count)
     form.is_valid()  # a bad value drops that filter only: cleaned_data keeps the valid ones
     filters = getattr(form, "cleaned_data", {})
     period = filters.get("period") or "quarter"
