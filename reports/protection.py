@@ -24,6 +24,7 @@ from typing import Any
 from reports.disclosure import HIDDEN, SMALL_CELL, WITHHELD  # "<5": a count from 1 to 4; "×": withheld
 
 Sums = Mapping[str, list[str]] | Iterable[tuple[str, list[str]]]
+RETRIES = 3  # shown counts withheld for a pinned cell before a "<5" near it is made "×" first
 MAX_PASSES = 200  # propagation stops after this many steps per relation at the latest; still true bounds
 
 
@@ -153,8 +154,9 @@ def protect(
     marks.update({node: mark for node, mark in fixed.items() if mark})
     marks.update(start or {})
 
-    def component(origin: str) -> set[str]:
-        seen, stack = {origin}, [origin]
+    def component(*origins: str) -> set[str]:
+        """The origins and the hidden cells linked to them through relations, one search for all."""
+        seen, stack = set(origins), list(origins)
         while stack:
             for index in touching[stack.pop()]:
                 total, parts = relations[index]
@@ -184,6 +186,7 @@ def protect(
             looked_at |= cells
             pinned |= pinned_in(cells)
     withheld = []
+    tries: dict[str, int] = defaultdict(int)
     while pinned:
         # One round: a cell to withhold for each pinned cell not already served by this round's choices
         # (a cell related to one withheld this round), then look again at what those choices touched.
@@ -191,8 +194,14 @@ def protect(
         for node in sorted(pinned, key=first):
             if node in served:
                 continue
-            choice = _smallest_shown(node, linked, values, marks, fixed) or _vaguer(
-                node, linked, marks, fixed
+            # A cell still pinned after a few shown counts were withheld for it is most likely pinned by the
+            # symbols themselves (a "<5" region whose four UPTs each say "<5": each is 1): saying less of
+            # one ("×") frees it, withholding more shown cells never does (a region's recidivism table
+            # lost 1,600 cells and most of a minute before this).
+            choices = (_smallest_shown, _vaguer) if tries[node] < RETRIES else (_vaguer, _smallest_shown)
+            tries[node] += 1
+            choice = choices[0](node, linked, values, marks, fixed) or choices[1](
+                node, linked, values, marks, fixed
             )
             if choice is None:
                 continue
@@ -207,15 +216,29 @@ def protect(
             if choice not in touched:
                 touched |= component(choice)
         pinned = (pinned - touched) | pinned_in(touched)
+
     # Greedy choices can overshoot (a cell withheld for a leak a later one closed anyway): show again, last
     # withheld first, every cell whose return leaves nothing pinned.
-    for node in reversed(withheld if trim else []):
-        cells = component(node)
-        marks.pop(node)
-        if node in small:
-            marks[node] = HIDDEN
-        if pinned_in(cells):
+    def show_again(nodes: list[str]) -> None:
+        """Show `nodes` again where that pins nothing: all at once if it can be, else each half in turn.
+        The greedy pass can withhold a whole row and column of a table before the cells that protect a
+        count are found (1,600 cells for 3 needed, in a region's recidivism table): tried one by one, each
+        a propagation over the table, that took most of a minute; by halves, a few dozen propagations."""
+        for node in nodes:
+            marks.pop(node)
+            if node in small:
+                marks[node] = HIDDEN
+        if not pinned_in(component(*nodes)):
+            return
+        for node in nodes:
             marks[node] = WITHHELD
+        if len(nodes) > 1:
+            half = len(nodes) // 2
+            show_again(nodes[:half])
+            show_again(nodes[half:])
+
+    if trim and withheld:
+        show_again(withheld[::-1])
     return marks
 
 
@@ -240,7 +263,9 @@ def _smallest_shown(
     return None
 
 
-def _vaguer(node: str, linked: dict, marks: dict, fixed: Mapping[str, str]) -> str | None:
+def _vaguer(
+    node: str, linked: dict, values: Mapping[str, int], marks: dict, fixed: Mapping[str, str]
+) -> str | None:
     """A "<5" related to the pinned cell (a total first, then a part, then the cell itself) to turn into
     "×", which says nothing of its size."""
     totals = [total for total, _parts in linked[node]]

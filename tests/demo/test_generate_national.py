@@ -79,6 +79,7 @@ def test_the_page_benchmark_runs_on_a_small_country(capsys, settings):
     out = capsys.readouterr().out
     for scope in ("institution", "region", "national"):
         assert re.search(rf"{scope} +\d+ UPT  figures +[\d.]+ s \(\d+ queries\)  PDF \d+ KB", out), scope
+    assert re.search(r"figure set +\d+ scopes figures +[\d.]+ s, protection [\d.]+ s \(\d+ cells", out)
 
 
 def released_not_by_death() -> int:

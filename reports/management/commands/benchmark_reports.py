@@ -5,7 +5,8 @@ everything back. Not a test: a measurement to record in the README.
     DATABASE_URL=postgres://…/rehab_national python manage.py benchmark_reports --national [--runs 3]
 
 With --national it builds nothing: on the national data set (generate_national) it times a month's figures
-for one UPT, one region and the nation, and the PDF of each.
+for one UPT, one region and the nation, and the PDF of each; then, once, the month's figure set as the
+monthly job computes it: every scope's figures at once and their protection together (publication).
 """
 
 from __future__ import annotations
@@ -35,8 +36,10 @@ from rehab.models import (
     Session,
     SessionChange,
 )
-from reports.figures import compute
+from reports.figures import compute, compute_scopes
 from reports.models import Report
+from reports.publication import scopes as figure_scopes
+from reports.publication import withheld_cells
 from reports.render import pdf_bytes
 
 MONTH = dt.date(2026, 10, 1)
@@ -121,6 +124,17 @@ class Command(BaseCommand):
                 f"{report.scope:12} {len(upts):4d} UPT  figures {statistics.median(times):6.2f} s"
                 f" ({len(queries.captured_queries)} queries)  PDF {len(pdf) // 1024} KB in {rendered:.2f} s"
             )
+        started = time.perf_counter()
+        tree, places = figure_scopes()
+        figures = compute_scopes(places, month)
+        computed = time.perf_counter() - started
+        started = time.perf_counter()
+        withheld = withheld_cells(figures, tree)
+        protected = time.perf_counter() - started
+        self.stdout.write(
+            f"figure set  {len(places):4d} scopes figures {computed:6.2f} s, protection {protected:.1f} s"
+            f" ({sum(len(cells) for cells in withheld.values())} cells withheld or hidden)"
+        )
 
     def _build(self, wbp: int, rehab: int, sessions: int):
         rng = random.Random(15_000)
