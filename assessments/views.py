@@ -258,10 +258,15 @@ def _to_assess(user):
     assessed_since = Assessment.objects.filter(
         person=OuterRef("person"), assessed_on__gte=OuterRef("screened_on")
     )
+    # Held in the user's scope for assessment work is within what they may see (Person.visible_to): the
+    # spells held there say who, and the database starts from them, not from every screening in the country.
     held = Admission.objects.open().held_in_scope(user, Work.ASSESSMENT)
-    people = Person.objects.visible_to(user, Work.ASSESSMENT).filter(pk__in=held.values("person"))
     return (
-        assist.filter(risk__in=Screening.NEEDS_ASSESSMENT, person__in=people)
+        assist.filter(
+            risk__in=Screening.NEEDS_ASSESSMENT,
+            person__in=held.values("person"),
+            person__merged_into__isnull=True,
+        )
         .exclude(Exists(later))
         .exclude(Exists(assessed_since))
         .select_related("person")

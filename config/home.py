@@ -14,7 +14,7 @@ from agreements.access import institution_ids_open_to
 from agreements.models import EXPIRING_WITHIN_DAYS, Agreement
 from config.access_changes import access_changes_visible_to
 from inmates.models import Admission, RegistrationLink
-from institutions.models import Agency, Institution, Region
+from institutions.models import Agency, Institution, Region, with_custody_counts
 from rehab.models import Session
 
 RECENT_REGISTRATIONS = 10
@@ -74,7 +74,7 @@ def home(request):
             ]
         )
     if scope.is_national:
-        context["national_regions"] = Region.objects.with_custody_counts()
+        context["national_regions"] = with_custody_counts(Region.objects.with_institution_count())
     if scope.is_counsellor:
         context["counsellor_agencies"] = Agency.objects.filter(pk__in=scope.agency_ids).select_related(
             "region", "parent"

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.views.generic import DetailView, ListView
 
-from institutions.models import Agency, Institution, Region
+from institutions.models import Agency, Institution, Region, with_custody_counts
 
 
 class ScopedListView(ListView):
@@ -43,7 +43,13 @@ class RegionList(ScopedListView):
     search_fields = ("name", "province", "code")
 
     def base_queryset(self):
-        return super().base_queryset().with_custody_counts()
+        return super().base_queryset().with_institution_count()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        page.object_list = with_custody_counts(page.object_list)
+        return context
 
 
 class RegionDetail(ScopedDetailView):

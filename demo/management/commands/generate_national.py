@@ -52,7 +52,9 @@ class Command(BaseCommand):
         refreshed = release_outcomes.refresh(using=alias)  # what the scheduled job would have built
         self.stdout.write(f"Release outcomes: {refreshed.releases:,} in {refreshed.seconds:.1f} s.")
         with connections[alias].cursor() as cursor:
-            cursor.execute("ANALYZE")
+            # As autovacuum leaves a database that has run for a while: statistics, and the visibility map
+            # without which an index-only scan still reads every row it finds from the table.
+            cursor.execute("VACUUM (ANALYZE)")
         for table, count in counts.items():
             self.stdout.write(f"{table}: {count:,}")
         self.stdout.write(f"Done in {time.perf_counter() - started:.0f} s.")
