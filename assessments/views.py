@@ -258,15 +258,12 @@ def _to_assess(user):
     assessed_since = Assessment.objects.filter(
         person=OuterRef("person"), assessed_on__gte=OuterRef("screened_on")
     )
-    # Held in the user's scope for assessment work is within what they may see (Person.visible_to): the
-    # spells held there say who, and the database starts from them, not from every screening in the country.
+    # Held in the user's scope for assessment work is within what they may see (Person.visible_to), and a
+    # record merged into another holds no custody spell (the merge moves them): the spells held there say
+    # who, and the database starts from them, not from every screening in the country.
     held = Admission.objects.open().held_in_scope(user, Work.ASSESSMENT)
     return (
-        assist.filter(
-            risk__in=Screening.NEEDS_ASSESSMENT,
-            person__in=held.values("person"),
-            person__merged_into__isnull=True,
-        )
+        assist.filter(risk__in=Screening.NEEDS_ASSESSMENT, person__in=held.values("person"))
         .exclude(Exists(later))
         .exclude(Exists(assessed_since))
         .select_related("person")
