@@ -3,6 +3,7 @@ from (a JSON snapshot with its checksum and the generator version) and the PDF."
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -196,6 +197,8 @@ class ReleaseOutcomeRefresh(models.Model):
     refreshed_at = models.DateTimeField(_("data as of"))
     releases = models.PositiveIntegerField(default=0)
     seconds = models.FloatField(default=0)
+    # New at every rebuild: what was counted from one build (reports.views' cache) is never read for another.
+    generation = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
         verbose_name = _("release outcome refresh")

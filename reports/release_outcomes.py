@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+import uuid
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Subquery
@@ -78,6 +79,7 @@ def refresh(using: str = DEFAULT_DB_ALIAS) -> ReleaseOutcomeRefresh:
             cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)
             record.releases = cursor.rowcount
         record.refreshed_at = as_of
+        record.generation = uuid.uuid4()
         record.seconds = round(time.perf_counter() - started, 3)
         record.save(using=using)
     return record
@@ -85,4 +87,10 @@ def refresh(using: str = DEFAULT_DB_ALIAS) -> ReleaseOutcomeRefresh:
 
 def as_of() -> dt.datetime | None:
     """When the table was last rebuilt, or None if never."""
-    return ReleaseOutcomeRefresh.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()
+    record = current()
+    return record.refreshed_at if record else None
+
+
+def current() -> ReleaseOutcomeRefresh | None:
+    """The last rebuild (when, which generation), or None if never built."""
+    return ReleaseOutcomeRefresh.objects.filter(pk=1).first()

@@ -167,6 +167,30 @@ def test_a_broker_that_is_down_leaves_the_page_answering(login, national, cohort
     assert response.status_code == 200 and response.context["as_of"] == NOW
 
 
+def test_the_dashboard_counts_once_per_build_and_scope(login, national, regional, cohort, institution, asked):
+    """What the page counted is kept for the same build, scope and choices (every national officer asks the
+    nation's), never read for another build or another scope."""
+    with time_machine.travel(NOW, tick=False):
+        release_outcomes.refresh()
+        national_client, regional_client = login(national), login(regional)
+        first = national_client.get(URL, {"cutoff": "2026-03-01"})
+        extra = InstitutionFactory()  # a release in another region: the nation's, not Kalsel's
+        release(PersonFactory(), extra, admitted=dt.date(2024, 1, 1), released=dt.date(2025, 1, 1))
+        kept = national_client.get(URL, {"cutoff": "2026-03-01"})
+        regional_before = regional_client.get(URL, {"cutoff": "2026-03-01"})
+        release_outcomes.refresh()  # same moment, new build
+        counted = national_client.get(URL, {"cutoff": "2026-03-01"})
+        regional_after = regional_client.get(URL, {"cutoff": "2026-03-01"})
+
+    def released(response):
+        assert response.status_code == 200
+        return sum(row.size.value for row in response.context["rows"])
+
+    assert released(first) == released(kept) == 4  # the same build: counted once
+    assert released(counted) == 5  # a new build: counted again
+    assert released(regional_before) == released(regional_after) == 4  # a region's own count
+
+
 def test_the_scheduled_rebuild_runs_as_a_task(cohort):
     assert refresh_release_outcomes.apply().get() == 4
     assert ReleaseOutcome.objects.count() == 4
