@@ -236,13 +236,8 @@ def _cohort_rows(inner, *, cutoff: dt.date, grouped: bool) -> list[dict]:
 def _followed(inner, *, cutoff: dt.date, grouped: bool) -> dict:
     """{group: {days followed: [returns, censored]}} (survival_counts)."""
     counts: dict = defaultdict(dict)
-    for group, days, event, people in followed_counts(inner, cutoff=cutoff, grouped=grouped):
-        by_day = counts[group if grouped else ""]
-        day = max(int(days), 0)  # a return recorded before its release (bad data) counts at day 0
-        cell = by_day.get(day)
-        if cell is None:
-            cell = by_day[day] = [0, 0]
-        cell[0 if event else 1] += people
+    for group, day, returns, censored in followed_counts(inner, cutoff=cutoff, grouped=grouped):
+        counts[group if grouped else ""][int(day)] = [int(returns), int(censored)]
     return counts
 
 
