@@ -7,9 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
@@ -21,8 +19,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from inmates.models import Movement
 from institutions.forms import DateInput
-
-AUDIT_PAGE_CAP = 1000  # events listed at most; the page says when more match
+from institutions.paging import capped_page
 
 
 class AuditFilterForm(forms.Form):
@@ -76,15 +73,10 @@ def audit_events(request):
         events = events.filter(
             at__lt=dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), tzinfo=zone)
         )
-    # The newest events up to a cap, read as ids in one pass: a region's events are a thirtieth of a million
-    # mixed by time, and counting them all took most of a second; reading the ids finds a page and says
-    # whether there are more than the cap at once, the region's reach worked out once. Older events are
-    # found with the filters.
-    ids = list(events.order_by("-at", "-pk").values_list("pk", flat=True)[: AUDIT_PAGE_CAP + 1])
-    page = Paginator(ids[:AUDIT_PAGE_CAP], settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    # read before this very look is logged below
-    page.object_list = list(
-        AuditEvent.objects.select_related("actor").filter(pk__in=page.object_list).order_by("-at", "-pk")
+    # The newest events up to a cap, read as ids in one pass (institutions.paging): counting a region's events
+    # among a million took most of a second. Read before this very look is logged below.
+    page, capped = capped_page(
+        events.order_by("-at", "-pk"), request.GET.get("page"), AuditEvent.objects.select_related("actor")
     )
     audit_record(
         action=AuditEvent.Action.VIEW, actor=user, details={"audit_trail": dict(request.GET.items())}
@@ -92,5 +84,5 @@ def audit_events(request):
     return render(
         request,
         "audit/event_list.html",
-        {"form": form, "page_obj": page, "capped": len(ids) > AUDIT_PAGE_CAP},
+        {"form": form, "page_obj": page, "capped": capped},
     )

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inmates.models import Admission, Person
-from institutions.forms import DateInput
+from institutions.forms import DateInput, LongSelect
 from institutions.models import Institution
 
 
@@ -132,7 +132,11 @@ class AdmissionFilterForm(forms.Form):
         ],
     )
     institution = forms.ModelChoiceField(
-        label=_("Institution"), required=False, queryset=Institution.objects.none(), empty_label=_("All")
+        label=_("Institution"),
+        required=False,
+        queryset=Institution.objects.none(),
+        empty_label=_("All"),
+        widget=LongSelect,
     )
 
     def __init__(self, *args, institutions, **kwargs):

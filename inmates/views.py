@@ -31,6 +31,7 @@ from inmates.matching import find_matches
 from inmates.models import Admission, Movement, Person, PersonMerge, RegistrationLink, sentence_as_text
 from institutions.forms import apply_service_errors
 from institutions.models import Institution
+from institutions.paging import capped_page
 
 
 def _visible_person(user, pk: int) -> Person:
@@ -135,7 +136,14 @@ def _filtered_admissions(request):
 def admission_list(request):
     user = request.user
     form, admissions, status, visible_institutions = _filtered_admissions(request)
-    page = Paginator(admissions, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    capped = False
+    if form.is_valid() and form.cleaned_data.get("q", "").strip():
+        # A name search's tolerant matching is dear to run: run once for the page and the count alike.
+        page, capped = capped_page(
+            admissions, request.GET.get("page"), Admission.objects.select_related("person", "institution")
+        )
+    else:
+        page = Paginator(admissions, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     export_query = request.GET.copy()
     export_query.pop("page", None)
     return render(
@@ -144,6 +152,7 @@ def admission_list(request):
         {
             "form": form,
             "page_obj": page,
+            "capped": capped,
             "status": status,
             "can_register": bool(user.scope.staff_institution_ids),
             "show_institution": len(visible_institutions) > 1,

@@ -2,6 +2,9 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 
 class DateInput(forms.DateInput):
@@ -20,3 +23,23 @@ def apply_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class LongSelect(forms.Select):
+    """A select whose options are written out in Python: Django renders each option through a template of
+    its own, 50 ms for the nation's 530 UPT on every WBP list page. No option groups."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option["value"], mark_safe(" selected") if option["selected"] else "", option["label"])
+                for _group, choices, _index in widget["optgroups"]
+                for option in choices
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
+        )

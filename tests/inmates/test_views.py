@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from inmates.models import Admission, Movement, Person
-from tests.factories import PersonFactory, admit
+from tests.factories import InstitutionFactory, PersonFactory, admit
 
 LIST = reverse("inmates:admission-list")
 
@@ -427,3 +427,30 @@ def test_search_tolerates_small_spelling_differences_on_postgresql(
         admit(PersonFactory(full_name=name), institution)
     expected = tolerant if connection.vendor == "postgresql" else plain  # SQLite: plain "contains"
     assert names_on(login(staff).get(LIST, {"q": query})) == expected
+
+
+def test_a_search_lists_its_first_matches_up_to_the_cap_and_says_more_match(
+    login, staff, person, institution, monkeypatch
+):
+    import institutions.paging
+
+    monkeypatch.setattr(institutions.paging, "CAP", 2)
+    for name in ("Ahmad Basri", "Ahmad Zulkifli"):
+        admit(PersonFactory(full_name=name), institution)
+    response = login(staff).get(LIST, {"q": "ahmad"})
+    assert response.status_code == 200
+    assert names_on(response) == ["Ahmad Basri", "Ahmad Fauzan"]  # by name, the first two of three
+    assert "Showing 1–2 of the first 2: more match" in response.content.decode()
+    response = login(staff).get(LIST, {"q": "ahmad fauzan"})
+    assert names_on(response) == ["Ahmad Fauzan"] and "more match" not in response.content.decode()
+
+
+def test_the_institution_filter_keeps_the_choice_and_escapes_names(login, regional, person, institution):
+    institution.name = 'Lapas <b>"Amuntai"</b>'
+    institution.save()
+    InstitutionFactory(region=institution.region)  # two UPT in reach: the filter is offered
+    page = login(regional).get(LIST, {"institution": institution.pk}).content.decode()
+    assert (
+        f'<option value="{institution.pk}" selected>Lapas &lt;b&gt;&quot;Amuntai&quot;&lt;/b&gt;</option>'
+        in page
+    )
