@@ -23,6 +23,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from inmates.models import Admission, Person
 from institutions.forms import apply_service_errors
+from institutions.paging import capped_page
 
 INSTRUMENT_SLUGS = {
     "assist": Screening.Instrument.ASSIST,
@@ -291,7 +292,13 @@ def worklist(request):
     chosen = request.GET.get("list")
     chosen = chosen if chosen in WORKLISTS else "to-assess"
     rows = WORKLISTS[chosen](user)
-    page = Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    capped = False
+    if chosen == "to-assess":
+        # Read once up to a cap (institutions.paging): counting the nation's 38,000 people to assess took
+        # most of the page's time; nobody pages past a thousand, and the page says when more are waiting.
+        page, capped = capped_page(rows, request.GET.get("page"), Screening.objects.select_related("person"))
+    else:
+        page = Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     # The list shown is counted once (by its pages); of the other, only the short one (recommendations
     # waiting) is counted too: counting the people to assess takes a good part of a second for the nation.
     counts = {chosen.replace("-", "_"): page.paginator.count}
@@ -304,6 +311,7 @@ def worklist(request):
             "page_obj": page,
             "chosen": chosen,
             "counts": counts,
+            "capped": capped,
             # The lists hold only people the user works with; read-only officers get no "Assess" button.
             "can_assess": bool(user.scope.staff_institution_ids or user.scope.agency_ids),
         },

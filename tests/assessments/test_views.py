@@ -389,6 +389,23 @@ def test_the_work_list_reads_each_persons_latest_assist_only(login, staff, perso
     assert url("screening-detail", again.pk) in response.content.decode()
 
 
+def test_a_long_work_list_shows_its_first_rows_and_says_more_are_waiting(
+    login, staff, person, institution, monkeypatch
+):
+    import institutions.paging
+
+    monkeypatch.setattr(institutions.paging, "CAP", 1)
+    other = PersonFactory(full_name="Budi Kedua")
+    admit(other, institution)
+    first = screen(person, staff, risk="high", on=dt.date(2026, 10, 1))
+    screen(other, staff, risk="moderate", on=dt.date(2026, 10, 2))
+    response = login(staff).get(url("worklist"))
+    assert response.status_code == 200
+    assert [row.pk for row in response.context["page_obj"]] == [first.pk]  # the longest waiting first
+    assert response.context["counts"]["to_assess"] == 1 and response.context["capped"]
+    assert "1+</span>" in response.content.decode()
+
+
 def test_work_lists_are_scoped(login, staff, outsider, person):
     screen(person, staff, risk="high")
     assert list(login(outsider).get(url("worklist")).context["page_obj"]) == []
