@@ -92,7 +92,10 @@ class BatchReleaseForm(forms.Form):
     """Confirm the release of the people ticked in the list of those who left according to SDP."""
 
     released_on = forms.DateField(label=_("Release date"), widget=DateInput())
-    release_type = forms.ChoiceField(label=_("Release type"), choices=Admission.ReleaseType.choices)
+    # Nothing chosen beforehand: the release type feeds the figures, and a default would be taken unread.
+    release_type = forms.ChoiceField(
+        label=_("Release type"), choices=[("", _("Choose…")), *Admission.ReleaseType.choices]
+    )
     note = forms.CharField(label=_("Note / decree"), max_length=500, required=False)
 
 

@@ -95,7 +95,10 @@ class TransferForm(forms.Form):
 
 class ReleaseForm(forms.Form):
     released_on = forms.DateField(label=_("Release date"), widget=DateInput())
-    release_type = forms.ChoiceField(label=_("Release type"), choices=Admission.ReleaseType.choices)
+    # Nothing chosen beforehand: the release type feeds the figures, and a default would be taken unread.
+    release_type = forms.ChoiceField(
+        label=_("Release type"), choices=[("", _("Choose…")), *Admission.ReleaseType.choices]
+    )
     note = forms.CharField(label=_("Note / decree"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 

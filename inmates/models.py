@@ -209,6 +209,9 @@ class Admission(models.Model):
         SENTENCE_EXPIRY = "sentence_expiry", _("Sentence expiry")
         PAROLE = "parole", _("Parole (PB)")
         CONDITIONAL_LEAVE = "conditional_leave", _("Conditional leave (CB)")
+        # Cuti Menjelang Bebas: leave in the last months of a sentence, one of the integration rights beside
+        # PB and CB (Permenkumham 7/2022); the person leaves custody like the others.
+        PRE_RELEASE_LEAVE = "pre_release_leave", _("Pre-release leave (CMB)")
         ASSIMILATION = "assimilation", _("Assimilation")
         DEATH = "death", _("Death")
         OTHER = "other", _("Other")

@@ -92,7 +92,14 @@ class MoveForm(forms.Form):
     def clean_on(self):
         return check_plausible(self.cleaned_data.get("on"))
 
-    override = forms.BooleanField(label=_("Complete although the requirement is not met"), required=False)
+    override = forms.BooleanField(
+        label=_("Complete although the requirement is not met"),
+        required=False,
+        help_text=_(
+            "Only for a participant who has not reached the programme's required sessions or hours but has"
+            " completed it in substance; give the reason, which is kept with the change."
+        ),
+    )
 
 
 class SessionForm(forms.Form):
@@ -266,8 +273,9 @@ class FollowUpForm(forms.Form):
     RESULTS = [("", _("not tested")), ("negative", _("Negative")), ("positive", _("Positive"))]
 
     done_on = forms.DateField(label=_("Date of contact"), widget=DateInput(), initial=timezone.localdate)
-    method = forms.ChoiceField(label=_("Method"), choices=FollowUp.Method.choices)
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=FollowUp.Outcome.choices)
+    # Nothing chosen beforehand: method and outcome feed the after-care figures.
+    method = forms.ChoiceField(label=_("Method"), choices=[("", _("Choose…")), *FollowUp.Method.choices])
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", _("Choose…")), *FollowUp.Outcome.choices])
     urine_panel = forms.CharField(label=_("Urine test panel"), required=False, max_length=80)
     notes = forms.CharField(
         label=_("Confidential notes"),

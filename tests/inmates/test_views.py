@@ -294,6 +294,25 @@ def test_staff_record_a_release(login, staff, person):
     assert admission.movements.filter(kind="release").exists()
 
 
+def test_the_release_type_is_chosen_never_preset_and_cmb_is_one(login, staff, person):
+    admission = person.admissions.get()
+    release_url = reverse("inmates:admission-release", args=[admission.pk])
+    client = login(staff)
+    form = client.get(release_url).context["form"]
+    assert form["release_type"].value() is None  # nothing chosen for the user: the type feeds the figures
+    assert '<option value="" selected>' in str(form["release_type"])
+    response = client.post(release_url, {"released_on": "2025-08-17"})
+    assert response.status_code == 200 and "release_type" in response.context["form"].errors
+    admission.refresh_from_db()
+    assert admission.released_on is None  # nothing saved
+    client.post(release_url, {"released_on": "2025-08-17", "release_type": "pre_release_leave"})
+    admission.refresh_from_db()
+    assert (admission.released_on, admission.get_release_type_display()) == (
+        dt.date(2025, 8, 17),
+        "Pre-release leave (CMB)",
+    )
+
+
 def test_release_before_admission_is_refused(login, staff, person):
     admission = person.admissions.get()
     response = login(staff).post(

@@ -223,6 +223,11 @@ def test_follow_up_form_bad_input_saves_nothing(login, counsellor, plan):
         {"done_on": "2026-01-05", "method": "phone", "outcome": "relapsed", "urine-opiates": "positive"},
     )
     assert "urine_panel" in response.context["form"].errors
+    # Method and outcome are chosen, never preset: sent without them, the form says so.
+    form = client.get(record).context["form"]
+    assert form["method"].value() is None and form["outcome"].value() is None
+    response = client.post(record, {"done_on": "2026-01-05"})
+    assert {"method", "outcome"} <= set(response.context["form"].errors)
     follow_up.refresh_from_db()
     assert follow_up.done_on is None
 

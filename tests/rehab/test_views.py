@@ -178,6 +178,19 @@ def test_enrolment_transitions_from_the_programme_page(login, staff, programme):
     assert "The requirement is not met yet" in response.content.decode()
 
 
+def test_the_status_changer_starts_unchosen_and_explains_the_override(login, staff, programme):
+    enrolment = make_enrolment(programme, status="active")
+    client = login(staff)
+    page = client.get(programme.get_absolute_url()).content.decode()
+    changer = page[page.index(f'id="to-{enrolment.pk}"') :]
+    assert changer.index('<option value="">') < changer.index('value="completed"')  # nothing pre-set
+    assert "complete although the required sessions or hours are not reached" in page
+    response = client.post(url("enrolment-move", enrolment.pk), {"to": "", "on": "2026-03-02"}, follow=True)
+    assert "Nothing was saved: choose a status" in response.content.decode()
+    enrolment.refresh_from_db()
+    assert enrolment.status == Enrolment.Status.ACTIVE
+
+
 def test_programme_create_and_its_bad_input(login, staff, counsellor, institution, agency, rehab_agreement):
     data = {
         "institution": institution.pk,
