@@ -54,9 +54,10 @@ def screening_panel(request, person) -> str:
         return ""  # nothing to show this user: no section at all
     today = timezone.localdate()
     last_assist = next((s for s in screenings if s.instrument == Screening.Instrument.ASSIST), None)
+    # Re-screening is for people still held: after release, follow-up takes over (nothing flagged).
     due = (
         last_assist.screened_on + dt.timedelta(days=settings.RESCREENING_INTERVAL_DAYS)
-        if last_assist
+        if last_assist and person.admissions.filter(released_on__isnull=True).exists()
         else None
     )
     return render_to_string(

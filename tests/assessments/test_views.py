@@ -444,6 +444,13 @@ def test_person_page_shows_history_trend_and_when_rescreening_is_due(login, staf
     page = login(staff).get(person.get_absolute_url()).content.decode()
     assert "ASSIST scores over time" in page
     assert "Re-screening overdue" in page and "31 October 2026" in page
+    # Released since: no re-screening is flagged (after-care follows people outside).
+    admission = person.admissions.get()
+    admission.released_on, admission.release_type = dt.date(2026, 11, 1), "parole"
+    admission.save()
+    page = login(staff).get(person.get_absolute_url()).content.decode()
+    assert "ASSIST scores over time" in page
+    assert "Re-screening overdue" not in page and "Next ASSIST screening due" not in page
 
 
 def test_stored_answers_are_rescored_with_their_own_version(staff, person, restore_registry):
