@@ -34,6 +34,15 @@ def test_regional_officers_see_their_region_only_and_filters_work(
     )
 
 
+def test_events_name_people_and_kinds_of_record_in_words(login, national, staff, person):
+    audit_record(action=AuditEvent.Action.VIEW, actor=staff, obj=person, person_id=person.pk)
+    audit_record(action=AuditEvent.Action.EXPORT, actor=None, object_type="gone.model", person_id=person.pk)
+    page = login(national).get(URL).content.decode()
+    assert f"<td>{staff.get_full_name()}</td>" in page  # the name, not "staf.amuntai"
+    assert f"Person (WBP) #{person.pk}" in page and "inmates.person" not in page
+    assert "gone.model" in page  # a label that names no model is shown as stored
+
+
 def test_the_page_keeps_its_query_count(login, national, staff, person, django_assert_max_num_queries):
     client = login(national)
     audit_record(action=AuditEvent.Action.VIEW, actor=staff, obj=person, person_id=person.pk)
@@ -71,6 +80,8 @@ def head(institution):
 
 def test_heads_see_who_looked_at_a_record_and_staff_do_not(login, head, staff, regional, person):
     login(regional).get(person.get_absolute_url())
-    viewers = login(head).get(person.get_absolute_url()).context["viewers"]
+    response = login(head).get(person.get_absolute_url())
+    viewers = response.context["viewers"]
     assert "kanwil.kalsel" in [event.username for event in viewers]
+    assert regional.get_full_name() in response.content.decode()  # shown by name
     assert login(staff).get(person.get_absolute_url()).context["viewers"] is None
