@@ -35,25 +35,26 @@ class TimeZones(models.TextChoices):
 NARCOTICS_OFFENCE_CODES = ("narcotics_user", "narcotics_other")
 
 
-def custody_counts(place: str = "institution") -> dict[str, Coalesce]:
-    """WBP in custody and, of those, narcotics cases, at each row of a queryset of UPT (`place`
-    "institution") or of regions ("institution__region"): a counting subquery per row shown over the open
-    custody spells (index on institution and release), not one aggregate over every custody spell (the
-    nation's 360,000: 290 ms for a page of UPT, 300 ms for the 33 regions). Admissions belong to the inmates
-    app, above this one: the model is looked up by name when counting, never imported."""
+def count_subquery(rows: models.QuerySet) -> Coalesce:
+    """How many `rows` there are for each outer row, as an annotation: `rows` is tied to the outer row by
+    OuterRef and reduced to that key with values() (one group). Counted per row shown, where an aggregate
+    over a join counts every related row in the country before the page is chosen; 0 where there are none."""
+    return Coalesce(Subquery(rows.order_by().annotate(n=Count("pk")).values("n")), 0)
+
+
+def custody_counts() -> dict[str, Coalesce]:
+    """WBP in custody and, of those, narcotics cases, at each UPT of a queryset: counted per UPT shown over
+    its open custody spells (index on institution and release), not aggregated over every custody spell (the
+    nation's 360,000: 290 ms for a page of UPT). Admissions belong to the inmates app, above this one: the
+    model is looked up by name when counting, never imported."""
     held = (
         apps.get_model("inmates", "Admission")
-        .objects.filter(**{place: OuterRef("pk")}, released_on__isnull=True)
-        .order_by()
-        .values(place)
+        .objects.filter(institution=OuterRef("pk"), released_on__isnull=True)
+        .values("institution")
     )
-
-    def counted(rows):
-        return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
-
     return {
-        "in_custody": counted(held),
-        "narcotics_cases": counted(held.filter(offence__in=NARCOTICS_OFFENCE_CODES)),
+        "in_custody": count_subquery(held),
+        "narcotics_cases": count_subquery(held.filter(offence__in=NARCOTICS_OFFENCE_CODES)),
     }
 
 

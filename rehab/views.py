@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +23,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from inmates.models import Person
 from institutions.forms import apply_service_errors
-from institutions.models import Institution
+from institutions.models import Institution, count_subquery
 from rehab import services
 from rehab.forms import (
     AttendanceForm,
@@ -57,15 +56,10 @@ def programme_list(request):
         # Counted for the programmes shown (a subquery each), not over the nation's enrolments before the
         # page is chosen (110 ms for 2,000 programmes).
         .annotate(
-            active=Coalesce(
-                Subquery(
-                    Enrolment.objects.filter(programme=OuterRef("pk"), status=Enrolment.Status.ACTIVE)
-                    .order_by()
-                    .values("programme")
-                    .annotate(n=Count("pk"))
-                    .values("n")
-                ),
-                0,
+            active=count_subquery(
+                Enrolment.objects.filter(programme=OuterRef("pk"), status=Enrolment.Status.ACTIVE).values(
+                    "programme"
+                )
             )
         )
         .order_by("-starts_on", "name")

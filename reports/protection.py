@@ -198,11 +198,15 @@ def protect(
             # symbols themselves (a "<5" region whose four UPTs each say "<5": each is 1): saying less of
             # one ("×") frees it, withholding more shown cells never does (a region's recidivism table
             # lost 1,600 cells and most of a minute before this).
-            choices = (_smallest_shown, _vaguer) if tries[node] < RETRIES else (_vaguer, _smallest_shown)
+            if tries[node] < RETRIES:
+                choice = _smallest_shown(node, linked, values, marks, fixed) or _vaguer(
+                    node, linked, marks, fixed
+                )
+            else:
+                choice = _vaguer(node, linked, marks, fixed) or _smallest_shown(
+                    node, linked, values, marks, fixed
+                )
             tries[node] += 1
-            choice = choices[0](node, linked, values, marks, fixed) or choices[1](
-                node, linked, values, marks, fixed
-            )
             if choice is None:
                 continue
             marks[choice] = WITHHELD
@@ -263,9 +267,7 @@ def _smallest_shown(
     return None
 
 
-def _vaguer(
-    node: str, linked: dict, values: Mapping[str, int], marks: dict, fixed: Mapping[str, str]
-) -> str | None:
+def _vaguer(node: str, linked: dict, marks: dict, fixed: Mapping[str, str]) -> str | None:
     """A "<5" related to the pinned cell (a total first, then a part, then the cell itself) to turn into
     "×", which says nothing of its size."""
     totals = [total for total, _parts in linked[node]]

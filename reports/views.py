@@ -22,11 +22,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from kombu.exceptions import OperationalError as BrokerError
 
-from agreements.access import institution_ids_open_to
 from agreements.forms import check_plausible
 from audit.models import AuditEvent
 from audit.services import audit_record
-from inmates.models import held_at
+from inmates.models import held_at, held_at_key
 from institutions.forms import DateInput
 from institutions.models import Institution, Region
 from reports import release_outcomes, services
@@ -138,16 +137,6 @@ def _release_outcomes(user) -> tuple:
     return ReleaseOutcome.objects.filter(held_at(user)), built
 
 
-def _places_key(user) -> str:
-    """The UPT whose releases `user` sees on the dashboard (held_at), as text for a cache key."""
-    scope = user.scope
-    open_to = institution_ids_open_to(scope.agency_ids) if scope.agency_ids else []
-    return "|".join(
-        ",".join(str(pk) for pk in sorted(ids))
-        for ids in (scope.staff_institution_ids, scope.region_ids, {row["institution_id"] for row in open_to})
-    )
-
-
 def _recidivism_figures(releases, *, cutoff: dt.date, period: str, breakdown: str) -> tuple:
     """The dashboard's counted figures, protected: the cohort table, the curves and their sizes, the chart
     (as a data URL), how many curves it leaves out, and relapse after release."""
@@ -198,7 +187,7 @@ def recidivism(request):
     # language asked (the chart's words): every national officer asks the nation's, and counting it over
     # 190,000 releases took a third of a second. The key holds the build's generation: a rebuild is counted
     # anew.
-    places = "all" if scope.is_national else _places_key(user)
+    places = held_at_key(user)
     key = (
         "reports:recidivism:"
         + hashlib.sha256(
