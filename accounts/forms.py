@@ -1,8 +1,10 @@
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.lockout import lockout_for
+from accounts.models import User
 from audit.context import client_address
 from audit.models import AuditEvent
 from audit.services import audit_record
@@ -36,3 +38,15 @@ class LoginForm(AuthenticationForm):
                 params={"minutes": lockout.minutes_left},
             )
         return super().clean()
+
+
+class PreferencesForm(forms.ModelForm):
+    """One's own choices: the language of pages and mails, and whether the daily to-do email comes."""
+
+    class Meta:
+        model = User
+        fields = ["language", "daily_digest"]
+        widgets = {
+            "language": forms.Select(attrs={"class": "form-select"}),
+            "daily_digest": forms.CheckboxInput(attrs={"class": "form-check-input"}),
+        }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -25,6 +26,16 @@ class Role(models.TextChoices):
 
 class User(AbstractUser):
     """A person who logs in. Custom from the first migration so fields can be added later without pain."""
+
+    # The pages follow it from sign-in (and the language switcher keeps it); mails are written in it.
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    daily_digest = models.BooleanField(
+        _("daily email of my to-do list"),
+        default=True,
+        help_text=_("Each morning, a short email of what is waiting for you; sent only when something is."),
+    )
 
     class Meta:
         verbose_name = _("user")

@@ -275,3 +275,14 @@ def _send(*, to: str, subject, template: str, context: dict) -> None:
             subjects.append(str(subject))
             bodies.append(render_to_string(template, context).strip())
     send_mail(" / ".join(subjects), "\n\n— — —\n\n".join(bodies) + "\n", None, [to])
+
+
+def preferences_set(*, user: User, language: str, daily_digest: bool) -> User:
+    """One's own language and digest choice; audited like any change to an account."""
+    before = {"language": user.language, "daily_digest": user.daily_digest}
+    user.language, user.daily_digest = language, daily_digest
+    user.save(update_fields=["language", "daily_digest"])
+    after = {"language": language, "daily_digest": daily_digest}
+    if after != before:
+        audit_record(action=AuditEvent.Action.CHANGE, actor=user, obj=user, details={"preferences": after})
+    return user

@@ -29,15 +29,16 @@ logger = logging.getLogger(__name__)
 REMINDER_DAYS = (90, 30, 7)  # issue 3
 
 
-def recipients_for(agreement: Agreement) -> list[str]:
-    """The regional officers of the parties' regions and the staff of the party institutions, with email."""
+def recipients_for(agreement: Agreement) -> list[tuple[str, str]]:
+    """The regional officers of the parties' regions and the staff of the party institutions, with email:
+    (address, the user's language), one per address."""
     institutions = list(agreement.institutions.all())
     memberships = Membership.objects.filter(
         Q(role=Role.UPT_STAFF, institution__in=institutions)
         | Q(role=Role.REGIONAL, region__in={institution.region_id for institution in institutions}),
         user__is_active=True,
     ).exclude(user__email="")
-    return sorted(set(memberships.values_list("user__email", flat=True)))
+    return sorted(set(memberships.values_list("user__email", "user__language")))
 
 
 def _due_threshold(days_left: int) -> int | None:
@@ -46,14 +47,13 @@ def _due_threshold(days_left: int) -> int | None:
     return min(reached) if reached else None
 
 
-def _message(agreement: Agreement, days_left: int, to: str, connection) -> EmailMessage:
+def _message(agreement: Agreement, days_left: int, to: str, language: str, connection) -> EmailMessage:
     context = {
         "agreement": agreement,
         "days_left": days_left,
         "url": settings.SITE_URL.rstrip("/") + reverse("agreements:agreement-detail", args=[agreement.pk]),
     }
-    # Reminders go out in the default language (Indonesian): there is no per-user language yet.
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(language):  # each recipient's own language (accounts.User.language)
         subject = render_to_string("agreements/email/expiry_subject.txt", context).strip()
         body = render_to_string("agreements/email/expiry_body.txt", context)
     return EmailMessage(subject=subject, body=body, to=[to], connection=connection)
@@ -99,7 +99,10 @@ def send_expiry_reminders(*, today: dt.date) -> int:
                 )
                 with get_connection() as connection:
                     connection.send_messages(
-                        [_message(agreement, (ends_on - today).days, to, connection) for to in recipients]
+                        [
+                            _message(agreement, (ends_on - today).days, to, language, connection)
+                            for to, language in recipients
+                        ]
                     )
         except IntegrityError:
             logger.info("Reminder for agreement %s already claimed by another run.", agreement.pk)

@@ -100,15 +100,24 @@ class AssistForm(DatedForm):
 
     @property
     def grid(self) -> list[dict]:
-        """Rows for the template: the substance, its label, and a bound field (or None) per question."""
+        """Rows for the template: the substance, its label, and per question its code, its text (shown in
+        each cell on a narrow screen, where the grid becomes one block per substance) and the bound field, or
+        None where it is not asked."""
         language = _language()
+        questions = self.questions
         return [
             {
                 "substance": substance,
                 "label": assist.SUBSTANCES[substance].get(language),
                 "cells": [
-                    self[f"{substance}-{question}"] if f"{substance}-{question}" in self.fields else None
-                    for question in self.QUESTIONS
+                    {
+                        "code": code,
+                        "text": text,
+                        "field": self[f"{substance}-{question}"]
+                        if f"{substance}-{question}" in self.fields
+                        else None,
+                    }
+                    for question, (code, text) in zip(self.QUESTIONS, questions, strict=True)
                 ],
             }
             for substance in self.definition.extra["substances"]

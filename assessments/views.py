@@ -7,15 +7,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from agreements.access import Work
-from assessments import instruments, services
+from assessments import instruments, services, worklists
 from assessments.forms import ApproveForm, AssessmentForm, AssistForm, ItemsForm, RecommendationForm
 from assessments.instruments import asi, assist
 from assessments.models import Assessment, Recommendation, Screening
@@ -246,64 +246,31 @@ def recommendation_approve(request, pk: int):
     )
 
 
-def _to_assess(user):
-    """The latest ASSIST of each person held in the user's scope where it is moderate or high and nobody has
-    been assessed since: one screening per row. Driven from those screenings (a moderate or high ASSIST with
-    none after it), not from everyone in custody: the nation holds 170,000 people, looking up each one's
-    latest screening took 1.5 s."""
-    assist = Screening.objects.filter(instrument=Screening.Instrument.ASSIST)
-    later = assist.filter(person=OuterRef("person")).filter(
-        Q(screened_on__gt=OuterRef("screened_on"))
-        | Q(screened_on=OuterRef("screened_on"), pk__gt=OuterRef("pk"))
-    )
-    assessed_since = Assessment.objects.filter(
-        person=OuterRef("person"), assessed_on__gte=OuterRef("screened_on")
-    )
-    # Held in the user's scope for assessment work is within what they may see (Person.visible_to), and a
-    # record merged into another holds no custody spell (the merge moves them): the spells held there say
-    # who, and the database starts from them, not from every screening in the country.
-    held = Admission.objects.open().held_in_scope(user, Work.ASSESSMENT)
-    return (
-        assist.filter(risk__in=Screening.NEEDS_ASSESSMENT, person__in=held.values("person"))
-        .exclude(Exists(later))
-        .exclude(Exists(assessed_since))
-        .select_related("person")
-        .only("pk", "risk", "screened_on", "person__id", "person__full_name")  # not the answers: sorted wide
-        .order_by("screened_on", "person__full_name", "pk")
-    )
-
-
-def _to_approve(user):
-    held = Admission.objects.open().held_in_scope(user, Work.ASSESSMENT)
-    return (
-        Recommendation.objects.visible_to(user)
-        .awaiting_approval()
-        .filter(assessment__person__in=held.values("person"))
-        .select_related("assessment__person", "assessment__institution", "decided_by")
-        .order_by("decided_on", "pk")
-    )
-
-
-WORKLISTS = {"to-assess": _to_assess, "to-approve": _to_approve}
+WORKLISTS = {
+    "to-assess": lambda user, today: worklists.to_assess(user),
+    "to-rescreen": lambda user, today: worklists.to_rescreen(user, today=today),
+    "to-approve": lambda user, today: worklists.to_approve(user),
+}
+# Long lists, read once up to a cap (institutions.paging): counting the nation's 38,000 people to assess took
+# most of the page's time; nobody pages past a thousand, and the page says when more are waiting.
+CAPPED = {"to-assess", "to-rescreen"}
 
 
 def worklist(request):
     user = request.user
     chosen = request.GET.get("list")
     chosen = chosen if chosen in WORKLISTS else "to-assess"
-    rows = WORKLISTS[chosen](user)
+    rows = WORKLISTS[chosen](user, timezone.localdate())
     capped = False
-    if chosen == "to-assess":
-        # Read once up to a cap (institutions.paging): counting the nation's 38,000 people to assess took
-        # most of the page's time; nobody pages past a thousand, and the page says when more are waiting.
+    if chosen in CAPPED:
         page, capped = capped_page(rows, request.GET.get("page"), Screening.objects.select_related("person"))
     else:
         page = Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    # The list shown is counted once (by its pages); of the other, only the short one (recommendations
+    # The list shown is counted once (by its pages); of the others, only the short one (recommendations
     # waiting) is counted too: counting the people to assess takes a good part of a second for the nation.
     counts = {chosen.replace("-", "_"): page.paginator.count}
-    if chosen == "to-assess":
-        counts["to_approve"] = _to_approve(user).count()
+    if chosen != "to-approve":
+        counts["to_approve"] = worklists.to_approve(user).count()
     return render(
         request,
         "assessments/worklist.html",
@@ -312,6 +279,7 @@ def worklist(request):
             "chosen": chosen,
             "counts": counts,
             "capped": capped,
+            "rescreening_days": settings.RESCREENING_INTERVAL_DAYS,
             # The lists hold only people the user works with; read-only officers get no "Assess" button.
             "can_assess": bool(user.scope.staff_institution_ids or user.scope.agency_ids),
         },

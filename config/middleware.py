@@ -6,8 +6,10 @@ by the language switcher) changes it.
 """
 
 from django.conf import settings
+from django.http import Http404
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.views.defaults import page_not_found
 
 
 class ChosenLanguageMiddleware:
@@ -24,4 +26,25 @@ class ChosenLanguageMiddleware:
         response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class NoUrlListMiddleware:
+    """With DEBUG on (the default of `make run`), Django answers a missing page with every URL pattern of the
+    site. A demo on an office network is not development: the application's own "not found" page is shown
+    unless a developer asks for the list (DJANGO_DEBUG_URL_LIST=1). Error pages (500) are left as DEBUG
+    makes them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            settings.DEBUG
+            and not settings.DEBUG_URL_LIST
+            and response.status_code == 404
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            return page_not_found(request, Http404())
         return response

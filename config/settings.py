@@ -17,6 +17,8 @@ from config.env import env_bool, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DJANGO_DEBUG", default=True)
+# Django's page listing every URL pattern when one is missing, for developers who ask (config.middleware).
+DEBUG_URL_LIST = DEBUG and env_bool("DJANGO_DEBUG_URL_LIST", default=False)
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
@@ -49,6 +51,7 @@ INSTALLED_APPS = [
     "rehab",
     "exchange",
     "reports",
+    "dashboard",
     "demo",
 ]
 
@@ -70,6 +73,7 @@ MIDDLEWARE = [
     "accounts.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
+    "config.middleware.NoUrlListMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -230,6 +234,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "agreements.tasks.send_expiry_reminders",
         "schedule": crontab(hour=6, minute=0),
     },
+    "daily-digests": {"task": "dashboard.tasks.send_daily_digests", "schedule": crontab(hour=5, minute=30)},
 }
 
 # How many reverse proxies run in front of the app (each appends to X-Forwarded-For). The audit trail takes

@@ -3,12 +3,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.urls import include, path
-from django.views.i18n import set_language
 
-from config.access_changes import access_change_list
-from config.audit_page import audit_events
+from accounts.views import set_language
 from config.health import healthz
-from config.home import home
+from dashboard.access_changes import access_change_list
+from dashboard.audit_page import audit_events
+from dashboard.case_summary import case_summary
+from dashboard.home import home
 
 
 @login_not_required
@@ -25,13 +26,14 @@ admin.site.site_title = "Rehab Lapas"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("", home, name="home"),
     path("audit/", audit_events, name="audit-events"),
     path("akses/perubahan/", access_change_list, name="access-change-list"),
     path("", include("accounts.urls")),
     path("", include("institutions.urls")),
+    path("wbp/<int:pk>/ringkasan/", case_summary, name="case-summary"),
     path("wbp/", include("inmates.urls")),
     path("perjanjian/", include("agreements.urls")),
     path("asesmen/", include("assessments.urls")),

@@ -109,6 +109,9 @@ class AdmissionFilterForm(forms.Form):
     STATUS_RELEASED = "released"
     STATUS_ALL = "all"
     OFFENCE_NARCOTICS = "narcotics"
+    RELEASE_OVERDUE = "overdue"
+    RELEASE_SOON = "soon"
+    RELEASE_SOON_DAYS = 30
 
     q = forms.CharField(label=_("Search"), required=False)
     status = forms.ChoiceField(
@@ -141,11 +144,21 @@ class AdmissionFilterForm(forms.Form):
         empty_label=_("All"),
         widget=LongSelect,
     )
+    # Expected release, for people still held: the home page's to-do counts link here.
+    release = forms.ChoiceField(
+        label=_("Expected release"),
+        required=False,
+        choices=[
+            ("", _("Any date")),
+            (RELEASE_OVERDUE, _("Past, still in custody")),
+            (RELEASE_SOON, _("Within 30 days")),
+        ],
+    )
 
     def __init__(self, *args, institutions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = institutions
-        for name in ("category", "offence", "institution"):
+        for name in ("category", "offence", "institution", "release"):
             self.fields[name].widget.attrs["class"] = "form-select"
 
 

@@ -195,6 +195,20 @@ class AdmissionQuerySet(models.QuerySet):
     def narcotics(self) -> AdmissionQuerySet:
         return self.filter(offence__in=Admission.NARCOTICS_OFFENCES)
 
+    def past_expected_release(self, today: dt.date) -> AdmissionQuerySet:
+        """Still held after the expected release date: a release not recorded, or a date to correct."""
+        return self.open().filter(expected_release__lt=today)
+
+    def released_soon(self, today: dt.date, days: int = 30) -> AdmissionQuerySet:
+        """Still held, expected out within `days` (today included): time to prepare after-care."""
+        return self.open().filter(
+            expected_release__gte=today, expected_release__lte=today + dt.timedelta(days=days)
+        )
+
+    def expected_release(self, which: str, *, today: dt.date) -> AdmissionQuerySet:
+        """The WBP list's "expected release" filter: "overdue" or "soon"."""
+        return self.past_expected_release(today) if which == "overdue" else self.released_soon(today)
+
 
 class Admission(models.Model):
     """One custody spell: from admission to release, possibly across several institutions."""

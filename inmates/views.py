@@ -123,11 +123,15 @@ def _filtered_admissions(request):
             admissions = admissions.filter(offence=offence)
     if institution := filters.get("institution"):
         admissions = admissions.filter(institution=institution)
+    if release := filters.get("release"):
+        admissions = admissions.expected_release(release, today=timezone.localdate())
     if query:
         # Sorted by an expression of the name, which no index serves: otherwise the database may walk the
         # whole name index in order, testing every person against the words, rather than find the few
         # through the trigram indexes and sort them (a counsellor's search: 330 ms, not 30).
         admissions = admissions.order_by(Concat("person__full_name", Value("")), "-admitted_on")
+    elif filters.get("release"):
+        admissions = admissions.order_by("expected_release", "person__full_name", "pk")  # most overdue first
     else:
         admissions = admissions.order_by("person__full_name", "-admitted_on")
     return form, admissions, status, visible_institutions
@@ -156,6 +160,7 @@ def admission_list(request):
             "status": status,
             "can_register": bool(user.scope.staff_institution_ids),
             "show_institution": len(visible_institutions) > 1,
+            "show_expected": bool(getattr(form, "cleaned_data", {}).get("release")),
             "export_query": export_query.urlencode(),
         },
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rehab import aftercare_views, views
+from rehab import aftercare_views, gap_views, views
 
 app_name = "rehab"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/peserta/baru/", views.enrolment_create, name="enrolment-create"),
     path("peserta/<int:pk>/status/", views.enrolment_move, name="enrolment-move"),
     path("<int:pk>/sesi/baru/", views.session_create, name="session-create"),
+    path("sesi/tanpa-kehadiran/", gap_views.session_gap_list, name="session-gaps"),
     path("sesi/<int:pk>/", views.session_detail, name="session-detail"),
     path("sesi/<int:pk>/ubah/", views.session_edit, name="session-edit"),
     path("sesi/<int:pk>/batal/", views.session_cancel, name="session-cancel"),

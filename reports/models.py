@@ -150,6 +150,9 @@ class FigureSet(models.Model):
     data_cutoff = models.DateTimeField(_("data up to"))
     figures = models.JSONField(default=dict)  # {"national" | "region:<pk>" | "institution:<pk>": figures}
     withheld = models.JSONField(default=dict)  # {scope: {cell path: "<5" or "×"}}, only where not shown
+    # A few published counts of every scope ({scope: {cell path: count, "<5" or "×"}}), small enough for the
+    # officers' home page to read twelve months of without the whole figures (reports.publication.HEADLINE).
+    headline = models.JSONField(default=dict)
     ready = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -30,6 +30,13 @@ from reports.models import FigureSet, Report
 from reports.protection import protect
 
 NATIONAL = "national"
+# The counts the officers' home page shows per scope for each month (dashboard.trends), as published.
+HEADLINE = (
+    "screening.screened",
+    "rehabilitation.active_people",
+    "sessions.held",
+    "aftercare.done",
+)
 
 
 def scope_of(report: Report) -> str:
@@ -78,7 +85,7 @@ def figure_set_for(month: dt.date, *, cutoff: dt.datetime, until: dt.date | None
     with transaction.atomic():
         figure_set = FigureSet.objects.select_for_update().get(pk=figure_set.pk)
         if not figure_set.ready:
-            _computed(figure_set).save(update_fields=["figures", "withheld", "ready"])
+            _computed(figure_set).save(update_fields=["figures", "withheld", "headline", "ready"])
     return figure_set
 
 
@@ -88,8 +95,42 @@ def _computed(figure_set: FigureSet, *, until: dt.date | None = None) -> FigureS
         places, figure_set.month, until=until, known_at=figure_set.data_cutoff
     )
     figure_set.withheld = withheld_cells(figure_set.figures, tree)
+    figure_set.headline = headline(figure_set)
     figure_set.ready = True
     return figure_set
+
+
+def headline(figure_set: FigureSet) -> dict[str, dict[str, int | str]]:
+    """Each scope's HEADLINE counts as its report prints them: the number, or "<5" / "×" where withheld."""
+    shown = {}
+    for scope, figures in figure_set.figures.items():
+        withheld = figure_set.withheld.get(scope, {})
+        cells = {}
+        for path in HEADLINE:
+            value = figures
+            for key in path.split("."):
+                value = value.get(key, 0) if isinstance(value, dict) else 0
+            cells[path] = withheld.get(path) or value or 0
+        shown[scope] = cells
+    return shown
+
+
+def headlines(months: list[dt.date]) -> dict[dt.date, dict]:
+    """The HEADLINE counts of each month's final figure set that is ready, by month; a set made before
+    headlines were kept gets them now, once."""
+    sets = FigureSet.objects.filter(
+        month__in=months, data_cutoff__in=[final_cutoff(month) for month in months], ready=True
+    ).only("month", "data_cutoff", "headline")
+    found = {}
+    for figure_set in sets:
+        if figure_set.data_cutoff != final_cutoff(figure_set.month):
+            continue  # another month's cut-off that happens to match: never, but not ours to show
+        if not figure_set.headline:
+            figure_set = FigureSet.objects.get(pk=figure_set.pk)
+            figure_set.headline = headline(figure_set)
+            figure_set.save(update_fields=["headline"])
+        found[figure_set.month] = figure_set.headline
+    return found
 
 
 def scopes() -> tuple[dict[str, list[str]], dict[str, list[int]]]:

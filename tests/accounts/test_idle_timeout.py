@@ -5,7 +5,6 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.urls import reverse
 
 from audit.models import AuditEvent
@@ -21,7 +20,9 @@ def half_hour(settings):
 
 
 def _sign_in(client, password):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    from accounts.models import User
+
+    User.objects.filter(username="staf.amuntai").update(language="en")  # signing in applies it
     response = client.post(reverse("accounts:login"), {"username": "staf.amuntai", "password": password})
     assert response.status_code == 302
 

@@ -52,7 +52,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TEXT = {
     "id": {
         "username": "Nama pengguna",
-        "password": "Sandi",
+        "password": "Kata sandi",
         "log_in": "Masuk",
         "log_out": "Keluar",
         "main_nav": "Navigasi utama",

@@ -29,8 +29,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import re
 from collections import defaultdict
-from urllib.parse import urlsplit
+from html import unescape
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 import time_machine
@@ -41,7 +43,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client, override_settings
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 
 from accounts.models import Membership, Role
 from assessments.models import Recommendation
@@ -113,6 +115,7 @@ MATRIX: dict[str, dict[str, int | str]] = {
     "inmates:admission-export":          everyone(200),  # scoped CSV
     "inmates:person-create":             row(L,   200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403),
     "inmates:person-detail":             row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200, 404),
+    "case-summary":                      row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200, 404),
     "inmates:person-edit":               row(L,   200, 200, 404, 404, 403, 404, 404, 403, 404, 403, 404),
     "inmates:admission-create":          row(L,   200, 200, 404, 404, 403, 404, 404, 403, 404, 403, 404),
     "inmates:admission-transfer":        row(L,   200, 200, 404, 404, 403, 404, 404, 403, 404, 403, 404),
@@ -155,6 +158,7 @@ MATRIX: dict[str, dict[str, int | str]] = {
     "rehab:calendar":                    everyone(200),
     "rehab:my-week":                     everyone(200),
     "rehab:followup-list":               everyone(200),
+    "rehab:session-gaps":                everyone(200),
     "rehab:aftercare-detail":            row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200, 404),
     "rehab:aftercare-assign":            row(L,   200, 200, 404, 404, 403, 404, 404, 403, 404, 403, 404),
     "rehab:followup-record":             row(L,   200, 200, 404, 404, 200, 404, 404, 403, 404, 403, 404),
@@ -254,6 +258,7 @@ PATHS = {
     "institutions:institution-detail": lambda w: w.institution.get_absolute_url(),
     "institutions:agency-detail": lambda w: w.agency.get_absolute_url(),
     "inmates:person-detail": lambda w: w.person.get_absolute_url(),
+    "case-summary": lambda w: reverse("case-summary", args=[w.person.pk]),
     "inmates:person-edit": lambda w: reverse("inmates:person-edit", args=[w.person.pk]),
     # A return to custody: the person released after rehabilitation.
     "inmates:admission-create": lambda w: reverse("inmates:admission-create", args=[w.released.pk]),
@@ -891,3 +896,65 @@ def test_nobody_raises_their_own_access(attempt, administrator, world, db):
     if response.status_code == 200 and "admin/accounts" in path:
         assert "Nobody changes their own access" in response.content.decode()
     assert not me.scope.agency_ids and not me.scope.head_institution_ids
+
+
+# --- Read-only users are never offered what they will be refused -----------------------------------------
+# Each read-only role opens every page the matrix gives it (200) and follows each link and form on it: a link
+# must not answer 403, and a form must not post to a route that refuses them (a 403 in the matrix, or in
+# POSTS). The admin's own pages, signing out and the language switcher are left out.
+
+READ_ONLY = ("R", "N", "D", "CN", "CX")
+NOT_WALKED = ("/admin/", "/static/", reverse("accounts:logout"), reverse("set_language"))
+LINK = re.compile(r'<a\b[^>]*\bhref="([^"#]+)', re.IGNORECASE)
+FORM = re.compile(r"<form\b([^>]*)>", re.IGNORECASE)
+
+
+def _offers(html: str, here: str):
+    """(kind, path) for every link and form on the page that leads inside the application."""
+    for href in LINK.findall(html):
+        yield "link", urljoin(here, unescape(href))
+    for attributes in FORM.findall(html):
+        method = re.search(r'method="(\w+)"', attributes, re.IGNORECASE)
+        action = re.search(r'action="([^"]*)"', attributes, re.IGNORECASE)
+        kind = "post" if method and method.group(1).lower() == "post" else "get"
+        yield kind, urljoin(here, unescape(action.group(1)) if action and action.group(1) else here)
+
+
+@pytest.mark.parametrize("role", READ_ONLY)
+def test_read_only_users_see_no_link_or_form_that_refuses_them(role, world, db):
+    client = world.clients[role]
+    pages = {
+        path_for(route, world)
+        for name, outcomes in MATRIX.items()
+        if outcomes[role] == 200 and not name.startswith("admin:")
+        for route in ROUTES_BY_NAME[name]
+    }
+    checked, refused = {}, []
+    for page in sorted(pages):
+        response = client.get(page)
+        assert response.status_code == 200, (role, page)
+        if response.streaming or "html" not in response.get("Content-Type", ""):
+            continue  # a download
+        for kind, target in _offers(response.content.decode(), page):
+            parts = urlsplit(target)
+            if parts.netloc or parts.path.startswith(NOT_WALKED) or parts.scheme == "mailto":
+                continue
+            try:
+                match = resolve(parts.path)
+            except Resolver404:
+                refused.append(f"{page}: {kind} to {target} leads nowhere")
+                continue
+            key = (kind, match.view_name, tuple(sorted(match.kwargs.items())))
+            if key in checked:
+                continue
+            if kind == "post":
+                posted = POSTS.get(match.view_name, (None, {}))[1].get(role)
+                checked[key] = posted if posted is not None else MATRIX[match.view_name][role]
+            else:
+                followed = client.get(target)
+                checked[key] = followed.status_code
+                followed.close()
+            if checked[key] == 403:
+                refused.append(f"{page}: {kind} to {target} answers 403")
+    assert not refused, "\n".join(refused)
+    assert len(checked) > 20  # the walk really walked

@@ -97,3 +97,14 @@ def test_pages_with_personal_data_are_never_stored_by_the_browser(login, staff, 
     assert response.status_code == 200
     cache_control = {part.strip() for part in response.headers["Cache-Control"].split(",")}
     assert {"no-store", "private"} <= cache_control
+
+
+def test_a_missing_page_never_lists_the_sites_urls_with_debug_on(login, staff, settings, client):
+    settings.DEBUG = True
+    for response in (login(staff).get("/no-such-page/"), client.get("/login/no-such-page/")):
+        assert response.status_code == 404
+        page = response.content.decode()
+        assert "URLconf" not in page and "penerimaan/" not in page  # no URL pattern listed
+        assert "Not found" in page or "Tidak ditemukan" in page
+    settings.DEBUG_URL_LIST = True  # a developer who asks for it
+    assert "URLconf" in login(staff).get("/no-such-page/").content.decode()

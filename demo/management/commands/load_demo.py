@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from functools import partial
 
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Role, User
+from dashboard.trends import last_months
 from demo import agreements as demo_agreements
 from demo import assessments as demo_assessments
 from demo import links as demo_links
@@ -21,6 +24,7 @@ from demo.backdate import backdate
 from inmates.models import Admission, Movement, Person
 from institutions.models import Agency, Institution, Region
 from reports import release_outcomes
+from reports.publication import figure_set_for, final_cutoff
 
 DEFAULT_PASSWORD = "rehab-demo-2025"  # documented in the README; demo accounts only
 ADMIN_MODELS = ["region", "institution", "agency", "user", "membership", "report"]
@@ -64,6 +68,9 @@ class Command(BaseCommand):
         demo_links.load(today=today, staff_by_institution=staff_by_institution, institutions=institutions)
         backdate()  # as if each record had been typed on the day it happened
         release_outcomes.refresh()  # the recidivism dashboard's table, as the scheduled job builds it
+        for month in last_months(today):
+            # The months' final figures, as the monthly reports compute them: the officers' home shows them.
+            figure_set_for(month, cutoff=final_cutoff(month))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready ({created} new WBP, {new_agreements} new agreements, "
@@ -71,10 +78,20 @@ class Command(BaseCommand):
                 f"Logins (password: {password}):"
             )
         )
-        for username, _first, _last, role, place in places.USERS:
-            self.stdout.write(f"  {username:28} {Role(role).label:18} {place or 'Ditjenpas'}")
-        for username, _first, _last, place in places.HEADS:
-            self.stdout.write(f"  {username:28} {Role.UPT_STAFF.label + ' (head)':18} {place}")
+        self._print_logins()
+
+    def _print_logins(self) -> None:
+        """The demo users as one aligned table, in the interface's default language."""
+        with translation.override(settings.LANGUAGE_CODE):
+            rows = [(_("User name"), _("Role"), _("Place"))]
+            rows += [
+                (username, str(Role(role).label), place or "Ditjenpas")
+                for username, _first, _last, role, place in places.USERS
+            ]
+            rows += [(username, _("Head of UPT"), place) for username, _first, _last, place in places.HEADS]
+        widths = [max(len(str(row[column])) for row in rows) for column in range(2)]
+        for username, role, place in rows:
+            self.stdout.write(f"  {username:{widths[0]}}  {role:{widths[1]}}  {place}")
 
     def _regions(self) -> dict[str, Region]:
         regions = {}

@@ -17,14 +17,19 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Membership
 from audit.models import AuditEvent
 from audit.services import audit_record
-from inmates.models import Movement
+from inmates.models import Admission, Movement, Person
+from inmates.views import search_q
 from institutions.forms import DateInput
 from institutions.paging import capped_page
+
+PEOPLE_MATCHED = 500
 
 
 class AuditFilterForm(forms.Form):
     user = forms.CharField(label=gettext_lazy("User name"), required=False, max_length=150)
-    person = forms.IntegerField(label=gettext_lazy("Person (record number)"), required=False, min_value=1)
+    person = forms.CharField(
+        label=gettext_lazy("Person (name or register number)"), required=False, max_length=100
+    )
     action = forms.ChoiceField(
         label=gettext_lazy("Action"),
         required=False,
@@ -62,8 +67,11 @@ def audit_events(request):
     filters = getattr(form, "cleaned_data", {})
     if name := filters.get("user"):
         events = events.filter(username__icontains=name)
-    if person := filters.get("person"):
-        events = events.filter(person_id=person)
+    if person := filters.get("person", "").strip():
+        # The people whose name or register number matches, as the WBP list finds them (up to a few hundred:
+        # a name common enough to match more is narrowed by the other filters).
+        people = Admission.objects.filter(search_q(person)).values("person_id")[:PEOPLE_MATCHED]
+        events = events.filter(person_id__in=people)
     if action := filters.get("action"):
         events = events.filter(action=action)
     zone = timezone.get_current_timezone()
@@ -78,6 +86,14 @@ def audit_events(request):
     page, capped = capped_page(
         events.order_by("-at", "-pk"), request.GET.get("page"), AuditEvent.objects.select_related("actor")
     )
+    # People by name where the viewer may see them (one query for the page); others by number only.
+    names = dict(
+        Person.objects.visible_to(user)
+        .filter(pk__in={event.person_id for event in page.object_list if event.person_id})
+        .values_list("pk", "full_name")
+    )
+    for event in page.object_list:
+        event.person_name = names.get(event.person_id)
     audit_record(
         action=AuditEvent.Action.VIEW, actor=user, details={"audit_trail": dict(request.GET.items())}
     )

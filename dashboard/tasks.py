@@ -1,0 +1,15 @@
+"""Scheduled work of the dashboard. Thin: the rules live in dashboard.digest."""
+
+from celery import shared_task
+from django.db import OperationalError
+from django.utils import timezone
+
+from dashboard.digest import send_digests
+
+
+@shared_task(
+    autoretry_for=(OperationalError,), retry_backoff=60, max_retries=5, acks_late=True, time_limit=3600
+)
+def send_daily_digests() -> int:
+    """Daily (see CELERY_BEAT_SCHEDULE): each user's to-do email. Safe to rerun: each day's is claimed."""
+    return send_digests(now=timezone.now())
