@@ -28,6 +28,7 @@ from agreements.forms import (
 from agreements.models import EXPIRING_WITHIN_DAYS, Agreement, AgreementEvent, AgreementScope
 from audit.models import AuditEvent
 from audit.services import audit_record
+from core.sorting import Sorting
 from institutions.forms import apply_service_errors
 from institutions.models import Agency, Institution, Region
 
@@ -59,6 +60,10 @@ def _with_parties(queryset):
     )
 
 
+# The list's sortable columns (core.sorting): the number, and when it starts or ends being in force.
+SORTABLE = {"number": ("number",), "from": ("valid_from",), "until": ("valid_until",)}
+
+
 def agreement_list(request):
     user = request.user
     today = timezone.localdate()
@@ -88,9 +93,9 @@ def agreement_list(request):
         agreements = agreements.filter(scope_items__scope=scope)
     if filters.get("expiring"):
         agreements = agreements.filter(pk__in=Agreement.objects.ending_within(today).values("pk"))
-    page = Paginator(
-        _with_parties(agreements.order_by("-valid_from", "number")), settings.PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    sorting = Sorting.from_request(request, SORTABLE)
+    agreements = sorting.apply(agreements.order_by("-valid_from", "number"))
+    page = Paginator(_with_parties(agreements), settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "agreements/agreement_list.html",
@@ -98,6 +103,7 @@ def agreement_list(request):
             "form": form,
             "page_obj": page,
             "today": today,
+            "sorting": sorting,
             "can_register": user.scope.is_national
             or bool(user.scope.region_ids or user.scope.staff_institution_ids),
             "filtered": any(value for value in filters.values()),

@@ -41,7 +41,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
-    # Ours, from the bottom of the layout up (see shared/DESIGN.md).
+    # Ours, from the bottom of the layout up (see docs/design.md).
+    "core",
     "institutions",
     "accounts",
     "audit",

@@ -17,6 +17,7 @@ from agreements.access import institution_ids_open_to
 from audit.exports import csv_export, xlsx_export
 from audit.models import AuditEvent
 from audit.services import audit_record
+from core.sorting import Sorting
 from inmates import panels, services
 from inmates.forms import (
     AdmissionFilterForm,
@@ -93,6 +94,16 @@ def search_q(query: str) -> Q:
     return condition
 
 
+# The WBP list's sortable columns (core.sorting): key → the fields it orders by.
+SORTABLE = {
+    "name": ("person__full_name",),
+    "number": ("register_number",),
+    "admitted": ("admitted_on",),
+    "institution": ("institution__name",),
+    "expected": ("expected_release",),
+}
+
+
 def _filtered_admissions(request):
     """The WBP list's rows as the filters in the query string choose them (shared by the page and the CSV)."""
     user = request.user
@@ -134,7 +145,8 @@ def _filtered_admissions(request):
         admissions = admissions.order_by("expected_release", "person__full_name", "pk")  # most overdue first
     else:
         admissions = admissions.order_by("person__full_name", "-admitted_on")
-    return form, admissions, status, visible_institutions
+    sorting = Sorting.from_request(request, SORTABLE)
+    return form, sorting.apply(admissions), status, visible_institutions
 
 
 def admission_list(request):
@@ -161,6 +173,7 @@ def admission_list(request):
             "can_register": bool(user.scope.staff_institution_ids),
             "show_institution": len(visible_institutions) > 1,
             "show_expected": bool(getattr(form, "cleaned_data", {}).get("release")),
+            "sorting": Sorting.from_request(request, SORTABLE),
             "export_query": export_query.urlencode(),
         },
     )

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """The bottom of the layout: small helpers every app may use (list sorting, form widgets); no models,
+    and it imports none of our apps."""
+
+    name = "core"
+    verbose_name = "Core"
