@@ -169,9 +169,12 @@ class CancelForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    """One row per participant: status and, for an excused absence, its reason."""
+    """One row per participant: status and, for an excused absence, its reason.
 
-    def __init__(self, *args, rows: list[Attendance], **kwargs):
+    A refused form is shown again as it was sent (every mark kept) and each message names its participant:
+    with twenty rows, "a reason is missing" alone leaves the counsellor hunting for the row."""
+
+    def __init__(self, *args, rows: list[Attendance], all_present: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = rows
         for row in rows:
@@ -179,20 +182,46 @@ class AttendanceForm(forms.Form):
                 label=row.enrolment.person.full_name,
                 choices=Attendance.Status.choices,
                 required=False,
-                initial=row.status,
+                initial=Attendance.Status.PRESENT if all_present else row.status,
                 widget=forms.RadioSelect,
+                error_messages={"invalid_choice": _("choose one of the listed answers.")},
             )
             self.fields[f"reason-{row.pk}"] = forms.ChoiceField(
                 label=_("Reason"),
                 choices=[("", "—"), *Attendance.Reason.choices],
                 required=False,
-                initial=row.reason,
+                initial="" if all_present else row.reason,
                 widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+                error_messages={"invalid_choice": _("choose one of the listed reasons.")},
             )
 
     @property
     def lines(self):
         return [(row, self[f"status-{row.pk}"], self[f"reason-{row.pk}"]) for row in self.rows]
+
+    def clean(self):
+        cleaned = super().clean()
+        sent = [row for row in self.rows if f"status-{row.pk}" in self.data]
+        for row in sent:
+            status, reason = cleaned.get(f"status-{row.pk}"), cleaned.get(f"reason-{row.pk}")
+            if status == Attendance.Status.EXCUSED and reason == "":
+                self.add_error(f"reason-{row.pk}", _("give the reason for the excused absence."))
+        if not self.errors and not any(cleaned.get(f"status-{row.pk}") for row in sent):
+            # Saving nothing would still mark the session held, with nobody's attendance in it.
+            raise forms.ValidationError(
+                _("Nothing was saved: mark the attendance of at least one participant."),
+                code="nothing_marked",
+            )
+        return cleaned
+
+    def row_errors(self) -> list[str]:
+        """Every problem, each prefixed with the name of the participant it is about, in the rows' order."""
+        messages = []
+        for row in self.rows:
+            name = row.enrolment.person.full_name
+            for field in (f"status-{row.pk}", f"reason-{row.pk}"):
+                messages += [f"{name}: {error}" for error in self.errors.get(field, [])]
+        return messages
 
     def marks(self) -> dict[int, tuple[str, str]]:
         """Only the rows the form sent: a row missing from the post (a stale page, say) keeps its mark."""

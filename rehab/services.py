@@ -643,7 +643,8 @@ def sessions_cancel(*, by, session: Session, reason: str, following: bool = Fals
 @transaction.atomic
 def attendance_record(*, by, session: Session, marks: dict[int, tuple[str, str]]) -> Session:
     """Record attendance for the whole group at once ({attendance id: (status, reason)}); the session is
-    then held. A participant left unmarked stays "not recorded", and the session is flagged for it."""
+    then held. A participant left unmarked stays "not recorded", and the session is flagged for it; nothing
+    marked at all is refused. Each problem names the participant it is about."""
     session = Session.objects.select_for_update().select_related("programme").get(pk=session.pk)
     _require(
         may_run(by, session.programme),
@@ -653,22 +654,28 @@ def attendance_record(*, by, session: Session, marks: dict[int, tuple[str, str]]
         raise ValidationError(_("A cancelled session has no attendance."))
     if session.starts_at > timezone.now():
         raise ValidationError(_("Attendance can be taken once the session has started."))
-    rows = {row.pk: row for row in session.attendances.all()}
+    rows = {row.pk: row for row in session.attendances.select_related("enrolment__person")}
     errors = []
     now = timezone.now()
+    if rows and not any(status for status, _reason in marks.values()):
+        # Nothing marked would still make the session "held", with nobody's attendance in it.
+        raise ValidationError(_("Nothing was saved: mark the attendance of at least one participant."))
     for pk, (status, reason) in marks.items():
         row = rows.get(pk)
         if row is None:
             errors.append(_("Unknown participant."))
             continue
         if status == Attendance.Status.EXCUSED and not reason:
-            errors.append(_("Give the reason for each excused absence."))
+            errors.append(
+                _("%(name)s: give the reason for the excused absence.")
+                % {"name": row.enrolment.person.full_name}
+            )
             continue
         row.status, row.reason = status, (reason if status == Attendance.Status.EXCUSED else "")
         row.recorded_at = now if status else None
         row.recorded_by = by if status else None
     if errors:
-        raise ValidationError(sorted(set(errors)))
+        raise ValidationError(list(dict.fromkeys(errors)))
     Attendance.objects.bulk_update(rows.values(), ["status", "reason", "recorded_at", "recorded_by"])
     history.marks_added(((session.pk, rows[pk].enrolment_id, rows[pk].status) for pk in marks), by=by)
     if session.status != Session.Status.HELD:

@@ -436,8 +436,14 @@ def _reachable_people(user, person_ids: list[int]) -> set[int]:
 
 
 def session_detail(request, pk: int):
+    return _session_page(request, _visible_session(request.user, pk))
+
+
+def _session_page(
+    request, session: Session, *, attendance_form: AttendanceForm | None = None, all_present: bool = False
+):
+    """The session page; after a refused or "all present" attendance post, with that form as it stands."""
     user = request.user
-    session = _visible_session(user, pk)
     rows = list(
         session.attendances.select_related("enrolment__person").order_by("enrolment__person__full_name")
     )
@@ -452,6 +458,8 @@ def session_detail(request, pk: int):
     may_write_notes = services.delivers(user, session.programme)
     for note in notes:  # every read of a confidential note is audited
         audit_record(action=AuditEvent.Action.VIEW, actor=user, obj=note, person_id=note.person_id)
+    if may_run and attendance_form is None:
+        attendance_form = AttendanceForm(rows=rows)
     return render(
         request,
         "rehab/session_detail.html",
@@ -459,7 +467,8 @@ def session_detail(request, pk: int):
             "session": session,
             "rows": rows,
             "may_run": may_run,
-            "attendance_form": AttendanceForm(rows=rows) if may_run else None,
+            "attendance_form": attendance_form if may_run else None,
+            "all_present": all_present,
             "notes": notes,
             "note_form": NoteForm(people=_note_subjects(session, reachable)) if may_write_notes else None,
             "started": started,
@@ -475,23 +484,29 @@ def _note_subjects(session: Session, reachable: set[int]):
 
 @require_POST
 def session_attendance(request, pk: int):
+    """Save the marks; or, with "Mark all present", show the form again with everyone present and nothing
+    saved yet (no script needed: the pages allow none inline). A refused form comes back with every mark
+    as it was sent, each problem naming its participant."""
     user = request.user
     session = _visible_session(user, pk)
-    rows = list(session.attendances.select_related("enrolment__person"))
+    if not services.may_run(user, session.programme):
+        raise PermissionDenied(_("Only staff of the institution or the delivering counsellors can do this."))
+    rows = list(
+        session.attendances.select_related("enrolment__person").order_by("enrolment__person__full_name")
+    )
+    if "all_present" in request.POST:
+        form = AttendanceForm(rows=rows, all_present=True)
+        return _session_page(request, session, attendance_form=form, all_present=True)
     form = AttendanceForm(request.POST, rows=rows)
     if form.is_valid():
         try:
             services.attendance_record(by=user, session=session, marks=form.marks())
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            form.add_error(None, error)
         else:
             messages.success(request, _("Attendance has been saved."))
-    else:
-        messages.error(
-            request, _("Nothing was saved: choose one of the listed answers for each participant.")
-        )
-    return redirect(session)
+            return redirect(session)
+    return _session_page(request, session, attendance_form=form)
 
 
 @require_POST

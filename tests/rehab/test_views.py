@@ -156,16 +156,6 @@ def test_attendance_for_the_group_and_the_dose_on_the_programme_page(
     assert doses[members[0].pk] == (1, 2.0) and doses[members[1].pk] == (0, 0)
 
 
-def test_excused_without_reason_is_refused(login, facilitator, booked, members):
-    row = booked.attendances.get(enrolment=members[1])
-    response = login(facilitator).post(
-        url("session-attendance", booked.pk), {f"status-{row.pk}": "excused"}, follow=True
-    )
-    assert "Give the reason for each excused absence." in response.content.decode()
-    row.refresh_from_db()
-    assert row.status == ""
-
-
 def test_enrolment_transitions_from_the_programme_page(login, staff, programme):
     enrolment = make_enrolment(programme, status="waiting")
     client = login(staff)
