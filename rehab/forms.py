@@ -31,6 +31,23 @@ class TimeInput(forms.TimeInput):
         super().__init__(format="%H:%M", **kwargs)
 
 
+def add_beyond_agreement_fields(form: forms.BaseForm) -> None:
+    """The "go ahead anyway" answer to a warning that the dates fall outside every agreement
+    (rehab.coverage), with the key of the warning it answers: a tick counts only for the warning the user saw,
+    not for dates changed in the same post. Drawn by rehab/includes/beyond_agreement.html, not by crispy."""
+    form.fields["beyond_agreement"] = forms.BooleanField(required=False)
+    form.fields["beyond_agreement_key"] = forms.CharField(
+        required=False, max_length=64, widget=forms.HiddenInput
+    )
+
+
+def confirms(form: forms.BaseForm, gap) -> bool:
+    data = form.cleaned_data
+    return (
+        gap is not None and bool(data.get("beyond_agreement")) and data.get("beyond_agreement_key") == gap.key
+    )
+
+
 class ProgrammeForm(forms.ModelForm):
     class Meta:
         model = Programme
@@ -59,6 +76,13 @@ class ProgrammeForm(forms.ModelForm):
         self.fields["agency"].queryset = (
             self.fields["agency"].queryset.filter(agreements__institutions__in=institutions).distinct()
         )
+        add_beyond_agreement_fields(self)
+
+    def clean_starts_on(self):
+        return check_plausible(self.cleaned_data.get("starts_on"))
+
+    def clean_ends_on(self):
+        return check_plausible(self.cleaned_data.get("ends_on"))
 
     def clean(self):
         cleaned = super().clean()
@@ -66,6 +90,40 @@ class ProgrammeForm(forms.ModelForm):
         if not sessions and not hours:
             self.add_error("required_sessions", _("Give the sessions or the hours needed for completion."))
         return cleaned
+
+
+class ProgrammeEditForm(ProgrammeForm):
+    """The programme's name, agreement, dates, places and requirement. Its UPT, kind and delivering agency
+    stay as set up: its enrolments, sessions and facilitators were made for them."""
+
+    class Meta(ProgrammeForm.Meta):
+        fields = [
+            "name",
+            "agreement",
+            "starts_on",
+            "ends_on",
+            "capacity",
+            "target",
+            "required_sessions",
+            "required_hours",
+        ]
+
+    def __init__(self, *args, instance: Programme, **kwargs):
+        forms.ModelForm.__init__(self, *args, instance=instance, **kwargs)
+        # The agreements between this UPT and this agency covering the kind: a renewal among them.
+        self.fields["agreement"].queryset = (
+            Agreement.objects.filter(
+                institutions=instance.institution_id,
+                agencies=instance.agency_id,
+                scope_items__scope=Programme.REQUIRED_SCOPE[instance.kind],
+            )
+            .distinct()
+            .order_by("-valid_from")
+        )
+        self.fields["agreement"].help_text = _(
+            "When the agreement has been renewed, choose the renewal so the programme rests on it."
+        )
+        add_beyond_agreement_fields(self)
 
 
 class EnrolForm(forms.Form):
@@ -133,6 +191,7 @@ class SessionForm(forms.Form):
 
     def __init__(self, *args, facilitators, members, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        add_beyond_agreement_fields(self)
         self.fields["facilitators"].queryset = facilitators
         self.fields["participants"].queryset = members
         self.fields["participants"].label_from_instance = lambda enrolment: enrolment.person.full_name

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from accounts.models import Membership, Role
 from assessments.models import Recommendation
@@ -21,7 +22,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from inmates.models import Admission, Person
 from institutions.local_days import local_midnight
-from rehab import history
+from rehab import coverage, history
 from rehab.models import (
     Attendance,
     AttendanceMark,
@@ -58,7 +59,9 @@ def _require(allowed: bool, message: str) -> None:
 
 
 @transaction.atomic
-def programme_create(*, by, programme: Programme) -> Programme:
+def programme_create(*, by, programme: Programme, beyond_agreement: bool = False) -> Programme:
+    """Set up a programme under an agreement in force on its first day. One that would run past every
+    agreement covering its work is set up only with `beyond_agreement` (the user, warned, went ahead)."""
     _require(
         by.scope.can_write_at(programme.institution_id),
         _("Only staff of the institution can set up its programmes."),
@@ -77,8 +80,81 @@ def programme_create(*, by, programme: Programme) -> Programme:
         raise ValidationError(errors)
     programme.created_by = by
     programme.full_clean()
+    coverage.refuse_unconfirmed(coverage.programme_gap(programme), beyond_agreement)
     programme.save()
     audit_record(action=AuditEvent.Action.CREATE, actor=by, obj=programme)
+    return programme
+
+
+def _in_force_some_day(agreement, first: dt.date, last: dt.date) -> bool:
+    ends = agreement.ends_on
+    return (
+        agreement.signed_on is not None and agreement.valid_from <= last and (ends is None or ends >= first)
+    )
+
+
+EDITABLE = (
+    "name",
+    "agreement",
+    "starts_on",
+    "ends_on",
+    "capacity",
+    "target",
+    "required_sessions",
+    "required_hours",
+)
+
+
+@transaction.atomic
+def programme_update(*, by, programme: Programme, beyond_agreement: bool = False) -> Programme:
+    """Save the programme's editable fields as `programme` (an edited copy) holds them. Its UPT, kind and
+    agency never change here; its sessions must stay within its dates and its active members within its
+    places. Dates past every agreement covering the work are saved only with `beyond_agreement`."""
+    saved = Programme.objects.select_for_update().get(pk=programme.pk)
+    _require(
+        by.scope.can_write_at(saved.institution_id),
+        _("Only staff of the institution can change its programmes."),
+    )
+    for fixed in ("institution_id", "kind", "agency_id"):
+        setattr(programme, fixed, getattr(saved, fixed))
+    agreement = programme.agreement
+    errors: dict[str, list[str]] = {}
+    if not agreement.institutions.filter(pk=programme.institution_id).exists():
+        errors["agreement"] = [_("The institution is not a party to this agreement.")]
+    elif not agreement.agencies.filter(pk=programme.agency_id).exists():
+        errors["agreement"] = [_("The delivering agency is not a party to this agreement.")]
+    elif not agreement.scope_items.filter(scope=Programme.REQUIRED_SCOPE[programme.kind]).exists():
+        errors["agreement"] = [_("The agreement's scope does not cover this kind of programme.")]
+    elif not _in_force_some_day(agreement, programme.starts_on, programme.ends_on):
+        # Not "on its first day" as when set up: a running programme moves onto its agreement's renewal.
+        errors["agreement"] = [_("The agreement is not in force on any day of the programme.")]
+    zone = saved.institution.time_zone_info
+    outside = [
+        start
+        for start in saved.sessions.not_cancelled().values_list("starts_at", flat=True)
+        if not programme.starts_on <= start.astimezone(zone).date() <= programme.ends_on
+    ]
+    if outside:
+        errors.setdefault("ends_on", []).append(
+            ngettext(
+                "%(count)s session falls outside these dates (%(first)s): move or cancel it first.",
+                "%(count)s sessions fall outside these dates (from %(first)s): move or cancel them first.",
+                len(outside),
+            )
+            % {"count": len(outside), "first": coverage.time_in_words(min(outside), zone)}
+        )
+    active = saved.enrolments.filter(status=Enrolment.Status.ACTIVE).count()
+    if programme.capacity is not None and programme.capacity < active:
+        errors["capacity"] = [
+            _("%(count)s participants are active: the places cannot be fewer.") % {"count": active}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    programme.full_clean()
+    coverage.refuse_unconfirmed(coverage.programme_gap(programme), beyond_agreement)
+    changed = [name for name in EDITABLE if getattr(programme, name) != getattr(saved, name)]
+    programme.save(update_fields=EDITABLE)
+    audit_record(action=AuditEvent.Action.CHANGE, actor=by, obj=programme, details={"changed": changed})
     return programme
 
 
@@ -490,13 +566,18 @@ def sessions_schedule(
     plan: SessionPlan,
     times: list[tuple[dt.datetime, dt.datetime]],
     series: SessionSeries | None = None,
+    beyond_agreement: bool = False,
 ) -> list[Session]:
-    """Book one session, or every occurrence of a series, or none: a conflict anywhere saves nothing."""
+    """Book one session, or every occurrence of a series, or none: a conflict anywhere saves nothing.
+    Sessions on days no agreement covers (rehab.coverage) are booked only with `beyond_agreement`."""
     _require(
         may_run(by, programme), _("Only staff of the institution or the delivering counsellors can schedule.")
     )
     _check_plan(programme, plan, times)
     _refuse_conflicts(by=by, programme=programme, plan=plan, times=times)
+    coverage.refuse_unconfirmed(
+        coverage.sessions_gap(programme, [start for start, _end in times]), beyond_agreement
+    )
     sessions = []
     try:
         with transaction.atomic():  # the series too: a slot taken meanwhile leaves no empty series behind
@@ -547,6 +628,34 @@ def _following(session: Session):
     )
 
 
+def _moved_times(
+    session: Session, targets: list[Session], *, start_time: dt.time, end_time: dt.time, day: dt.date | None
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The new (start, end) of each target: the session moves to `day`, the others keep their own day."""
+    zone = session.programme.institution.time_zone_info
+    times = []
+    for target in targets:
+        local_day = day if (day and target.pk == session.pk) else target.starts_at.astimezone(zone).date()
+        times.append(
+            (
+                dt.datetime.combine(local_day, start_time, tzinfo=zone).astimezone(dt.UTC),
+                dt.datetime.combine(local_day, end_time, tzinfo=zone).astimezone(dt.UTC),
+            )
+        )
+    return times
+
+
+def moved_starts(
+    *, session: Session, start_time: dt.time, end_time: dt.time, day: dt.date | None = None, following=False
+) -> list[dt.datetime]:
+    """Where `sessions_update` would put the session (and, with `following`, the rest of its series)."""
+    targets = list(_following(session)) if following else [session]
+    return [
+        start
+        for start, _end in _moved_times(session, targets, start_time=start_time, end_time=end_time, day=day)
+    ]
+
+
 @transaction.atomic
 def sessions_update(
     *,
@@ -557,9 +666,10 @@ def sessions_update(
     end_time: dt.time,
     day: dt.date | None = None,
     following: bool = False,
+    beyond_agreement: bool = False,
 ) -> list[Session]:
     """Change one occurrence (also its day: a move) or it and the rest of its series (times, room, topic,
-    facilitators; each keeps its own day). Checked for conflicts like a new booking."""
+    facilitators; each keeps its own day). Checked for conflicts and the agreement's end as a new booking."""
     programme = session.programme
     _require(
         may_run(by, programme),
@@ -568,16 +678,7 @@ def sessions_update(
     if session.status != Session.Status.PLANNED:
         raise ValidationError(_("Only a planned session can be changed."))
     targets = list(_following(session).select_for_update()) if following else [session]
-    zone = programme.institution.time_zone_info
-    times = []
-    for target in targets:
-        local_day = day if (day and target.pk == session.pk) else target.starts_at.astimezone(zone).date()
-        times.append(
-            (
-                dt.datetime.combine(local_day, start_time, tzinfo=zone).astimezone(dt.UTC),
-                dt.datetime.combine(local_day, end_time, tzinfo=zone).astimezone(dt.UTC),
-            )
-        )
+    times = _moved_times(session, targets, start_time=start_time, end_time=end_time, day=day)
     # Only those still active count: someone who left keeps their past attendance, not a say in the slot.
     participants = list(
         Enrolment.objects.filter(attendances__session=session, status=Enrolment.Status.ACTIVE).distinct()
@@ -593,6 +694,9 @@ def sessions_update(
         raise ValidationError(_("With these times, two sessions of the series would overlap each other."))
     _refuse_conflicts(
         by=by, programme=programme, plan=plan, times=times, exclude=[target.pk for target in targets]
+    )
+    coverage.refuse_unconfirmed(
+        coverage.sessions_gap(programme, [start for start, _end in times]), beyond_agreement
     )
     try:
         with transaction.atomic():

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.programme_list, name="programme-list"),
     path("baru/", views.programme_create, name="programme-create"),
     path("<int:pk>/", views.programme_detail, name="programme-detail"),
+    path("<int:pk>/ubah/", views.programme_edit, name="programme-edit"),
     path("<int:pk>/peserta.csv", views.participant_export, name="participant-export"),
     path("<int:pk>/kehadiran.csv", views.attendance_export, name="attendance-export"),
     path("<int:pk>/peserta/baru/", views.enrolment_create, name="enrolment-create"),

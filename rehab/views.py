@@ -4,6 +4,7 @@ writes are one service call, which checks again who may do them (403 for read-on
 from __future__ import annotations
 
 import calendar
+import copy
 import datetime as dt
 from collections import defaultdict
 
@@ -24,7 +25,7 @@ from audit.services import audit_record
 from inmates.models import Person
 from institutions.forms import apply_service_errors
 from institutions.models import Institution, count_subquery
-from rehab import services
+from rehab import coverage, services
 from rehab.forms import (
     AttendanceForm,
     CalendarFilterForm,
@@ -32,8 +33,10 @@ from rehab.forms import (
     EnrolForm,
     MoveForm,
     NoteForm,
+    ProgrammeEditForm,
     ProgrammeForm,
     SessionForm,
+    confirms,
 )
 from rehab.models import (
     Attendance,
@@ -79,15 +82,68 @@ def programme_create(request):
         raise PermissionDenied(_("Only UPT staff set up programmes."))
     institutions = Institution.objects.filter(pk__in=user.scope.staff_institution_ids).order_by("name")
     form = ProgrammeForm(request.POST or None, institutions=institutions)
+    gap = confirmed = None
     if request.method == "POST" and form.is_valid():
+        programme = form.save(commit=False)
+        gap, confirmed = _went_ahead(form, lambda: coverage.programme_gap(programme))
         try:
-            programme = services.programme_create(by=user, programme=form.save(commit=False))
+            programme = services.programme_create(by=user, programme=programme, beyond_agreement=confirmed)
+        except coverage.BeyondAgreement as warning:
+            gap, confirmed = warning.gap, False
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
             messages.success(request, _("The programme has been set up."))
             return redirect(programme)
-    return render(request, "rehab/programme_form.html", {"form": form})
+    return render(
+        request,
+        "rehab/programme_form.html",
+        {"form": form, "gap": gap, "confirmed": confirmed, "go_ahead": _("Set it up anyway")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def programme_edit(request, pk: int):
+    user = request.user
+    programme = _visible_programme(user, pk)
+    if not user.scope.can_write_at(programme.institution_id):
+        raise PermissionDenied(_("Only staff of the institution can change its programmes."))
+    # A copy: validation writes the typed values onto the instance, and the page's heading and breadcrumb
+    # must keep showing the programme as it is saved (as agreements.views.agreement_edit does).
+    form = ProgrammeEditForm(request.POST or None, instance=copy.copy(programme))
+    gap = confirmed = None
+    if request.method == "POST" and form.is_valid():
+        edited = form.save(commit=False)
+        gap, confirmed = _went_ahead(form, lambda: coverage.programme_gap(edited))
+        try:
+            services.programme_update(by=user, programme=edited, beyond_agreement=confirmed)
+        except coverage.BeyondAgreement as warning:
+            gap, confirmed = warning.gap, False
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The programme has been changed."))
+            return redirect(programme)
+    return render(
+        request,
+        "rehab/programme_form.html",
+        {
+            "form": form,
+            "programme": programme,
+            "gap": gap,
+            "confirmed": confirmed,
+            "go_ahead": _("Save anyway"),
+        },
+    )
+
+
+def _went_ahead(form, find_gap) -> tuple[coverage.AgreementGap | None, bool]:
+    """(the dates outside the agreement, whether the user went ahead for exactly those) when "go ahead
+    anyway" is ticked; otherwise the service finds the gap itself, after every other check."""
+    if not form.cleaned_data.get("beyond_agreement"):
+        return None, False
+    gap = find_gap()
+    return gap, confirms(form, gap)
 
 
 def _visible_programme(user, pk: int) -> Programme:
@@ -124,7 +180,9 @@ def programme_detail(request, pk: int):
             .not_cancelled()
             .order_by("starts_at")[:10],
             "gaps": programme.sessions.with_attendance_gap().order_by("-starts_at")[:10],
+            "agreement_gap": coverage.upcoming_gap(programme),
             "may_run": may_run,
+            "may_edit": user.scope.can_write_at(programme.institution_id),
             "active_count": sum(1 for e in cohort if e.status == Enrolment.Status.ACTIVE),
             "out_of_reach": len(cohort) - len(enrolments),
             "move_form": MoveForm(),
@@ -367,6 +425,7 @@ def session_create(request, pk: int):
         members=_members(programme),
         initial=initial,
     )
+    gap = confirmed = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         zone = programme.institution.time_zone
@@ -409,17 +468,35 @@ def session_create(request, pk: int):
             facilitators=list(data["facilitators"]),
             participants=list(data["participants"]) or list(_members(programme)),
         )
+        # Sessions past the agreement's end are booked once the user, warned which, goes ahead anyway.
+        gap, confirmed = _went_ahead(form, lambda: coverage.sessions_gap(programme, [s for s, _e in times]))
         try:
             sessions = services.sessions_schedule(
-                by=user, programme=programme, plan=plan, times=times, series=series
+                by=user,
+                programme=programme,
+                plan=plan,
+                times=times,
+                series=series,
+                beyond_agreement=confirmed,
             )
+        except coverage.BeyondAgreement as warning:
+            gap, confirmed = warning.gap, False
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
             messages.success(request, _("%(count)s session(s) scheduled.") % {"count": len(sessions)})
             return redirect(sessions[0])
     return render(
-        request, "rehab/session_form.html", {"form": form, "programme": programme, "creating": True}
+        request,
+        "rehab/session_form.html",
+        {
+            "form": form,
+            "programme": programme,
+            "creating": True,
+            "gap": gap,
+            "confirmed": confirmed,
+            "go_ahead": _("Schedule anyway"),
+        },
     )
 
 
@@ -557,26 +634,41 @@ def session_edit(request, pk: int):
         editing=True,
         initial=initial,
     )
+    gap = confirmed = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         plan = services.SessionPlan(data["kind"], data["topic"], data["room"], list(data["facilitators"]), [])
+        change = {
+            "start_time": data["start_time"],
+            "end_time": data["end_time"],
+            "day": data["day"],
+            "following": data.get("following", False),
+        }
+        gap, confirmed = _went_ahead(
+            form, lambda: coverage.sessions_gap(programme, services.moved_starts(session=session, **change))
+        )
         try:
             services.sessions_update(
-                by=user,
-                session=session,
-                plan=plan,
-                start_time=data["start_time"],
-                end_time=data["end_time"],
-                day=data["day"],
-                following=data.get("following", False),
+                by=user, session=session, plan=plan, beyond_agreement=confirmed, **change
             )
+        except coverage.BeyondAgreement as warning:
+            gap, confirmed = warning.gap, False
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
             messages.success(request, _("The session has been changed."))
             return redirect(session)
     return render(
-        request, "rehab/session_form.html", {"form": form, "programme": programme, "session": session}
+        request,
+        "rehab/session_form.html",
+        {
+            "form": form,
+            "programme": programme,
+            "session": session,
+            "gap": gap,
+            "confirmed": confirmed,
+            "go_ahead": _("Change it anyway"),
+        },
     )
 
 

@@ -145,6 +145,7 @@ MATRIX: dict[str, dict[str, int | str]] = {
     "rehab:programme-list":              everyone(200),
     "rehab:programme-create":            row(L,   200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403),
     "rehab:programme-detail":            row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200, 404),
+    "rehab:programme-edit":              row(L,   200, 200, 404, 404, 403, 404, 404, 403, 404, 403, 404),
     "rehab:participant-export":          row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200, 404),
     "rehab:attendance-export":           row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200, 404),
     "rehab:enrolment-create":            row(L,   200, 200, 404, 404, 200, 404, 404, 403, 404, 403, 404),
@@ -294,6 +295,7 @@ PATHS = {
         "assessments:recommendation-approve", args=[w.recommendation.pk]
     ),
     "rehab:programme-detail": lambda w: w.programme.get_absolute_url(),
+    "rehab:programme-edit": lambda w: reverse("rehab:programme-edit", args=[w.programme.pk]),
     "rehab:participant-export": lambda w: reverse("rehab:participant-export", args=[w.programme.pk]),
     "rehab:attendance-export": lambda w: reverse("rehab:attendance-export", args=[w.programme.pk]),
     "rehab:enrolment-create": lambda w: reverse("rehab:enrolment-create", args=[w.programme.pk]),

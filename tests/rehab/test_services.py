@@ -636,14 +636,18 @@ def test_conflict_with_another_agencys_session_does_not_name_it(
     from tests.factories import AgencyFactory, UserFactory, membership
 
     other = AgencyFactory(code="ipwl-lain")
-    make_agreement(institutions=[programme.institution], agencies=[other], scopes=["social_rehabilitation"])
+    others = make_agreement(
+        institutions=[programme.institution],
+        agencies=[other],
+        scopes=["social_rehabilitation", "medical_rehabilitation"],
+    )
     other_counsellor = membership(UserFactory(username="konselor.lain"), Role.COUNSELLOR, other)
     other_programme = Programme.objects.create(
         institution=programme.institution,
         kind="medical",
         name="Medis",
         agency=other,
-        agreement=programme.agreement,
+        agreement=others,
         starts_on=programme.starts_on,
         ends_on=programme.ends_on,
         capacity=5,
