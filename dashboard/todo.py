@@ -128,7 +128,7 @@ def staff_todos(user, today: dt.date) -> TodoGroup:
                 AftercarePlan.objects.visible_to(user)
                 .filter(agency__isnull=True, admission__institution_id__in=user.scope.staff_institution_ids)
                 .count(),
-                _url("rehab:followup-list", list="preparing"),  # MERGE: the after-care plan list
+                _url("rehab:aftercare-list", status="no_agency"),
             ),
             Todo(
                 "follow-ups-overdue",

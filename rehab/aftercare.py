@@ -201,7 +201,6 @@ def follow_up_record(
     return follow_up
 
 
-@transaction.atomic
 def assignable_agencies(plan: AftercarePlan):
     """Agencies with an agreement in force at the releasing UPT that covers after-care."""
     return Agency.objects.filter(
@@ -213,6 +212,27 @@ def assignable_agencies(plan: AftercarePlan):
     ).order_by("name")
 
 
+def institutions_covered(day: dt.date):
+    """Ids of UPT where an agreement in force on `day` covers after-care (a subquery): where some agency can
+    take a plan over. Elsewhere a plan stays without an agency until an agreement is amended or signed."""
+    return Agreement.institutions.through.objects.filter(
+        agreement__in=Agreement.objects.in_force_on(day).filter(scope_items__scope=Agreement.Scope.AFTERCARE)
+    ).values("institution_id")
+
+
+def stranded_institution_ids(plans) -> set[int]:
+    """Of the UPT that released these plans' people, those where a plan without an agency cannot get one:
+    no agreement in force there covers after-care (one query)."""
+    return set(
+        plans.filter(agency__isnull=True)
+        .exclude(admission__institution__in=institutions_covered(timezone.localdate()))
+        .order_by()
+        .values_list("admission__institution", flat=True)
+        .distinct()
+    )
+
+
+@transaction.atomic
 def plan_assign(*, by, plan: AftercarePlan, agency: Agency | None, contact_name: str, contact_phone: str):
     if not by.scope.can_write_at(plan.admission.institution_id):
         raise PermissionDenied(_("Only staff of the releasing institution assign the after-care."))

@@ -1,4 +1,5 @@
-"""After-care pages: follow-up work lists, a plan and its follow-ups, recording one, assigning the agency."""
+"""After-care pages: follow-up work lists, the list of every plan, a plan and its follow-ups, recording one,
+assigning the agency."""
 
 from __future__ import annotations
 
@@ -13,9 +14,12 @@ from django.views.decorators.http import require_http_methods
 
 from audit.models import AuditEvent
 from audit.services import audit_record
+from inmates.models import Admission
+from inmates.views import search_q
 from institutions.forms import apply_service_errors
+from institutions.models import Agency, Institution
 from rehab import aftercare
-from rehab.forms import AssignForm, FollowUpForm
+from rehab.forms import AftercareFilterForm, AssignForm, FollowUpForm
 from rehab.models import AftercarePlan, FollowUp
 
 LISTS = ("overdue", "this-week", "preparing")
@@ -51,6 +55,60 @@ def followup_list(request):
     )
 
 
+def aftercare_list(request):
+    """Every after-care plan in the user's scope, not only those with a follow-up due: filtered by status,
+    UPT and agency, searched by name or register number as the WBP list searches, the latest release first."""
+    user = request.user
+    today = timezone.localdate()
+    visible = AftercarePlan.objects.visible_to(user)
+    form = AftercareFilterForm(
+        request.GET or None,
+        institutions=Institution.objects.filter(pk__in=visible.values("admission__institution")).order_by(
+            "name"
+        ),
+        agencies=Agency.objects.filter(pk__in=visible.values("agency")).order_by("name"),
+    )
+    form.is_valid()  # a bad value drops that filter only
+    filters = getattr(form, "cleaned_data", {})
+    plans = visible
+    if query := filters.get("q", "").strip():
+        # The WBP list's search (inmates.views.search_q) on the custody spell each plan follows.
+        plans = plans.filter(admission__in=Admission.objects.filter(search_q(query)).values("pk"))
+    status = filters.get("status")
+    if status == AftercareFilterForm.Status.DUE:
+        plans = plans.with_follow_ups_due()
+    elif status == AftercareFilterForm.Status.OVERDUE:
+        plans = plans.with_overdue(today)
+    elif status == AftercareFilterForm.Status.NO_AGENCY:
+        plans = plans.filter(agency__isnull=True)
+    elif status == AftercareFilterForm.Status.DONE:
+        plans = plans.with_nothing_due()
+    if institution := filters.get("institution"):
+        plans = plans.filter(admission__institution=institution)
+    if agency := filters.get("agency"):
+        plans = plans.filter(agency=agency)
+    plans = (
+        plans.select_related("person", "agency", "admission__institution")
+        .with_follow_up_counts(today)
+        .order_by("-released_on", "-pk")
+    )
+    page = Paginator(plans, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    # UPT where plans wait for an agency no agreement lets take them over: said in words, with what to do.
+    stranded = aftercare.stranded_institution_ids(visible)
+    return render(
+        request,
+        "rehab/aftercare_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "today": today,
+            "stranded_ids": stranded,
+            "stranded": Institution.objects.filter(pk__in=stranded).order_by("name") if stranded else [],
+            "filtered": any(value for value in filters.values()),
+        },
+    )
+
+
 def _visible_plan(user, pk: int) -> AftercarePlan:
     return get_object_or_404(
         AftercarePlan.objects.visible_to(user).select_related("person", "agency", "admission__institution"),
@@ -75,6 +133,8 @@ def aftercare_detail(request, pk: int):
             # Follow-up notes are confidential like session notes: only the agency's counsellors read them.
             "show_notes": aftercare.reads_notes(user, plan),
             "may_assign": user.scope.can_write_at(plan.admission.institution_id),
+            # Nobody has taken it over, and no agreement lets anyone: the page says so and what to do.
+            "stranded": plan.agency_id is None and not aftercare.assignable_agencies(plan).exists(),
             "today": timezone.localdate(),
         },
     )
@@ -127,7 +187,8 @@ def aftercare_assign(request, pk: int):
         "contact_name": plan.contact_name,
         "contact_phone": plan.contact_phone,
     }
-    form = AssignForm(request.POST or None, agencies=aftercare.assignable_agencies(plan), initial=initial)
+    agencies = aftercare.assignable_agencies(plan)
+    form = AssignForm(request.POST or None, agencies=agencies, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             aftercare.plan_assign(by=user, plan=plan, **form.cleaned_data)
@@ -136,4 +197,9 @@ def aftercare_assign(request, pk: int):
         else:
             messages.success(request, _("The after-care plan has been updated."))
             return redirect(plan)
-    return render(request, "rehab/aftercare_assign.html", {"form": form, "plan": plan})
+    return render(
+        request,
+        "rehab/aftercare_assign.html",
+        # No agency to choose from: the page says why and what to do (the contact can still be kept).
+        {"form": form, "plan": plan, "stranded": not agencies.exists()},
+    )

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +20,7 @@ from agreements.models import Agreement
 from assessments.models import Recommendation
 from audit.models import AppendOnlyModel, AppendOnlyQuerySet
 from inmates.models import Admission, Person
-from institutions.models import Agency, Institution
+from institutions.models import Agency, Institution, count_subquery
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -538,6 +538,28 @@ class AftercarePlanQuerySet(models.QuerySet):
             return self
         return self.filter(plans_visible(user))
 
+    def with_follow_up_counts(self, day: dt.date) -> AftercarePlanQuerySet:
+        """Annotate each plan shown with its follow-ups done, still due, overdue on `day`, and the next one
+        due: counted per plan (subqueries), not over the nation's follow-ups before the page is chosen."""
+        follow_ups = FollowUp.objects.filter(plan=OuterRef("pk")).values("plan")
+        due = follow_ups.filter(done_on__isnull=True, cancelled=False)
+        return self.annotate(
+            follow_ups_done=count_subquery(follow_ups.filter(done_on__isnull=False)),
+            follow_ups_due=count_subquery(due),
+            follow_ups_overdue=count_subquery(due.filter(due_on__lt=day)),
+            next_due_on=Subquery(due.order_by("due_on").values("due_on")[:1]),
+        )
+
+    def with_follow_ups_due(self) -> AftercarePlanQuerySet:
+        return self.filter(Exists(FollowUp.objects.pending().filter(plan=OuterRef("pk"))))
+
+    def with_nothing_due(self) -> AftercarePlanQuerySet:
+        """Every follow-up done or called off: nothing more to do on the plan."""
+        return self.exclude(Exists(FollowUp.objects.pending().filter(plan=OuterRef("pk"))))
+
+    def with_overdue(self, day: dt.date) -> AftercarePlanQuerySet:
+        return self.filter(Exists(FollowUp.objects.overdue(day).filter(plan=OuterRef("pk"))))
+
 
 class AftercarePlan(models.Model):
     """Keeping in touch after release: who takes over, the contact, and the follow-ups due."""
@@ -567,6 +589,10 @@ class AftercarePlan(models.Model):
         ordering = ["-released_on"]
         verbose_name = _("after-care plan")
         verbose_name_plural = _("after-care plans")
+        indexes = [
+            # The list of all after-care plans: the latest releases first.
+            models.Index(fields=["-released_on", "-id"], name="rehab_plan_released_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} ({self.released_on})"

@@ -1,11 +1,14 @@
-"""The person page's "Rehabilitation" section: enrolments, their status and dose."""
+"""The person page's "Rehabilitation" section (enrolments, their status and dose) and "After-care" section
+(the person's after-care plans, who took each over, its follow-ups done and due)."""
 
 from __future__ import annotations
 
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from inmates import panels
-from rehab.models import Enrolment, Programme
+from rehab import aftercare
+from rehab.models import AftercarePlan, Enrolment, Programme
 from rehab.services import dose
 
 
@@ -22,3 +25,30 @@ def rehab_panel(request, person) -> str:
         return ""
     rows = [{"enrolment": enrolment, "dose": dose(enrolment)} for enrolment in enrolments]
     return render_to_string("rehab/includes/person_panel.html", {"rows": rows}, request=request)
+
+
+@panels.register
+def aftercare_panel(request, person) -> str:
+    user = request.user
+    today = timezone.localdate()
+    plans = list(
+        AftercarePlan.objects.visible_to(user)
+        .filter(person=person)
+        .select_related("agency", "admission__institution")
+        .with_follow_up_counts(today)
+        .order_by("-released_on", "-pk")
+    )
+    if not plans:
+        return ""  # no plan this user may see: no section at all
+    stranded = aftercare.stranded_institution_ids(AftercarePlan.objects.filter(pk__in=[p.pk for p in plans]))
+    rows = [
+        {
+            "plan": plan,
+            "stranded": plan.admission.institution_id in stranded,
+            "may_assign": user.scope.can_write_at(plan.admission.institution_id),
+        }
+        for plan in plans
+    ]
+    return render_to_string(
+        "rehab/includes/aftercare_panel.html", {"rows": rows, "today": today}, request=request
+    )

@@ -23,6 +23,7 @@ urlpatterns = [
     path("kalender/", views.calendar_view, name="calendar"),
     path("minggu-saya/", views.my_week, name="my-week"),
     path("pascarehab/", aftercare_views.followup_list, name="followup-list"),
+    path("pascarehab/rencana/", aftercare_views.aftercare_list, name="aftercare-list"),
     path("pascarehab/<int:pk>/", aftercare_views.aftercare_detail, name="aftercare-detail"),
     path("pascarehab/<int:pk>/tetapkan/", aftercare_views.aftercare_assign, name="aftercare-assign"),
     path("pascarehab/tindak-lanjut/<int:pk>/", aftercare_views.followup_record, name="followup-record"),

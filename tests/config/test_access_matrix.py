@@ -160,6 +160,7 @@ MATRIX: dict[str, dict[str, int | str]] = {
     "rehab:my-week":                     everyone(200),
     "rehab:followup-list":               everyone(200),
     "rehab:session-gaps":                everyone(200),
+    "rehab:aftercare-list":              everyone(200),  # scoped: each sees the plans in reach, or none
     "rehab:aftercare-detail":            row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200, 404),
     "rehab:aftercare-assign":            row(L,   200, 200, 404, 404, 403, 404, 404, 403, 404, 403, 404),
     "rehab:followup-record":             row(L,   200, 200, 404, 404, 200, 404, 404, 403, 404, 403, 404),

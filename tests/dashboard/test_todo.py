@@ -206,3 +206,35 @@ def test_home_queries_do_not_grow_with_the_work_waiting(
             response = client.get(HOME)
         assert response.status_code == 200
     assert _items(login(staff).get(HOME))["past-release"].count == 15
+
+
+def test_plans_without_an_agency_link_to_the_after_care_plan_list_that_shows_them(
+    login, staff, institution, agency
+):
+    from inmates.services import admission_release
+
+    agreement = make_agreement(
+        institutions=[institution], agencies=[agency], scopes=["social_rehabilitation"]
+    )
+    programme = Programme.objects.create(
+        institution=institution,
+        kind=Programme.Kind.SOCIAL,
+        name="TC 2026",
+        agency=agency,
+        agreement=agreement,
+        starts_on=dt.date(2026, 6, 1),
+        ends_on=dt.date(2026, 11, 30),
+        capacity=5,
+        target=5,
+        required_sessions=2,
+    )
+    enrolment = make_enrolment(programme, PersonFactory(full_name="Fajar Tanpa Mitra"))
+    admission_release(
+        by=staff, admission=enrolment.admission, on=dt.date(2026, 11, 20), release_type="parole"
+    )
+    client = login(staff)
+    item = _items(client.get(HOME))["plans-without-agency"]
+    assert item.count == 1 and item.url == reverse("rehab:aftercare-list") + "?status=no_agency"
+    listed = client.get(item.url)
+    assert _names(listed) == ["Fajar Tanpa Mitra"]
+    assert "No agreement in force covers after-care at" in listed.content.decode()
