@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rehab import aftercare_views, gap_views, views
+from rehab import aftercare_views, calendar_views, gap_views, views
 
 app_name = "rehab"
 
@@ -20,8 +20,8 @@ urlpatterns = [
     path("sesi/<int:pk>/batal/", views.session_cancel, name="session-cancel"),
     path("sesi/<int:pk>/kehadiran/", views.session_attendance, name="session-attendance"),
     path("sesi/<int:pk>/catatan/", views.note_create, name="note-create"),
-    path("kalender/", views.calendar_view, name="calendar"),
-    path("minggu-saya/", views.my_week, name="my-week"),
+    path("kalender/", calendar_views.calendar_view, name="calendar"),
+    path("minggu-saya/", calendar_views.my_week, name="my-week"),
     path("pascarehab/", aftercare_views.followup_list, name="followup-list"),
     path("pascarehab/rencana/", aftercare_views.aftercare_list, name="aftercare-list"),
     path("pascarehab/<int:pk>/", aftercare_views.aftercare_detail, name="aftercare-detail"),

@@ -382,11 +382,11 @@ def test_a_crowded_calendar_counts_sessions_per_upt(
 ):
     """Above the limit, a calendar counts sessions per UPT and day (per week in a month) instead of drawing
     every one; each UPT links to its own calendar, which draws them again."""
-    from rehab import views
+    from rehab import calendar_views
 
     times = [(local(dt.date(2026, 3, 10 + d), 9), local(dt.date(2026, 3, 10 + d), 10)) for d in range(3)]
     services.sessions_schedule(by=staff, programme=programme, plan=plan([facilitator], members), times=times)
-    monkeypatch.setattr(views, "CALENDAR_SESSION_LIMIT", 2)
+    monkeypatch.setattr(calendar_views, "CALENDAR_SESSION_LIMIT", 2)
     client = login(national)
     week = client.get(url("calendar") + "?date=2026-03-10")
     assert week.status_code == 200
@@ -398,7 +398,7 @@ def test_a_crowded_calendar_counts_sessions_per_upt(
     month = client.get(url("calendar") + "?date=2026-03-10&view=month")
     [(_upt, weeks, total)] = month.context["per_upt"]["rows"]
     assert weeks == [0, 0, 3, 0, 0, 0] and total == 3  # the week of 9 March, of six weeks shown
-    monkeypatch.setattr(views, "CALENDAR_SESSION_LIMIT", 200)
+    monkeypatch.setattr(calendar_views, "CALENDAR_SESSION_LIMIT", 200)
     drawn = client.get(url("calendar") + f"?date=2026-03-10&institution={institution.pk}")
     assert drawn.context["per_upt"] is None and drawn.content.decode().count("Kelompok") >= 3
 
