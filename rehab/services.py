@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -58,6 +58,28 @@ def _require(allowed: bool, message: str) -> None:
 # --- Programmes -----------------------------------------------------------------------------------------
 
 
+def _agreement_problem(programme: Programme, *, setting_up: bool) -> str | None:
+    """Why the programme cannot rest on its agreement, or None. Set up, the agreement must be in force on its
+    first day; changed later, on some day of it (so a running programme can move onto the renewal)."""
+    agreement = programme.agreement
+    ends = agreement.ends_on
+    if not agreement.institutions.filter(pk=programme.institution_id).exists():
+        return _("The institution is not a party to this agreement.")
+    if not agreement.agencies.filter(pk=programme.agency_id).exists():
+        return _("The delivering agency is not a party to this agreement.")
+    if setting_up and not agreement.is_in_force_on(programme.starts_on):
+        return _("The agreement is not in force on the programme's first day.")
+    if not setting_up and not (
+        agreement.signed_on is not None
+        and agreement.valid_from <= programme.ends_on
+        and (ends is None or ends >= programme.starts_on)
+    ):
+        return _("The agreement is not in force on any day of the programme.")
+    if not agreement.scope_items.filter(scope=Programme.REQUIRED_SCOPE[programme.kind]).exists():
+        return _("The agreement's scope does not cover this kind of programme.")
+    return None
+
+
 @transaction.atomic
 def programme_create(*, by, programme: Programme, beyond_agreement: bool = False) -> Programme:
     """Set up a programme under an agreement in force on its first day. One that would run past every
@@ -66,31 +88,14 @@ def programme_create(*, by, programme: Programme, beyond_agreement: bool = False
         by.scope.can_write_at(programme.institution_id),
         _("Only staff of the institution can set up its programmes."),
     )
-    agreement = programme.agreement
-    errors = {}
-    if not agreement.institutions.filter(pk=programme.institution_id).exists():
-        errors["agreement"] = _("The institution is not a party to this agreement.")
-    elif not agreement.agencies.filter(pk=programme.agency_id).exists():
-        errors["agreement"] = _("The delivering agency is not a party to this agreement.")
-    elif not agreement.is_in_force_on(programme.starts_on):
-        errors["agreement"] = _("The agreement is not in force on the programme's first day.")
-    elif not agreement.scope_items.filter(scope=Programme.REQUIRED_SCOPE[programme.kind]).exists():
-        errors["agreement"] = _("The agreement's scope does not cover this kind of programme.")
-    if errors:
-        raise ValidationError(errors)
+    if problem := _agreement_problem(programme, setting_up=True):
+        raise ValidationError({"agreement": problem})
     programme.created_by = by
     programme.full_clean()
     coverage.refuse_unconfirmed(coverage.programme_gap(programme), beyond_agreement)
     programme.save()
     audit_record(action=AuditEvent.Action.CREATE, actor=by, obj=programme)
     return programme
-
-
-def _in_force_some_day(agreement, first: dt.date, last: dt.date) -> bool:
-    ends = agreement.ends_on
-    return (
-        agreement.signed_on is not None and agreement.valid_from <= last and (ends is None or ends >= first)
-    )
 
 
 EDITABLE = (
@@ -110,24 +115,16 @@ def programme_update(*, by, programme: Programme, beyond_agreement: bool = False
     """Save the programme's editable fields as `programme` (an edited copy) holds them. Its UPT, kind and
     agency never change here; its sessions must stay within its dates and its active members within its
     places. Dates past every agreement covering the work are saved only with `beyond_agreement`."""
-    saved = Programme.objects.select_for_update().get(pk=programme.pk)
+    saved = Programme.objects.select_for_update().select_related("institution__region").get(pk=programme.pk)
     _require(
         by.scope.can_write_at(saved.institution_id),
         _("Only staff of the institution can change its programmes."),
     )
     for fixed in ("institution_id", "kind", "agency_id"):
         setattr(programme, fixed, getattr(saved, fixed))
-    agreement = programme.agreement
     errors: dict[str, list[str]] = {}
-    if not agreement.institutions.filter(pk=programme.institution_id).exists():
-        errors["agreement"] = [_("The institution is not a party to this agreement.")]
-    elif not agreement.agencies.filter(pk=programme.agency_id).exists():
-        errors["agreement"] = [_("The delivering agency is not a party to this agreement.")]
-    elif not agreement.scope_items.filter(scope=Programme.REQUIRED_SCOPE[programme.kind]).exists():
-        errors["agreement"] = [_("The agreement's scope does not cover this kind of programme.")]
-    elif not _in_force_some_day(agreement, programme.starts_on, programme.ends_on):
-        # Not "on its first day" as when set up: a running programme moves onto its agreement's renewal.
-        errors["agreement"] = [_("The agreement is not in force on any day of the programme.")]
+    if problem := _agreement_problem(programme, setting_up=False):
+        errors["agreement"] = [problem]
     zone = saved.institution.time_zone_info
     outside = [
         start
@@ -135,14 +132,14 @@ def programme_update(*, by, programme: Programme, beyond_agreement: bool = False
         if not programme.starts_on <= start.astimezone(zone).date() <= programme.ends_on
     ]
     if outside:
-        errors.setdefault("ends_on", []).append(
+        errors[NON_FIELD_ERRORS] = [
             ngettext(
                 "%(count)s session falls outside these dates (%(first)s): move or cancel it first.",
                 "%(count)s sessions fall outside these dates (from %(first)s): move or cancel them first.",
                 len(outside),
             )
             % {"count": len(outside), "first": coverage.time_in_words(min(outside), zone)}
-        )
+        ]
     active = saved.enrolments.filter(status=Enrolment.Status.ACTIVE).count()
     if programme.capacity is not None and programme.capacity < active:
         errors["capacity"] = [
