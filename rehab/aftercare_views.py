@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from audit.models import AuditEvent
 from audit.services import audit_record
+from core.sorting import Sorting
 from inmates.models import Admission
 from inmates.views import search_q
 from institutions.forms import apply_service_errors
@@ -55,6 +56,15 @@ def followup_list(request):
     )
 
 
+# The plan list's sortable columns (core.sorting): by name, release, the agency, the next follow-up due.
+SORTABLE = {
+    "name": ("person__full_name",),
+    "released": ("released_on",),
+    "agency": ("agency__name",),
+    "due": ("next_due_on",),
+}
+
+
 def aftercare_list(request):
     """Every after-care plan in the user's scope, not only those with a follow-up due: filtered by status,
     UPT and agency, searched by name or register number as the WBP list searches, the latest release first."""
@@ -87,7 +97,8 @@ def aftercare_list(request):
         plans = plans.filter(admission__institution=institution)
     if agency := filters.get("agency"):
         plans = plans.filter(agency=agency)
-    plans = (
+    sorting = Sorting.from_request(request, SORTABLE)
+    plans = sorting.apply(
         plans.select_related("person", "agency", "admission__institution")
         .with_follow_up_counts(today)
         .order_by("-released_on", "-pk")
@@ -101,6 +112,7 @@ def aftercare_list(request):
         {
             "form": form,
             "page_obj": page,
+            "sorting": sorting,
             "today": today,
             "stranded_ids": stranded,
             "stranded": Institution.objects.filter(pk__in=stranded).order_by("name") if stranded else [],

@@ -216,3 +216,24 @@ def test_the_list_reads_in_indonesian(client, staff, plan):  # noqa: F811
     client.force_login(staff)
     page = client.get(LIST).content.decode()
     assert "Semua rencana pascarehabilitasi" in page
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("name", ["Bayu Saputra", "Candra Wijaya", "Dewi Lestari"]),
+        ("-name", ["Dewi Lestari", "Candra Wijaya", "Bayu Saputra"]),
+        ("released", ["Candra Wijaya", "Bayu Saputra", "Dewi Lestari"]),
+        ("due", ["Bayu Saputra", "Dewi Lestari", "Candra Wijaya"]),  # nothing due any more: last
+        ("nonsense", ["Dewi Lestari", "Bayu Saputra", "Candra Wijaya"]),  # the list's own order
+    ],
+)
+def test_columns_sort_the_list(login, staff, programme, aftercare_agreement, sort, expected):  # noqa: F811
+    release(staff, programme, "Bayu Saputra")
+    release(staff, programme, "Candra Wijaya", on=dt.date(2025, 1, 10)).follow_ups.update(
+        done_on=dt.date(2026, 1, 15), method="phone", outcome="abstinent"
+    )
+    release(staff, programme, "Dewi Lestari", on=dt.date(2026, 2, 20))
+    response = login(staff).get(f"{LIST}?status=&sort={sort}")
+    assert names(response) == expected
+    assert 'aria-sort="' in response.content.decode()
