@@ -24,7 +24,14 @@ from reports.models import FigureSet, Report
 from reports.publication import people_cells, scope_of, snapshot
 from reports.render import generate, report_html
 from reports.tasks import claim, report_for
-from tests.factories import InstitutionFactory, PersonFactory, RegionFactory, UserFactory, admit, membership
+from tests.factories import (
+    InstitutionFactory,
+    PersonFactory,
+    RegionFactory,
+    UserFactory,
+    admit,
+    membership,
+)
 from tests.reports.attack import possible_values
 
 MONTH = dt.date(2026, 10, 1)
@@ -190,3 +197,33 @@ class TestNoHiddenCountCanBeRecovered(TestCase):
                 screen(InstitutionFactory(region=region), risks)
         with time_machine.travel(ON_THE_3RD, tick=False):
             attack(every_scope(regions))
+
+
+def test_one_scope_counted_alone_equals_the_same_scope_in_a_figure_set(
+    institution, sister_institution, staff, sister_staff
+):
+    """compute() of one scope counts its releases' outcomes for all its UPT together; a figure set counts
+    them per UPT and sums: the same figures either way."""
+    from inmates.services import admission_release
+    from reports.figures import compute, compute_scopes
+
+    for n, (place, out, back) in enumerate(
+        [
+            (institution, dt.date(2024, 1, 10), dt.date(2024, 5, 1)),
+            (institution, dt.date(2024, 2, 1), None),
+            (sister_institution, dt.date(2024, 6, 1), dt.date(2024, 9, 1)),
+            (sister_institution, dt.date(2025, 3, 1), None),
+        ]
+    ):
+        person = PersonFactory(full_name=f"Orang {n}")
+        spell = admit(person, place, on=dt.date(2023, 1, 1))
+        releaser = staff if place == institution else sister_staff
+        admission_release(by=releaser, admission=spell, on=out, release_type="parole")
+        if back:
+            admit(person, institution, on=back)  # back, at the first UPT
+    both = [institution.pk, sister_institution.pk]
+    month = dt.date(2026, 12, 1)  # everything recorded before its end (records are dated today)
+    alone = compute(both, month)
+    in_a_set = compute_scopes({"both": both, "one": [institution.pk]}, month)["both"]
+    assert alone["recidivism"]["size"] == 4 and alone["recidivism"]["rows"]
+    assert alone == in_a_set
