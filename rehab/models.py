@@ -448,7 +448,11 @@ class SessionChange(AppendOnlyModel):
         ordering = ["at", "pk"]
         verbose_name = _("session change")
         verbose_name_plural = _("session changes")
-        indexes = [models.Index(fields=["session", "at"], name="rehab_sessionchange_idx")]
+        indexes = [
+            models.Index(fields=["session", "at"], name="rehab_sessionchange_idx"),
+            # The month's figures find the sessions of the month by the start of their states (reports.figures).
+            models.Index(fields=["starts_at"], name="rehab_sessionchange_start"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.session_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"

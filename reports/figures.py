@@ -180,12 +180,16 @@ def _by_upt(
         .filter(Exists(steps.filter(to_status=Enrolment.Status.ACTIVE)))
         .exclude(Exists(steps.exclude(to_status__in=Enrolment.OPEN)))
     )
-    # Enrolments: someone in medical and social rehabilitation at once counts once in each kind.
-    for row in _rows(active_at_end, "programme__institution", "kind", n=Count("pk")):
-        figures[row["programme__institution"]]["rehabilitation"]["active_by_kind"][row["kind"]] = row["n"]
-    # People: each counted once at a UPT, whatever the number of programmes there.
-    for row in _rows(active_at_end, "programme__institution", n=Count("person", distinct=True)):
-        figures[row["programme__institution"]]["rehabilitation"]["active_people"] = row["n"]
+    # Read once and counted here (the state at the month's end is the dear part: asked twice, twice the time).
+    # Enrolments: someone in medical and social rehabilitation at once counts once in each kind. People:
+    # each counted once at a UPT, whatever the number of programmes there.
+    people: dict[int, set[int]] = defaultdict(set)
+    for upt, kind, person in active_at_end.values_list("programme__institution", "kind", "person").order_by():
+        by_kind = figures[upt]["rehabilitation"]["active_by_kind"]
+        by_kind[kind] = by_kind.get(kind, 0) + 1
+        people[upt].add(person)
+    for upt, persons in people.items():
+        figures[upt]["rehabilitation"]["active_people"] = len(persons)
     moves = EnrolmentTransition.objects.filter(
         enrolment__programme__institution__in=places, on__range=(first, last), at__lte=known_at
     )
