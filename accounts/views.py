@@ -84,7 +84,8 @@ def with_language(response: HttpResponse, language: str) -> HttpResponse:
 
 @method_decorator(login_not_required, name="dispatch")
 class LoginView(auth_views.LoginView):
-    """Django's sign-in, after which the pages are in the user's own language, wherever they sign in."""
+    """Django's sign-in, after which the pages are in the user's own language on a browser where nobody has
+    chosen one; a language chosen with the switcher on this browser (on the login page, say) is kept."""
 
     template_name = "accounts/login.html"
     authentication_form = LoginForm
@@ -92,6 +93,8 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        if settings.LANGUAGE_COOKIE_NAME in self.request.COOKIES:
+            return response
         return with_language(response, form.get_user().language)
 
 

@@ -511,6 +511,8 @@ def test_journey2_counsellor_series_attendance_note_and_follow_up(
         direct_reason="x",
     )
     admission_release(by=staff, admission=released, on=today - dt.timedelta(days=50), release_type="parole")
+    late = admit(PersonFactory(full_name="Yusuf Terlambat"), institution, on=today - dt.timedelta(days=400))
+    Admission.objects.filter(pk=late.pk).update(expected_release=today - dt.timedelta(days=10))
     problems = watch_console(page)
 
     page.goto(page.base_url + reverse("accounts:login"))
@@ -546,9 +548,32 @@ def test_journey2_counsellor_series_attendance_note_and_follow_up(
     expect(page).to_have_url(re.compile(re.escape(first.get_absolute_url()) + "$"))  # the first one opens
     expect(page.get_by_role("heading", name="Kelompok dukungan sebaya")).to_be_visible()
 
-    # It has happened: attendance for the whole group, one excused absence with its reason.
+    # The next morning the counsellor starts from the home page: its to-do count of sessions over without
+    # attendance leads to the list, and from there to the first session.
+    page.get_by_role("link", name="Beranda").click()
+    gaps = page.locator('[data-todo="attendance-gaps"]')
+    expect(gaps).to_contain_text("sesi selesai tanpa kehadiran dicatat")
+    over = Session.objects.filter(series=series, ends_at__lt=timezone.now()).count()
+    expect(gaps.locator(".todo-count")).to_have_text(str(over))
+    shot(page, f"{name}-03a-home")
+    gaps.click()
+    expect(page.get_by_role("heading", name="Kehadiran belum dicatat")).to_be_visible()
+    page.locator(f'a[href="{first.get_absolute_url()}"]').first.click()
+    expect(page.get_by_role("heading", name="Kelompok dukungan sebaya")).to_be_visible()
+
+    # It has happened: attendance for the whole group, one excused absence. The reason forgotten first:
+    # refused, the marks kept and the problem named, nothing saved.
     page.get_by_role("group", name="Rudi Hartono").get_by_label("Hadir", exact=True).check()
     page.get_by_role("group", name="Slamet Riyadi").get_by_label("Tidak hadir dengan alasan sah").check()
+    page.get_by_role("button", name="Simpan kehadiran").click()
+    expect(page.get_by_text("Slamet Riyadi").first).to_be_visible()
+    expect(page.locator(".alert-danger, .invalid-feedback").first).to_contain_text("Slamet Riyadi")
+    expect(page.get_by_role("group", name="Rudi Hartono").get_by_label("Hadir", exact=True)).to_be_checked()
+    expect(
+        page.get_by_role("group", name="Slamet Riyadi").get_by_label("Tidak hadir dengan alasan sah")
+    ).to_be_checked()
+    assert not Attendance.objects.filter(session=first).exclude(status="").exists()
+    shot(page, f"{name}-03b-attendance-refused")
     page.get_by_label("Slamet Riyadi: Alasan").select_option("sick")
     page.get_by_role("button", name="Simpan kehadiran").click()
     expect(page.get_by_text("Kehadiran telah disimpan.")).to_be_visible()
@@ -622,6 +647,15 @@ def test_journey2_counsellor_series_attendance_note_and_follow_up(
         expect(staff_page.get_by_text("Rudi mulai terbuka")).to_have_count(0)
         expect(staff_page.get_by_role("heading", name="Catatan rahasia")).to_have_count(0)
         shot(staff_page, f"{name}-07-staff-cannot-read-the-note")
+
+        # Staff's home: someone still held after the expected release date, and the list behind the count.
+        staff_page.goto(live_server.url + reverse("home"))
+        past = staff_page.locator('[data-todo="past-release"]')
+        expect(past.locator(".todo-count")).to_have_text("1")
+        past.click()
+        expect(staff_page.locator("table tbody tr")).to_have_count(1)
+        expect(staff_page.locator("table tbody tr")).to_contain_text("Yusuf Terlambat")
+        shot(staff_page, f"{name}-08-staff-overdue-release")
     finally:
         context.close()
 

@@ -97,6 +97,15 @@ def test_a_bad_language_is_refused_and_nothing_saved(login, with_email):
     assert with_email.language == "id"
 
 
+def test_a_language_chosen_on_this_browser_is_kept_at_sign_in(client, with_email, password):
+    with_email.language = "en"
+    with_email.save(update_fields=["language"])
+    client.cookies["django_language"] = "id"  # chosen with the switcher on the login page
+    response = client.post(reverse("accounts:login"), {"username": with_email.username, "password": password})
+    assert "django_language" not in response.cookies
+    assert '<html lang="id">' in client.get(reverse("home")).content.decode()
+
+
 def test_signing_in_applies_the_users_language(client, with_email, password):
     with_email.language = "en"
     with_email.save(update_fields=["language"])
