@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inmates import nik as nik_checks
 from inmates.models import Admission, Person
 from institutions.forms import DateInput, LongSelect
 from institutions.models import Institution
@@ -17,6 +18,10 @@ class PersonForm(forms.ModelForm):
         max_length=32,
         required=False,
     )
+    # Shown only when the NIK disagrees with the date of birth or sex entered (nik_warnings).
+    confirm_nik = forms.BooleanField(
+        label=_("I have checked: the NIK and the data entered are both right"), required=False
+    )
 
     class Meta:
         model = Person
@@ -26,6 +31,8 @@ class PersonForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["nik"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        self.nik_warnings: list[str] = []
+        self.nik_disagreements: list[str] = []
 
     @staticmethod
     def normalise_nik(nik: str) -> str | None:
@@ -34,7 +41,12 @@ class PersonForm(forms.ModelForm):
 
     def clean_nik(self):
         # The model's validator then checks the 16 digits, and uniqueness, on the cleaned value.
-        return self.normalise_nik(self.cleaned_data.get("nik") or "")
+        nik = self.normalise_nik(self.cleaned_data.get("nik") or "")
+        # A NIK kept as it was is not checked again: correcting a name must not wait on an old NIK.
+        checked = nik and nik != self.instance.nik and nik_checks.is_sixteen_digits(nik)
+        if checked and (problem := nik_checks.implausibility(nik)):
+            raise forms.ValidationError(nik_checks.implausibility_text(nik, problem), code="implausible_nik")
+        return nik
 
     def clean_full_name(self):
         return " ".join(self.cleaned_data["full_name"].split())
@@ -46,6 +58,34 @@ class PersonForm(forms.ModelForm):
         if birth_date and birth_date < dt.date(1900, 1, 1):
             raise forms.ValidationError(_("Check the year of birth."))
         return birth_date
+
+    def clean(self):
+        data = super().clean()
+        nik, birth_date, sex = data.get("nik"), data.get("birth_date"), data.get("sex")
+        entered = (nik, birth_date, sex)
+        if not nik or not nik_checks.is_sixteen_digits(nik) or "nik" in self.errors:
+            return data
+        if self.instance.pk and entered == (self.instance.nik, self.instance.birth_date, self.instance.sex):
+            return data  # nothing about it changed: confirmed (or not asked) before
+        female = None if not sex else sex == Person.Sex.FEMALE
+        self.nik_disagreements = nik_checks.disagreements(nik, birth_date=birth_date, female=female)
+        self.nik_warnings = nik_checks.disagreement_texts(nik, self.nik_disagreements, birth_date=birth_date)
+        if self.nik_warnings and not data.get("confirm_nik"):
+            self.add_error(
+                "confirm_nik",
+                forms.ValidationError(
+                    _("Check the NIK and the data entered; if both are right, tick this box and save again."),
+                    code="unconfirmed_nik",
+                ),
+            )
+        return data
+
+    @property
+    def confirmed(self) -> list[str]:
+        """What the user confirmed despite a warning, for the audit trail ("nik_birth_date", "nik_sex")."""
+        if not self.cleaned_data.get("confirm_nik"):
+            return []
+        return [f"nik_{code}" for code in self.nik_disagreements]
 
 
 class AdmissionForm(forms.ModelForm):

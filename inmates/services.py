@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -24,21 +25,32 @@ def _lock_held_by_users_institution(admission: Admission, by) -> Admission:
     return admission
 
 
+def _confirmed(confirmed: Sequence[str]) -> dict:
+    return {"confirmed": sorted(confirmed)} if confirmed else {}
+
+
 def _not_in_future(day: dt.date, field: str) -> None:
     if day > timezone.localdate():
         raise ValidationError({field: _("This date is in the future.")})
 
 
 @transaction.atomic
-def person_register(*, by, person: Person, admission: Admission) -> Admission:
-    """A new person and their first admission, together or not at all."""
+def person_register(*, by, person: Person, admission: Admission, confirmed: Sequence[str] = ()) -> Admission:
+    """A new person and their first admission, together or not at all. `confirmed` names the warnings the
+    user saw and confirmed (a NIK that disagrees with the date of birth, say), kept in the audit trail."""
     person.created_by = by
     try:
         with transaction.atomic():
             person.save()
     except IntegrityError as exc:  # a concurrent registration took the same NIK
         raise ValidationError({"nik": _("Another person is already registered with this NIK.")}) from exc
-    audit_record(action=AuditEvent.Action.CREATE, actor=by, obj=person, person_id=person.pk)
+    audit_record(
+        action=AuditEvent.Action.CREATE,
+        actor=by,
+        obj=person,
+        person_id=person.pk,
+        details=_confirmed(confirmed),
+    )
     admission.person = person
     return admission_open(by=by, admission=admission)
 
@@ -259,7 +271,7 @@ def admission_update_from_register(*, by, admission: Admission, values: dict) ->
 
 
 @transaction.atomic
-def person_update(*, by, person: Person, changed_fields: list[str]) -> Person:
+def person_update(*, by, person: Person, changed_fields: list[str], confirmed: Sequence[str] = ()) -> Person:
     try:
         with transaction.atomic():
             person.save()
@@ -270,7 +282,7 @@ def person_update(*, by, person: Person, changed_fields: list[str]) -> Person:
         actor=by,
         obj=person,
         person_id=person.pk,
-        details={"fields": changed_fields},
+        details={"fields": changed_fields, **_confirmed(confirmed)},
     )
     return person
 

@@ -353,7 +353,10 @@ def person_create(request):
     if request.method == "POST":
         person_ok, admission_ok = person_form.is_valid(), admission_form.is_valid()
         # A NIK already registered is not a dead end: it is the strongest sign of the same person.
-        nik_taken = set(person_form.errors) == {"nik"} and person_form.has_error("nik", "unique")
+        # (The NIK's own warnings may stand beside it: linking saves nothing of what was typed about them.)
+        nik_taken = set(person_form.errors) <= {"nik", "confirm_nik"} and person_form.has_error(
+            "nik", "unique"
+        )
         if admission_ok and (person_ok or nik_taken):
             identity = person_form.cleaned_data
             nik = identity.get("nik") or PersonForm.normalise_nik(person_form.data.get("person-nik", ""))
@@ -414,6 +417,7 @@ def _register(request, person_form, admission_form):
             by=request.user,
             person=person_form.save(commit=False),
             admission=admission_form.save(commit=False),
+            confirmed=person_form.confirmed,
         )
     except ValidationError as error:
         target = person_form if "nik" in getattr(error, "error_dict", {}) else admission_form
@@ -460,7 +464,12 @@ def person_edit(request, pk: int):
     form = PersonForm(request.POST or None, instance=person, prefix="person")
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_update(by=user, person=form.save(commit=False), changed_fields=form.changed_data)
+            services.person_update(
+                by=user,
+                person=form.save(commit=False),
+                changed_fields=[name for name in form.changed_data if name != "confirm_nik"],
+                confirmed=form.confirmed,
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
