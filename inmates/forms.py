@@ -121,6 +121,11 @@ class TransferForm(forms.Form):
         error_messages={"invalid_choice": _("Unknown institution. Choose one from the list.")},
     )
     on = forms.DateField(label=_("Date of transfer"), widget=DateInput())
+    register_number = forms.CharField(
+        label=_("Register number at the new UPT"),
+        max_length=Admission._meta.get_field("register_number").max_length,
+        required=False,
+    )
     note = forms.CharField(
         label=_("Reason / decree"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -131,6 +136,12 @@ class TransferForm(forms.Form):
         self.fields["to_institution"].queryset = (
             Institution.objects.exclude(pk=admission.institution_id).select_related("region").order_by("name")
         )
+        self.fields["register_number"].help_text = _(
+            "If known. Left empty, the person keeps %(number)s until the new UPT's register says otherwise."
+        ) % {"number": admission.register_number}
+
+    def clean_register_number(self):
+        return " ".join(self.cleaned_data["register_number"].split())
 
 
 class ReleaseForm(forms.Form):

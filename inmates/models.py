@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -192,6 +193,13 @@ class AdmissionQuerySet(models.QuerySet):
     def open(self) -> AdmissionQuerySet:
         return self.filter(released_on__isnull=True)
 
+    def holding_register_number(self, institution_id: int, register_number: str) -> AdmissionQuerySet:
+        """The open spell at the institution with this register number, as the unique constraint compares
+        them (in capitals): at most one."""
+        return self.open().filter(
+            institution_id=institution_id, register_number__upper=register_number.upper()
+        )
+
     def narcotics(self) -> AdmissionQuerySet:
         return self.filter(offence__in=Admission.NARCOTICS_OFFENCES)
 
@@ -270,6 +278,18 @@ class Admission(models.Model):
                 condition=Q(released_on__isnull=True),
                 name="%(app_label)s_%(class)s_one_open_per_person",
                 violation_error_message=_("This person already has an open admission."),
+            ),
+            # A register number names one person among those a UPT holds now (released people's numbers
+            # come round again). Compared in capitals: "b.i 17/2025" is the register's "B.I 17/2025". The
+            # services check it first, with a message that names the number (open_register_holder).
+            models.UniqueConstraint(
+                F("institution"),
+                Upper("register_number"),
+                condition=Q(released_on__isnull=True),
+                name="%(app_label)s_%(class)s_register_number_open_unique",
+                violation_error_message=_(
+                    "Someone else in custody at this institution already has this register number."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(released_on__isnull=True) | Q(released_on__gte=F("admitted_on")),

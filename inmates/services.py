@@ -29,6 +29,24 @@ def _confirmed(confirmed: Sequence[str]) -> dict:
     return {"confirmed": sorted(confirmed)} if confirmed else {}
 
 
+def register_number_taken_message(register_number: str, institution_name: str) -> str:
+    return _(
+        "Register number %(number)s is already used by someone else in custody at %(institution)s. Check the "
+        "number (a number is used again only after its holder's release)."
+    ) % {"number": register_number, "institution": institution_name}
+
+
+def _register_number_free(
+    *, institution_id: int, register_number: str, field: str = "register_number", spell: int | None = None
+) -> None:
+    """Refuse, in words, a register number already used in the institution's custody (the friendly half of
+    the constraint inmates_admission_register_number_open_unique); `spell`, the spell itself, left out."""
+    holders = Admission.objects.holding_register_number(institution_id, register_number).exclude(pk=spell)
+    if holders.exists():
+        name = Institution.objects.filter(pk=institution_id).values_list("name", flat=True).first() or ""
+        raise ValidationError({field: register_number_taken_message(register_number, name)})
+
+
 def _not_in_future(day: dt.date, field: str) -> None:
     if day > timezone.localdate():
         raise ValidationError({field: _("This date is in the future.")})
@@ -72,7 +90,13 @@ def people_register_bulk(*, by, entries: list[tuple[Person, Admission]]) -> None
         raise ValidationError(_("One of these people is already registered with the same NIK.")) from exc
     for person, admission in entries:
         admission.person = person
-    Admission.objects.bulk_create([admission for _person, admission in entries])
+    try:
+        with transaction.atomic():
+            Admission.objects.bulk_create([admission for _person, admission in entries])
+    except IntegrityError as exc:  # the import's plan refuses numbers in use; this one was taken meanwhile
+        raise ValidationError(
+            _("One of these register numbers is already used by someone else in custody at the UPT.")
+        ) from exc
     Movement.objects.bulk_create(
         Movement(
             admission=admission,
@@ -120,11 +144,15 @@ def admission_open(*, by, admission: Admission) -> Admission:
                 % {"date": latest_release.isoformat()}
             }
         )
+    _register_number_free(institution_id=admission.institution_id, register_number=admission.register_number)
     admission.created_by = by
     try:
         with transaction.atomic():
             admission.save()
-    except IntegrityError as exc:
+    except IntegrityError as exc:  # a concurrent admission took the person, or the number, first
+        _register_number_free(
+            institution_id=admission.institution_id, register_number=admission.register_number
+        )
         raise ValidationError(_("This person already has an open admission.")) from exc
     Movement.objects.create(
         admission=admission,
@@ -147,8 +175,16 @@ def _last_movement_day(admission: Admission) -> dt.date:
 
 @transaction.atomic
 def admission_transfer(
-    *, by, admission: Admission, to_institution: Institution, on: dt.date, note: str = ""
+    *,
+    by,
+    admission: Admission,
+    to_institution: Institution,
+    on: dt.date,
+    note: str = "",
+    register_number: str = "",
 ) -> Movement:
+    """Move a person in custody to another UPT. `register_number` is their number there, when known; without
+    it the spell keeps its number, which must then be free at the receiving UPT."""
     admission = _lock_held_by_users_institution(admission, by)
     if not admission.is_open:
         raise ValidationError(_("Only a person in custody can be transferred."))
@@ -163,6 +199,8 @@ def admission_transfer(
                 % {"date": last.isoformat()}
             }
         )
+    number = " ".join(register_number.split()) or admission.register_number
+    _register_number_free(institution_id=to_institution.pk, register_number=number, spell=admission.pk)
     movement = Movement.objects.create(
         admission=admission,
         kind=Movement.Kind.TRANSFER,
@@ -172,15 +210,24 @@ def admission_transfer(
         note=note,
         recorded_by=by,
     )
-    previous = admission.institution_id
-    admission.institution = to_institution
-    admission.save(update_fields=["institution"])
+    previous, previous_number = admission.institution_id, admission.register_number
+    admission.institution, admission.register_number = to_institution, number
+    try:
+        with transaction.atomic():
+            admission.save(update_fields=["institution", "register_number"])
+    except IntegrityError as exc:  # taken at the receiving UPT meanwhile
+        raise ValidationError(
+            {"register_number": register_number_taken_message(number, to_institution.name)}
+        ) from exc
+    details = {"transfer": {"from": previous, "to": to_institution.pk, "on": on.isoformat()}}
+    if number != previous_number:
+        details["register_number"] = [previous_number, number]
     audit_record(
         action=AuditEvent.Action.CHANGE,
         actor=by,
         obj=admission,
         person_id=admission.person_id,
-        details={"transfer": {"from": previous, "to": to_institution.pk, "on": on.isoformat()}},
+        details=details,
     )
     # What the move means elsewhere (an enrolment closed, say), for the user to be told.
     movement.notices = hooks.custody_changed(admission=admission, change="transfer", on=on, by=by)
@@ -257,6 +304,12 @@ def admission_update_from_register(*, by, admission: Admission, values: dict) ->
         setattr(admission, name, value)
     if admission.expected_release and admission.expected_release < admission.admitted_on:
         raise ValidationError({"expected_release": _("The expected release cannot be before admission.")})
+    if "register_number" in values:
+        _register_number_free(
+            institution_id=admission.institution_id,
+            register_number=admission.register_number,
+            spell=admission.pk,
+        )
     admission.save(update_fields=list(values))
     audit_record(
         action=AuditEvent.Action.CHANGE,
