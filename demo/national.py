@@ -313,7 +313,8 @@ def _people(alias, rng, upts, staff_of, scale, counts, log) -> list[tuple]:
         return released
 
     for index in range(people):
-        born = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randint(0, 45 * 365))
+        # Born by 1995: adults at every spell (the earliest from 2013), as the forms would have them.
+        born = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randint(0, 35 * 365))
         sex = "male" if rng.random() < 0.94 else "female"
         upt, _region = rng.choice(upts)
         day = born.day + (40 if sex == "female" else 0)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inmates import ages
 from inmates import nik as nik_checks
 from inmates.models import Admission, Person
 from institutions.forms import DateInput, LongSelect
@@ -88,7 +89,73 @@ class PersonForm(forms.ModelForm):
         return [f"nik_{code}" for code in self.nik_disagreements]
 
 
-class AdmissionForm(forms.ModelForm):
+def _placement_fields() -> dict[str, forms.Field]:
+    """The answers a form asks for when the person's age does not suit the UPT (inmates.ages); shown only
+    then (placement_concern)."""
+    return {
+        "minor_override": forms.BooleanField(label=_("Hold the person here anyway"), required=False),
+        "minor_reason": forms.CharField(
+            label=_("Why the person must be held here"),
+            widget=forms.Textarea(attrs={"rows": 2}),
+            max_length=1000,
+            required=False,
+        ),
+        "confirm_adult_at_lpka": forms.BooleanField(
+            label=_("I have checked: the person is rightly held at the LPKA"), required=False
+        ),
+    }
+
+
+class PlacementCheck:
+    """For a form that places a person at a UPT: a child at an adult UPT is refused unless the override is
+    ticked with a reason; an adult at an LPKA asks for confirmation. The form's `birth_date` is the person's
+    (set by the view before validating)."""
+
+    birth_date: dt.date | None = None
+    placement_concern: str | None = None
+    placement_message: str = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(_placement_fields())
+
+    def check_placement(self, institution: Institution | None, on: dt.date | None) -> None:
+        data = self.cleaned_data
+        if institution is None or on is None:
+            return
+        concern = ages.placement_concern(
+            birth_date=self.birth_date, on=on, for_children=institution.is_for_children
+        )
+        self.placement_concern = concern
+        if concern == ages.MINOR_AT_ADULT_UPT:
+            self.placement_message = ages.minor_at_adult_upt_text(
+                ages.age_on(self.birth_date, on), institution.name
+            )
+            if not data.get("minor_override"):
+                self.add_error("minor_override", _("Choose an LPKA, or tick this box and say why."))
+            elif not data.get("minor_reason", "").strip():
+                self.add_error("minor_reason", _("Say why the person must be held here."))
+            return
+        data["minor_reason"] = ""  # no reason is kept where none is needed
+        if concern == ages.ADULT_AT_LPKA:
+            self.placement_message = ages.adult_at_lpka_text(
+                ages.age_on(self.birth_date, on), institution.name
+            )
+            if not data.get("confirm_adult_at_lpka"):
+                self.add_error(
+                    "confirm_adult_at_lpka", _("Tick to confirm, or correct the date of birth or the UPT.")
+                )
+
+    @property
+    def confirmed(self) -> list[str]:
+        """What the user confirmed despite a warning, for the audit trail."""
+        confirmed = self.placement_concern == ages.ADULT_AT_LPKA and self.cleaned_data.get(
+            "confirm_adult_at_lpka"
+        )
+        return [ages.ADULT_AT_LPKA] if confirmed else []
+
+
+class AdmissionForm(PlacementCheck, forms.ModelForm):
     class Meta:
         model = Admission
         fields = [
@@ -99,11 +166,13 @@ class AdmissionForm(forms.ModelForm):
             "offence",
             "sentence_months",
             "expected_release",
+            "minor_reason",
         ]
         widgets = {"admitted_on": DateInput(), "expected_release": DateInput()}
 
-    def __init__(self, *args, institutions, **kwargs):
+    def __init__(self, *args, institutions, birth_date: dt.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.birth_date = birth_date
         field = self.fields["institution"]
         field.queryset = institutions
         field.empty_label = None
@@ -113,8 +182,13 @@ class AdmissionForm(forms.ModelForm):
     def clean_register_number(self):
         return " ".join(self.cleaned_data["register_number"].split())
 
+    def clean(self):
+        data = super().clean()
+        self.check_placement(data.get("institution"), data.get("admitted_on"))
+        return data
 
-class TransferForm(forms.Form):
+
+class TransferForm(PlacementCheck, forms.Form):
     to_institution = forms.ModelChoiceField(
         label=_("Transfer to"),
         queryset=Institution.objects.none(),
@@ -132,6 +206,7 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args, admission: Admission, **kwargs):
         super().__init__(*args, **kwargs)
+        self.birth_date = admission.person.birth_date
         # Any UPT in the country can receive a transfer; their names are public reference data.
         self.fields["to_institution"].queryset = (
             Institution.objects.exclude(pk=admission.institution_id).select_related("region").order_by("name")
@@ -142,6 +217,11 @@ class TransferForm(forms.Form):
 
     def clean_register_number(self):
         return " ".join(self.cleaned_data["register_number"].split())
+
+    def clean(self):
+        data = super().clean()
+        self.check_placement(data.get("to_institution"), data.get("on"))
+        return data
 
 
 class ReleaseForm(forms.Form):

@@ -261,6 +261,9 @@ class Admission(models.Model):
     expected_release = models.DateField(_("expected release"), null=True, blank=True)
     released_on = models.DateField(_("released on"), null=True, blank=True)
     release_type = models.CharField(_("release type"), max_length=20, choices=ReleaseType.choices, blank=True)
+    # Children belong in an LPKA: holding one elsewhere needs a reason (inmates.ages), kept with the spell.
+    # Empty in the database too, for writers that leave it out (the national generator's COPY).
+    minor_reason = models.TextField(_("why held here while under 18"), blank=True, default="", db_default="")
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, editable=False

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from audit.services import audit_record, audit_records_bulk
-from inmates import hooks
+from inmates import ages, hooks
 from inmates.models import Admission, Movement, Person, PersonMerge, RegistrationLink
 from institutions.models import Institution
 
@@ -47,6 +47,18 @@ def _register_number_free(
         raise ValidationError({field: register_number_taken_message(register_number, name)})
 
 
+def _reason_to_hold(*, birth_date: dt.date | None, institution: Institution, on: dt.date, reason: str) -> str:
+    """A child held at an adult UPT needs a reason (inmates.ages); the reason to keep with the spell, empty
+    where none is needed."""
+    concern = ages.placement_concern(birth_date=birth_date, on=on, for_children=institution.is_for_children)
+    if concern != ages.MINOR_AT_ADULT_UPT:
+        return ""
+    if not reason.strip():
+        age = ages.age_on(birth_date, on)
+        raise ValidationError({"minor_reason": ages.minor_at_adult_upt_text(age, institution.name)})
+    return reason.strip()
+
+
 def _not_in_future(day: dt.date, field: str) -> None:
     if day > timezone.localdate():
         raise ValidationError({field: _("This date is in the future.")})
@@ -70,7 +82,7 @@ def person_register(*, by, person: Person, admission: Admission, confirmed: Sequ
         details=_confirmed(confirmed),
     )
     admission.person = person
-    return admission_open(by=by, admission=admission)
+    return admission_open(by=by, admission=admission, confirmed=confirmed)
 
 
 @transaction.atomic
@@ -120,8 +132,9 @@ def people_register_bulk(*, by, entries: list[tuple[Person, Admission]]) -> None
 
 
 @transaction.atomic
-def admission_open(*, by, admission: Admission) -> Admission:
-    """Admit a person to an institution: the admission and its first movement."""
+def admission_open(*, by, admission: Admission, confirmed: Sequence[str] = ()) -> Admission:
+    """Admit a person to an institution: the admission and its first movement. A child at an adult UPT only
+    with a reason (admission.minor_reason); `confirmed`: the warnings the user confirmed, for the trail."""
     _not_in_future(admission.admitted_on, "admitted_on")
     if admission.expected_release and admission.expected_release < admission.admitted_on:
         raise ValidationError({"expected_release": _("The expected release cannot be before admission.")})
@@ -145,6 +158,12 @@ def admission_open(*, by, admission: Admission) -> Admission:
             }
         )
     _register_number_free(institution_id=admission.institution_id, register_number=admission.register_number)
+    admission.minor_reason = _reason_to_hold(
+        birth_date=admission.person.birth_date,
+        institution=admission.institution,
+        on=admission.admitted_on,
+        reason=admission.minor_reason,
+    )
     admission.created_by = by
     try:
         with transaction.atomic():
@@ -161,7 +180,16 @@ def admission_open(*, by, admission: Admission) -> Admission:
         to_institution=admission.institution,
         recorded_by=by,
     )
-    audit_record(action=AuditEvent.Action.CREATE, actor=by, obj=admission, person_id=admission.person_id)
+    details = _confirmed(confirmed) | (
+        {"minor_reason": admission.minor_reason} if admission.minor_reason else {}
+    )
+    audit_record(
+        action=AuditEvent.Action.CREATE,
+        actor=by,
+        obj=admission,
+        person_id=admission.person_id,
+        details=details,
+    )
     # A new admission after an earlier release is a return to custody: other apps react (after-care).
     admission.notices = hooks.custody_changed(
         admission=admission, change="admission", on=admission.admitted_on, by=by
@@ -182,9 +210,12 @@ def admission_transfer(
     on: dt.date,
     note: str = "",
     register_number: str = "",
+    minor_reason: str = "",
+    confirmed: Sequence[str] = (),
 ) -> Movement:
     """Move a person in custody to another UPT. `register_number` is their number there, when known; without
-    it the spell keeps its number, which must then be free at the receiving UPT."""
+    it the spell keeps its number, which must then be free at the receiving UPT. A child goes to an adult UPT
+    only with a reason (`minor_reason`)."""
     admission = _lock_held_by_users_institution(admission, by)
     if not admission.is_open:
         raise ValidationError(_("Only a person in custody can be transferred."))
@@ -201,6 +232,9 @@ def admission_transfer(
         )
     number = " ".join(register_number.split()) or admission.register_number
     _register_number_free(institution_id=to_institution.pk, register_number=number, spell=admission.pk)
+    reason = _reason_to_hold(
+        birth_date=admission.person.birth_date, institution=to_institution, on=on, reason=minor_reason
+    )
     movement = Movement.objects.create(
         admission=admission,
         kind=Movement.Kind.TRANSFER,
@@ -212,9 +246,10 @@ def admission_transfer(
     )
     previous, previous_number = admission.institution_id, admission.register_number
     admission.institution, admission.register_number = to_institution, number
+    admission.minor_reason = reason
     try:
         with transaction.atomic():
-            admission.save(update_fields=["institution", "register_number"])
+            admission.save(update_fields=["institution", "register_number", "minor_reason"])
     except IntegrityError as exc:  # taken at the receiving UPT meanwhile
         raise ValidationError(
             {"register_number": register_number_taken_message(number, to_institution.name)}
@@ -222,6 +257,9 @@ def admission_transfer(
     details = {"transfer": {"from": previous, "to": to_institution.pk, "on": on.isoformat()}}
     if number != previous_number:
         details["register_number"] = [previous_number, number]
+    if reason:
+        details["minor_reason"] = reason
+    details |= _confirmed(confirmed)
     audit_record(
         action=AuditEvent.Action.CHANGE,
         actor=by,
@@ -345,7 +383,13 @@ def person_update(*, by, person: Person, changed_fields: list[str], confirmed: S
 
 @transaction.atomic
 def admission_link(
-    *, by, person: Person, admission: Admission, reason: str, match_reason: str = ""
+    *,
+    by,
+    person: Person,
+    admission: Admission,
+    reason: str,
+    match_reason: str = "",
+    confirmed: Sequence[str] = (),
 ) -> Admission:
     """Register the admission on an existing person found by matching, instead of creating a second one.
 
@@ -363,7 +407,7 @@ def admission_link(
         )
     )
     admission.person = person
-    admission = admission_open(by=by, admission=admission)
+    admission = admission_open(by=by, admission=admission, confirmed=confirmed)
     link = RegistrationLink.objects.create(
         person=person,
         admission=admission,

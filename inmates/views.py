@@ -351,7 +351,9 @@ def person_create(request):
     admission_form = AdmissionForm(request.POST or None, prefix="admission", institutions=institutions)
     matches, link_error = [], ""
     if request.method == "POST":
-        person_ok, admission_ok = person_form.is_valid(), admission_form.is_valid()
+        person_ok = person_form.is_valid()
+        admission_form.birth_date = person_form.cleaned_data.get("birth_date")  # for the age check
+        admission_ok = admission_form.is_valid()
         # A NIK already registered is not a dead end: it is the strongest sign of the same person.
         # (The NIK's own warnings may stand beside it: linking saves nothing of what was typed about them.)
         nik_taken = set(person_form.errors) <= {"nik", "confirm_nik"} and person_form.has_error(
@@ -417,7 +419,7 @@ def _register(request, person_form, admission_form):
             by=request.user,
             person=person_form.save(commit=False),
             admission=admission_form.save(commit=False),
-            confirmed=person_form.confirmed,
+            confirmed=person_form.confirmed + admission_form.confirmed,
         )
     except ValidationError as error:
         target = person_form if "nik" in getattr(error, "error_dict", {}) else admission_form
@@ -442,6 +444,7 @@ def _link_registration(request, match, reason, person_form, admission_form, matc
             admission=admission_form.save(commit=False),
             reason=reason,
             match_reason=str(match.reason),
+            confirmed=admission_form.confirmed,
         )
     except ValidationError as error:  # what was typed stays on the page, with the matches to choose again
         apply_service_errors(admission_form, error)
@@ -483,12 +486,17 @@ def admission_create(request, pk: int):
     user = request.user
     person = _visible_person(user, pk)  # out of scope: 404 before any talk of roles
     _require_upt_staff(user)
-    form = AdmissionForm(request.POST or None, prefix="admission", institutions=_staff_institutions(user))
+    form = AdmissionForm(
+        request.POST or None,
+        prefix="admission",
+        institutions=_staff_institutions(user),
+        birth_date=person.birth_date,
+    )
     if request.method == "POST" and form.is_valid():
         admission = form.save(commit=False)
         admission.person = person
         try:
-            services.admission_open(by=user, admission=admission)
+            services.admission_open(by=user, admission=admission, confirmed=form.confirmed)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -506,7 +514,17 @@ def admission_transfer(request, pk: int):
     form = TransferForm(request.POST or None, admission=admission)
     if request.method == "POST" and form.is_valid():
         try:
-            movement = services.admission_transfer(by=user, admission=admission, **form.cleaned_data)
+            data = form.cleaned_data
+            movement = services.admission_transfer(
+                by=user,
+                admission=admission,
+                to_institution=data["to_institution"],
+                on=data["on"],
+                note=data["note"],
+                register_number=data["register_number"],
+                minor_reason=data["minor_reason"],
+                confirmed=form.confirmed,
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from exchange.sdp.places import Area
 from exchange.sdp.rows import SdpRow
+from inmates import ages
 from inmates.matching import CLOSE_NAME, normalised
 from inmates.models import Admission, Person
 from inmates.services import REGISTER_FIELDS
@@ -274,10 +275,33 @@ def _refusal(row: SdpRow, holders: dict[tuple[int, str], Holder], *, spell: int 
     ) % {"number": row.register_number, "name": holder.name}
 
 
+def _children_at_adult_upts(chunk: list[SdpRow]) -> dict[int, int]:
+    """{row line: age} of the rows of people under 18 at admission to a UPT that is not an LPKA: registered
+    by hand, where the form asks for the reason (inmates.ages). A query only when there are children."""
+    children = {
+        row.line: row
+        for row in chunk
+        if row.birth_date and ages.age_on(row.birth_date, row.admitted_on) < ages.ADULT_AGE
+    }
+    if not children:
+        return {}
+    for_children = set(
+        Institution.objects.filter(
+            pk__in={row.institution_id for row in children.values()}, kind=Institution.Kind.LPKA
+        ).values_list("pk", flat=True)
+    )
+    return {
+        line: ages.age_on(row.birth_date, row.admitted_on)
+        for line, row in children.items()
+        if row.institution_id not in for_children
+    }
+
+
 def _plan_chunk(chunk: list[SdpRow], area: Area, seen: set[int]) -> Plan:
     part = Plan(area=area)
     matches = _match_chunk(chunk)
     holders = _register_holders(chunk)
+    children = _children_at_adult_upts(chunk)
     for row in chunk:
         found = matches.get(row.line, [])
         person = found[0][0] if len(found) == 1 and found[0][1] else None
@@ -288,6 +312,12 @@ def _plan_chunk(chunk: list[SdpRow], area: Area, seen: set[int]) -> Plan:
             )
         elif refusal := _refusal(row, holders, spell=open_spell.pk if open_spell else None):
             # A new spell here, or a changed number, would take a number someone else here holds.
+            part.refused.append(Planned(row, refusal=refusal))
+        elif open_spell is None and row.line in children:
+            refusal = _(
+                "Aged %(age)s at admission, at a UPT for adults: children are held in an LPKA. If they must "
+                "be held here, register them by hand, with the reason."
+            ) % {"age": children[row.line]}
             part.refused.append(Planned(row, refusal=refusal))
         elif not found:
             part.new_people.append(Planned(row))
