@@ -41,8 +41,8 @@ def placement_concern(*, birth_date: dt.date | None, on: dt.date | None, for_chi
 def minor_at_adult_upt_text(age: int, institution_name: str) -> str:
     return _(
         "The person is %(age)s on this date: children under 18 are held in an LPKA (Lembaga Pembinaan Khusus "
-        "Anak), not at %(institution)s. Register them at the LPKA; only if they must be held here, tick the "
-        "override and say why."
+        "Anak), not at %(institution)s. Register them at the LPKA; only if they must be held here, tick "
+        "“Hold the person here anyway” and say why."
     ) % {"age": age, "institution": institution_name}
 
 

@@ -417,6 +417,62 @@ class PersonMerge(models.Model):
         return f"{self.merged_id} → {self.kept_id}"
 
 
+class DistinctPeopleQuerySet(models.QuerySet):
+    def standing(self) -> DistinctPeopleQuerySet:
+        return self.filter(undone_at__isnull=True)
+
+    def of(self, person_id: int) -> DistinctPeopleQuerySet:
+        return self.filter(Q(first_id=person_id) | Q(second_id=person_id))
+
+    def others_than(self, person_id: int) -> set[int]:
+        """The people recorded (and not undone) as someone other than this person."""
+        return {
+            first if first != person_id else second
+            for first, second in self.standing().of(person_id).values_list("first_id", "second_id")
+        }
+
+
+class DistinctPeople(models.Model):
+    """Two records the duplicate check finds alike, recorded as two different people (by someone who checked),
+    so it stops offering them as one. The pair is kept with the lower id first; undone, it stays, marked."""
+
+    first = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    second = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    note = models.CharField(_("how it was checked"), max_length=500, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = DistinctPeopleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+        verbose_name = _("two records of different people")
+        verbose_name_plural = _("records of different people")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(first__lt=F("second")), name="%(app_label)s_%(class)s_lower_id_first"
+            ),
+            models.UniqueConstraint(
+                fields=["first", "second"],
+                condition=Q(undone_at__isnull=True),
+                name="%(app_label)s_%(class)s_once",
+                violation_error_message=_("These two have already been recorded as different people."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} ≠ {self.second_id}"
+
+    def other_than(self, person_id: int) -> int:
+        return self.second_id if self.first_id == person_id else self.first_id
+
+
 class RegistrationLinkQuerySet(models.QuerySet):
     def for_review_by(self, user: User) -> RegistrationLinkQuerySet:
         """The heads of the UPT that held the person before see the links to their records; data-protection

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from audit.models import AuditEvent
 from audit.services import audit_record, audit_records_bulk
 from inmates import ages, hooks
-from inmates.models import Admission, Movement, Person, PersonMerge, RegistrationLink
+from inmates.models import Admission, DistinctPeople, Movement, Person, PersonMerge, RegistrationLink
 from institutions.models import Institution
 
 
@@ -531,20 +531,51 @@ def _person_links():
     including those without a reverse name."""
     for relation in Person._meta.get_fields(include_hidden=True):
         model = getattr(relation, "related_model", None)
-        if relation.one_to_many and relation.auto_created and model not in (Person, PersonMerge):
+        # Merges and "different people" records are about the two records themselves: they stay put.
+        if (
+            relation.one_to_many
+            and relation.auto_created
+            and model not in (Person, PersonMerge, DistinctPeople)
+        ):
             yield f"{model._meta.label_lower}.{relation.field.name}", model, relation.field.name
+
+
+def may_edit_both(by, one: Person, other: Person) -> bool:
+    """Staff of an institution that has held each of the two: who may merge them, or tell them apart."""
+    return Person.objects.editable_by(by).filter(pk__in=[one.pk, other.pk]).count() == len({one.pk, other.pk})
+
+
+def merge_refusal(*, kept: Person, merged: Person) -> str:
+    """Why these two records cannot be merged now, in words (the confirmation page says it before asking);
+    empty when they can."""
+    if kept.pk == merged.pk or merged.merged_into_id or kept.merged_into_id:
+        return _("These two records cannot be merged.")
+    if Admission.objects.filter(person__in=[kept, merged]).open().count() > 1:
+        return _("Both records have a person in custody now: release or correct one first.")
+    first, second = sorted((kept.pk, merged.pk))
+    if DistinctPeople.objects.standing().filter(first_id=first, second_id=second).exists():
+        return _(
+            "These two records were recorded as different people: if they are one, take that back first."
+        )
+    return ""
+
+
+def merge_moves(*, merged: Person) -> list[tuple[str, int]]:
+    """What a merge would move from `merged` to the record that remains: (kind of record, how many)."""
+    counts = []
+    for _key, model, field in _person_links():
+        if count := model._base_manager.filter(**{field: merged}).count():
+            counts.append((str(model._meta.verbose_name_plural), count))
+    return sorted(counts)
 
 
 @transaction.atomic
 def person_merge(*, by, kept: Person, merged: Person) -> PersonMerge:
     """Move everything recorded on `merged` to `kept`; `merged` stays, marked, so the merge can be undone."""
-    editable = Person.objects.editable_by(by)
-    if not (editable.filter(pk=kept.pk).exists() and editable.filter(pk=merged.pk).exists()):
+    if not may_edit_both(by, kept, merged):
         raise PermissionDenied(_("Only staff of institutions that have held both people can merge them."))
-    if kept.pk == merged.pk or merged.merged_into_id or kept.merged_into_id:
-        raise ValidationError(_("These two records cannot be merged."))
-    if Admission.objects.filter(person__in=[kept, merged]).open().count() > 1:
-        raise ValidationError(_("Both records have a person in custody now: release or correct one first."))
+    if refusal := merge_refusal(kept=kept, merged=merged):
+        raise ValidationError(refusal)
     moved = {}
     try:
         with transaction.atomic():
@@ -606,3 +637,55 @@ def person_merge_undo(*, by, merge: PersonMerge) -> PersonMerge:
             details={"merge_undone": merge.pk},
         )
     return merge
+
+
+# --- Two records that are two people --------------------------------------------------------------------
+
+
+@transaction.atomic
+def distinct_people_record(*, by, person: Person, other: Person, note: str = "") -> DistinctPeople:
+    """Record that two records the duplicate check finds alike are two different people, so it stops offering
+    them as one (inmates.matching)."""
+    if not may_edit_both(by, person, other):
+        raise PermissionDenied(
+            _("Only staff of institutions that have held both people can record that they are different.")
+        )
+    if person.pk == other.pk or person.merged_into_id or other.merged_into_id:
+        raise ValidationError(_("These two records cannot be told apart here."))
+    first, second = sorted((person.pk, other.pk))
+    Person.objects.select_for_update().filter(pk__in=[first, second]).order_by("pk").first()
+    if DistinctPeople.objects.standing().filter(first_id=first, second_id=second).exists():
+        raise ValidationError(_("These two have already been recorded as different people."))
+    pair = DistinctPeople.objects.create(
+        first_id=first, second_id=second, note=note.strip()[:500], recorded_by=by
+    )
+    for person_id in (first, second):
+        audit_record(
+            action=AuditEvent.Action.CREATE,
+            actor=by,
+            obj=pair,
+            person_id=person_id,
+            details={"different_people": [first, second], "note": pair.note},
+        )
+    return pair
+
+
+@transaction.atomic
+def distinct_people_undo(*, by, pair: DistinctPeople) -> DistinctPeople:
+    """Take back "different people": the duplicate check offers the two again."""
+    pair = DistinctPeople.objects.select_for_update().select_related("first", "second").get(pk=pair.pk)
+    if not may_edit_both(by, pair.first, pair.second):
+        raise PermissionDenied(_("Only staff of institutions that have held both people can take this back."))
+    if pair.undone_at:
+        raise ValidationError(_("This has already been taken back."))
+    pair.undone_at, pair.undone_by = timezone.now(), by
+    pair.save(update_fields=["undone_at", "undone_by"])
+    for person_id in (pair.first_id, pair.second_id):
+        audit_record(
+            action=AuditEvent.Action.CHANGE,
+            actor=by,
+            obj=pair,
+            person_id=person_id,
+            details={"different_people_undone": [pair.first_id, pair.second_id]},
+        )
+    return pair

@@ -28,7 +28,15 @@ from inmates.forms import (
     TransferForm,
 )
 from inmates.matching import find_matches
-from inmates.models import Admission, Movement, Person, PersonMerge, RegistrationLink, sentence_as_text
+from inmates.models import (
+    Admission,
+    DistinctPeople,
+    Movement,
+    Person,
+    PersonMerge,
+    RegistrationLink,
+    sentence_as_text,
+)
 from institutions.forms import apply_service_errors
 from institutions.models import Institution
 from institutions.paging import capped_page
@@ -285,7 +293,7 @@ def person_detail(request, pk: int):
         admission.undo_link = undoable.get(admission.pk)
     can_edit = Person.objects.editable_by(user).filter(pk=person.pk).exists()
     # Possible second records of this person that the user may merge (staff of a UPT that held both).
-    duplicates = []
+    duplicates, told_apart = [], []
     if can_edit:
         candidates = find_matches(
             full_name=person.full_name,
@@ -300,6 +308,18 @@ def person_detail(request, pk: int):
             .values_list("pk", flat=True)
         )
         duplicates = [match for match in candidates if match.person.pk in editable]
+        # Records said to be someone else, each with the other record where the user may see it.
+        pairs = list(
+            DistinctPeople.objects.standing().of(person.pk).select_related("first", "second", "recorded_by")
+        )
+        seen = set(
+            Person.objects.visible_to(user)
+            .filter(pk__in=[pair.other_than(person.pk) for pair in pairs])
+            .values_list("pk", flat=True)
+        )
+        for pair in pairs:
+            other = pair.second if pair.first_id == person.pk else pair.first
+            told_apart.append((pair, other if other.pk in seen else None))
     return render(
         request,
         "inmates/person_detail.html",
@@ -312,6 +332,7 @@ def person_detail(request, pk: int):
             "can_admit": open_admission is None and bool(scope.staff_institution_ids),
             "can_edit": can_edit,
             "duplicates": duplicates,
+            "told_apart": told_apart,
             "merges": PersonMerge.objects.filter(kept=person, undone_at__isnull=True).select_related(
                 "merged"
             ),
@@ -397,6 +418,9 @@ def _registration_page(request, person_form, admission_form, matches, link_error
         .filter(pk__in=[m.person.pk for m in matches])
         .values_list("pk", flat=True)
     )
+    # Someone in custody now cannot be admitted again: no "add the admission" for them (find_matches has
+    # read their custody spells already).
+    in_custody = {m.person.pk for m in matches if any(spell.is_open for spell in m.person.admissions.all())}
     return render(
         request,
         "inmates/person_form.html",
@@ -406,6 +430,7 @@ def _registration_page(request, person_form, admission_form, matches, link_error
             "creating": True,
             "matches": matches,
             "in_scope": in_scope,
+            "in_custody": in_custody,
             "link_error": link_error,
             "link_reason": request.POST.get("link_reason", "")[:LINK_REASON_MAX],
             "link_reason_max": LINK_REASON_MAX,
@@ -561,43 +586,6 @@ def admission_release(request, pk: int):
                 messages.info(request, notice)
             return redirect(admission.person)
     return render(request, "inmates/admission_release.html", {"form": form, "admission": admission})
-
-
-@require_POST
-def person_merge(request, pk: int):
-    """Merge another record of the same person into this one (it stays, marked, so this can be undone)."""
-    user = request.user
-    kept = _visible_person(user, pk)
-    merged_id = request.POST.get("merged", "")
-    merged = get_object_or_404(
-        Person.objects.visible_to(user), pk=int(merged_id) if merged_id.isdigit() else 0
-    )
-    try:
-        services.person_merge(by=user, kept=kept, merged=merged)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            _("%(name)s's second record has been merged into this one. This can be undone.")
-            % {"name": kept.full_name},
-        )
-    return redirect(kept)
-
-
-@require_POST
-def person_merge_undo(request, pk: int):
-    user = request.user
-    merge = get_object_or_404(
-        PersonMerge.objects.filter(kept__in=Person.objects.visible_to(user)).select_related("kept"), pk=pk
-    )
-    try:
-        services.person_merge_undo(by=user, merge=merge)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The merge has been undone: the two records are separate again."))
-    return redirect(merge.kept)
 
 
 # --- Registrations linked to existing records -------------------------------------------------------------
