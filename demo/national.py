@@ -24,7 +24,9 @@ from django.contrib.auth.hashers import make_password
 from django.db import connections
 
 from demo.people import FAMILY_NAMES, MALE_NAMES
+from inmates.nik import PROVINCE_CODES
 
+NIK_PROVINCES = sorted(PROVINCE_CODES)
 # The 33 regional offices (Kanwil) by province and zone. Facts: Indonesia's provinces before the 2022 splits,
 # one Kanwil Ditjenpas each.
 PROVINCES = [
@@ -311,13 +313,15 @@ def _people(alias, rng, upts, staff_of, scale, counts, log) -> list[tuple]:
         return released
 
     for index in range(people):
-        born = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randint(0, 45 * 365))
+        # Born by 1995: adults at every spell (the earliest from 2013), as the forms would have them.
+        born = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randint(0, 35 * 365))
         sex = "male" if rng.random() < 0.94 else "female"
         upt, _region = rng.choice(upts)
         day = born.day + (40 if sex == "female" else 0)
         # 16 digits: province, regency and district codes, birth date (day + 40 for women), a serial; unique
-        # through the index's digits.
-        area = f"{11 + index % 84:02d}{(index // 10_000) % 100:02d}{(index // 1_000_000) % 100:02d}"
+        # through the index's digits; the province a real one (inmates.nik), so the forms take it unchanged.
+        province = NIK_PROVINCES[index % len(NIK_PROVINCES)]
+        area = f"{province}{(index // 10_000) % 100:02d}{(index // 1_000_000) % 100:02d}"
         nik = f"{area}{day:02d}{born:%m%y}{index % 10_000:04d}"
         admitted = dt.date(2019, 1, 1) + dt.timedelta(
             days=rng.randint(0, (TODAY - dt.date(2019, 1, 1)).days - 1)

@@ -144,7 +144,8 @@ def generate(
         if rng.random() < 0.3:
             middle = rng.choice([name for name in (FEMALE_NAMES if female else MALE_NAMES) if name != given])
             full_name = f"{given} {middle} {rng.choice(FAMILY_NAMES)}"
-        age_years = rng.randint(14, 17) if juvenile else rng.randint(19, 58)
+        # Adults old enough to have been adults at an admission up to three years back (inmates.ages).
+        age_years = rng.randint(14, 17) if juvenile else rng.randint(22, 58)
         birth_date = dt.date(2025 - age_years, rng.randint(1, 12), rng.randint(1, 28))
         roll = rng.random()
         offence = "narcotics_user" if roll < 0.3 else "narcotics_other" if roll < 0.55 else "non_narcotics"

@@ -111,6 +111,8 @@ def item_detail(request, pk: int):
     in_scope = set(
         Person.objects.visible_to(user).filter(pk__in=[c.pk for c in candidates]).values_list("pk", flat=True)
     )
+    # Someone in custody now cannot be admitted here as well: they are not offered (as at registration).
+    admissible = [c for c in candidates if not any(spell.is_open for spell in c.admissions.all())]
     return render(
         request,
         "exchange/item_detail.html",
@@ -120,7 +122,8 @@ def item_detail(request, pk: int):
             "in_scope": in_scope,
             "still_open": still_open,
             "may_decide": still_open and user.scope.can_write_at(item.institution_id),
-            "link_form": LinkForm(candidates=candidates, in_scope=in_scope),
+            "admissible": admissible,
+            "link_form": LinkForm(candidates=admissible, in_scope=in_scope),
             "create_form": CreateForm(),
             "note_form": NoteForm(),
         },

@@ -30,7 +30,7 @@ from exchange.sdp.columns import BY_KEY, missing_required, normalised
 from exchange.sdp.places import Area, PlaceResolver
 from exchange.sdp.plan import LEFT_BATCH, Plan, Planned, plan_import
 from exchange.sdp.reading import FileRefused, open_table, size_of
-from exchange.sdp.rows import RowResult, column_label, read_rows
+from exchange.sdp.rows import RowProblem, RowResult, column_label, read_rows
 from inmates import services as inmates_services
 from inmates.models import Admission, Person
 
@@ -110,7 +110,23 @@ def import_preview(
             else:
                 yield result.row
 
-    plan = plan_import(valid_rows(), area=area, today=today, each_chunk=each_chunk)
+    def planned(part: Plan) -> None:
+        # Rows matching refused (a register number someone else here holds) go back with the rejected ones,
+        # with their reason, before the apply sees the chunk.
+        rejected.extend(
+            RowResult(
+                refused.row.line,
+                list(refused.row.cells),
+                None,
+                (RowProblem(refused.row.line, "register_number", refused.refusal),),
+            )
+            for refused in part.refused
+        )
+        if each_chunk is not None:
+            each_chunk(part)
+
+    plan = plan_import(valid_rows(), area=area, today=today, each_chunk=planned)
+    rejected.sort(key=lambda result: result.line)
     return Preview(
         table_kind=table.kind,
         mapping=used,

@@ -10,7 +10,7 @@ from difflib import SequenceMatcher
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from inmates.models import Person
+from inmates.models import DistinctPeople, Person
 
 CLOSE_NAME = 0.8  # SequenceMatcher ratio on normalised names ("Moh. Rizky" ~ "Mohamad Rizki")
 
@@ -33,13 +33,16 @@ def find_matches(
     birth_place: str = "",
     exclude_pk: int | None = None,
 ) -> list[Match]:
-    """Possible earlier registrations of the same person, strongest reason first."""
+    """Possible earlier registrations of the same person, strongest reason first. With `exclude_pk` (a record
+    looking for its duplicates), the people recorded as someone else than it are left out."""
     condition = Q(nik=nik) if nik else Q(pk__in=[])
     if birth_date:
         condition |= Q(birth_date=birth_date)
+    told_apart = DistinctPeople.objects.others_than(exclude_pk) if exclude_pk else set()
     candidates = (
         Person.objects.filter(condition, merged_into__isnull=True)
         .exclude(pk=exclude_pk)
+        .exclude(pk__in=told_apart)
         .prefetch_related("admissions__institution")
     )  # NIK is unique and people share a birth date with few others: no cap needed before the checks
     name = normalised(full_name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -11,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from audit.services import audit_record, audit_records_bulk
-from inmates import hooks
-from inmates.models import Admission, Movement, Person, PersonMerge, RegistrationLink
+from inmates import ages, hooks
+from inmates.models import Admission, DistinctPeople, Movement, Person, PersonMerge, RegistrationLink
 from institutions.models import Institution
 
 
@@ -24,23 +25,64 @@ def _lock_held_by_users_institution(admission: Admission, by) -> Admission:
     return admission
 
 
+def _confirmed(confirmed: Sequence[str]) -> dict:
+    return {"confirmed": sorted(confirmed)} if confirmed else {}
+
+
+def register_number_taken_message(register_number: str, institution_name: str) -> str:
+    return _(
+        "Register number %(number)s is already used by someone else in custody at %(institution)s. Check the "
+        "number (a number is used again only after its holder's release)."
+    ) % {"number": register_number, "institution": institution_name}
+
+
+def _register_number_free(
+    *, institution_id: int, register_number: str, field: str = "register_number", spell: int | None = None
+) -> None:
+    """Refuse, in words, a register number already used in the institution's custody (the friendly half of
+    the constraint inmates_admission_register_number_open_unique); `spell`, the spell itself, left out."""
+    holders = Admission.objects.holding_register_number(institution_id, register_number).exclude(pk=spell)
+    if holders.exists():
+        name = Institution.objects.filter(pk=institution_id).values_list("name", flat=True).first() or ""
+        raise ValidationError({field: register_number_taken_message(register_number, name)})
+
+
+def _reason_to_hold(*, birth_date: dt.date | None, institution: Institution, on: dt.date, reason: str) -> str:
+    """A child held at an adult UPT needs a reason (inmates.ages); the reason to keep with the spell, empty
+    where none is needed."""
+    concern = ages.placement_concern(birth_date=birth_date, on=on, for_children=institution.is_for_children)
+    if concern != ages.MINOR_AT_ADULT_UPT:
+        return ""
+    if not reason.strip():
+        age = ages.age_on(birth_date, on)
+        raise ValidationError({"minor_reason": ages.minor_at_adult_upt_text(age, institution.name)})
+    return reason.strip()
+
+
 def _not_in_future(day: dt.date, field: str) -> None:
     if day > timezone.localdate():
         raise ValidationError({field: _("This date is in the future.")})
 
 
 @transaction.atomic
-def person_register(*, by, person: Person, admission: Admission) -> Admission:
-    """A new person and their first admission, together or not at all."""
+def person_register(*, by, person: Person, admission: Admission, confirmed: Sequence[str] = ()) -> Admission:
+    """A new person and their first admission, together or not at all. `confirmed` names the warnings the
+    user saw and confirmed (a NIK that disagrees with the date of birth, say), kept in the audit trail."""
     person.created_by = by
     try:
         with transaction.atomic():
             person.save()
     except IntegrityError as exc:  # a concurrent registration took the same NIK
         raise ValidationError({"nik": _("Another person is already registered with this NIK.")}) from exc
-    audit_record(action=AuditEvent.Action.CREATE, actor=by, obj=person, person_id=person.pk)
+    audit_record(
+        action=AuditEvent.Action.CREATE,
+        actor=by,
+        obj=person,
+        person_id=person.pk,
+        details=_confirmed(confirmed),
+    )
     admission.person = person
-    return admission_open(by=by, admission=admission)
+    return admission_open(by=by, admission=admission, confirmed=confirmed)
 
 
 @transaction.atomic
@@ -60,7 +102,13 @@ def people_register_bulk(*, by, entries: list[tuple[Person, Admission]]) -> None
         raise ValidationError(_("One of these people is already registered with the same NIK.")) from exc
     for person, admission in entries:
         admission.person = person
-    Admission.objects.bulk_create([admission for _person, admission in entries])
+    try:
+        with transaction.atomic():
+            Admission.objects.bulk_create([admission for _person, admission in entries])
+    except IntegrityError as exc:  # the import's plan refuses numbers in use; this one was taken meanwhile
+        raise ValidationError(
+            _("One of these register numbers is already used by someone else in custody at the UPT.")
+        ) from exc
     Movement.objects.bulk_create(
         Movement(
             admission=admission,
@@ -84,8 +132,9 @@ def people_register_bulk(*, by, entries: list[tuple[Person, Admission]]) -> None
 
 
 @transaction.atomic
-def admission_open(*, by, admission: Admission) -> Admission:
-    """Admit a person to an institution: the admission and its first movement."""
+def admission_open(*, by, admission: Admission, confirmed: Sequence[str] = ()) -> Admission:
+    """Admit a person to an institution: the admission and its first movement. A child at an adult UPT only
+    with a reason (admission.minor_reason); `confirmed`: the warnings the user confirmed, for the trail."""
     _not_in_future(admission.admitted_on, "admitted_on")
     if admission.expected_release and admission.expected_release < admission.admitted_on:
         raise ValidationError({"expected_release": _("The expected release cannot be before admission.")})
@@ -108,11 +157,21 @@ def admission_open(*, by, admission: Admission) -> Admission:
                 % {"date": latest_release.isoformat()}
             }
         )
+    _register_number_free(institution_id=admission.institution_id, register_number=admission.register_number)
+    admission.minor_reason = _reason_to_hold(
+        birth_date=admission.person.birth_date,
+        institution=admission.institution,
+        on=admission.admitted_on,
+        reason=admission.minor_reason,
+    )
     admission.created_by = by
     try:
         with transaction.atomic():
             admission.save()
-    except IntegrityError as exc:
+    except IntegrityError as exc:  # a concurrent admission took the person, or the number, first
+        _register_number_free(
+            institution_id=admission.institution_id, register_number=admission.register_number
+        )
         raise ValidationError(_("This person already has an open admission.")) from exc
     Movement.objects.create(
         admission=admission,
@@ -121,7 +180,16 @@ def admission_open(*, by, admission: Admission) -> Admission:
         to_institution=admission.institution,
         recorded_by=by,
     )
-    audit_record(action=AuditEvent.Action.CREATE, actor=by, obj=admission, person_id=admission.person_id)
+    details = _confirmed(confirmed) | (
+        {"minor_reason": admission.minor_reason} if admission.minor_reason else {}
+    )
+    audit_record(
+        action=AuditEvent.Action.CREATE,
+        actor=by,
+        obj=admission,
+        person_id=admission.person_id,
+        details=details,
+    )
     # A new admission after an earlier release is a return to custody: other apps react (after-care).
     admission.notices = hooks.custody_changed(
         admission=admission, change="admission", on=admission.admitted_on, by=by
@@ -135,8 +203,19 @@ def _last_movement_day(admission: Admission) -> dt.date:
 
 @transaction.atomic
 def admission_transfer(
-    *, by, admission: Admission, to_institution: Institution, on: dt.date, note: str = ""
+    *,
+    by,
+    admission: Admission,
+    to_institution: Institution,
+    on: dt.date,
+    note: str = "",
+    register_number: str = "",
+    minor_reason: str = "",
+    confirmed: Sequence[str] = (),
 ) -> Movement:
+    """Move a person in custody to another UPT. `register_number` is their number there, when known; without
+    it the spell keeps its number, which must then be free at the receiving UPT. A child goes to an adult UPT
+    only with a reason (`minor_reason`)."""
     admission = _lock_held_by_users_institution(admission, by)
     if not admission.is_open:
         raise ValidationError(_("Only a person in custody can be transferred."))
@@ -151,6 +230,11 @@ def admission_transfer(
                 % {"date": last.isoformat()}
             }
         )
+    number = " ".join(register_number.split()) or admission.register_number
+    _register_number_free(institution_id=to_institution.pk, register_number=number, spell=admission.pk)
+    reason = _reason_to_hold(
+        birth_date=admission.person.birth_date, institution=to_institution, on=on, reason=minor_reason
+    )
     movement = Movement.objects.create(
         admission=admission,
         kind=Movement.Kind.TRANSFER,
@@ -160,15 +244,28 @@ def admission_transfer(
         note=note,
         recorded_by=by,
     )
-    previous = admission.institution_id
-    admission.institution = to_institution
-    admission.save(update_fields=["institution"])
+    previous, previous_number = admission.institution_id, admission.register_number
+    admission.institution, admission.register_number = to_institution, number
+    admission.minor_reason = reason
+    try:
+        with transaction.atomic():
+            admission.save(update_fields=["institution", "register_number", "minor_reason"])
+    except IntegrityError as exc:  # taken at the receiving UPT meanwhile
+        raise ValidationError(
+            {"register_number": register_number_taken_message(number, to_institution.name)}
+        ) from exc
+    details = {"transfer": {"from": previous, "to": to_institution.pk, "on": on.isoformat()}}
+    if number != previous_number:
+        details["register_number"] = [previous_number, number]
+    if reason:
+        details["minor_reason"] = reason
+    details |= _confirmed(confirmed)
     audit_record(
         action=AuditEvent.Action.CHANGE,
         actor=by,
         obj=admission,
         person_id=admission.person_id,
-        details={"transfer": {"from": previous, "to": to_institution.pk, "on": on.isoformat()}},
+        details=details,
     )
     # What the move means elsewhere (an enrolment closed, say), for the user to be told.
     movement.notices = hooks.custody_changed(admission=admission, change="transfer", on=on, by=by)
@@ -245,6 +342,12 @@ def admission_update_from_register(*, by, admission: Admission, values: dict) ->
         setattr(admission, name, value)
     if admission.expected_release and admission.expected_release < admission.admitted_on:
         raise ValidationError({"expected_release": _("The expected release cannot be before admission.")})
+    if "register_number" in values:
+        _register_number_free(
+            institution_id=admission.institution_id,
+            register_number=admission.register_number,
+            spell=admission.pk,
+        )
     admission.save(update_fields=list(values))
     audit_record(
         action=AuditEvent.Action.CHANGE,
@@ -259,7 +362,7 @@ def admission_update_from_register(*, by, admission: Admission, values: dict) ->
 
 
 @transaction.atomic
-def person_update(*, by, person: Person, changed_fields: list[str]) -> Person:
+def person_update(*, by, person: Person, changed_fields: list[str], confirmed: Sequence[str] = ()) -> Person:
     try:
         with transaction.atomic():
             person.save()
@@ -270,7 +373,7 @@ def person_update(*, by, person: Person, changed_fields: list[str]) -> Person:
         actor=by,
         obj=person,
         person_id=person.pk,
-        details={"fields": changed_fields},
+        details={"fields": changed_fields, **_confirmed(confirmed)},
     )
     return person
 
@@ -280,7 +383,13 @@ def person_update(*, by, person: Person, changed_fields: list[str]) -> Person:
 
 @transaction.atomic
 def admission_link(
-    *, by, person: Person, admission: Admission, reason: str, match_reason: str = ""
+    *,
+    by,
+    person: Person,
+    admission: Admission,
+    reason: str,
+    match_reason: str = "",
+    confirmed: Sequence[str] = (),
 ) -> Admission:
     """Register the admission on an existing person found by matching, instead of creating a second one.
 
@@ -298,7 +407,7 @@ def admission_link(
         )
     )
     admission.person = person
-    admission = admission_open(by=by, admission=admission)
+    admission = admission_open(by=by, admission=admission, confirmed=confirmed)
     link = RegistrationLink.objects.create(
         person=person,
         admission=admission,
@@ -422,20 +531,51 @@ def _person_links():
     including those without a reverse name."""
     for relation in Person._meta.get_fields(include_hidden=True):
         model = getattr(relation, "related_model", None)
-        if relation.one_to_many and relation.auto_created and model not in (Person, PersonMerge):
+        # Merges and "different people" records are about the two records themselves: they stay put.
+        if (
+            relation.one_to_many
+            and relation.auto_created
+            and model not in (Person, PersonMerge, DistinctPeople)
+        ):
             yield f"{model._meta.label_lower}.{relation.field.name}", model, relation.field.name
+
+
+def may_edit_both(by, one: Person, other: Person) -> bool:
+    """Staff of an institution that has held each of the two: who may merge them, or tell them apart."""
+    return Person.objects.editable_by(by).filter(pk__in=[one.pk, other.pk]).count() == len({one.pk, other.pk})
+
+
+def merge_refusal(*, kept: Person, merged: Person) -> str:
+    """Why these two records cannot be merged now, in words (the confirmation page says it before asking);
+    empty when they can."""
+    if kept.pk == merged.pk or merged.merged_into_id or kept.merged_into_id:
+        return _("These two records cannot be merged.")
+    if Admission.objects.filter(person__in=[kept, merged]).open().count() > 1:
+        return _("Both records have a person in custody now: release or correct one first.")
+    first, second = sorted((kept.pk, merged.pk))
+    if DistinctPeople.objects.standing().filter(first_id=first, second_id=second).exists():
+        return _(
+            "These two records were recorded as different people: if they are one, take that back first."
+        )
+    return ""
+
+
+def merge_moves(*, merged: Person) -> list[tuple[str, int]]:
+    """What a merge would move from `merged` to the record that remains: (kind of record, how many)."""
+    counts = []
+    for _key, model, field in _person_links():
+        if count := model._base_manager.filter(**{field: merged}).count():
+            counts.append((str(model._meta.verbose_name_plural), count))
+    return sorted(counts)
 
 
 @transaction.atomic
 def person_merge(*, by, kept: Person, merged: Person) -> PersonMerge:
     """Move everything recorded on `merged` to `kept`; `merged` stays, marked, so the merge can be undone."""
-    editable = Person.objects.editable_by(by)
-    if not (editable.filter(pk=kept.pk).exists() and editable.filter(pk=merged.pk).exists()):
+    if not may_edit_both(by, kept, merged):
         raise PermissionDenied(_("Only staff of institutions that have held both people can merge them."))
-    if kept.pk == merged.pk or merged.merged_into_id or kept.merged_into_id:
-        raise ValidationError(_("These two records cannot be merged."))
-    if Admission.objects.filter(person__in=[kept, merged]).open().count() > 1:
-        raise ValidationError(_("Both records have a person in custody now: release or correct one first."))
+    if refusal := merge_refusal(kept=kept, merged=merged):
+        raise ValidationError(refusal)
     moved = {}
     try:
         with transaction.atomic():
@@ -497,3 +637,55 @@ def person_merge_undo(*, by, merge: PersonMerge) -> PersonMerge:
             details={"merge_undone": merge.pk},
         )
     return merge
+
+
+# --- Two records that are two people --------------------------------------------------------------------
+
+
+@transaction.atomic
+def distinct_people_record(*, by, person: Person, other: Person, note: str = "") -> DistinctPeople:
+    """Record that two records the duplicate check finds alike are two different people, so it stops offering
+    them as one (inmates.matching)."""
+    if not may_edit_both(by, person, other):
+        raise PermissionDenied(
+            _("Only staff of institutions that have held both people can record that they are different.")
+        )
+    if person.pk == other.pk or person.merged_into_id or other.merged_into_id:
+        raise ValidationError(_("These two records cannot be told apart here."))
+    first, second = sorted((person.pk, other.pk))
+    Person.objects.select_for_update().filter(pk__in=[first, second]).order_by("pk").first()
+    if DistinctPeople.objects.standing().filter(first_id=first, second_id=second).exists():
+        raise ValidationError(_("These two have already been recorded as different people."))
+    pair = DistinctPeople.objects.create(
+        first_id=first, second_id=second, note=note.strip()[:500], recorded_by=by
+    )
+    for person_id in (first, second):
+        audit_record(
+            action=AuditEvent.Action.CREATE,
+            actor=by,
+            obj=pair,
+            person_id=person_id,
+            details={"different_people": [first, second], "note": pair.note},
+        )
+    return pair
+
+
+@transaction.atomic
+def distinct_people_undo(*, by, pair: DistinctPeople) -> DistinctPeople:
+    """Take back "different people": the duplicate check offers the two again."""
+    pair = DistinctPeople.objects.select_for_update().select_related("first", "second").get(pk=pair.pk)
+    if not may_edit_both(by, pair.first, pair.second):
+        raise PermissionDenied(_("Only staff of institutions that have held both people can take this back."))
+    if pair.undone_at:
+        raise ValidationError(_("This has already been taken back."))
+    pair.undone_at, pair.undone_by = timezone.now(), by
+    pair.save(update_fields=["undone_at", "undone_by"])
+    for person_id in (pair.first_id, pair.second_id):
+        audit_record(
+            action=AuditEvent.Action.CHANGE,
+            actor=by,
+            obj=pair,
+            person_id=person_id,
+            details={"different_people_undone": [pair.first_id, pair.second_id]},
+        )
+    return pair

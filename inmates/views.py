@@ -29,7 +29,15 @@ from inmates.forms import (
     TransferForm,
 )
 from inmates.matching import find_matches
-from inmates.models import Admission, Movement, Person, PersonMerge, RegistrationLink, sentence_as_text
+from inmates.models import (
+    Admission,
+    DistinctPeople,
+    Movement,
+    Person,
+    PersonMerge,
+    RegistrationLink,
+    sentence_as_text,
+)
 from institutions.forms import apply_service_errors
 from institutions.models import Institution
 from institutions.paging import capped_page
@@ -303,7 +311,7 @@ def person_detail(request, pk: int):
         admission.undo_link = undoable.get(admission.pk)
     can_edit = Person.objects.editable_by(user).filter(pk=person.pk).exists()
     # Possible second records of this person that the user may merge (staff of a UPT that held both).
-    duplicates = []
+    duplicates, told_apart = [], []
     if can_edit:
         candidates = find_matches(
             full_name=person.full_name,
@@ -318,6 +326,18 @@ def person_detail(request, pk: int):
             .values_list("pk", flat=True)
         )
         duplicates = [match for match in candidates if match.person.pk in editable]
+        # Records said to be someone else, each with the other record where the user may see it.
+        pairs = list(
+            DistinctPeople.objects.standing().of(person.pk).select_related("first", "second", "recorded_by")
+        )
+        seen = set(
+            Person.objects.visible_to(user)
+            .filter(pk__in=[pair.other_than(person.pk) for pair in pairs])
+            .values_list("pk", flat=True)
+        )
+        for pair in pairs:
+            other = pair.second if pair.first_id == person.pk else pair.first
+            told_apart.append((pair, other if other.pk in seen else None))
     return render(
         request,
         "inmates/person_detail.html",
@@ -330,6 +350,7 @@ def person_detail(request, pk: int):
             "can_admit": open_admission is None and bool(scope.staff_institution_ids),
             "can_edit": can_edit,
             "duplicates": duplicates,
+            "told_apart": told_apart,
             "merges": PersonMerge.objects.filter(kept=person, undone_at__isnull=True).select_related(
                 "merged"
             ),
@@ -369,9 +390,14 @@ def person_create(request):
     admission_form = AdmissionForm(request.POST or None, prefix="admission", institutions=institutions)
     matches, link_error = [], ""
     if request.method == "POST":
-        person_ok, admission_ok = person_form.is_valid(), admission_form.is_valid()
+        person_ok = person_form.is_valid()
+        admission_form.birth_date = person_form.cleaned_data.get("birth_date")  # for the age check
+        admission_ok = admission_form.is_valid()
         # A NIK already registered is not a dead end: it is the strongest sign of the same person.
-        nik_taken = set(person_form.errors) == {"nik"} and person_form.has_error("nik", "unique")
+        # (The NIK's own warnings may stand beside it: linking saves nothing of what was typed about them.)
+        nik_taken = set(person_form.errors) <= {"nik", "confirm_nik"} and person_form.has_error(
+            "nik", "unique"
+        )
         if admission_ok and (person_ok or nik_taken):
             identity = person_form.cleaned_data
             nik = identity.get("nik") or PersonForm.normalise_nik(person_form.data.get("person-nik", ""))
@@ -410,6 +436,9 @@ def _registration_page(request, person_form, admission_form, matches, link_error
         .filter(pk__in=[m.person.pk for m in matches])
         .values_list("pk", flat=True)
     )
+    # Someone in custody now cannot be admitted again: no "add the admission" for them (find_matches has
+    # read their custody spells already).
+    in_custody = {m.person.pk for m in matches if any(spell.is_open for spell in m.person.admissions.all())}
     return render(
         request,
         "inmates/person_form.html",
@@ -419,6 +448,7 @@ def _registration_page(request, person_form, admission_form, matches, link_error
             "creating": True,
             "matches": matches,
             "in_scope": in_scope,
+            "in_custody": in_custody,
             "link_error": link_error,
             "link_reason": request.POST.get("link_reason", "")[:LINK_REASON_MAX],
             "link_reason_max": LINK_REASON_MAX,
@@ -432,6 +462,7 @@ def _register(request, person_form, admission_form):
             by=request.user,
             person=person_form.save(commit=False),
             admission=admission_form.save(commit=False),
+            confirmed=person_form.confirmed + admission_form.confirmed,
         )
     except ValidationError as error:
         target = person_form if "nik" in getattr(error, "error_dict", {}) else admission_form
@@ -456,6 +487,7 @@ def _link_registration(request, match, reason, person_form, admission_form, matc
             admission=admission_form.save(commit=False),
             reason=reason,
             match_reason=str(match.reason),
+            confirmed=admission_form.confirmed,
         )
     except ValidationError as error:  # what was typed stays on the page, with the matches to choose again
         apply_service_errors(admission_form, error)
@@ -478,7 +510,12 @@ def person_edit(request, pk: int):
     form = PersonForm(request.POST or None, instance=person, prefix="person")
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_update(by=user, person=form.save(commit=False), changed_fields=form.changed_data)
+            services.person_update(
+                by=user,
+                person=form.save(commit=False),
+                changed_fields=[name for name in form.changed_data if name != "confirm_nik"],
+                confirmed=form.confirmed,
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -492,12 +529,17 @@ def admission_create(request, pk: int):
     user = request.user
     person = _visible_person(user, pk)  # out of scope: 404 before any talk of roles
     _require_upt_staff(user)
-    form = AdmissionForm(request.POST or None, prefix="admission", institutions=_staff_institutions(user))
+    form = AdmissionForm(
+        request.POST or None,
+        prefix="admission",
+        institutions=_staff_institutions(user),
+        birth_date=person.birth_date,
+    )
     if request.method == "POST" and form.is_valid():
         admission = form.save(commit=False)
         admission.person = person
         try:
-            services.admission_open(by=user, admission=admission)
+            services.admission_open(by=user, admission=admission, confirmed=form.confirmed)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -515,7 +557,17 @@ def admission_transfer(request, pk: int):
     form = TransferForm(request.POST or None, admission=admission)
     if request.method == "POST" and form.is_valid():
         try:
-            movement = services.admission_transfer(by=user, admission=admission, **form.cleaned_data)
+            data = form.cleaned_data
+            movement = services.admission_transfer(
+                by=user,
+                admission=admission,
+                to_institution=data["to_institution"],
+                on=data["on"],
+                note=data["note"],
+                register_number=data["register_number"],
+                minor_reason=data["minor_reason"],
+                confirmed=form.confirmed,
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -552,43 +604,6 @@ def admission_release(request, pk: int):
                 messages.info(request, notice)
             return redirect(admission.person)
     return render(request, "inmates/admission_release.html", {"form": form, "admission": admission})
-
-
-@require_POST
-def person_merge(request, pk: int):
-    """Merge another record of the same person into this one (it stays, marked, so this can be undone)."""
-    user = request.user
-    kept = _visible_person(user, pk)
-    merged_id = request.POST.get("merged", "")
-    merged = get_object_or_404(
-        Person.objects.visible_to(user), pk=int(merged_id) if merged_id.isdigit() else 0
-    )
-    try:
-        services.person_merge(by=user, kept=kept, merged=merged)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            _("%(name)s's second record has been merged into this one. This can be undone.")
-            % {"name": kept.full_name},
-        )
-    return redirect(kept)
-
-
-@require_POST
-def person_merge_undo(request, pk: int):
-    user = request.user
-    merge = get_object_or_404(
-        PersonMerge.objects.filter(kept__in=Person.objects.visible_to(user)).select_related("kept"), pk=pk
-    )
-    try:
-        services.person_merge_undo(by=user, merge=merge)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The merge has been undone: the two records are separate again."))
-    return redirect(merge.kept)
 
 
 # --- Registrations linked to existing records -------------------------------------------------------------

@@ -181,6 +181,11 @@ class Institution(models.Model):
         return self.time_zone_override or self.region.time_zone
 
     @property
+    def is_for_children(self) -> bool:
+        """An LPKA: the only kind of UPT where people under 18 are held."""
+        return self.kind == self.Kind.LPKA
+
+    @property
     def time_zone_info(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
 

@@ -83,7 +83,16 @@ class PersonFactory(factory.django.DjangoModelFactory):
     sex = Person.Sex.MALE
     birth_date = dt.date(1990, 5, 17)
     birth_place = "Amuntai"
-    nik = factory.Sequence(lambda n: f"6308{n:012d}")
+    nik = factory.LazyAttributeSequence(lambda person, n: plausible_nik(person.birth_date, person.sex, n))
+
+
+def plausible_nik(birth_date: dt.date | None, sex: str, serial: int) -> str:
+    """A NIK the forms accept and that agrees with the person: Kalimantan Selatan (63), Hulu Sungai Utara
+    (08), a district and serial from `serial`, the date of birth (day + 40 for women). Districts from 50 on:
+    the NIKs tests write out themselves are of district 01."""
+    born = birth_date or dt.date(1990, 1, 1)
+    day = born.day + (40 if sex == Person.Sex.FEMALE else 0)
+    return f"6308{50 + serial // 10_000 % 50:02d}{day:02d}{born:%m%y}{serial % 10_000:04d}"
 
 
 def admit(

@@ -21,9 +21,11 @@ from difflib import SequenceMatcher
 from itertools import islice
 
 from django.db.models import Prefetch, Q
+from django.utils.translation import gettext as _
 
 from exchange.sdp.places import Area
 from exchange.sdp.rows import SdpRow
+from inmates import ages
 from inmates.matching import CLOSE_NAME, normalised
 from inmates.models import Admission, Person
 from inmates.services import REGISTER_FIELDS
@@ -52,6 +54,7 @@ class Planned:
     changes: list[Change] = field(default_factory=list)
     candidates: list[Person] = field(default_factory=list)  # for review
     held_at: Institution | None = None  # for a transfer: where this system holds them now
+    refusal: str = ""  # why it cannot be applied (refused rows)
 
 
 KINDS = ("new_people", "returns", "changed", "unchanged", "transfers_in", "review")
@@ -70,6 +73,9 @@ class Plan:
     unchanged: list[Planned] = field(default_factory=list)
     transfers_in: list[Planned] = field(default_factory=list)  # held at another UPT here
     review: list[Planned] = field(default_factory=list)
+    # Rows the file cannot apply as they are (a register number someone else here holds): given back with
+    # the rows the reader rejected (exchange.services.import_preview), not counted among the kinds.
+    refused: list[Planned] = field(default_factory=list)
     left: list[Admission] = field(default_factory=list)  # a sample of those in custody here, not in the file
     left_ids: list[int] = field(default_factory=list)  # all of them
     places: set[int] = field(default_factory=set)  # the UPTs the file is the list of
@@ -85,6 +91,7 @@ class Plan:
             self.totals[kind] += len(rows)
             sample = getattr(self, kind)
             sample.extend(rows[: max(0, keep - len(sample))])
+        self.refused.extend(part.refused[: max(0, keep - len(self.refused))])
 
 
 def _chunks(rows: Iterable[SdpRow]):
@@ -235,28 +242,92 @@ def _left(seen: set[int], places: set[int], last_before: int) -> list[int]:
     return [pk for pk in still_open.iterator(chunk_size=LEFT_BATCH) if pk not in seen]
 
 
+@dataclass(frozen=True)
+class Holder:
+    spell: int
+    name: str
+
+
+def _register_holders(chunk: list[SdpRow]) -> dict[tuple[int, str], Holder]:
+    """{(UPT, register number in capitals): its holder} for the open custody spells at the chunk's UPTs with
+    the chunk's numbers, compared as the unique constraint on open spells compares them; one query."""
+    spells = Admission.objects.open().filter(
+        institution_id__in={row.institution_id for row in chunk},
+        register_number__upper__in={row.register_number.upper() for row in chunk},
+    )
+    return {
+        (place, number.upper()): Holder(pk, name)
+        for pk, place, number, name in spells.values_list(
+            "pk", "institution_id", "register_number", "person__full_name"
+        )
+    }
+
+
+def _refusal(row: SdpRow, holders: dict[tuple[int, str], Holder], *, spell: int | None = None) -> str:
+    """Why the row's register number cannot be its custody spell's here: someone else in custody at the UPT
+    holds it (`spell`, the row's own open spell, aside). Empty when it can."""
+    holder = holders.get((row.institution_id, row.register_number.upper()))
+    if holder is None or holder.spell == spell:
+        return ""
+    return _(
+        "Register number %(number)s is already used here by %(name)s, in custody. If this row is the same "
+        "person, correct the NIK (in the file or on their record); if not, correct the register number."
+    ) % {"number": row.register_number, "name": holder.name}
+
+
+def _children_at_adult_upts(chunk: list[SdpRow]) -> dict[int, int]:
+    """{row line: age} of the rows of people under 18 at admission to a UPT that is not an LPKA: registered
+    by hand, where the form asks for the reason (inmates.ages). A query only when there are children."""
+    children = {
+        row.line: row
+        for row in chunk
+        if row.birth_date and ages.age_on(row.birth_date, row.admitted_on) < ages.ADULT_AGE
+    }
+    if not children:
+        return {}
+    for_children = set(
+        Institution.objects.filter(
+            pk__in={row.institution_id for row in children.values()}, kind=Institution.Kind.LPKA
+        ).values_list("pk", flat=True)
+    )
+    return {
+        line: ages.age_on(row.birth_date, row.admitted_on)
+        for line, row in children.items()
+        if row.institution_id not in for_children
+    }
+
+
 def _plan_chunk(chunk: list[SdpRow], area: Area, seen: set[int]) -> Plan:
     part = Plan(area=area)
     matches = _match_chunk(chunk)
+    holders = _register_holders(chunk)
+    children = _children_at_adult_upts(chunk)
     for row in chunk:
         found = matches.get(row.line, [])
-        if not found:
+        person = found[0][0] if len(found) == 1 and found[0][1] else None
+        open_spell = person.open_admissions[0] if person and person.open_admissions else None
+        if open_spell is not None and open_spell.institution_id != row.institution_id:
+            part.transfers_in.append(
+                Planned(row, person=person, admission=open_spell, held_at=open_spell.institution)
+            )
+        elif refusal := _refusal(row, holders, spell=open_spell.pk if open_spell else None):
+            # A new spell here, or a changed number, would take a number someone else here holds.
+            part.refused.append(Planned(row, refusal=refusal))
+        elif open_spell is None and row.line in children:
+            refusal = _(
+                "Aged %(age)s at admission, at a UPT for adults: children are held in an LPKA. If they must "
+                "be held here, register them by hand, with the reason."
+            ) % {"age": children[row.line]}
+            part.refused.append(Planned(row, refusal=refusal))
+        elif not found:
             part.new_people.append(Planned(row))
-            continue
-        if len(found) > 1 or not found[0][1]:
-            part.review.append(Planned(row, candidates=[person for person, _strong in found]))
-            continue
-        person = found[0][0]
-        open_spell = person.open_admissions[0] if person.open_admissions else None
-        if open_spell is None:
+        elif person is None:  # several people, or only a similar name
+            part.review.append(Planned(row, candidates=[candidate for candidate, _strong in found]))
+        elif open_spell is None:
             part.returns.append(Planned(row, person=person))
-        elif open_spell.institution_id == row.institution_id:
+        else:
             seen.add(open_spell.pk)
             changes = _changes(open_spell, row)
             target = part.changed if changes else part.unchanged
             target.append(Planned(row, person=person, admission=open_spell, changes=changes))
-        else:
-            part.transfers_in.append(
-                Planned(row, person=person, admission=open_spell, held_at=open_spell.institution)
-            )
     return part

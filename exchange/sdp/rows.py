@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +36,8 @@ class SdpRow:
     expected_release: dt.date | None
     institution_ref: str  # the UPT column of a region or national file, as written
     institution_id: int | None = None  # the UPT it belongs to, once resolved (exchange.sdp.places)
+    # The cells as read, to give the row back with the rejected ones if matching refuses it (sdp.plan).
+    cells: tuple = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -64,29 +66,29 @@ def read_row(line: int, cells: list, mapping: dict[str, int], *, today: dt.date)
     problems: list[RowProblem] = []
     parsed: dict = {}
 
-    def field(key: str, parser, **kwargs):
+    def parse(key: str, parser, **kwargs):
         try:
             parsed[key] = parser(_cell(cells, mapping, key), **kwargs)
         except CellError as error:
             problems.append(RowProblem(line, key, error.reason))
             parsed[key] = None
 
-    field("full_name", values.parse_name)
-    field("register_number", values.parse_name, max_length=MAX_REGISTER_NUMBER)
-    field("nik", values.parse_nik)
-    field("sex", values.parse_sex)
-    field("birth_place", _optional_text, max_length=MAX_BIRTH_PLACE)
-    field("birth_date", values.parse_date)
-    field("admitted_on", values.parse_date)
-    field("register_category", values.parse_category)
+    parse("full_name", values.parse_name)
+    parse("register_number", values.parse_name, max_length=MAX_REGISTER_NUMBER)
+    parse("nik", values.parse_nik)
+    parse("sex", values.parse_sex)
+    parse("birth_place", _optional_text, max_length=MAX_BIRTH_PLACE)
+    parse("birth_date", values.parse_date)
+    parse("admitted_on", values.parse_date)
+    parse("register_category", values.parse_category)
     if values.text(_cell(cells, mapping, "offence")):
-        field("offence", values.parse_offence_kind)
+        parse("offence", values.parse_offence_kind)
         parsed["article"] = parsed["offence"]
     else:
-        field("article", values.parse_offence)
-    field("sentence", values.parse_sentence)
-    field("expiry_date", values.parse_date)
-    field("release_date", values.parse_date)
+        parse("article", values.parse_offence)
+    parse("sentence", values.parse_sentence)
+    parse("expiry_date", values.parse_date)
+    parse("release_date", values.parse_date)
     parsed["institution"] = values.text(_cell(cells, mapping, "institution"))
 
     admitted, born = parsed["admitted_on"], parsed["birth_date"]
@@ -125,6 +127,7 @@ def read_row(line: int, cells: list, mapping: dict[str, int], *, today: dt.date)
         sentence_months=parsed["sentence"],
         expected_release=expected,
         institution_ref=parsed["institution"],
+        cells=tuple(cells),
     )
     return RowResult(line, cells, row, ())
 

@@ -12,6 +12,7 @@ import re
 
 from django.utils.translation import gettext_lazy as _
 
+from inmates import nik as nik_checks
 from inmates.models import Admission, Person
 
 
@@ -126,6 +127,11 @@ def parse_nik(value) -> str | None:
         raise CellError(_("A NIK has only digits."))
     if len(raw) != 16:
         raise CellError(_("A NIK has exactly 16 digits (this one has %(count)s).") % {"count": len(raw)})
+    # As the registration form: a NIK no province issued, or with no possible date of birth, is a typing
+    # mistake to fix in the file. One that disagrees with the row's date of birth is taken: the register
+    # is the reference, and there is nobody to ask during an import.
+    if problem := nik_checks.implausibility(raw):
+        raise CellError(nik_checks.implausibility_text(raw, problem))
     return raw
 
 

@@ -120,8 +120,10 @@ MATRIX: dict[str, dict[str, int | str]] = {
     "inmates:admission-create":          row(L,   200, 200, 404, 404, 403, 404, 404, 403, 404, 403, 404),
     "inmates:admission-transfer":        row(L,   200, 200, 404, 404, 403, 404, 404, 403, 404, 403, 404),
     "inmates:admission-release":         row(L,   200, 200, 404, 404, 403, 404, 404, 403, 404, 403, 404),
-    "inmates:person-merge":              everyone(405),
+    "inmates:person-merge":              row(L,   200, 200, 404, 404, 403, 404, 404, 403, 404, 403, 404),  # asks first  # noqa: E501
     "inmates:person-merge-undo":         everyone(405),
+    "inmates:person-distinct":           everyone(405),
+    "inmates:person-distinct-undo":      everyone(405),
     "inmates:link-review":               row(L,   403, 200, 403, 403, 403, 403, 403, 403, 403, 403, 200),  # heads and the DPO  # noqa: E501
     "inmates:link-undo":                 everyone(405),
     "inmates:link-reviewed":             everyone(405),
@@ -266,8 +268,13 @@ PATHS = {
     "inmates:admission-create": lambda w: reverse("inmates:admission-create", args=[w.released.pk]),
     "inmates:admission-transfer": lambda w: reverse("inmates:admission-transfer", args=[w.admission.pk]),
     "inmates:admission-release": lambda w: reverse("inmates:admission-release", args=[w.admission.pk]),
-    "inmates:person-merge": lambda w: reverse("inmates:person-merge", args=[w.person.pk]),
+    # The confirmation page for merging two records of people in custody at Amuntai (it says why it cannot).
+    "inmates:person-merge": lambda w: (
+        reverse("inmates:person-merge", args=[w.person.pk]) + f"?merged={w.kept.pk}"
+    ),
     "inmates:person-merge-undo": lambda w: reverse("inmates:person-merge-undo", args=[w.merge.pk]),
+    "inmates:person-distinct": lambda w: reverse("inmates:person-distinct", args=[w.person.pk]),
+    "inmates:person-distinct-undo": lambda w: reverse("inmates:person-distinct-undo", args=[w.told_apart.pk]),
     "inmates:link-undo": lambda w: reverse("inmates:link-undo", args=[w.link.pk]),
     "inmates:link-reviewed": lambda w: reverse("inmates:link-reviewed", args=[w.link.pk]),
     "accounts:password-reset-confirm": lambda w: reverse(
@@ -474,6 +481,10 @@ def _build_world() -> World:
     )
     link_admission(returning, amuntai, by=staff, on=dt.date(2026, 2, 25), reason="NIK sama, foto SDP cocok")
     link = returning.registration_links.get()
+    # Two records alike, recorded as two different people (so the record can be taken back).
+    told_apart = inmates_services.distinct_people_record(
+        by=staff, person=kept, other=returning, note="Beda ibu"
+    )
 
     report = Report.objects.create(
         scope=Report.Scope.INSTITUTION,
@@ -506,6 +517,7 @@ def _build_world() -> World:
             "kept": kept,
             "merge": merge,
             "link": link,
+            "told_apart": told_apart,
             "sdp_import": _sdp_import(amuntai, staff),
             "import_item": _import_item(amuntai, staff, admission),
             "report": report,
@@ -683,8 +695,16 @@ def test_counselling_notes_show_only_to_the_delivering_agency(world, db):
 
 # POST-only routes, posted by a read-only user (R) and an outsider (SO): refused, nothing saved.
 POSTS = {
-    "inmates:person-merge": (lambda w: {"merged": w.kept.pk}, {"R": 403, "SO": 404, "CN": 404}),
+    "inmates:person-merge": (
+        lambda w: {"merged": w.kept.pk, "confirm": "yes"},
+        {"R": 403, "SO": 404, "CN": 404},
+    ),
     "inmates:person-merge-undo": (lambda w: {}, {"R": 403, "SO": 404, "CN": 404}),
+    "inmates:person-distinct": (
+        lambda w: {"other": w.kept.pk, "note": "Sidik jari beda"},
+        {"R": 403, "SO": 404, "CN": 404},
+    ),
+    "inmates:person-distinct-undo": (lambda w: {}, {"R": 403, "SO": 404, "CN": 404}),
     "rehab:enrolment-move": (
         lambda w: {"to": "dropped_out", "on": "2026-03-02", "reason": "Tidak hadir lagi"},
         {"R": 403, "SO": 404, "CN": 404},

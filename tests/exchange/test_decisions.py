@@ -271,3 +271,42 @@ def test_a_review_page_keeps_its_query_count(login, institution, staff, count, d
         page = client.get(reverse("exchange:item-detail", args=[item.pk]))
     assert page.status_code == 200
     assert "Budi Santoso 0" in page.content.decode() and len(page.context["candidates"]) == count
+
+
+def test_a_decision_whose_register_number_was_taken_meanwhile_is_refused_in_words(login, institution, staff):
+    earlier = PersonFactory(full_name="Ahmad Fauzan", nik=None, birth_date=dt.date(1990, 5, 17))
+    spell = admit(earlier, institution, on=dt.date(2023, 1, 5), number="B.I 5/2023")
+    inmates_services.admission_release(
+        by=staff, admission=spell, on=dt.date(2024, 1, 5), release_type="sentence_expiry"
+    )
+    run = applied(sdp_file(line("Achmad Fauzan", "", "B.I 1/2025")), institution, staff)
+    [item] = run.items.filter(kind=ImportItem.Kind.REVIEW)
+    admit(PersonFactory(full_name="Lebih Dulu"), institution, number="B.I 1/2025")  # by hand, meanwhile
+    client = login(staff)
+    for action, data in (
+        ("exchange:review-create", {"reason": "Nama ibu berbeda"}),
+        ("exchange:review-link", {"person": earlier.pk, "reason": "Sidik jari sama"}),
+    ):
+        response = client.post(reverse(action, args=[item.pk]), data, follow=True)
+        assert response.status_code == 200
+        assert "B.I 1/2025 is already used by someone else in custody" in response.content.decode()
+    assert Person.objects.count() == 2 and earlier.admissions.count() == 1
+    item.refresh_from_db()
+    assert item.outcome == ""
+
+
+def test_a_candidate_in_custody_is_not_offered_to_admit_here(login, institution, staff):
+    held = PersonFactory(full_name="Siti Aminah", nik=None, birth_date=dt.date(1991, 1, 1))
+    admit(held, institution, on=dt.date(2025, 1, 5), number="B.I 7/2025")
+    gone = PersonFactory(full_name="Siti Aminah", nik=None, birth_date=dt.date(1991, 1, 1))
+    spell = admit(gone, institution, on=dt.date(2023, 1, 5), number="B.I 5/2023")
+    inmates_services.admission_release(
+        by=staff, admission=spell, on=dt.date(2024, 1, 5), release_type="parole"
+    )
+    row = line("Siti Aminah", "", "B.I 9/2026")
+    row[5] = "01-01-1991"
+    run = applied(sdp_file(row), institution, staff)
+    [item] = run.items.filter(kind=ImportItem.Kind.REVIEW)
+    assert set(item.candidates.all()) == {held, gone}
+    response = login(staff).get(reverse("exchange:item-detail", args=[item.pk]))
+    assert [value for value, _label in response.context["link_form"].fields["person"].choices] == [gone.pk]

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from audit.models import AuditEvent
 from exchange import services
@@ -250,3 +251,42 @@ def test_new_people_are_written_in_batches_with_their_movements_and_audit(
 
     assert Movement.objects.filter(kind="admission", to_institution=institution).count() == 300
     assert AuditEvent.objects.filter(details__sdp_import=run.pk, action="create").count() == 600
+
+
+# --- Register numbers: unique among the open custody spells of a UPT ---------------------------------------
+
+
+def test_a_row_whose_register_number_someone_else_here_holds_is_rejected_and_the_rest_applied(
+    institution, staff
+):
+    from tests.factories import PersonFactory, admit
+
+    holder = PersonFactory(full_name="Ahmad Fauzan", nik="6308011705900001")
+    admit(holder, institution, number="B.I 1/2025")
+    upload = sdp_file(
+        line("Budi Santoso", "6308011705900002", "b.i 1/2025"),  # the holder's number (he left, says SDP)
+        line("Cahyo Nugroho", "6308011705900003", "B.I 3/2025"),
+    )
+    with translation.override("en"):
+        preview, run = run_import(upload, institution, staff)
+    [refused] = preview.rejected
+    assert refused.line == 2 and refused.cells[1] == "Budi Santoso"
+    [problem] = refused.problems
+    assert problem.column == "register_number"
+    assert "b.i 1/2025 is already used here by Ahmad Fauzan, in custody" in problem.reason
+    assert run.status == ImportRun.Status.DONE and run.rejected_rows == 1
+    assert sorted(Person.objects.values_list("full_name", flat=True)) == ["Ahmad Fauzan", "Cahyo Nugroho"]
+
+
+def test_a_number_taken_after_the_preview_is_refused_at_the_apply_in_words(institution, staff):
+    from tests.factories import PersonFactory, admit
+
+    upload = sdp_file(line("Budi Santoso", "6308011705900002", "B.I 1/2025"))
+    area = Area(institution=institution)
+    preview = services.import_preview(upload=upload, area=area, today=TODAY)
+    run = services.import_record(by=staff, area=area, upload=upload, file_name="sdp.csv", preview=preview)
+    admit(PersonFactory(full_name="Lebih Dulu"), institution, number="B.I 1/2025")  # meanwhile, by hand
+    run = services.import_apply(by=staff, run=run, today=TODAY)
+    # The apply plans each chunk again as it goes: the row is refused there, not an integrity error.
+    assert run.status == ImportRun.Status.DONE and run.rejected_rows == 1
+    assert not Person.objects.filter(full_name="Budi Santoso").exists()

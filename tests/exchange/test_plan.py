@@ -129,9 +129,68 @@ def test_a_similar_name_is_only_a_suggestion(institution):
     assert [r.candidates for r in plan.review] == [[known]] and not plan.new_people
 
 
-def test_the_same_register_number_with_another_nik_goes_to_review(institution, person):
+def test_a_register_number_held_here_by_someone_with_another_nik_is_refused(institution, person):
+    # A typo on one side, or someone else's number: neither a new spell nor a link can take it.
     plan = plan_for([row(nik="6308011705900099")], institution=institution)
-    assert [r.candidates for r in plan.review] == [[person]]
+    [refused] = plan.refused
+    assert "already used here by Ahmad Fauzan" in refused.refusal and not plan.review and not plan.new_people
+    assert plan.counts == {**dict.fromkeys(plan.counts, 0), "left": 1}  # refused rows are not counted
+
+
+def test_a_released_holders_number_with_another_nik_goes_to_review(institution, person, staff):
+    services.admission_release(
+        by=staff, admission=person.admissions.get(), on=dt.date(2026, 6, 1), release_type="parole"
+    )
+    plan = plan_for([row(nik="6308011705900099", admitted_on=dt.date(2026, 11, 1))], institution=institution)
+    assert [r.candidates for r in plan.review] == [[person]] and not plan.refused
+
+
+def test_a_new_person_with_a_number_held_here_is_refused(institution, person):
+    plan = plan_for(
+        [row(nik="6308011705900077", full_name="Orang Baru", register_number="b.i 017/2025")],
+        institution=institution,
+    )
+    assert [r.row.full_name for r in plan.refused] == ["Orang Baru"] and not plan.new_people
+
+
+def test_a_return_to_custody_with_a_number_held_here_is_refused(institution, person, staff):
+    back = PersonFactory(full_name="Budi Kembali", nik="6308011705900005")
+    services.admission_release(
+        by=staff,
+        admission=admit(back, institution, number="B.I 5/2024"),
+        on=dt.date(2026, 6, 1),
+        release_type="parole",
+    )
+    plan = plan_for(
+        [row(nik="6308011705900005", full_name="Budi Kembali", admitted_on=dt.date(2026, 11, 1))],
+        institution=institution,
+    )
+    assert [r.row.full_name for r in plan.refused] == ["Budi Kembali"] and not plan.returns
+
+
+def test_a_register_number_changed_to_one_held_here_is_refused(institution, person):
+    other = PersonFactory(full_name="Budi Santoso", nik="6308011705900002")
+    admit(other, institution, number="B.I 2/2025")
+    admission = person.admissions.get()
+    plan = plan_for(
+        [
+            row(register_number="B.I 2/2025", register_category=admission.register_category),
+            row(line=3, nik=other.nik, full_name="Budi Santoso", register_number="B.I 3/2025"),
+        ],
+        institution=institution,
+    )
+    assert [r.row.line for r in plan.refused] == [2]
+    # A number of one's own, changed only in its letters' case, is one's own.
+    [changed] = plan.changed
+    assert changed.person == other
+    plan = plan_for([row(register_number="b.i 017/2025")], institution=institution)
+    assert not plan.refused and [c.field for c in plan.changed[0].changes] == ["register_number"]
+
+
+def test_a_number_free_at_this_upt_is_taken_whoever_holds_it_elsewhere(institution, sister_institution):
+    admit(PersonFactory(full_name="Di Barabai"), sister_institution, number="B.I 017/2025")
+    plan = plan_for([row(nik="6308011705900077", full_name="Orang Baru")], institution=institution)
+    assert plan.counts["new_people"] == 1 and not plan.refused
 
 
 def test_matching_costs_a_few_queries_per_thousand_rows(institution, django_assert_max_num_queries):

@@ -128,6 +128,8 @@ def test_xlsx_with_dates_as_excel_serials_as_dates_and_as_text():
     [
         ("NIK", "630801170590001", "exactly 16 digits"),
         ("NIK", "63080117059000A1", "only digits"),
+        ("NIK", "9908011705900001", "not the code of any province"),
+        ("NIK", "6308013104900001", "not a possible date"),
         ("Tgl Lahir", "31-02-1990", "does not exist"),
         ("Tgl Lahir", "17-05-0025", "not possible"),
         ("Tgl Lahir", "17-05-2020", "Aged 4"),

@@ -219,3 +219,16 @@ def test_the_preview_keeps_its_query_count(login, staff, institution, count, dja
     counts = page.context["counts"]
     assert counts["new_people"] == counts["changed"] == counts["left"] == count
     assert page.context["rejected_count"] == count and "Pergi 0" in page.content.decode()
+
+
+def test_a_row_refused_for_its_register_number_comes_back_in_the_file_to_fix(login, staff, institution):
+    from tests.factories import PersonFactory, admit
+
+    admit(PersonFactory(full_name="Pemegang Nomor"), institution, number="B.I 1/2025")
+    client = login(staff)
+    upload(client, institution, sdp_file(line("Budi Santoso", "6308011705900002", "B.I 1/2025")).getvalue())
+    run = ImportRun.objects.get()
+    page = client.get(run.get_absolute_url())
+    assert page.context["rejected_count"] == 1 and page.context["counts"]["new_people"] == 0
+    text = client.get(reverse("exchange:import-rejected", args=[run.pk])).content.decode()
+    assert "Budi Santoso" in text and "already used here by Pemegang Nomor" in text

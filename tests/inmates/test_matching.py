@@ -129,7 +129,9 @@ def test_merge_and_undo(login, staff, released_person, institution, sister_staff
     client = login(staff)
     page = client.get(released_person.get_absolute_url())
     assert [m.person for m in page.context["duplicates"]] == [twin]
-    client.post(reverse("inmates:person-merge", args=[released_person.pk]), {"merged": twin.pk})
+    client.post(
+        reverse("inmates:person-merge", args=[released_person.pk]), {"merged": twin.pk, "confirm": "yes"}
+    )
     twin.refresh_from_db()
     assert twin.merged_into == released_person
     assert Admission.objects.get(pk=twin_admission.pk).person == released_person
@@ -150,7 +152,7 @@ def test_two_people_in_custody_cannot_be_merged(login, staff, person, institutio
     )
     admit(twin, institution, number="B.I 301/2026")
     response = login(staff).post(
-        reverse("inmates:person-merge", args=[person.pk]), {"merged": twin.pk}, follow=True
+        reverse("inmates:person-merge", args=[person.pk]), {"merged": twin.pk, "confirm": "yes"}, follow=True
     )
     assert "Both records have a person in custody now" in response.content.decode()
     assert not PersonMerge.objects.exists()
@@ -186,7 +188,9 @@ def test_merge_moves_the_nik_and_undo_puts_everything_back(
     released_person.save()
     twin_admission = admit(twin, institution, on=dt.date(2026, 2, 1), number="B.I 302/2026")
     client = login(staff)
-    client.post(reverse("inmates:person-merge", args=[released_person.pk]), {"merged": twin.pk})
+    client.post(
+        reverse("inmates:person-merge", args=[released_person.pk]), {"merged": twin.pk, "confirm": "yes"}
+    )
     released_person.refresh_from_db()
     assert released_person.nik == "6308011705900009"
     # Recorded after the merge, on the moved custody spell:

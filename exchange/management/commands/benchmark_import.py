@@ -48,7 +48,8 @@ def _upt_code(index: int) -> str:
 def synthetic_rows(count: int, *, today: dt.date):
     rng = random.Random(2026)
     for index in range(count):
-        born = dt.date(rng.randint(1960, 2004), rng.randint(1, 12), rng.randint(1, 28))
+        # Adults at admission (admitted at most 2000 days ago): a child at an adult UPT is not imported.
+        born = dt.date(rng.randint(1960, 2000), rng.randint(1, 12), rng.randint(1, 28))
         admitted = today - dt.timedelta(days=rng.randint(1, 2000))
         yield [
             _upt_code(index),
