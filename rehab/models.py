@@ -450,7 +450,7 @@ class SessionChange(AppendOnlyModel):
         verbose_name_plural = _("session changes")
         indexes = [
             models.Index(fields=["session", "at"], name="rehab_sessionchange_idx"),
-            # The month's figures find the sessions of the month by the start of their states (reports.figures).
+            # The month's figures find the month's sessions by the start of their states (reports.figures).
             models.Index(fields=["starts_at"], name="rehab_sessionchange_start"),
         ]
 
