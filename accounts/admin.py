@@ -5,7 +5,6 @@ counsellor memberships granted by non-superusers until a second administrator co
 change with its before and after. Passwords are never set here: the user is sent a one-time link.
 """
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
@@ -22,13 +21,15 @@ from django.utils.translation import gettext_lazy
 
 from accounts import services
 from accounts.models import AccessChange, Membership, User
+from core.admin import RecordChoicesAdmin
+from core.forms import ModelForm
 
 ACCESS_CHANGES_SHOWN = 50
 OWN_ACCESS = gettext_lazy("Nobody changes their own access. Ask another administrator to make this change.")
 ADMINISTRATORS_ACCESS = gettext_lazy("Only a superuser changes the access of an administrator.")
 
 
-class MembershipForm(forms.ModelForm):
+class MembershipForm(ModelForm):
     """Refuses, with a message on the form, a membership of the administrator's own (set by the admin)."""
 
     acting_user: User | None = None
@@ -79,7 +80,7 @@ class MembershipFormSet(BaseInlineFormSet):
             places.add(place)
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(RecordChoicesAdmin, admin.TabularInline):
     model = Membership
     fk_name = "user"
     form = MembershipForm
@@ -107,7 +108,7 @@ class MembershipInline(admin.TabularInline):
         return not self._own(request, obj) and super().has_delete_permission(request, obj)
 
 
-class AccountCreationForm(forms.ModelForm):
+class AccountCreationForm(ModelForm):
     """A new account has no password anyone knows: its owner chooses one from the link mailed to them."""
 
     class Meta:
@@ -130,7 +131,7 @@ class AccountCreationForm(forms.ModelForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(RecordChoicesAdmin, BaseUserAdmin):
     inlines = [MembershipInline]
     add_form = AccountCreationForm
     add_fieldsets = (
@@ -262,7 +263,7 @@ def _tell_if_awaiting(model_admin, request, membership: Membership) -> None:
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(RecordChoicesAdmin, admin.ModelAdmin):
     form = MembershipForm
     list_display = ["user", "role", "institution", "is_head", "agency", "region", "awaiting_confirmation"]
     list_filter = ["awaiting_confirmation", "role", "is_head"]
@@ -326,7 +327,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class GroupAdmin(BaseGroupAdmin):
+class GroupAdmin(RecordChoicesAdmin, BaseGroupAdmin):
     def _member(self, request, obj) -> bool:
         return obj is not None and obj.user_set.filter(pk=request.user.pk).exists()
 

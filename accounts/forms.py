@@ -8,6 +8,7 @@ from accounts.models import User
 from audit.context import client_address
 from audit.models import AuditEvent
 from audit.services import audit_record
+from core.forms import ModelForm
 
 
 class LoginForm(AuthenticationForm):
@@ -40,7 +41,7 @@ class LoginForm(AuthenticationForm):
         return super().clean()
 
 
-class PreferencesForm(forms.ModelForm):
+class PreferencesForm(ModelForm):
     """One's own choices: the language of pages and mails, and whether the daily to-do email comes."""
 
     class Meta:

@@ -11,23 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.documents import validate_pdf
 from agreements.models import EXPIRING_WITHIN_DAYS, Agreement
-from institutions.forms import DateInput
+from core.forms import DateInput, ModelForm, RecordChoiceField, check_plausible
 from institutions.models import Agency, Institution, Region
 
-# Dates outside these years are typing slips (0025 for 2025, 9999 for "no end"), not agreements.
-EARLIEST_DATE, LATEST_DATE = dt.date(1945, 1, 1), dt.date(2100, 12, 31)
 
-
-def check_plausible(day: dt.date | None) -> dt.date | None:
-    if day is not None and not EARLIEST_DATE <= day <= LATEST_DATE:
-        raise forms.ValidationError(
-            _("Check the year: dates from %(first)s to %(last)s are accepted.")
-            % {"first": EARLIEST_DATE.year, "last": LATEST_DATE.year}
-        )
-    return day
-
-
-class AgreementForm(forms.ModelForm):
+class AgreementForm(ModelForm):
     scopes = forms.MultipleChoiceField(
         label=_("Scope"),
         choices=Agreement.Scope.choices,
@@ -170,11 +158,11 @@ class AgreementFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All statuses")), *Agreement.Status.choices]
     )
-    region = forms.ModelChoiceField(label=_("Region"), required=False, queryset=Region.objects.none())
-    institution = forms.ModelChoiceField(
+    region = RecordChoiceField(label=_("Region"), required=False, queryset=Region.objects.none())
+    institution = RecordChoiceField(
         label=_("Institution"), required=False, queryset=Institution.objects.none()
     )
-    agency = forms.ModelChoiceField(label=_("Agency"), required=False, queryset=Agency.objects.none())
+    agency = RecordChoiceField(label=_("Agency"), required=False, queryset=Agency.objects.none())
     scope = forms.ChoiceField(
         label=_("Scope"), required=False, choices=[("", _("Any scope")), *Agreement.Scope.choices]
     )

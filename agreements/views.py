@@ -28,8 +28,8 @@ from agreements.forms import (
 from agreements.models import EXPIRING_WITHIN_DAYS, Agreement, AgreementEvent, AgreementScope
 from audit.models import AuditEvent
 from audit.services import audit_record
+from core.forms import apply_service_errors
 from core.sorting import Sorting
-from institutions.forms import apply_service_errors
 from institutions.models import Agency, Institution, Region
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from assessments import instruments
 from assessments.instruments import InstrumentError, asi, assist
 from assessments.models import Recommendation
-from institutions.forms import DateInput
+from core.forms import DateInput, ModelForm
 
 ANSWER_THIS = _("Answer this question.")
 CHOOSE_LISTED = _("Choose one of the listed answers.")
@@ -273,7 +273,7 @@ class AssessmentForm(DatedForm):
         return {domain: self.cleaned_data.get(f"{domain}-notes", "") for domain in asi.DOMAINS}
 
 
-class RecommendationForm(forms.ModelForm):
+class RecommendationForm(ModelForm):
     class Meta:
         model = Recommendation
         fields = ["kind", "reasons", "decided_on"]

@@ -21,8 +21,8 @@ from assessments.instruments import asi, assist
 from assessments.models import Assessment, Recommendation, Screening
 from audit.models import AuditEvent
 from audit.services import audit_record
+from core.forms import apply_service_errors
 from inmates.models import Admission, Person
-from institutions.forms import apply_service_errors
 from institutions.paging import capped_page
 
 INSTRUMENT_SLUGS = {

@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Membership
 from audit.models import AuditEvent
 from audit.services import audit_record
+from core.forms import DateInput
 from inmates.models import Admission, Movement, Person
 from inmates.views import search_q
-from institutions.forms import DateInput
 from institutions.paging import capped_page
 
 PEOPLE_MATCHED = 500

@@ -1,10 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput
 from exchange.sdp.columns import COLUMNS
 from exchange.sdp.places import Area
 from inmates.models import Admission
-from institutions.forms import DateInput
 from institutions.models import Institution, Region
 
 NATIONAL = "national"

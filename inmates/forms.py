@@ -4,14 +4,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput, LongSelect, ModelForm, RecordChoiceField
 from inmates import ages
 from inmates import nik as nik_checks
 from inmates.models import Admission, Person
-from institutions.forms import DateInput, LongSelect
 from institutions.models import Institution
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(ModelForm):
     # Longer than 16 so a NIK typed with spaces or dots reaches clean_nik; the model checks the digits.
     nik = forms.CharField(
         label=Person._meta.get_field("nik").verbose_name,
@@ -155,7 +155,7 @@ class PlacementCheck:
         return [ages.ADULT_AT_LPKA] if confirmed else []
 
 
-class AdmissionForm(PlacementCheck, forms.ModelForm):
+class AdmissionForm(PlacementCheck, ModelForm):
     class Meta:
         model = Admission
         fields = [
@@ -189,7 +189,7 @@ class AdmissionForm(PlacementCheck, forms.ModelForm):
 
 
 class TransferForm(PlacementCheck, forms.Form):
-    to_institution = forms.ModelChoiceField(
+    to_institution = RecordChoiceField(
         label=_("Transfer to"),
         queryset=Institution.objects.none(),
         error_messages={"invalid_choice": _("Unknown institution. Choose one from the list.")},
@@ -268,7 +268,7 @@ class AdmissionFilterForm(forms.Form):
             *Admission.Offence.choices,
         ],
     )
-    institution = forms.ModelChoiceField(
+    institution = RecordChoiceField(
         label=_("Institution"),
         required=False,
         queryset=Institution.objects.none(),

@@ -17,6 +17,7 @@ from agreements.access import institution_ids_open_to
 from audit.exports import csv_export, xlsx_export
 from audit.models import AuditEvent
 from audit.services import audit_record
+from core.forms import apply_service_errors
 from core.sorting import Sorting
 from inmates import panels, services
 from inmates.forms import (
@@ -38,7 +39,6 @@ from inmates.models import (
     RegistrationLink,
     sentence_as_text,
 )
-from institutions.forms import apply_service_errors
 from institutions.models import Institution
 from institutions.paging import capped_page
 

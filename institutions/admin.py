@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin import RecordChoicesAdmin
 from institutions.models import Agency, Institution, Region
 
 
@@ -15,14 +16,14 @@ class RegionFixedOnceMadeMixin:
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(RecordChoicesAdmin, admin.ModelAdmin):
     list_display = ["name", "code", "province", "time_zone"]
     search_fields = ["name", "code", "province"]
     prepopulated_fields = {"code": ["name"]}
 
 
 @admin.register(Institution)
-class InstitutionAdmin(RegionFixedOnceMadeMixin, admin.ModelAdmin):
+class InstitutionAdmin(RecordChoicesAdmin, RegionFixedOnceMadeMixin, admin.ModelAdmin):
     list_display = ["name", "code", "kind", "klass", "region", "city", "capacity"]
     list_filter = ["kind", "klass", "region"]
     search_fields = ["name", "code", "city"]
@@ -30,7 +31,7 @@ class InstitutionAdmin(RegionFixedOnceMadeMixin, admin.ModelAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(RegionFixedOnceMadeMixin, admin.ModelAdmin):
+class AgencyAdmin(RecordChoicesAdmin, RegionFixedOnceMadeMixin, admin.ModelAdmin):
     list_display = ["name", "code", "kind", "region", "parent"]
     list_filter = ["kind", "region"]
     search_fields = ["name", "code", "city"]

@@ -14,10 +14,10 @@ from django.views.decorators.http import require_http_methods
 
 from audit.models import AuditEvent
 from audit.services import audit_record
+from core.forms import apply_service_errors
 from core.sorting import Sorting
 from inmates.models import Admission
 from inmates.views import search_q
-from institutions.forms import apply_service_errors
 from institutions.models import Agency, Institution
 from rehab import aftercare
 from rehab.forms import AftercareFilterForm, AssignForm, FollowUpForm

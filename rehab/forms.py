@@ -8,10 +8,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from agreements.forms import check_plausible
 from agreements.models import Agreement
+from core.forms import (
+    DateInput,
+    LongSelect,
+    ModelForm,
+    RecordChoiceField,
+    RecordMultipleChoiceField,
+    check_plausible,
+)
 from inmates.models import Person
-from institutions.forms import DateInput, LongSelect
 from rehab.models import Attendance, Enrolment, Facilitation, FollowUp, Programme, Session
 
 WEEKDAYS = [
@@ -49,7 +55,7 @@ def confirms(form: forms.BaseForm, gap) -> bool:
     )
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(ModelForm):
     class Meta:
         model = Programme
         fields = [
@@ -128,7 +134,7 @@ class ProgrammeEditForm(ProgrammeForm):
 
 
 class EnrolForm(forms.Form):
-    person = forms.ModelChoiceField(label=_("WBP"), queryset=Person.objects.none())
+    person = RecordChoiceField(label=_("WBP"), queryset=Person.objects.none())
     reason = forms.CharField(
         label=_("Reason for enrolling without an approved recommendation"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -167,10 +173,10 @@ class SessionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Session.Kind.choices)
     topic = forms.CharField(label=_("Topic"), max_length=200)
     room = forms.CharField(label=_("Room or place"), max_length=100)
-    facilitators = forms.ModelMultipleChoiceField(
+    facilitators = RecordMultipleChoiceField(
         label=_("Facilitators"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
-    participants = forms.ModelMultipleChoiceField(
+    participants = RecordMultipleChoiceField(
         label=_("Participants"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
@@ -293,7 +299,7 @@ class AttendanceForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    person = forms.ModelChoiceField(
+    person = RecordChoiceField(
         label=_("About"),
         queryset=Person.objects.none(),
         required=False,
@@ -309,9 +315,9 @@ class NoteForm(forms.Form):
 class CalendarFilterForm(forms.Form):
     view = forms.ChoiceField(choices=[("week", _("Week")), ("month", _("Month"))], required=False)
     date = forms.DateField(required=False, widget=DateInput())
-    institution = forms.ModelChoiceField(queryset=None, required=False, empty_label=_("All institutions"))
-    programme = forms.ModelChoiceField(queryset=None, required=False, empty_label=_("All programmes"))
-    counsellor = forms.ModelChoiceField(queryset=None, required=False, empty_label=_("All counsellors"))
+    institution = RecordChoiceField(queryset=None, required=False, empty_label=_("All institutions"))
+    programme = RecordChoiceField(queryset=None, required=False, empty_label=_("All programmes"))
+    counsellor = RecordChoiceField(queryset=None, required=False, empty_label=_("All counsellors"))
 
     # Above this many UPTs in scope, programmes and counsellors are listed once a UPT is chosen: a national
     # list would be thousands of options.
@@ -395,7 +401,7 @@ class FollowUpForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    agency = forms.ModelChoiceField(label=_("Agency that takes over"), queryset=None, required=False)
+    agency = RecordChoiceField(label=_("Agency that takes over"), queryset=None, required=False)
     contact_name = forms.CharField(label=_("Contact person"), max_length=160, required=False)
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=40, required=False)
 
@@ -417,10 +423,10 @@ class AftercareFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All plans")), *Status.choices]
     )
-    institution = forms.ModelChoiceField(
+    institution = RecordChoiceField(
         label=_("UPT"), required=False, queryset=None, empty_label=_("All institutions"), widget=LongSelect
     )
-    agency = forms.ModelChoiceField(
+    agency = RecordChoiceField(
         label=_("Agency"), required=False, queryset=None, empty_label=_("All agencies")
     )
 

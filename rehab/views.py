@@ -21,8 +21,8 @@ from accounts.models import Role, User
 from audit.exports import csv_export, xlsx_export
 from audit.models import AuditEvent
 from audit.services import audit_record
+from core.forms import apply_service_errors
 from inmates.models import Person
-from institutions.forms import apply_service_errors
 from institutions.models import Institution, count_subquery
 from rehab import coverage, services
 from rehab.forms import (

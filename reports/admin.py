@@ -3,11 +3,12 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import RecordChoicesAdmin
 from reports.models import Report
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(RecordChoicesAdmin, admin.ModelAdmin):
     """Read-only: admins see every report's status and, for a failed one, its error."""
 
     list_display = ["__str__", "edition", "status", "attempts", "finished_at"]

@@ -22,11 +22,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from kombu.exceptions import OperationalError as BrokerError
 
-from agreements.forms import check_plausible
 from audit.models import AuditEvent
 from audit.services import audit_record
+from core.forms import DateInput, check_plausible
 from inmates.models import held_at, held_at_key
-from institutions.forms import DateInput
 from institutions.models import Institution, Region
 from reports import release_outcomes, services
 from reports.charts import survival_svg, svg_data_url
