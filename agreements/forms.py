@@ -6,13 +6,12 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from agreements.documents import validate_pdf
-from agreements.models import EXPIRING_WITHIN_DAYS, Agreement
-from core.forms import DateInput, ModelForm, RecordChoiceField, check_plausible
-from institutions.models import Agency, Institution, Region
+from agreements.models import Agreement
+from core.forms import DateInput, ModelForm, check_plausible
+from institutions.models import Agency
 
 
 class AgreementForm(ModelForm):
@@ -151,36 +150,6 @@ class TerminateForm(forms.Form):
 
     def clean_reason(self):
         return self.cleaned_data["reason"].strip()
-
-
-class AgreementFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All statuses")), *Agreement.Status.choices]
-    )
-    region = RecordChoiceField(label=_("Region"), required=False, queryset=Region.objects.none())
-    institution = RecordChoiceField(
-        label=_("Institution"), required=False, queryset=Institution.objects.none()
-    )
-    agency = RecordChoiceField(label=_("Agency"), required=False, queryset=Agency.objects.none())
-    scope = forms.ChoiceField(
-        label=_("Scope"), required=False, choices=[("", _("Any scope")), *Agreement.Scope.choices]
-    )
-    expiring = forms.BooleanField(
-        label=format_lazy(_("Ends within {days} days"), days=EXPIRING_WITHIN_DAYS), required=False
-    )
-
-    def __init__(self, *args, regions, institutions, agencies, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = regions
-        self.fields["institution"].queryset = institutions
-        self.fields["agency"].queryset = agencies
-        for name in ("status", "region", "institution", "agency", "scope"):
-            self.fields[name].widget.attrs["class"] = "form-select"
-        self.fields["region"].empty_label = _("All regions")
-        self.fields["institution"].empty_label = _("All institutions")
-        self.fields["agency"].empty_label = _("All agencies")
-        self.fields["expiring"].widget.attrs["class"] = "form-check-input"
 
 
 def renewal_initial(agreement: Agreement) -> dict:

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from agreements import services
+from agreements.filters import AgreementFilter
 from agreements.forms import (
-    AgreementFilterForm,
     AgreementForm,
     TerminateForm,
     renewal_initial,
@@ -68,31 +68,14 @@ def agreement_list(request):
     user = request.user
     today = timezone.localdate()
     visible = Agreement.objects.visible_to(user)
-    form = AgreementFilterForm(
+    filterset = AgreementFilter(
         request.GET or None,
+        queryset=visible.with_status(today),
         regions=Region.objects.visible_to(user).order_by("name"),
         institutions=Institution.objects.filter(agreements__in=visible).distinct().order_by("name"),
         agencies=Agency.objects.filter(agreements__in=visible).distinct().order_by("name"),
     )
-    form.is_valid()  # a bad value drops that filter only
-    filters = getattr(form, "cleaned_data", {})
-    agreements = visible.with_status(today)
-    if query := filters.get("q", "").strip():
-        agreements = agreements.filter(Q(number__icontains=query) | Q(title__icontains=query))
-    if status := filters.get("status"):
-        agreements = agreements.filter(status=status)
-    if region := filters.get("region"):
-        agreements = agreements.filter(
-            pk__in=Agreement.objects.filter(institutions__region=region).values("pk")
-        )
-    if institution := filters.get("institution"):
-        agreements = agreements.filter(pk__in=Agreement.objects.filter(institutions=institution).values("pk"))
-    if agency := filters.get("agency"):
-        agreements = agreements.filter(pk__in=Agreement.objects.filter(agencies=agency).values("pk"))
-    if scope := filters.get("scope"):
-        agreements = agreements.filter(scope_items__scope=scope)
-    if filters.get("expiring"):
-        agreements = agreements.filter(pk__in=Agreement.objects.ending_within(today).values("pk"))
+    agreements = filterset.qs
     sorting = Sorting.from_request(request, SORTABLE)
     agreements = sorting.apply(agreements.order_by("-valid_from", "number"))
     page = Paginator(_with_parties(agreements), settings.PAGE_SIZE).get_page(request.GET.get("page"))
@@ -100,13 +83,13 @@ def agreement_list(request):
         request,
         "agreements/agreement_list.html",
         {
-            "form": form,
+            "form": filterset.form,
             "page_obj": page,
             "today": today,
             "sorting": sorting,
             "can_register": user.scope.is_national
             or bool(user.scope.region_ids or user.scope.staff_institution_ids),
-            "filtered": any(value for value in filters.values()),
+            "filtered": any(value for value in getattr(filterset.form, "cleaned_data", {}).values()),
         },
     )
 

@@ -19,7 +19,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from core.forms import DateInput
 from inmates.models import Admission, Movement, Person
-from inmates.views import search_q
+from inmates.search import search_q
 from institutions.paging import capped_page
 
 PEOPLE_MATCHED = 500

@@ -18,7 +18,7 @@ from agreements.models import EXPIRING_WITHIN_DAYS, Agreement
 from assessments import worklists as assessment_lists
 from dashboard.piling import late_work
 from exchange.models import ImportItem
-from inmates.forms import AdmissionFilterForm
+from inmates.filters import RELEASE_OVERDUE
 from inmates.models import Admission
 from institutions.paging import CAP
 from rehab import worklists as rehab_lists
@@ -99,7 +99,7 @@ def staff_todos(user, today: dt.date) -> TodoGroup:
                 "past-release",
                 _("WBP past their expected release date, still in custody"),
                 held.past_expected_release(today).count(),
-                _url("inmates:admission-list", release=AdmissionFilterForm.RELEASE_OVERDUE),
+                _url("inmates:admission-list", release=RELEASE_OVERDUE),
                 urgent=True,
             ),
             Todo(

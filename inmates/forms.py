@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, LongSelect, ModelForm, RecordChoiceField
+from core.forms import DateInput, ModelForm, RecordChoiceField
 from inmates import ages
 from inmates import nik as nik_checks
 from inmates.models import Admission, Person
@@ -231,66 +231,6 @@ class ReleaseForm(forms.Form):
         label=_("Release type"), choices=[("", _("Choose…")), *Admission.ReleaseType.choices]
     )
     note = forms.CharField(label=_("Note / decree"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-
-
-class AdmissionFilterForm(forms.Form):
-    """The WBP list's search and filters; every field optional, bad values simply ignored."""
-
-    STATUS_IN_CUSTODY = "in_custody"
-    STATUS_RELEASED = "released"
-    STATUS_ALL = "all"
-    OFFENCE_NARCOTICS = "narcotics"
-    RELEASE_OVERDUE = "overdue"
-    RELEASE_SOON = "soon"
-    RELEASE_SOON_DAYS = 30
-
-    q = forms.CharField(label=_("Search"), required=False)
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[
-            (STATUS_IN_CUSTODY, _("In custody")),
-            (STATUS_RELEASED, _("Released")),
-            (STATUS_ALL, _("All")),
-        ],
-    )
-    category = forms.ChoiceField(
-        label=_("Register category"),
-        required=False,
-        choices=[("", _("All categories")), *Admission.RegisterCategory.choices],
-    )
-    offence = forms.ChoiceField(
-        label=_("Offence"),
-        required=False,
-        choices=[
-            ("", _("All offences")),
-            (OFFENCE_NARCOTICS, _("Narcotics (all articles)")),
-            *Admission.Offence.choices,
-        ],
-    )
-    institution = RecordChoiceField(
-        label=_("Institution"),
-        required=False,
-        queryset=Institution.objects.none(),
-        empty_label=_("All"),
-        widget=LongSelect,
-    )
-    # Expected release, for people still held: the home page's to-do counts link here.
-    release = forms.ChoiceField(
-        label=_("Expected release"),
-        required=False,
-        choices=[
-            ("", _("Any date")),
-            (RELEASE_OVERDUE, _("Past, still in custody")),
-            (RELEASE_SOON, _("Within 30 days")),
-        ],
-    )
-
-    def __init__(self, *args, institutions, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = institutions
-        for name in ("category", "offence", "institution", "release"):
-            self.fields[name].widget.attrs["class"] = "form-select"
 
 
 class LinkUndoForm(forms.Form):

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Prefetch, Q, Value
 from django.db.models.functions import Concat
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,8 +19,8 @@ from audit.services import audit_record
 from core.forms import apply_service_errors
 from core.sorting import Sorting
 from inmates import panels, services
+from inmates.filters import AdmissionFilter
 from inmates.forms import (
-    AdmissionFilterForm,
     AdmissionForm,
     LinkReviewForm,
     LinkUndoForm,
@@ -74,34 +73,6 @@ def _writable_admission(user, pk: int) -> Admission:
     return admission
 
 
-# Words this long or longer are also matched with small spelling differences (PostgreSQL): shorter ones
-# share too few trigrams with anything to tell a misspelling from another name.
-TOLERANT_FROM = 5
-
-
-def search_q(query: str) -> Q:
-    """A query with a digit is a register number (any part of it) or a NIK (whole, spaces allowed); any other
-    is a name: every word in the name or other names, in any order ("Hasibuan Budi" finds "Budi Hasibuan"),
-    on PostgreSQL also spelt a little differently ("Zaenal" finds "Zainal").
-    Names only, so that on PostgreSQL they are found through the trigram indexes on names (migration inmates
-    0006) before any custody spell is read."""
-    digits = query.replace(" ", "")
-    if digits.isdigit() and len(digits) == 16:
-        return Q(person__nik=digits)
-    if any(character.isdigit() for character in query):
-        return Q(register_number__icontains=query)
-    condition = Q()
-    tolerant = connection.vendor == "postgresql"
-    for word in query.split()[:8]:  # a pasted paragraph is not a name
-        match = Q(person__full_name__icontains=word) | Q(person__other_names__icontains=word)
-        if tolerant and len(word) >= TOLERANT_FROM:  # "Zaenal" finds "Zainal" (inmates.lookups)
-            match |= Q(person__full_name__upper__word_similar=word.upper()) | Q(
-                person__other_names__upper__word_similar=word.upper()
-            )
-        condition &= match
-    return condition
-
-
 # The WBP list's sortable columns (core.sorting): key → the fields it orders by.
 SORTABLE = {
     "name": ("person__full_name",),
@@ -116,52 +87,26 @@ def _filtered_admissions(request):
     """The WBP list's rows as the filters in the query string choose them (shared by the page and the CSV)."""
     user = request.user
     visible_institutions = _institutions_in_scope(user)
-    form = AdmissionFilterForm(request.GET or None, institutions=visible_institutions)
-    admissions = Admission.objects.select_related("person", "institution")
-    # A bad value in one filter drops that filter only: cleaned_data keeps the fields that were valid.
-    form.is_valid()
-    filters = getattr(form, "cleaned_data", {})
-    status = filters.get("status") or AdmissionFilterForm.STATUS_IN_CUSTODY
-    if status == AdmissionFilterForm.STATUS_IN_CUSTODY:
-        # Held here now: someone transferred away stays findable under "all", but is not counted as ours.
-        # A spell held in the user's scope is one they may see (visible_to) already: asked both, the
-        # database multiplied the two estimates and chose a plan that took 640 ms for a region, not 60.
-        admissions = admissions.open().held_in_scope(user)
-    else:
-        admissions = admissions.visible_to(user)
-        if status == AdmissionFilterForm.STATUS_RELEASED:
-            admissions = admissions.filter(released_on__isnull=False)
-    if query := filters.get("q", "").strip():
-        admissions = admissions.filter(search_q(query))
-    if category := filters.get("category"):
-        admissions = admissions.filter(register_category=category)
-    if offence := filters.get("offence"):
-        if offence == AdmissionFilterForm.OFFENCE_NARCOTICS:
-            admissions = admissions.narcotics()
-        else:
-            admissions = admissions.filter(offence=offence)
-    if institution := filters.get("institution"):
-        admissions = admissions.filter(institution=institution)
-    if release := filters.get("release"):
-        admissions = admissions.expected_release(release, today=timezone.localdate())
-    if query:
+    filterset = AdmissionFilter(request.GET, user=user, institutions=visible_institutions)
+    admissions = filterset.qs
+    if filterset.chosen.get("q", "").strip():
         # Sorted by an expression of the name, which no index serves: otherwise the database may walk the
         # whole name index in order, testing every person against the words, rather than find the few
         # through the trigram indexes and sort them (a counsellor's search: 330 ms, not 30).
         admissions = admissions.order_by(Concat("person__full_name", Value("")), "-admitted_on")
-    elif filters.get("release"):
+    elif filterset.chosen.get("release"):
         admissions = admissions.order_by("expected_release", "person__full_name", "pk")  # most overdue first
     else:
         admissions = admissions.order_by("person__full_name", "-admitted_on")
     sorting = Sorting.from_request(request, SORTABLE)
-    return form, sorting.apply(admissions), status, visible_institutions
+    return filterset, sorting.apply(admissions), filterset.chosen_status, visible_institutions
 
 
 def admission_list(request):
     user = request.user
-    form, admissions, status, visible_institutions = _filtered_admissions(request)
+    filterset, admissions, status, visible_institutions = _filtered_admissions(request)
     capped = False
-    if getattr(form, "cleaned_data", {}).get("q", "").strip():  # as _filtered_admissions reads it
+    if filterset.chosen.get("q", "").strip():  # as _filtered_admissions reads it
         # A name search's tolerant matching is dear to run: run once for the page and the count alike.
         page, capped = capped_page(
             admissions, request.GET.get("page"), Admission.objects.select_related("person", "institution")
@@ -174,13 +119,13 @@ def admission_list(request):
         request,
         "inmates/admission_list.html",
         {
-            "form": form,
+            "form": filterset.form,
             "page_obj": page,
             "capped": capped,
             "status": status,
             "can_register": bool(user.scope.staff_institution_ids),
             "show_institution": len(visible_institutions) > 1,
-            "show_expected": bool(getattr(form, "cleaned_data", {}).get("release")),
+            "show_expected": bool(filterset.chosen.get("release")),
             "sorting": Sorting.from_request(request, SORTABLE),
             "export_query": export_query.urlencode(),
         },

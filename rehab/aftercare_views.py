@@ -17,7 +17,7 @@ from audit.services import audit_record
 from core.forms import apply_service_errors
 from core.sorting import Sorting
 from inmates.models import Admission
-from inmates.views import search_q
+from inmates.search import search_q
 from institutions.models import Agency, Institution
 from rehab import aftercare
 from rehab.forms import AftercareFilterForm, AssignForm, FollowUpForm
@@ -82,7 +82,7 @@ def aftercare_list(request):
     filters = getattr(form, "cleaned_data", {})
     plans = visible
     if query := filters.get("q", "").strip():
-        # The WBP list's search (inmates.views.search_q) on the custody spell each plan follows.
+        # The WBP list's search (inmates.search.search_q) on the custody spell each plan follows.
         plans = plans.filter(admission__in=Admission.objects.filter(search_q(query)).values("pk"))
     status = filters.get("status")
     if status == AftercareFilterForm.Status.DUE:
