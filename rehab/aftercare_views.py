@@ -16,11 +16,10 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from core.forms import apply_service_errors
 from core.sorting import Sorting
-from inmates.models import Admission
-from inmates.search import search_q
 from institutions.models import Agency, Institution
 from rehab import aftercare
-from rehab.forms import AftercareFilterForm, AssignForm, FollowUpForm
+from rehab.filters import AftercareFilter
+from rehab.forms import AssignForm, FollowUpForm
 from rehab.models import AftercarePlan, FollowUp
 
 LISTS = ("overdue", "this-week", "preparing")
@@ -71,32 +70,15 @@ def aftercare_list(request):
     user = request.user
     today = timezone.localdate()
     visible = AftercarePlan.objects.visible_to(user)
-    form = AftercareFilterForm(
+    filterset = AftercareFilter(
         request.GET or None,
+        queryset=visible,
         institutions=Institution.objects.filter(pk__in=visible.values("admission__institution")).order_by(
             "name"
         ),
         agencies=Agency.objects.filter(pk__in=visible.values("agency")).order_by("name"),
     )
-    form.is_valid()  # a bad value drops that filter only
-    filters = getattr(form, "cleaned_data", {})
-    plans = visible
-    if query := filters.get("q", "").strip():
-        # The WBP list's search (inmates.search.search_q) on the custody spell each plan follows.
-        plans = plans.filter(admission__in=Admission.objects.filter(search_q(query)).values("pk"))
-    status = filters.get("status")
-    if status == AftercareFilterForm.Status.DUE:
-        plans = plans.with_follow_ups_due()
-    elif status == AftercareFilterForm.Status.OVERDUE:
-        plans = plans.with_overdue(today)
-    elif status == AftercareFilterForm.Status.NO_AGENCY:
-        plans = plans.filter(agency__isnull=True)
-    elif status == AftercareFilterForm.Status.DONE:
-        plans = plans.with_nothing_due()
-    if institution := filters.get("institution"):
-        plans = plans.filter(admission__institution=institution)
-    if agency := filters.get("agency"):
-        plans = plans.filter(agency=agency)
+    plans = filterset.qs
     sorting = Sorting.from_request(request, SORTABLE)
     plans = sorting.apply(
         plans.select_related("person", "agency", "admission__institution")
@@ -110,13 +92,13 @@ def aftercare_list(request):
         request,
         "rehab/aftercare_list.html",
         {
-            "form": form,
+            "form": filterset.form,
             "page_obj": page,
             "sorting": sorting,
             "today": today,
             "stranded_ids": stranded,
             "stranded": Institution.objects.filter(pk__in=stranded).order_by("name") if stranded else [],
-            "filtered": any(value for value in filters.values()),
+            "filtered": any(value for value in getattr(filterset.form, "cleaned_data", {}).values()),
         },
     )
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +10,6 @@ from accounts.models import User
 from agreements.models import Agreement
 from core.forms import (
     DateInput,
-    LongSelect,
     ModelForm,
     RecordChoiceField,
     RecordMultipleChoiceField,
@@ -408,31 +406,3 @@ class AssignForm(forms.Form):
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies
-
-
-class AftercareFilterForm(forms.Form):
-    """Filters of the list of all after-care plans. A bad value drops that filter only, as on other lists."""
-
-    class Status(models.TextChoices):
-        DUE = "due", _("Follow-ups still due")
-        OVERDUE = "overdue", _("A follow-up overdue")
-        NO_AGENCY = "no_agency", _("No agency has taken it over")
-        DONE = "done", _("Nothing due any more")
-
-    q = forms.CharField(label=_("Name or register number"), required=False, max_length=100)
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All plans")), *Status.choices]
-    )
-    institution = RecordChoiceField(
-        label=_("UPT"), required=False, queryset=None, empty_label=_("All institutions"), widget=LongSelect
-    )
-    agency = RecordChoiceField(
-        label=_("Agency"), required=False, queryset=None, empty_label=_("All agencies")
-    )
-
-    def __init__(self, *args, institutions, agencies, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = institutions
-        self.fields["agency"].queryset = agencies
-        for name in ("status", "institution", "agency"):
-            self.fields[name].widget.attrs["class"] = "form-select"
