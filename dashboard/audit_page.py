@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django import forms
+import django_filters
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import render
@@ -25,23 +25,53 @@ from institutions.paging import capped_page
 PEOPLE_MATCHED = 500
 
 
-class AuditFilterForm(forms.Form):
-    user = forms.CharField(label=gettext_lazy("User name"), required=False, max_length=150)
-    person = forms.CharField(
-        label=gettext_lazy("Person (name or register number)"), required=False, max_length=100
-    )
-    action = forms.ChoiceField(
-        label=gettext_lazy("Action"),
-        required=False,
-        choices=[("", gettext_lazy("All actions")), *AuditEvent.Action.choices],
-    )
-    since = forms.DateField(label=gettext_lazy("From"), required=False, widget=DateInput())
-    until = forms.DateField(label=gettext_lazy("Until"), required=False, widget=DateInput())
+class AuditFilter(django_filters.FilterSet):
+    """The audit trail's filters (django-filter): a bad value drops that filter only."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
+    user = django_filters.CharFilter(label=gettext_lazy("User (name)"), method="by_user", max_length=150)
+    person = django_filters.CharFilter(
+        label=gettext_lazy("Person (name or register number)"), method="by_person", max_length=100
+    )
+    action = django_filters.ChoiceFilter(
+        label=gettext_lazy("Action"),
+        choices=AuditEvent.Action.choices,
+        empty_label=gettext_lazy("All actions"),
+    )
+    since = django_filters.DateFilter(label=gettext_lazy("From"), method="from_day", widget=DateInput())
+    until = django_filters.DateFilter(label=gettext_lazy("Until"), method="until_day", widget=DateInput())
+
+    def __init__(self, data=None, *, queryset):
+        super().__init__(data, queryset=queryset)
+        for name, field in self.form.fields.items():
             field.widget.attrs["class"] = "form-select" if name == "action" else "form-control"
+
+    def by_user(self, events, _name, value):
+        # Each word in the user name or the person's names, as they are known by.
+        for word in value.split()[:4]:
+            events = events.filter(
+                Q(username__icontains=word)
+                | Q(actor__first_name__icontains=word)
+                | Q(actor__last_name__icontains=word)
+            )
+        return events
+
+    def by_person(self, events, _name, value):
+        value = value.strip()
+        if not value:
+            return events
+        # The people whose name or register number matches, as the WBP list finds them (up to a few hundred:
+        # a name common enough to match more is narrowed by the other filters).
+        people = Admission.objects.filter(search_q(value)).values("person_id")[:PEOPLE_MATCHED]
+        return events.filter(person_id__in=people)
+
+    def from_day(self, events, _name, day):
+        return events.filter(
+            at__gte=dt.datetime.combine(day, dt.time(), tzinfo=timezone.get_current_timezone())
+        )
+
+    def until_day(self, events, _name, day):
+        zone = timezone.get_current_timezone()
+        return events.filter(at__lt=dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone))
 
 
 def audit_events(request):
@@ -62,25 +92,8 @@ def audit_events(request):
             Q(institution__region_id__in=regions) | Q(region_id__in=regions)
         ).values("user")
         events = events.filter(condition | Q(actor__in=workers))
-    form = AuditFilterForm(request.GET or None)
-    form.is_valid()
-    filters = getattr(form, "cleaned_data", {})
-    if name := filters.get("user"):
-        events = events.filter(username__icontains=name)
-    if person := filters.get("person", "").strip():
-        # The people whose name or register number matches, as the WBP list finds them (up to a few hundred:
-        # a name common enough to match more is narrowed by the other filters).
-        people = Admission.objects.filter(search_q(person)).values("person_id")[:PEOPLE_MATCHED]
-        events = events.filter(person_id__in=people)
-    if action := filters.get("action"):
-        events = events.filter(action=action)
-    zone = timezone.get_current_timezone()
-    if since := filters.get("since"):
-        events = events.filter(at__gte=dt.datetime.combine(since, dt.time(), tzinfo=zone))
-    if until := filters.get("until"):
-        events = events.filter(
-            at__lt=dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), tzinfo=zone)
-        )
+    filterset = AuditFilter(request.GET or None, queryset=events)
+    events = filterset.qs
     # The newest events up to a cap, read as ids in one pass (institutions.paging): counting a region's events
     # among a million took most of a second. Read before this very look is logged below.
     page, capped = capped_page(
@@ -100,5 +113,5 @@ def audit_events(request):
     return render(
         request,
         "audit/event_list.html",
-        {"form": form, "page_obj": page, "capped": capped},
+        {"form": filterset.form, "page_obj": page, "capped": capped},
     )

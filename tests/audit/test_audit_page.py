@@ -85,3 +85,14 @@ def test_heads_see_who_looked_at_a_record_and_staff_do_not(login, head, staff, r
     assert "kanwil.kalsel" in [event.username for event in viewers]
     assert regional.get_full_name() in response.content.decode()  # shown by name
     assert login(staff).get(person.get_absolute_url()).context["viewers"] is None
+
+
+def test_the_user_filter_finds_people_by_their_names_too(login, national, staff, person):
+    audit_record(action=AuditEvent.Action.VIEW, actor=staff, obj=person, person_id=person.pk)
+    client = login(national)
+    for query in (staff.username, staff.last_name, f"{staff.first_name} {staff.last_name}"):
+        events = list(client.get(URL, {"user": query, "action": "view"}).context["page_obj"])
+        assert [e.actor for e in events] == [staff], query
+    assert not list(client.get(URL, {"user": "Nobody Here", "action": "view"}).context["page_obj"])
+    response = client.get(URL, {"since": "2026-02-31", "user": staff.username})  # a bad date: dropped
+    assert response.status_code == 200 and [e.actor for e in response.context["page_obj"]] == [staff]
