@@ -101,7 +101,7 @@ class Accounts:
             alias,
             "accounts_user",
             ["password", "is_superuser", "username", "first_name", "last_name", "email", "is_staff",
-             "is_active", "date_joined"],
+             "is_active", "date_joined", "language", "daily_digest"],
         )  # fmt: skip
         self.memberships = Writer(
             alias,
@@ -114,7 +114,17 @@ class Accounts:
     def add(self, username, role, *, joined, last_name="", institution=None, agency=None, region=None,
             head=False) -> int:  # fmt: skip
         pk = self.users.add(
-            self.password, False, username, "Bench", last_name or username, "", False, True, joined
+            self.password,
+            False,
+            username,
+            "Bench",
+            last_name or username,
+            "",
+            False,
+            True,
+            joined,
+            "id",
+            True,
         )
         self.memberships.add(pk, role, institution, agency, region, head, joined, False)
         return pk
