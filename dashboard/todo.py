@@ -58,30 +58,11 @@ def _url(name: str, **query: str) -> str:
 
 
 def counsellor_todos(user, today: dt.date) -> TodoGroup:
-    follow_ups = FollowUp.objects.visible_to(user)
     return TodoGroup(
         _("My sessions and follow-ups"),
         (
-            Todo(
-                "attendance-gaps",
-                _("sessions over without attendance recorded"),
-                rehab_lists.attendance_gaps(user).count(),
-                _url("rehab:session-gaps"),
-                urgent=True,
-            ),
-            Todo(
-                "follow-ups-overdue",
-                _("follow-ups overdue"),
-                follow_ups.overdue(today).count(),
-                _url("rehab:followup-list", list="overdue"),
-                urgent=True,
-            ),
-            Todo(
-                "follow-ups-due",
-                _("follow-ups due within 7 days"),
-                follow_ups.due_within(today).count(),
-                _url("rehab:followup-list", list="this-week"),
-            ),
+            _attendance_gaps(rehab_lists.attendance_gaps(user).count()),
+            *_follow_ups(user, today),
             _agreements_ending(user, today),
         ),
     )
@@ -91,7 +72,6 @@ def staff_todos(user, today: dt.date) -> TodoGroup:
     held = Admission.objects.filter(institution_id__in=user.scope.staff_institution_ids)
     to_assess, more_to_assess = _capped_count(assessment_lists.to_assess(user))
     to_rescreen, more_to_rescreen = _capped_count(assessment_lists.to_rescreen(user, today=today))
-    follow_ups = FollowUp.objects.visible_to(user)
     return TodoGroup(
         _("At my institution"),
         (
@@ -130,26 +110,8 @@ def staff_todos(user, today: dt.date) -> TodoGroup:
                 .count(),
                 _url("rehab:aftercare-list", status="no_agency"),
             ),
-            Todo(
-                "follow-ups-overdue",
-                _("follow-ups overdue"),
-                follow_ups.overdue(today).count(),
-                _url("rehab:followup-list", list="overdue"),
-                urgent=True,
-            ),
-            Todo(
-                "follow-ups-due",
-                _("follow-ups due within 7 days"),
-                follow_ups.due_within(today).count(),
-                _url("rehab:followup-list", list="this-week"),
-            ),
-            Todo(
-                "attendance-gaps",
-                _("sessions over without attendance recorded"),
-                rehab_lists.attendance_gaps(user).count(),
-                _url("rehab:session-gaps"),
-                urgent=True,
-            ),
+            *_follow_ups(user, today),
+            _attendance_gaps(rehab_lists.attendance_gaps(user).count()),
             Todo(
                 "imports-to-review",
                 _("rows of SDP imports waiting for a decision"),
@@ -182,21 +144,43 @@ def officer_todos(user, today: dt.date) -> TodoGroup:
         _("In my scope"),
         (
             _agreements_ending(user, today),
-            Todo(
-                "follow-ups-overdue",
-                _("follow-ups overdue"),
-                late["overdue"],
-                _url("rehab:followup-list", list="overdue"),
-                urgent=True,
-            ),
-            Todo(
-                "attendance-gaps",
-                _("sessions over without attendance recorded"),
-                late["gaps"],
-                _url("rehab:session-gaps"),
-                urgent=True,
-            ),
+            _overdue_follow_ups(late["overdue"]),
+            _attendance_gaps(late["gaps"]),
         ),
+    )
+
+
+def _overdue_follow_ups(count: int) -> Todo:
+    return Todo(
+        "follow-ups-overdue",
+        _("follow-ups overdue"),
+        count,
+        _url("rehab:followup-list", list="overdue"),
+        urgent=True,
+    )
+
+
+def _follow_ups(user, today: dt.date) -> tuple[Todo, Todo]:
+    """Follow-ups overdue and due within a week, of the plans the user may see."""
+    follow_ups = FollowUp.objects.visible_to(user)
+    return (
+        _overdue_follow_ups(follow_ups.overdue(today).count()),
+        Todo(
+            "follow-ups-due",
+            _("follow-ups due within 7 days"),
+            follow_ups.due_within(today).count(),
+            _url("rehab:followup-list", list="this-week"),
+        ),
+    )
+
+
+def _attendance_gaps(count: int) -> Todo:
+    return Todo(
+        "attendance-gaps",
+        _("sessions over without attendance recorded"),
+        count,
+        _url("rehab:session-gaps"),
+        urgent=True,
     )
 
 

@@ -54,13 +54,16 @@ def page(browser, live_server, request):
 
 
 def log_in(page, username: str, password: str) -> None:
-    """Sign in through the real login form (Indonesian: the button reads "Masuk")."""
+    """Sign in through the real login form, in whichever language it is shown (Enter submits it), and wait
+    for the page the login leads to."""
     from django.urls import reverse
 
-    page.goto(page.base_url + reverse("accounts:login"))
+    login = page.base_url + reverse("accounts:login")
+    page.goto(login)
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(password)
-    page.get_by_role("button", name="Masuk").click()
+    page.locator("#id_password").press("Enter")
+    page.wait_for_url(lambda url: not url.startswith(login))
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import Membership, Role
 from rehab.models import Enrolment, Programme
 from rehab.services import SessionPlan, sessions_schedule
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, log_in
 from tests.factories import PersonFactory, UserFactory, admit, make_agreement, membership
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,11 +38,7 @@ def axe_page(browser, live_server, request):
 
 def _sign_in(page, username, password):
     page.context.clear_cookies()
-    page.goto(page.base_url + reverse("accounts:login"))
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(password)
-    page.locator("#id_password").press("Enter")
-    page.wait_for_url(page.base_url + reverse("home"))
+    log_in(page, username, password)
 
 
 def _violations(page, path) -> list[str]:

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Membership, Role
+from tests.browser.conftest import log_in
 from tests.factories import UserFactory, membership
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,11 +41,7 @@ def test_the_navigation_fits_1280_px_on_one_line_for_every_role(page, every_role
     for user in every_role:
         page.context.clear_cookies()
         page.context.add_cookies([{"name": "django_language", "value": language, "url": page.base_url}])
-        page.goto(page.base_url + reverse("accounts:login"))
-        page.locator("#id_username").fill(user.username)
-        page.locator("#id_password").fill(password)
-        page.locator("#id_password").press("Enter")
-        page.wait_for_url(page.base_url + reverse("home"))
+        log_in(page, user.username, password)
         page.goto(page.base_url + reverse("home"))
         nav = page.locator("nav.app-navbar")
         measured = page.evaluate(
@@ -72,11 +69,7 @@ def test_the_assist_form_works_on_an_800_px_tablet_with_every_question_readable(
     page, staff, person, password
 ):
     page.set_viewport_size({"width": 800, "height": 1000})
-    page.goto(page.base_url + reverse("accounts:login"))
-    page.locator("#id_username").fill(staff.username)
-    page.locator("#id_password").fill(password)
-    page.locator("#id_password").press("Enter")
-    page.wait_for_url(page.base_url + reverse("home"))
+    log_in(page, staff.username, password)
     page.goto(page.base_url + reverse("assessments:screening-create", args=[person.pk, "assist"]))
     assert page.evaluate("document.documentElement.scrollWidth") <= 800
     cannabis = page.locator('tr[data-substance="cannabis"]')
