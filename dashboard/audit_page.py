@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Membership
+from accounts.models import Membership, User
 from audit.models import AuditEvent
 from audit.services import audit_record
 from core.forms import DateInput
@@ -23,6 +23,7 @@ from inmates.search import search_q
 from institutions.paging import capped_page
 
 PEOPLE_MATCHED = 500
+USERS_MATCHED = 200
 
 
 class AuditFilter(django_filters.FilterSet):
@@ -46,14 +47,16 @@ class AuditFilter(django_filters.FilterSet):
             field.widget.attrs["class"] = "form-select" if name == "action" else "form-control"
 
     def by_user(self, events, _name, value):
-        # Each word in the user name or the person's names, as they are known by.
+        # The users whose user name or names hold each word, found in the users table first: matching the
+        # words against a million events' user names took seconds; their actors are found by index.
+        users = User.objects.all()
         for word in value.split()[:4]:
-            events = events.filter(
-                Q(username__icontains=word)
-                | Q(actor__first_name__icontains=word)
-                | Q(actor__last_name__icontains=word)
+            users = users.filter(
+                Q(username__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word)
             )
-        return events
+        # Read as a short list: given a subquery that finds nobody, the database walked all the events by
+        # date looking for them (a second for the nation).
+        return events.filter(actor_id__in=list(users.values_list("pk", flat=True)[:USERS_MATCHED]))
 
     def by_person(self, events, _name, value):
         value = value.strip()
@@ -61,8 +64,8 @@ class AuditFilter(django_filters.FilterSet):
             return events
         # The people whose name or register number matches, as the WBP list finds them (up to a few hundred:
         # a name common enough to match more is narrowed by the other filters).
-        people = Admission.objects.filter(search_q(value)).values("person_id")[:PEOPLE_MATCHED]
-        return events.filter(person_id__in=people)
+        people = Admission.objects.filter(search_q(value)).values_list("person_id", flat=True)
+        return events.filter(person_id__in=list(people[:PEOPLE_MATCHED]))  # a short list, as for users
 
     def from_day(self, events, _name, day):
         return events.filter(
