@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.shortcuts import render
 
 from institutions.models import Institution
@@ -19,6 +21,11 @@ def session_gap_list(request):
         institution = Institution.objects.filter(pk=int(raw)).first()
         if institution is not None:
             sessions = sessions.filter(institution=institution)
-    sessions = sessions.select_related("programme", "institution").order_by("-starts_at", "-pk")
+    # Newest first. In a region or a UPT the sessions with gaps are few and spread over years: walking the
+    # start's index back until a page is found tested tens of thousands (160 ms), so there they are sorted by
+    # an expression no index serves (found first, then sorted). The nation's are many: the index finds a
+    # page at once, and sorting them all cost 230 ms.
+    newest = F("starts_at") if user.scope.is_national else Coalesce("starts_at", "ends_at")
+    sessions = sessions.select_related("programme", "institution__region").order_by(newest.desc(), "-pk")
     page = Paginator(sessions, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "rehab/session_gap_list.html", {"page_obj": page, "institution": institution})

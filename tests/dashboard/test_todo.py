@@ -238,3 +238,11 @@ def test_plans_without_an_agency_link_to_the_after_care_plan_list_that_shows_the
     listed = client.get(item.url)
     assert _names(listed) == ["Fajar Tanpa Mitra"]
     assert "No agreement in force covers after-care at" in listed.content.decode()
+
+
+def test_the_gap_list_keeps_its_query_count(login, regional, session_over, django_assert_max_num_queries):
+    client = login(regional)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("rehab:session-gaps"))
+    assert response.status_code == 200 and response.context["page_obj"].paginator.count == 1
+    assert "Kelompok pagi" in response.content.decode()
