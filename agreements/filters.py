@@ -69,4 +69,6 @@ class AgreementFilter(django_filters.FilterSet):
     def ending_soon(self, rows, _name, value):
         if not value:
             return rows
-        return rows.filter(pk__in=Agreement.objects.ending_within(timezone.localdate()).values("pk"))
+        # Ending and not yet renewed, as the home page counts them.
+        ending = Agreement.objects.ending_within(timezone.localdate()).not_yet_renewed()
+        return rows.filter(pk__in=ending.values("pk"))

@@ -92,6 +92,8 @@ class AuditEvent(AppendOnlyModel):
             # "Who looked at this record" on a person's page.
             models.Index(fields=["person_id", "-at"], name="audit_event_person_idx"),
             models.Index(fields=["actor", "-at"], name="audit_event_actor_idx"),
+            # The audit trail's user filter: a name typed at a failed sign-in has no user behind it.
+            models.Index(fields=["username", "-at"], name="audit_event_username_idx"),
         ]
 
     def __str__(self) -> str:

@@ -41,14 +41,16 @@ class AuditFilter(django_filters.FilterSet):
     since = django_filters.DateFilter(label=gettext_lazy("From"), method="from_day", widget=DateInput())
     until = django_filters.DateFilter(label=gettext_lazy("Until"), method="until_day", widget=DateInput())
 
-    def __init__(self, data=None, *, queryset):
+    def __init__(self, data=None, *, queryset, people_in_scope=None):
         super().__init__(data, queryset=queryset)
+        self.people_in_scope = people_in_scope  # None: everyone (national officers)
         for name, field in self.form.fields.items():
             field.widget.attrs["class"] = "form-select" if name == "action" else "form-control"
 
     def by_user(self, events, _name, value):
         # The users whose user name or names hold each word, found in the users table first: matching the
-        # words against a million events' user names took seconds; their actors are found by index.
+        # words against a million events' user names took seconds; their actors are found by index. A user
+        # name typed at a failed or blocked sign-in has no user behind it: found as typed (indexed).
         users = User.objects.all()
         for word in value.split()[:4]:
             users = users.filter(
@@ -56,16 +58,21 @@ class AuditFilter(django_filters.FilterSet):
             )
         # Read as a short list: given a subquery that finds nobody, the database walked all the events by
         # date looking for them (a second for the nation).
-        return events.filter(actor_id__in=list(users.values_list("pk", flat=True)[:USERS_MATCHED]))
+        actors = list(users.values_list("pk", flat=True)[:USERS_MATCHED])
+        return events.filter(Q(actor_id__in=actors) | Q(username=value.strip()))
 
     def by_person(self, events, _name, value):
         value = value.strip()
         if not value:
             return events
-        # The people whose name or register number matches, as the WBP list finds them (up to a few hundred:
-        # a name common enough to match more is narrowed by the other filters).
-        people = Admission.objects.filter(search_q(value)).values_list("person_id", flat=True)
-        return events.filter(person_id__in=list(people[:PEOPLE_MATCHED]))  # a short list, as for users
+        # The people whose name or register number matches, as the WBP list finds them, among the people of
+        # the viewer's scope only: a name must not lead to the record numbers of people outside it. Up to a
+        # few hundred (a name common enough to match more is narrowed by the other filters).
+        people = Admission.objects.filter(search_q(value))
+        if self.people_in_scope is not None:
+            people = people.filter(person_id__in=self.people_in_scope)
+        ids = people.values_list("person_id", flat=True)
+        return events.filter(person_id__in=list(ids[:PEOPLE_MATCHED]))  # a short list, as for users
 
     def from_day(self, events, _name, day):
         return events.filter(
@@ -83,6 +90,7 @@ def audit_events(request):
     if not (scope.is_national or scope.region_ids or scope.is_dpo):
         raise PermissionDenied(_("The audit trail is for regional and national officers."))
     events = AuditEvent.objects.select_related("actor")
+    people_in_scope = None
     if not (scope.is_national or scope.is_national_dpo):
         # A region: events about people held there at some time (their custody spells' movements into the
         # region's UPT: records merged into another since included, the events were about someone held
@@ -90,12 +98,13 @@ def audit_events(request):
         # records, the same.
         regions = scope.region_ids | scope.dpo_region_ids
         spells = Movement.objects.filter(to_institution__region_id__in=regions)
-        condition = Q(person_id__in=spells.values("admission__person_id"))
+        people_in_scope = spells.values("admission__person_id")
+        condition = Q(person_id__in=people_in_scope)
         workers = Membership.objects.filter(
             Q(institution__region_id__in=regions) | Q(region_id__in=regions)
         ).values("user")
         events = events.filter(condition | Q(actor__in=workers))
-    filterset = AuditFilter(request.GET or None, queryset=events)
+    filterset = AuditFilter(request.GET or None, queryset=events, people_in_scope=people_in_scope)
     events = filterset.qs
     # The newest events up to a cap, read as ids in one pass (institutions.paging): counting a region's events
     # among a million took most of a second. Read before this very look is logged below.

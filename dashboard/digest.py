@@ -58,24 +58,32 @@ def digest_message(user: User, today: dt.date, connection=None) -> EmailMessage 
 
 
 def send_digests(*, now: dt.datetime) -> int:
-    """Send today's digests not sent yet; return how many went out."""
+    """Send today's digests not sent yet; return how many went out. One user's failure is logged and the
+    others still get theirs; a mail server that cannot be reached at all fails the job, which is retried."""
     sent = 0
     with get_connection() as connection:
         for user in recipients().iterator(chunk_size=200):
-            today = local_today(user, now)
-            if DigestSent.objects.filter(user=user, day=today).exists():
-                continue
-            message = digest_message(user, today, connection)
-            if message is None:
-                continue
             try:
-                with transaction.atomic():
-                    DigestSent.objects.create(user=user, day=today, items=message.items_waiting)
-                    message.send()
-            except IntegrityError:
-                continue  # another run claimed it first
-            except OSError:  # the mail server refused or was unreachable: unclaimed, due next run
+                sent += _send_one(user, now, connection)
+            except Exception:
                 logger.exception("Could not send the daily digest to user %s.", user.pk)
-                continue
-            sent += 1
     return sent
+
+
+def _send_one(user: User, now: dt.datetime, connection) -> int:
+    today = local_today(user, now)
+    if DigestSent.objects.filter(user=user, day=today).exists():
+        return 0
+    message = digest_message(user, today, connection)
+    if message is None:
+        return 0
+    try:
+        with transaction.atomic():
+            DigestSent.objects.create(user=user, day=today, items=message.items_waiting)
+            message.send()
+    except IntegrityError:
+        return 0  # another run claimed it first
+    except OSError:  # the mail server refused or was unreachable: unclaimed, due next run
+        logger.exception("Could not send the daily digest to user %s.", user.pk)
+        return 0
+    return 1

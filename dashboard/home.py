@@ -54,7 +54,7 @@ def _my_week(user, today: dt.date) -> dict:
             starts_at__lt=dt.datetime.combine(sunday + dt.timedelta(days=2), dt.time(), tzinfo=dt.UTC),
         )
         .exclude(status=Session.Status.CANCELLED)
-        .select_related("programme", "institution")
+        .select_related("programme", "institution__region")
         .annotate(gaps=Count("attendances", filter=Q(attendances__status=Attendance.Status.NOT_RECORDED)))
         .order_by("starts_at", "pk")
     )

@@ -96,3 +96,24 @@ def test_the_user_filter_finds_people_by_their_names_too(login, national, staff,
     assert not list(client.get(URL, {"user": "Nobody Here", "action": "view"}).context["page_obj"])
     response = client.get(URL, {"since": "2026-02-31", "user": staff.username})  # a bad date: dropped
     assert response.status_code == 200 and [e.actor for e in response.context["page_obj"]] == [staff]
+
+
+def test_a_failed_sign_in_is_found_by_the_name_typed(login, national, client):
+    client.post(reverse("accounts:login"), {"username": "penyusup", "password": "salah"})
+    events = list(login(national).get(URL, {"user": "penyusup"}).context["page_obj"])
+    assert events and all(event.username == "penyusup" and event.actor is None for event in events)
+
+
+def test_a_regional_officer_cannot_find_people_outside_the_region_by_name(
+    login, regional, staff, person, other_institution
+):
+    stranger = PersonFactory(full_name="Yusuf Maulana")
+    admit(stranger, other_institution)
+    # A worker of the region looked at someone elsewhere: the event is in the region's trail, by number.
+    audit_record(action=AuditEvent.Action.VIEW, actor=staff, obj=stranger, person_id=stranger.pk)
+    client = login(regional)
+    assert list(client.get(URL, {"user": staff.username}).context["page_obj"])
+    assert not list(client.get(URL, {"person": "Yusuf Maulana"}).context["page_obj"])
+    audit_record(action=AuditEvent.Action.VIEW, actor=staff, obj=person, person_id=person.pk)
+    found = list(client.get(URL, {"person": "Ahmad Fauzan"}).context["page_obj"])
+    assert [event.person_id for event in found] == [person.pk]  # inside the region: found by name

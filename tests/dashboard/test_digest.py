@@ -139,3 +139,25 @@ def test_expiry_reminders_are_written_in_each_recipients_language(staff, regiona
     by_address = {message.to[0]: message for message in mail.outbox}
     assert "is in force until 31 December 2026" in by_address["staf@amuntai.example"].body
     assert "31 Desember 2026" in by_address["kanwil@kalsel.example"].body
+
+
+def test_one_users_failure_does_not_stop_the_others(
+    with_email, overdue, sister_staff, sister_institution, monkeypatch
+):
+    import dashboard.digest
+
+    sister_staff.email = "staf@barabai.example"
+    sister_staff.save(update_fields=["email"])
+    late = admit(PersonFactory(full_name="Dedi Lewat"), sister_institution)
+    Admission.objects.filter(pk=late.pk).update(expected_release=dt.date(2026, 11, 1))
+    real = dashboard.digest.digest_message
+
+    def broken_for_one(user, today, connection=None):
+        if user.pk == with_email.pk:
+            raise RuntimeError("a template error for this user only")
+        return real(user, today, connection)
+
+    monkeypatch.setattr(dashboard.digest, "digest_message", broken_for_one)
+    assert send_digests(now=NOW) == 1
+    assert [message.to for message in mail.outbox] == [["staf@barabai.example"]]
+    assert not DigestSent.objects.filter(user=with_email).exists()  # still due, for the next run
