@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from agreements.models import Agreement, in_force_q
-from institutions.models import TimeZones
+from institutions.models import Institution, TimeZones
 
 Scope = Agreement.Scope
 
@@ -84,3 +84,12 @@ def institution_ids_open_to(agency_ids: Iterable[int], work: Work = Work.ANY) ->
         agreement__agencies__in=agency_ids,
         agreement__scope_items__scope__in=work.scopes,
     ).values("institution_id")
+
+
+def institutions_reached(user, work: Work = Work.ANY) -> QuerySet:
+    """Where the user's people are held, by name: their UPT, their region's, or those their agency's
+    agreements open for `work` (the choices of a list's UPT filter)."""
+    return Institution.objects.filter(
+        Q(pk__in=Institution.objects.visible_to(user).values("pk"))
+        | Q(pk__in=institution_ids_open_to(user.scope.agency_ids, work))
+    ).order_by("name")

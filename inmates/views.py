@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q, Value
+from django.db.models import Prefetch, Value
 from django.db.models.functions import Concat
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from agreements.access import institution_ids_open_to
+from agreements.access import institutions_reached
 from audit.exports import csv_export, xlsx_export
 from audit.models import AuditEvent
 from audit.services import audit_record
@@ -50,14 +50,6 @@ def _staff_institutions(user):
     return Institution.objects.filter(pk__in=user.scope.staff_institution_ids).order_by("name")
 
 
-def _institutions_in_scope(user):
-    """Where the user's WBP are held: their institutions, their region's, or those open to their agency."""
-    return Institution.objects.filter(
-        Q(pk__in=Institution.objects.visible_to(user).values("pk"))
-        | Q(pk__in=institution_ids_open_to(user.scope.agency_ids))
-    ).order_by("name")
-
-
 def _require_upt_staff(user) -> None:
     if not user.scope.staff_institution_ids:
         raise PermissionDenied(_("Only UPT staff can register or change WBP records."))
@@ -86,7 +78,7 @@ SORTABLE = {
 def _filtered_admissions(request):
     """The WBP list's rows as the filters in the query string choose them (shared by the page and the CSV)."""
     user = request.user
-    visible_institutions = _institutions_in_scope(user)
+    visible_institutions = institutions_reached(user)
     filterset = AdmissionFilter(request.GET, user=user, institutions=visible_institutions)
     admissions = filterset.qs
     if filterset.chosen.get("q", "").strip():

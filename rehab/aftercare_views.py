@@ -7,13 +7,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from agreements.access import Work, institution_ids_open_to
+from agreements.access import Work, institutions_reached
 from audit.models import AuditEvent
 from audit.services import audit_record
 from core.forms import apply_service_errors
@@ -72,10 +71,7 @@ def aftercare_list(request):
     user = request.user
     today = timezone.localdate()
     visible = AftercarePlan.objects.visible_to(user)
-    places = Institution.objects.filter(
-        Q(pk__in=Institution.objects.visible_to(user).values("pk"))
-        | Q(pk__in=institution_ids_open_to(user.scope.agency_ids, Work.AFTERCARE))
-    ).order_by("name")
+    places = institutions_reached(user, Work.AFTERCARE)
     filterset = AftercareFilter(
         request.GET or None,
         queryset=visible,

@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
 
+from core.forms import RecordChoiceField
 from institutions.models import Institution
 from rehab.worklists import attendance_gaps
+
+UPT = RecordChoiceField(queryset=Institution.objects.all(), required=False)
 
 
 def session_gap_list(request):
     user = request.user
     sessions = attendance_gaps(user)
-    institution = None
-    raw = request.GET.get("institution", "")
-    if raw.isascii() and raw.isdigit() and len(raw) < 10:  # a bad value drops the filter, never a 500
-        institution = Institution.objects.filter(pk=int(raw)).first()
-        if institution is not None:
-            sessions = sessions.filter(institution=institution)
+    # One UPT's (the officers' "work piling up" links here); a bad or unknown value drops the filter.
+    try:
+        institution = UPT.clean(request.GET.get("institution"))
+    except ValidationError:
+        institution = None
+    if institution is not None:
+        sessions = sessions.filter(institution=institution)
     # Newest first. In a region or a UPT the sessions with gaps are few and spread over years: walking the
     # start's index back until a page is found tested tens of thousands (160 ms), so there they are sorted by
     # an expression no index serves (found first, then sorted). The nation's are many: the index finds a
