@@ -16,10 +16,12 @@ def mark_duplicate_register_numbers(apps, schema_editor):
     without such pairs (the demo's, the national generator's: numbers counted per UPT) this changes nothing."""
     Admission = apps.get_model("inmates", "Admission")
     AuditEvent = apps.get_model("audit", "AuditEvent")
+    db = schema_editor.connection.alias  # the database being migrated, not always the default one
     first: dict[tuple[int, str], int] = {}
     later = []
     spells = (
-        Admission.objects.filter(released_on__isnull=True)
+        Admission.objects.using(db)
+        .filter(released_on__isnull=True)
         .order_by("admitted_on", "pk")
         .values_list("pk", "institution_id", "register_number", "person_id")
     )
@@ -32,8 +34,8 @@ def mark_duplicate_register_numbers(apps, schema_editor):
     for pk, number, person_id in later:
         mark = MARK.format(pk=pk)
         marked = number[: 60 - len(mark)] + mark
-        Admission.objects.filter(pk=pk).update(register_number=marked)
-        AuditEvent.objects.create(
+        Admission.objects.using(db).filter(pk=pk).update(register_number=marked)
+        AuditEvent.objects.using(db).create(
             action="change",
             object_type="inmates.admission",
             object_id=str(pk),
