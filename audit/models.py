@@ -42,7 +42,15 @@ class AppendOnlyModel(models.Model):
         raise AppendOnlyError(f"{type(self).__name__} rows cannot be deleted.")
 
 
-AuditEventQuerySet = AppendOnlyQuerySet
+class AuditEventQuerySet(AppendOnlyQuerySet):
+    def visible_to(self, user) -> AuditEventQuerySet:
+        """The events `user` may read (audit.visibility): the one rule for every page that lists them."""
+        # Imported late: it reads accounts' memberships, and accounts builds on this module's append-only
+        # base.
+        from audit import visibility
+
+        readable = visibility.condition(user)
+        return self.all() if readable is None else self.filter(readable)
 
 
 class AuditEvent(AppendOnlyModel):

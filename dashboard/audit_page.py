@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Membership, User
+from accounts.models import User
+from audit import visibility
 from audit.models import AuditEvent
 from audit.services import audit_record
 from core.forms import DateInput
-from inmates.models import Admission, Movement, Person
+from inmates.models import Admission, Person
 from inmates.search import search_q
 from institutions.paging import capped_page
 
@@ -89,21 +90,9 @@ def audit_events(request):
     scope = user.scope
     if not (scope.is_national or scope.region_ids or scope.is_dpo):
         raise PermissionDenied(_("The audit trail is for regional and national officers."))
-    events = AuditEvent.objects.select_related("actor")
-    people_in_scope = None
-    if not (scope.is_national or scope.is_national_dpo):
-        # A region: events about people held there at some time (their custody spells' movements into the
-        # region's UPT: records merged into another since included, the events were about someone held
-        # there), and events by people who work there. For a data-protection officer, who reads no
-        # records, the same.
-        regions = scope.region_ids | scope.dpo_region_ids
-        spells = Movement.objects.filter(to_institution__region_id__in=regions)
-        people_in_scope = spells.values("admission__person_id")
-        condition = Q(person_id__in=people_in_scope)
-        workers = Membership.objects.filter(
-            Q(institution__region_id__in=regions) | Q(region_id__in=regions)
-        ).values("user")
-        events = events.filter(condition | Q(actor__in=workers))
+    # The events of the user's scope (audit.visibility); the person filter searches the same people.
+    events = AuditEvent.objects.visible_to(user).select_related("actor")
+    people_in_scope = visibility.people_in_scope(user)
     filterset = AuditFilter(request.GET or None, queryset=events, people_in_scope=people_in_scope)
     events = filterset.qs
     # The newest events up to a cap, read as ids in one pass (institutions.paging): counting a region's events

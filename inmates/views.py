@@ -309,7 +309,8 @@ def _who_looked(user, person: Person):
     ):
         return None
     return list(
-        AuditEvent.objects.filter(person_id=person.pk, action=AuditEvent.Action.VIEW)
+        AuditEvent.objects.visible_to(user)
+        .filter(person_id=person.pk, action=AuditEvent.Action.VIEW)
         .select_related("actor")
         .order_by("-at")[:VIEWERS_SHOWN]
     )
