@@ -15,12 +15,12 @@ from tests.factories import PersonFactory, UserFactory, admit, membership
 
 @pytest.fixture
 def events(person, other_institution, staff, outsider):
-    """An event about a person held in the region (by an outsider), one about a person held in the other
-    region (by the region's staff), and one about nobody by the outsider."""
+    """An event about a person held in the region (by a job, no user), one about a person held in the other
+    region (by the region's staff), and one about nobody by someone working in the other region."""
     elsewhere = PersonFactory(full_name="Andi Elsewhere")
     admit(elsewhere, other_institution)
     return {
-        "about_ours": audit_record(action="view", actor=outsider, person_id=person.pk),
+        "about_ours": audit_record(action="view", actor=None, person_id=person.pk),
         "by_our_staff": audit_record(action="view", actor=staff, person_id=elsewhere.pk),
         "theirs": audit_record(action="login", actor=outsider),
     }
