@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "inmates",
     "assessments",
     "rehab",
+    "privacy",
     "exchange",
     "reports",
     "dashboard",

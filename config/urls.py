@@ -40,4 +40,5 @@ urlpatterns = [
     path("rehab/", include("rehab.urls")),
     path("laporan/", include("reports.urls")),
     path("impor/", include("exchange.urls")),
+    path("privasi/", include("privacy.urls")),
 ]

@@ -32,6 +32,15 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class TimeInput(forms.TimeInput):
+    """The browser's time picker, hours and minutes."""
+
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
 def check_plausible(day: dt.date | None) -> dt.date | None:
     if day is not None and not EARLIEST_DATE <= day <= LATEST_DATE:
         raise forms.ValidationError(

@@ -13,6 +13,7 @@ from core.forms import (
     ModelForm,
     RecordChoiceField,
     RecordMultipleChoiceField,
+    TimeInput,
     check_plausible,
 )
 from inmates.models import Person
@@ -27,13 +28,6 @@ WEEKDAYS = [
     (5, _("Saturday")),
     (6, _("Sunday")),
 ]
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%H:%M", **kwargs)
 
 
 def add_beyond_agreement_fields(form: forms.BaseForm) -> None:

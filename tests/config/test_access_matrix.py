@@ -49,6 +49,7 @@ from accounts.models import Membership, Role
 from assessments.models import Recommendation
 from inmates import services as inmates_services
 from institutions.models import Institution, TimeZones
+from privacy import services as privacy_services
 from rehab import services as rehab_services
 from rehab.models import Attendance, Note, Programme
 from reports.models import Report
@@ -186,6 +187,13 @@ MATRIX: dict[str, dict[str, int | str]] = {
     "exchange:review-link":              everyone(405),
     "exchange:review-create":            everyone(405),
     "exchange:transfer-noted":           everyone(405),
+    # --- privacy (UU 27/2022) -----------------------------------------------------------------------
+    "privacy:request-list":              row(L,   200, 200, 200, 200, 403, 403, 403, 200, 200, 200, 200),
+    "privacy:request-create":            row(L,   200, 200, 200, 200, 403, 403, 403, 403, 403, 403, 200),
+    "privacy:request-detail":            row(L,   200, 200, 404, 404, 404, 404, 404, 200, 404, 200, 200),
+    "privacy:request-step":              everyone(405),
+    "privacy:request-answer":            everyone(405),
+    "privacy:hand-over":                 row(L,   404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200),  # its maker and the DPO  # noqa: E501
     # --- admin (the national officer holds the demo's permissions: institutions, accounts, reports) --
     "admin:index":                              admin(200),
     "admin:login":                              admin(403),  # signed in: refused, even for admin staff
@@ -318,6 +326,10 @@ PATHS = {
     "rehab:aftercare-assign": lambda w: reverse("rehab:aftercare-assign", args=[w.aftercare_plan.pk]),
     "rehab:followup-record": lambda w: reverse("rehab:followup-record", args=[w.follow_up.pk]),
     "exchange:import-detail": lambda w: w.sdp_import.get_absolute_url(),
+    "privacy:request-detail": lambda w: w.rights_request.get_absolute_url(),
+    "privacy:request-step": lambda w: reverse("privacy:request-step", args=[w.rights_request.pk]),
+    "privacy:request-answer": lambda w: reverse("privacy:request-answer", args=[w.rights_request.pk]),
+    "privacy:hand-over": lambda w: w.hand_over.get_absolute_url(),
     "exchange:import-rejected": lambda w: reverse("exchange:import-rejected", args=[w.sdp_import.pk]),
     "exchange:import-mapping": lambda w: reverse("exchange:import-mapping", args=[w.sdp_import.pk]),
     "exchange:import-apply": lambda w: reverse("exchange:import-apply", args=[w.sdp_import.pk]),
@@ -494,6 +506,30 @@ def _build_world() -> World:
         created_by=staff,
     )
     report.pdf.save("laporan.pdf", ContentFile(pdf_bytes()))
+    rights_request = privacy_services.register_request(
+        actor=staff,
+        person=person,
+        institution=amuntai,
+        kind="access",
+        received_at=NOW - dt.timedelta(hours=1),
+        requested_by="Orangnya sendiri",
+        identity_check="in_custody",
+        identity_details="Nomor register dan foto",
+        details="Salinan data saya.",
+    )
+    # A file handed over by the national data-protection officer: only its maker and the DPO reach it.
+    hand_over = privacy_services.hand_over(
+        actor=users["D"],
+        filename="data-pribadi.json",
+        content_type="application/json",
+        content=b"{}",
+        recipient="Orangnya sendiri",
+        purpose="Permintaan hak",
+        people=1,
+        institution=amuntai,
+        rights_request=rights_request,
+        person_id=person.pk,
+    )
 
     return World(
         users=users,
@@ -519,6 +555,8 @@ def _build_world() -> World:
             "link": link,
             "told_apart": told_apart,
             "sdp_import": _sdp_import(amuntai, staff),
+            "rights_request": rights_request,
+            "hand_over": hand_over,
             "import_item": _import_item(amuntai, staff, admission),
             "report": report,
             "group": Group.objects.create(name="Operator"),

@@ -1,0 +1,137 @@
+"""Forms of the rights-request pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import DateInput, RecordChoiceField, TimeInput, check_plausible
+from inmates.models import Admission
+from privacy.models import RightsRequest, RightsRequestStep
+
+
+class RightsRequestForm(forms.Form):
+    """Who asks what, received when and where, and how their identity was checked. The person is found by
+    the register number of a custody spell at the receiving UPT (or their NIK): what a requester can say."""
+
+    institution = RecordChoiceField(label=_("Received at"), queryset=None)
+    register_number = forms.CharField(
+        label=_("Register number or NIK"),
+        max_length=60,
+        help_text=_("The register number of a custody spell at this UPT, or the person's 16-digit NIK."),
+    )
+    kind = forms.ChoiceField(label=_("Request"), choices=RightsRequest.Kind.choices)
+    received_on = forms.DateField(label=_("Received on"), widget=DateInput())
+    received_time = forms.TimeField(label=_("at (time)"), widget=TimeInput())
+    requested_by = forms.CharField(
+        label=_("Asked by"),
+        max_length=160,
+        help_text=_("The person themselves, or the name and relation of their representative."),
+    )
+    identity_check = forms.ChoiceField(
+        label=_("Identity checked by"),
+        choices=[("", "---------"), *RightsRequest.IdentityCheck.choices],
+        error_messages={
+            "required": _("Say how the requester's identity was checked: no request without it.")
+        },
+    )
+    identity_details = forms.CharField(
+        label=_("Identity check details"),
+        max_length=200,
+        help_text=_(
+            "What was seen, e.g. the last four digits of the card's number. Never a copy of the card."
+        ),
+    )
+    details = forms.CharField(
+        label=_("What is asked"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, institutions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions
+        if institutions.count() == 1:
+            self.fields["institution"].initial = institutions.first().pk
+
+    def clean_received_on(self):
+        return check_plausible(self.cleaned_data["received_on"])
+
+    def clean(self):
+        cleaned = super().clean()
+        institution, number = cleaned.get("institution"), (cleaned.get("register_number") or "").strip()
+        if institution and number:
+            spells = Admission.objects.filter(institution=institution)
+            found = (
+                spells.filter(person__nik=number)
+                if number.isdigit() and len(number) == 16
+                else spells.filter(register_number__iexact=number)
+            )
+            people = set(found.values_list("person_id", flat=True)[:2])
+            if not people:
+                self.add_error(
+                    "register_number", _("Nobody held at this UPT has this register number or NIK.")
+                )
+            elif len(people) > 1:
+                self.add_error(
+                    "register_number",
+                    _("Several people held here have had this register number: give the person's NIK."),
+                )
+            else:
+                cleaned["person_id"] = people.pop()
+        day, time = cleaned.get("received_on"), cleaned.get("received_time")
+        if institution and day and time:
+            zone = zoneinfo.ZoneInfo(institution.time_zone)
+            cleaned["received_at"] = dt.datetime.combine(day, time, tzinfo=zone)
+        return cleaned
+
+    @staticmethod
+    def initial_now(zone: str) -> dict:
+        now = timezone.localtime(timezone.now(), zoneinfo.ZoneInfo(zone))
+        return {"received_on": now.date(), "received_time": now.time().replace(second=0, microsecond=0)}
+
+
+class StepForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"))
+    legal_ground = forms.ChoiceField(
+        label=_("Legal ground (for a refusal)"),
+        choices=[("", "---------"), *RightsRequestStep.Ground.choices],
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("Note"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, may_close: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        Status = RightsRequest.Status
+        choices = [(Status.IN_PROGRESS, Status.IN_PROGRESS.label)]
+        if may_close:
+            choices += [(Status.ANSWERED, Status.ANSWERED.label), (Status.REFUSED, Status.REFUSED.label)]
+        self.fields["status"].choices = choices
+
+
+class AccessAnswerForm(forms.Form):
+    include_notes = forms.TypedChoiceField(
+        label=_("Counselling and follow-up notes"),
+        choices=[
+            ("no", _("Leave them out: handing them over could endanger the person (UU 27/2022 Art. 33)")),
+            ("yes", _("Include them: handing them over endangers no one")),
+        ],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        initial="no",
+    )
+    reason = forms.CharField(
+        label=_("Reason for this decision"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Recorded with the request, e.g. the counsellor's advice."),
+    )
+    recipient = forms.CharField(
+        label=_("Handed over to"),
+        max_length=200,
+        help_text=_("Usually the person themselves; a representative with the power of attorney on file."),
+    )
