@@ -237,6 +237,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=6, minute=0),
     },
     "daily-digests": {"task": "dashboard.tasks.send_daily_digests", "schedule": crontab(hour=5, minute=30)},
+    # Files with personal data handed over through 24-hour links (privacy.models.HandOver): deleted after.
+    "hand-overs-expired": {"task": "privacy.tasks.delete_expired_hand_overs", "schedule": crontab(minute=15)},
 }
 
 # How many reverse proxies run in front of the app (each appends to X-Forwarded-For). The audit trail takes

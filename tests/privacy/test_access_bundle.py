@@ -209,3 +209,15 @@ def test_the_subject_access_command_writes_both_files_and_is_audited(tmp_path, p
         ).count()
         == 1
     )
+
+
+def test_the_documented_schema_lists_every_section_and_field():
+    from django.conf import settings
+
+    text = (settings.BASE_DIR / "docs" / "access-bundle.md").read_text()
+    for section in bundle.SECTIONS:
+        heading = f"### `{section.key}`:"
+        assert heading in text, heading
+        documented = text.split(heading, 1)[1].split("###", 1)[0]
+        for name, _label in section.columns:
+            assert f"| `{bundle.key(name)}` |" in documented, (section.key, name)
