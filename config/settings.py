@@ -245,6 +245,13 @@ CELERY_BEAT_SCHEDULE: dict = {
 # the client's address from that header only when this is set; behind one proxy it is 1.
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 
+# --- Personal data protection (UU 27/2022) ---------------------------------------------------------------
+# Who a breach notice is addressed to (Art. 46): the data-protection authority ("lembaga") the law provides;
+# until it is set up, the ministry in charge of it.
+PDP_AUTHORITY = env_str(
+    "PDP_AUTHORITY", "Lembaga Pelindungan Data Pribadi, c.q. Kementerian Komunikasi dan Digital Republik Indonesia"
+)
+
 # --- Pages --------------------------------------------------------------------------------------------
 PAGE_SIZE = env_int("PAGE_SIZE", 25)
 # After-care follow-ups after release, in months (issue 6: 1, 3, 6 and 12).

@@ -231,6 +231,11 @@ register(
             ("kind", _("kind")),
             ("status", _("status")),
             ("created_at", _("enrolled at")),
+            ("legal_basis", _("legal basis")),
+            ("legal_basis_detail", _("legal basis detail")),
+            ("consent_on", _("consent given on")),
+            ("consent_witness", _("consent witnessed by")),
+            ("consent_withdrawn_on", _("consent withdrawn on")),
         ),
     )
 )
@@ -309,6 +314,11 @@ register(
             ("released_on", _("released on")),
             ("agency__name", _("agency that takes over")),
             ("created_at", _("created at")),
+            ("legal_basis", _("legal basis")),
+            ("legal_basis_detail", _("legal basis detail")),
+            ("consent_on", _("consent given on")),
+            ("consent_witness", _("consent witnessed by")),
+            ("consent_withdrawn_on", _("consent withdrawn on")),
         ),
     )
 )

@@ -9,9 +9,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agreements.documents import validate_pdf
 from core.forms import DateInput, RecordChoiceField, TimeInput, check_plausible
 from inmates.models import Admission
-from privacy.models import RightsRequest, RightsRequestStep
+from privacy.models import Breach, RightsRequest, RightsRequestStep
+from rehab.consent import LegalBasis
 
 
 class RightsRequestForm(forms.Form):
@@ -134,4 +136,106 @@ class AccessAnswerForm(forms.Form):
         label=_("Handed over to"),
         max_length=200,
         help_text=_("Usually the person themselves; a representative with the power of attorney on file."),
+    )
+
+
+class LegalBasisForm(forms.Form):
+    legal_basis = forms.ChoiceField(
+        label=_("Legal basis"),
+        choices=[(value, label) for value, label in LegalBasis.choices if value],
+        widget=forms.RadioSelect,
+    )
+    legal_basis_detail = forms.CharField(
+        label=_("The law, decision or duty"),
+        max_length=300,
+        required=False,
+        help_text=_("For a legal obligation or public task, e.g. “Putusan PN Amuntai No. 12/Pid.Sus/2026”."),
+    )
+    consent_on = forms.DateField(label=_("Consent given on"), required=False, widget=DateInput())
+    consent_witness = forms.CharField(label=_("Witnessed by"), max_length=160, required=False)
+    consent_form = forms.FileField(
+        label=_("Signed consent form (PDF)"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "application/pdf"}),
+        help_text=_("The form the person signed, scanned as a PDF."),
+    )
+
+    def clean_consent_on(self):
+        return check_plausible(self.cleaned_data["consent_on"])
+
+    def clean_consent_form(self):
+        upload = self.cleaned_data.get("consent_form")
+        if upload:
+            validate_pdf(upload)
+        return upload
+
+
+class WithdrawalForm(forms.Form):
+    on = forms.DateField(label=_("Consent withdrawn on"), widget=DateInput())
+    rights_request = RecordChoiceField(
+        label=_("Rights request"),
+        queryset=None,
+        required=False,
+        help_text=_("The person's request to withdraw consent, if they made one: it is answered with this."),
+    )
+
+    def __init__(self, *args, requests, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rights_request"].queryset = requests
+
+    def clean_on(self):
+        return check_plausible(self.cleaned_data["on"])
+
+
+class BreachForm(forms.Form):
+    title = forms.CharField(label=_("Summary"), max_length=200)
+    discovered_on = forms.DateField(label=_("Discovered on"), widget=DateInput())
+    discovered_time = forms.TimeField(label=_("at (time)"), widget=TimeInput())
+    institution = RecordChoiceField(
+        label=_("UPT where it happened"),
+        queryset=None,
+        required=False,
+        help_text=_("Leave empty when it concerns the whole region or the national system."),
+    )
+    occurred = forms.CharField(label=_("When it happened"), max_length=200, required=False)
+    what_happened = forms.CharField(
+        label=_("What happened"), max_length=8000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    data_kinds = forms.MultipleChoiceField(
+        label=_("Kinds of data"), choices=Breach.DataKind.choices, widget=forms.CheckboxSelectMultiple
+    )
+    people_affected = forms.IntegerField(
+        label=_("People affected (number or best estimate)"), min_value=0, max_value=10_000_000
+    )
+    measures = forms.CharField(
+        label=_("Measures taken"), max_length=8000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, institutions, zone: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions
+        self.zone = zone
+
+    def clean_discovered_on(self):
+        return check_plausible(self.cleaned_data["discovered_on"])
+
+    def clean(self):
+        cleaned = super().clean()
+        day, time = cleaned.get("discovered_on"), cleaned.get("discovered_time")
+        if day and time:
+            place = cleaned.get("institution")
+            zone = zoneinfo.ZoneInfo(place.time_zone if place else self.zone)
+            cleaned["discovered_at"] = dt.datetime.combine(day, time, tzinfo=zone)
+        return cleaned
+
+
+class BreachUpdateForm(forms.Form):
+    measures = forms.CharField(
+        label=_("Measures taken"), max_length=8000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    authority_notified = forms.BooleanField(
+        label=_("The authority has been notified in writing"), required=False
+    )
+    people_notified = forms.BooleanField(
+        label=_("The people affected have been notified in writing"), required=False
     )

@@ -259,3 +259,98 @@ class AccessDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rights_request_id} @ {self.decided_at:%Y-%m-%d}"
+
+
+# UU 27/2022 Art. 46: a breach is notified in writing to the people affected and to the authority within
+# 3×24 hours. Counted from its discovery.
+NOTIFY_WITHIN = dt.timedelta(hours=72)
+
+
+class BreachQuerySet(models.QuerySet):
+    def visible_to(self, user) -> BreachQuerySet:
+        """The data-protection officer of the nation or the region; national and regional officers read."""
+        scope = user.scope
+        if scope.is_national or scope.is_national_dpo:
+            return self.all()
+        regions = scope.region_ids | scope.dpo_region_ids
+        return self.filter(Q(region_id__in=regions) | Q(institution__region_id__in=regions))
+
+    def kept_by(self, user) -> BreachQuerySet:
+        scope = user.scope
+        if scope.is_national_dpo:
+            return self.all()
+        regions = scope.dpo_region_ids
+        return self.filter(Q(region_id__in=regions) | Q(institution__region_id__in=regions))
+
+    def notice_overdue(self, now: dt.datetime) -> BreachQuerySet:
+        late = Q(authority_notified_at__isnull=True) | Q(people_notified_at__isnull=True)
+        return self.filter(late, notify_by__lt=now)
+
+
+class Breach(models.Model):
+    """An entry of the breach register: what happened, to which data and how many people, what was done,
+    and when the authority and the people affected were told (due 3×24 hours after discovery)."""
+
+    class DataKind(models.TextChoices):
+        IDENTITY = "identity", _("Identity (name, NIK, date of birth)")
+        CUSTODY = "custody", _("Custody records (offence, sentence)")
+        HEALTH = "health", _("Health: screenings, assessments, rehabilitation")
+        NOTES = "notes", _("Counselling and follow-up notes")
+        CHILDREN = "children", _("Children's data (LPKA)")
+        DOCUMENTS = "documents", _("Uploaded documents")
+        ACCOUNTS = "accounts", _("User accounts and passwords")
+
+    title = models.CharField(_("summary"), max_length=200)
+    discovered_at = models.DateTimeField(_("discovered at"))
+    occurred = models.CharField(
+        _("when it happened"),
+        max_length=200,
+        blank=True,
+        help_text=_("As far as known, e.g. “4–5 March 2026”."),
+    )
+    what_happened = models.TextField(_("what happened"), max_length=8000)
+    data_kinds = models.JSONField(_("kinds of data"), default=list)
+    people_affected = models.PositiveIntegerField(_("people affected (number or best estimate)"))
+    measures = models.TextField(_("measures taken"), max_length=8000)
+    region = models.ForeignKey(
+        "institutions.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    notify_by = models.DateTimeField(_("notices due"))
+    authority_notified_at = models.DateTimeField(_("authority notified at"), null=True, blank=True)
+    people_notified_at = models.DateTimeField(_("people notified at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = BreachQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-discovered_at", "-pk"]
+        verbose_name = _("data breach")
+        verbose_name_plural = _("data breaches")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.discovered_at:%Y-%m-%d})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("privacy:breach-detail", args=[self.pk])
+
+    @property
+    def notified(self) -> bool:
+        return self.authority_notified_at is not None and self.people_notified_at is not None
+
+    def notice_overdue(self, now: dt.datetime | None = None) -> bool:
+        return not self.notified and (now or timezone.now()) > self.notify_by
+
+    def get_data_kinds_display(self) -> list[str]:
+        labels = dict(self.DataKind.choices)
+        return [str(labels.get(kind, kind)) for kind in self.data_kinds]
+
+    @property
+    def time_zone(self) -> str:
+        if self.institution_id:
+            return self.institution.time_zone
+        return self.region.time_zone if self.region_id else "Asia/Jakarta"

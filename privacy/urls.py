@@ -1,6 +1,6 @@
 from django.urls import path
 
-from privacy import views
+from privacy import breach_views, consent_views, views
 
 app_name = "privacy"
 
@@ -11,4 +11,12 @@ urlpatterns = [
     path("permintaan/<int:pk>/status/", views.request_step, name="request-step"),
     path("permintaan/<int:pk>/jawab/", views.request_answer, name="request-answer"),
     path("serah/<str:token>/", views.hand_over_download, name="hand-over"),
+    path("insiden/", breach_views.breach_list, name="breach-list"),
+    path("insiden/baru/", breach_views.breach_create, name="breach-create"),
+    path("insiden/<int:pk>/", breach_views.breach_detail, name="breach-detail"),
+    path("insiden/<int:pk>/ubah/", breach_views.breach_update, name="breach-update"),
+    path("insiden/<int:pk>/surat/<str:to>/", breach_views.breach_letter, name="breach-letter"),
+    path("dasar-hukum/<str:kind>/<int:pk>/", consent_views.legal_basis, name="consent"),
+    path("dasar-hukum/<str:kind>/<int:pk>/tarik/", consent_views.withdraw, name="consent-withdraw"),
+    path("dasar-hukum/<str:kind>/<int:pk>/formulir/", consent_views.consent_form, name="consent-form"),
 ]

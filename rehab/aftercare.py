@@ -254,3 +254,24 @@ def preparing_release(user, *, today: dt.date, days: int = 30):
         .select_related("person", "institution")
         .order_by("expected_release")
     )
+
+
+def consent_withdrawn(*, by, plan: AftercarePlan) -> int:
+    """Consent to after-care withdrawn (privacy.consent decides who may record it): every follow-up still
+    due is called off, with that reason; those done stay. Returns how many were called off."""
+    pending = list(FollowUp.objects.pending().filter(plan=plan).values_list("pk", flat=True))
+    FollowUp.objects.filter(pk__in=pending).update(
+        cancelled=True,
+        called_off_at=timezone.now(),
+        called_off_why=FollowUp.CalledOff.CONSENT,
+        called_off_user=by,
+    )
+    if pending:
+        audit_record(
+            action=AuditEvent.Action.CHANGE,
+            actor=by,
+            obj=plan,
+            person_id=plan.person_id,
+            details={"follow_ups_called_off": pending, "why": "consent withdrawn"},
+        )
+    return len(pending)

@@ -21,6 +21,7 @@ from assessments.models import Recommendation
 from audit.models import AppendOnlyModel, AppendOnlyQuerySet
 from inmates.models import Admission, Person
 from institutions.models import Agency, Institution, count_subquery
+from rehab.consent import ConsentRecord
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -140,7 +141,7 @@ class Programme(models.Model):
         return self.Status(self.status).label
 
 
-class Enrolment(models.Model):
+class Enrolment(ConsentRecord):
     class Status(models.TextChoices):
         WAITING = "waiting", _("Waiting")
         ACTIVE = "active", pgettext_lazy("enrolment status", "Active")
@@ -190,6 +191,7 @@ class Enrolment(models.Model):
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
         constraints = [
+            *ConsentRecord.consent_constraints("rehab_enrolment"),
             models.UniqueConstraint(
                 fields=["person", "kind"],
                 condition=Q(status="active"),
@@ -565,7 +567,7 @@ class AftercarePlanQuerySet(models.QuerySet):
         return self.filter(Exists(FollowUp.objects.overdue(day).filter(plan=OuterRef("pk"))))
 
 
-class AftercarePlan(models.Model):
+class AftercarePlan(ConsentRecord):
     """Keeping in touch after release: who takes over, the contact, and the follow-ups due."""
 
     admission = models.OneToOneField(
@@ -593,6 +595,7 @@ class AftercarePlan(models.Model):
         ordering = ["-released_on"]
         verbose_name = _("after-care plan")
         verbose_name_plural = _("after-care plans")
+        constraints = ConsentRecord.consent_constraints("rehab_aftercareplan")
         indexes = [
             # The list of all after-care plans: the latest releases first.
             models.Index(fields=["-released_on", "-id"], name="rehab_plan_released_idx")
@@ -640,6 +643,7 @@ class FollowUp(models.Model):
     class CalledOff(models.TextChoices):
         RETURN = "return", _("Returned to custody")
         DEATH = "death", _("Died")
+        CONSENT = "consent", _("Consent withdrawn")
 
     plan = models.ForeignKey(AftercarePlan, on_delete=models.CASCADE, related_name="follow_ups")
     months_after = models.PositiveSmallIntegerField(_("months after release"))

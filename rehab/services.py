@@ -797,3 +797,37 @@ def note_add(*, by, session: Session, text: str, person: Person | None = None) -
     note = Note.objects.create(session=session, person=person, text=text.strip(), author=by)
     audit_record(action=AuditEvent.Action.CREATE, actor=by, obj=note, person_id=person.pk if person else None)
     return note
+
+
+@transaction.atomic
+def enrolment_consent_withdrawn(*, by, enrolment: Enrolment, on: dt.date) -> list[str]:
+    """Consent withdrawn (privacy.consent decides who may record it): an open enrolment ends as dropped out
+    with that reason, off the roster of every session after `on`; what happened before stays. A closed
+    enrolment stays as it is. Returns notices for the user."""
+    enrolment = (
+        Enrolment.objects.select_for_update().select_related("programme__institution").get(pk=enrolment.pk)
+    )
+    if enrolment.status not in Enrolment.OPEN:
+        return []
+    last_step = enrolment.transitions.order_by("-on", "-pk").values_list("on", flat=True).first()
+    on = max(on, last_step) if last_step else on
+    previous = enrolment.status
+    enrolment.status = Enrolment.Status.DROPPED_OUT
+    enrolment.save(update_fields=["status"])
+    EnrolmentTransition.objects.create(
+        enrolment=enrolment,
+        from_status=previous,
+        to_status=enrolment.status,
+        on=on,
+        by=by,
+        reason=_("Consent withdrawn (UU 27/2022)"),
+    )
+    notices = _withdrawal_notice(enrolment, _withdraw_after(enrolment, on, by=by))
+    audit_record(
+        action=AuditEvent.Action.CHANGE,
+        actor=by,
+        obj=enrolment,
+        person_id=enrolment.person_id,
+        details={"from": previous, "to": enrolment.status, "consent_withdrawn": on.isoformat()},
+    )
+    return notices

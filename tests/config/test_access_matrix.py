@@ -49,6 +49,8 @@ from accounts.models import Membership, Role
 from assessments.models import Recommendation
 from inmates import services as inmates_services
 from institutions.models import Institution, TimeZones
+from privacy import breaches as privacy_breaches
+from privacy import consent as privacy_consent
 from privacy import services as privacy_services
 from rehab import services as rehab_services
 from rehab.models import Attendance, Note, Programme
@@ -193,6 +195,14 @@ MATRIX: dict[str, dict[str, int | str]] = {
     "privacy:request-detail":            row(L,   200, 200, 404, 404, 404, 404, 404, 200, 404, 200, 200),
     "privacy:request-step":              everyone(405),
     "privacy:request-answer":            everyone(405),
+    "privacy:breach-list":               row(L,   403, 403, 403, 403, 403, 403, 403, 200, 200, 200, 200),
+    "privacy:breach-create":             row(L,   403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200),
+    "privacy:breach-detail":             row(L,   403, 403, 403, 403, 403, 403, 403, 200, 404, 200, 200),
+    "privacy:breach-update":             everyone(405),
+    "privacy:breach-letter":             row(L,   403, 403, 403, 403, 403, 403, 403, 403, 404, 403, 200),
+    "privacy:consent":                   row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200, 200),
+    "privacy:consent-withdraw":          everyone(405),
+    "privacy:consent-form":              row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200, 200),
     "privacy:hand-over":                 row(L,   404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200),  # its maker and the DPO  # noqa: E501
     # --- admin (the national officer holds the demo's permissions: institutions, accounts, reports) --
     "admin:index":                              admin(200),
@@ -330,6 +340,14 @@ PATHS = {
     "privacy:request-step": lambda w: reverse("privacy:request-step", args=[w.rights_request.pk]),
     "privacy:request-answer": lambda w: reverse("privacy:request-answer", args=[w.rights_request.pk]),
     "privacy:hand-over": lambda w: w.hand_over.get_absolute_url(),
+    "privacy:breach-detail": lambda w: w.breach.get_absolute_url(),
+    "privacy:breach-update": lambda w: reverse("privacy:breach-update", args=[w.breach.pk]),
+    "privacy:breach-letter": lambda w: reverse("privacy:breach-letter", args=[w.breach.pk, "people"]),
+    "privacy:consent": lambda w: reverse("privacy:consent", args=["peserta", w.enrolment.pk]),
+    "privacy:consent-withdraw": lambda w: reverse(
+        "privacy:consent-withdraw", args=["peserta", w.enrolment.pk]
+    ),
+    "privacy:consent-form": lambda w: reverse("privacy:consent-form", args=["peserta", w.enrolment.pk]),
     "exchange:import-rejected": lambda w: reverse("exchange:import-rejected", args=[w.sdp_import.pk]),
     "exchange:import-mapping": lambda w: reverse("exchange:import-mapping", args=[w.sdp_import.pk]),
     "exchange:import-apply": lambda w: reverse("exchange:import-apply", args=[w.sdp_import.pk]),
@@ -506,6 +524,15 @@ def _build_world() -> World:
         created_by=staff,
     )
     report.pdf.save("laporan.pdf", ContentFile(pdf_bytes()))
+    # The enrolment rests on the person's consent, with the signed form (the legal-basis page's download).
+    privacy_consent.record_basis(
+        enrolment,
+        actor=staff,
+        legal_basis="consent",
+        consent_on=dt.date(2026, 2, 20),
+        witness="Siti Rahma",
+        form_file=ContentFile(pdf_bytes(), name="persetujuan.pdf"),
+    )
     rights_request = privacy_services.register_request(
         actor=staff,
         person=person,
@@ -529,6 +556,17 @@ def _build_world() -> World:
         institution=amuntai,
         rights_request=rights_request,
         person_id=person.pk,
+    )
+
+    breach = privacy_breaches.record(
+        actor=users["D"],
+        institution=amuntai,
+        discovered_at=NOW - dt.timedelta(hours=2),
+        title="Daftar peserta terkirim ke alamat yang salah",
+        what_happened="Terkirim ke alamat surel yang salah.",
+        data_kinds=["identity"],
+        people_affected=12,
+        measures="Penerima diminta menghapus.",
     )
 
     return World(
@@ -557,6 +595,7 @@ def _build_world() -> World:
             "sdp_import": _sdp_import(amuntai, staff),
             "rights_request": rights_request,
             "hand_over": hand_over,
+            "breach": breach,
             "import_item": _import_item(amuntai, staff, admission),
             "report": report,
             "group": Group.objects.create(name="Operator"),
