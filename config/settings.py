@@ -249,7 +249,8 @@ TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 # Who a breach notice is addressed to (Art. 46): the data-protection authority ("lembaga") the law provides;
 # until it is set up, the ministry in charge of it.
 PDP_AUTHORITY = env_str(
-    "PDP_AUTHORITY", "Lembaga Pelindungan Data Pribadi, c.q. Kementerian Komunikasi dan Digital Republik Indonesia"
+    "PDP_AUTHORITY",
+    "Lembaga Pelindungan Data Pribadi, c.q. Kementerian Komunikasi dan Digital Republik Indonesia",
 )
 
 # --- Pages --------------------------------------------------------------------------------------------
