@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "accounts.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
+    # Break-glass grants of the session: read by the visibility rule (inmates) and named in the audit trail.
+    "privacy.middleware.EmergencyAccessMiddleware",
     "config.middleware.NoUrlListMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -94,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "privacy.context_processors.emergency_access",
             ],
         },
     },
@@ -252,6 +255,9 @@ PDP_AUTHORITY = env_str(
     "PDP_AUTHORITY",
     "Lembaga Pelindungan Data Pribadi, c.q. Kementerian Komunikasi dan Digital Republik Indonesia",
 )
+
+# Break-glass access to a record outside one's scope lasts at most this many hours (issue 18).
+BREAK_GLASS_HOURS = env_int("BREAK_GLASS_HOURS", 4)
 
 # --- Pages --------------------------------------------------------------------------------------------
 PAGE_SIZE = env_int("PAGE_SIZE", 25)

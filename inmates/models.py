@@ -68,6 +68,14 @@ def _latest_spell_in_reach(user: User, work: Work) -> Q:
     return reach & ~Exists(later)
 
 
+def emergency_reach(user: User) -> frozenset[int]:
+    """People whose records `user` may open for now through break-glass access (privacy.emergency): a few
+    hours, with a reason, audited, reviewed afterwards. Set on the user for the request from the signed-in
+    session by privacy.middleware, so asking costs no query; never their notes (those querysets do not
+    widen)."""
+    return getattr(user, "emergency_person_ids", frozenset())
+
+
 def _visible(user: User, work: Work, movements: dict, admissions: dict) -> Q:
     condition = Exists(_movements_in_scope(user, **movements))
     if user.scope.agency_ids:
@@ -81,9 +89,11 @@ class PersonQuerySet(models.QuerySet):
         people = self.filter(merged_into__isnull=True)
         if user.scope.is_national:
             return people
-        return people.filter(
-            _visible(user, work, {"admission__person": OuterRef("pk")}, {"person": OuterRef("pk")})
-        )
+        condition = _visible(user, work, {"admission__person": OuterRef("pk")}, {"person": OuterRef("pk")})
+        granted = emergency_reach(user)
+        if granted:
+            condition |= Q(pk__in=granted)
+        return people.filter(condition)
 
     def editable_by(self, user: User) -> PersonQuerySet:
         """Identity can be corrected by staff of any institution that has held the person."""
@@ -179,6 +189,9 @@ class AdmissionQuerySet(models.QuerySet):
         condition = Exists(_movements_in_scope(user, admission=OuterRef("pk")))
         if user.scope.agency_ids:
             condition |= _latest_spell_in_reach(user, work)
+        granted = emergency_reach(user)
+        if granted:
+            condition |= Q(person_id__in=granted)
         return self.filter(condition)
 
     def held_in_scope(self, user: User, work: Work = Work.ANY) -> AdmissionQuerySet:

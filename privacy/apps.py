@@ -6,3 +6,6 @@ class PrivacyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "privacy"
     verbose_name = _("Personal data protection")
+
+    def ready(self) -> None:
+        from privacy import receivers  # noqa: F401 - connects the sign-in receiver

@@ -428,7 +428,24 @@ def covered_models() -> set[type[models.Model]]:
 
 def _register_own_sections() -> None:
     """The rights requests themselves are data about the person (Art. 14: requests are logged)."""
-    from privacy.models import AccessDecision, HandOver, RightsRequest, RightsRequestStep
+    from privacy.models import AccessDecision, EmergencyAccess, HandOver, RightsRequest, RightsRequestStep
+
+    register(
+        Section(
+            "emergency_access",
+            _("Emergency access to the record"),
+            EmergencyAccess,
+            lambda options: _of(EmergencyAccess)(options).order_by("granted_at", "pk"),
+            (
+                ("user__username", _("user")),
+                ("institution__name", _("held at")),
+                ("reason", _("reason")),
+                ("granted_at", _("granted at")),
+                ("expires_at", _("ends at")),
+                ("review", _("review")),
+            ),
+        )
+    )
 
     register(
         Section(

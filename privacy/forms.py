@@ -8,12 +8,37 @@ import zoneinfo
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from agreements.documents import validate_pdf
-from core.forms import DateInput, RecordChoiceField, TimeInput, check_plausible
+from core.forms import DateInput, LongSelect, RecordChoiceField, TimeInput, check_plausible
 from inmates.models import Admission
-from privacy.models import Breach, RightsRequest, RightsRequestStep
+from privacy.models import Breach, EmergencyAccess, RightsRequest, RightsRequestStep
 from rehab.consent import LegalBasis
+
+
+def _find_person(form: forms.Form, cleaned: dict) -> None:
+    """The person held at the chosen UPT with the register number (or the NIK) typed: put in cleaned data
+    as "person_id", or an error on the field."""
+    institution, number = cleaned.get("institution"), (cleaned.get("register_number") or "").strip()
+    if not (institution and number):
+        return
+    spells = Admission.objects.filter(institution=institution, person__merged_into__isnull=True)
+    found = (
+        spells.filter(person__nik=number)
+        if number.isdigit() and len(number) == 16
+        else spells.filter(register_number__iexact=number)
+    )
+    people = set(found.values_list("person_id", flat=True)[:2])
+    if not people:
+        form.add_error("register_number", _("Nobody held at this UPT has this register number or NIK."))
+    elif len(people) > 1:
+        form.add_error(
+            "register_number",
+            _("Several people held here have had this register number: give the person's NIK."),
+        )
+    else:
+        cleaned["person_id"] = people.pop()
 
 
 class RightsRequestForm(forms.Form):
@@ -63,26 +88,8 @@ class RightsRequestForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        institution, number = cleaned.get("institution"), (cleaned.get("register_number") or "").strip()
-        if institution and number:
-            spells = Admission.objects.filter(institution=institution)
-            found = (
-                spells.filter(person__nik=number)
-                if number.isdigit() and len(number) == 16
-                else spells.filter(register_number__iexact=number)
-            )
-            people = set(found.values_list("person_id", flat=True)[:2])
-            if not people:
-                self.add_error(
-                    "register_number", _("Nobody held at this UPT has this register number or NIK.")
-                )
-            elif len(people) > 1:
-                self.add_error(
-                    "register_number",
-                    _("Several people held here have had this register number: give the person's NIK."),
-                )
-            else:
-                cleaned["person_id"] = people.pop()
+        _find_person(self, cleaned)
+        institution = cleaned.get("institution")
         day, time = cleaned.get("received_on"), cleaned.get("received_time")
         if institution and day and time:
             zone = zoneinfo.ZoneInfo(institution.time_zone)
@@ -238,4 +245,47 @@ class BreachUpdateForm(forms.Form):
     )
     people_notified = forms.BooleanField(
         label=_("The people affected have been notified in writing"), required=False
+    )
+
+
+class EmergencyAccessForm(forms.Form):
+    """Break-glass: the record asked for (UPT and register number or NIK), why, and for how long."""
+
+    institution = RecordChoiceField(label=_("Held at"), queryset=None, widget=LongSelect)
+    register_number = forms.CharField(
+        label=_("Register number or NIK"),
+        max_length=60,
+        help_text=_("The register number of a custody spell at this UPT, or the person's 16-digit NIK."),
+    )
+    reason = forms.CharField(
+        label=_("Why the record is needed now"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "E.g. a medical emergency on a transfer; the head of the UPT or the DPO reviews it afterwards."
+        ),
+    )
+    hours = forms.TypedChoiceField(label=_("For"), coerce=int)
+
+    def __init__(self, *args, institutions, max_hours: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions
+        self.fields["hours"].choices = [
+            (hours, ngettext("%(hours)s hour", "%(hours)s hours", hours) % {"hours": hours})
+            for hours in range(1, max_hours + 1)
+        ]
+        self.fields["hours"].initial = max_hours
+
+    def clean(self):
+        cleaned = super().clean()
+        _find_person(self, cleaned)
+        return cleaned
+
+
+class EmergencyReviewForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Review"), choices=EmergencyAccess.Review.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -354,3 +354,70 @@ class Breach(models.Model):
         if self.institution_id:
             return self.institution.time_zone
         return self.region.time_zone if self.region_id else "Asia/Jakarta"
+
+
+class EmergencyAccessQuerySet(models.QuerySet):
+    def reviewable_by(self, user) -> EmergencyAccessQuerySet:
+        """The head of the UPT that held the person at the time, and the data-protection officer."""
+        scope = user.scope
+        if scope.is_national_dpo:
+            return self.all()
+        return self.filter(
+            Q(institution_id__in=scope.head_institution_ids)
+            | Q(institution__region_id__in=scope.dpo_region_ids)
+        )
+
+    def visible_to(self, user) -> EmergencyAccessQuerySet:
+        """Whoever asked, and those who review."""
+        return self.filter(Q(user=user) | Q(pk__in=self.reviewable_by(user).values("pk")))
+
+    def awaiting_review(self, now: dt.datetime) -> EmergencyAccessQuerySet:
+        return self.filter(expires_at__lte=now, reviewed_at__isnull=True)
+
+
+class EmergencyAccess(models.Model):
+    """Break-glass: a member of staff or a counsellor opens a record outside their scope in an emergency,
+    with a reason, for a few hours (never its notes). Shown on every page while it lasts, every page audited,
+    reviewed afterwards by the head of the UPT that held the person or the data-protection officer."""
+
+    class Review(models.TextChoices):
+        ACCEPTED = "accepted", _("Justified")
+        FLAGGED = "flagged", _("Flagged: not justified")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="+", verbose_name=_("held at")
+    )
+    reason = models.TextField(_("reason"), max_length=2000)
+    granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("ends at"))
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    review = models.CharField(_("review"), max_length=10, choices=Review.choices, blank=True)
+    review_note = models.TextField(_("review note"), max_length=2000, blank=True)
+
+    objects = EmergencyAccessQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-granted_at", "-pk"]
+        verbose_name = _("emergency access")
+        verbose_name_plural = _("emergency accesses")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("granted_at")), name="privacy_emergency_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(review="", reviewed_at__isnull=True)
+                | (~Q(review="") & Q(reviewed_at__isnull=False)),
+                name="privacy_emergency_review_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.person} ({self.granted_at:%Y-%m-%d %H:%M})"
+
+    def is_active(self, now: dt.datetime | None = None) -> bool:
+        return (now or timezone.now()) < self.expires_at

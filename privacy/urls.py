@@ -1,6 +1,6 @@
 from django.urls import path
 
-from privacy import breach_views, consent_views, views
+from privacy import breach_views, consent_views, emergency_views, views
 
 app_name = "privacy"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("permintaan/<int:pk>/status/", views.request_step, name="request-step"),
     path("permintaan/<int:pk>/jawab/", views.request_answer, name="request-answer"),
     path("serah/<str:token>/", views.hand_over_download, name="hand-over"),
+    path("darurat/", emergency_views.emergency_list, name="emergency-list"),
+    path("darurat/minta/", emergency_views.emergency_request, name="emergency-request"),
+    path("darurat/<int:pk>/tinjau/", emergency_views.emergency_review, name="emergency-review"),
     path("insiden/", breach_views.breach_list, name="breach-list"),
     path("insiden/baru/", breach_views.breach_create, name="breach-create"),
     path("insiden/<int:pk>/", breach_views.breach_detail, name="breach-detail"),

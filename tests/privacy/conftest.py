@@ -6,6 +6,7 @@ import pytest
 from accounts.models import Membership, Role
 from privacy import services
 from tests.factories import UserFactory, membership
+from tests.rehab.conftest import programme, rehab_agreement  # noqa: F401 - fixtures used here too
 
 WITA = zoneinfo.ZoneInfo("Asia/Makassar")  # the fixtures' region (Kalimantan Selatan)
 RECEIVED = dt.datetime(2026, 3, 2, 9, 30, tzinfo=WITA)
