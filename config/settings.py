@@ -242,6 +242,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "daily-digests": {"task": "dashboard.tasks.send_daily_digests", "schedule": crontab(hour=5, minute=30)},
     # Files with personal data handed over through 24-hour links (privacy.models.HandOver): deleted after.
     "hand-overs-expired": {"task": "privacy.tasks.delete_expired_hand_overs", "schedule": crontab(minute=15)},
+    # The 2nd of every month at 03:00 WIB: what the retention schedule makes due, for the DPO to approve.
+    "retention-plan": {
+        "task": "privacy.tasks.plan_retention",
+        "schedule": crontab(day_of_month=2, hour=3, minute=0),
+    },
 }
 
 # How many reverse proxies run in front of the app (each appends to X-Forwarded-For). The audit trail takes

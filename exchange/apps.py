@@ -11,3 +11,4 @@ class ExchangeConfig(AppConfig):
         from exchange import personal_data
 
         personal_data.register_sections()
+        personal_data.register_retention()

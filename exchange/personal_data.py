@@ -26,3 +26,37 @@ def register_sections() -> None:
             ),
         )
     )
+
+
+def register_retention() -> None:
+    """The SDP files kept after an import (privacy.retention): deleted after their period, by the daily job
+    (services.files_expired_delete) and by a retention run; the record, its checksum and counts stay."""
+    from django.conf import settings
+    from django.utils.translation import gettext_lazy
+
+    from exchange.models import ImportRun
+    from privacy import retention
+
+    def due(cutoff):
+        return (
+            ImportRun.objects.filter(created_at__lt=cutoff)
+            .exclude(file="")
+            .exclude(status__in=[ImportRun.Status.QUEUED, ImportRun.Status.RUNNING])
+        )
+
+    def apply(ids, actor, now):
+        from exchange.services import files_delete
+
+        return files_delete(ImportRun.objects.filter(pk__in=ids), actor=actor)
+
+    retention.register(
+        retention.Kind(
+            "import_files",
+            gettext_lazy("SDP import files"),
+            gettext_lazy("file deleted; the import's record, checksum and counts stay"),
+            settings.SDP_IMPORT_KEEP_DAYS,
+            1,
+            due,
+            apply,
+        )
+    )

@@ -33,6 +33,7 @@ from exchange.sdp.reading import FileRefused, open_table, size_of
 from exchange.sdp.rows import RowProblem, RowResult, column_label, read_rows
 from inmates import services as inmates_services
 from inmates.models import Admission, Person
+from privacy import retention
 
 
 class MissingColumns(FileRefused):
@@ -488,18 +489,25 @@ def _nobody_applies(run: ImportRun) -> bool:
 
 
 def files_expired_delete(*, now: dt.datetime) -> int:
-    """Delete the kept files of imports uploaded more than SDP_IMPORT_KEEP_DAYS ago; the record, its checksum
-    and counts stay. Safe to run twice."""
-    cutoff = now - dt.timedelta(days=settings.SDP_IMPORT_KEEP_DAYS)
+    """Delete the kept files of imports older than the retention schedule's period for import files
+    (privacy.retention, by default SDP_IMPORT_KEEP_DAYS); the record, its checksum and counts stay. Safe to
+    run twice."""
+    cutoff = now - retention.kept_for("import_files")
     expired = (
         ImportRun.objects.filter(created_at__lt=cutoff)
         .exclude(file="")
         .exclude(status__in=[ImportRun.Status.QUEUED, ImportRun.Status.RUNNING])
     )
+    return files_delete(expired)
+
+
+def files_delete(runs, *, actor=None) -> int:
     deleted = 0
-    for run in expired.iterator():
+    for run in runs.iterator():
         run.file.delete(save=False)
         ImportRun.objects.filter(pk=run.pk).update(file="")
-        audit_record(action=AuditEvent.Action.DELETE, obj=run, details={"file_deleted": run.checksum})
+        audit_record(
+            action=AuditEvent.Action.DELETE, actor=actor, obj=run, details={"file_deleted": run.checksum}
+        )
         deleted += 1
     return deleted

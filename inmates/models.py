@@ -134,6 +134,9 @@ class Person(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, editable=False
     )
+    # Set when the retention schedule anonymised the record (privacy.retention): its identity is gone, what
+    # was counted stays.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
     )

@@ -289,3 +289,13 @@ class EmergencyReviewForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class RetentionRuleForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of record"))
+    years = forms.DecimalField(label=_("Kept for (years)"), min_value=0, max_value=200, decimal_places=2)
+    reason = forms.CharField(label=_("Reason for the change"), max_length=300)
+
+    def __init__(self, *args, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(key, kind.label) for key, kind in kinds.items()]

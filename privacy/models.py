@@ -421,3 +421,58 @@ class EmergencyAccess(models.Model):
 
     def is_active(self, now: dt.datetime | None = None) -> bool:
         return (now or timezone.now()) < self.expires_at
+
+
+class RetentionRule(AppendOnlyModel):
+    """One change of the retention schedule (privacy.retention): how long a kind of record is kept after it
+    is done with. Append-only: the schedule in force is each kind's latest row; the rows are its history."""
+
+    kind = models.CharField(_("kind of record"), max_length=30)
+    days = models.PositiveIntegerField(_("kept for (days)"))
+    reason = models.CharField(_("reason for the change"), max_length=300)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(default=timezone.now)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "-set_at", "-pk"]
+        verbose_name = _("retention rule")
+        verbose_name_plural = _("retention rules")
+        indexes = [models.Index(fields=["kind", "-set_at"], name="privacy_retention_kind_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.days} d"
+
+
+class RetentionRun(models.Model):
+    """A pass of the retention schedule: first a plan (what is due, per kind: how many and which), approved
+    by the data-protection officer, then carried out, each record's change audited."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned: waiting for approval")
+        DONE = "done", _("Carried out")
+        SUPERSEDED = "superseded", _("Replaced by a later plan")
+
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PLANNED)
+    planned_at = models.DateTimeField(_("planned at"), default=timezone.now)
+    planned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    plan = models.JSONField(_("what is due"), default=dict)  # {kind: {"cutoff": iso, "ids": [...]}}
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    done_at = models.DateTimeField(_("carried out at"), null=True, blank=True)
+    result = models.JSONField(_("what was done"), default=dict)  # {kind: count}
+
+    class Meta:
+        ordering = ["-planned_at", "-pk"]
+        verbose_name = _("retention run")
+        verbose_name_plural = _("retention runs")
+
+    def __str__(self) -> str:
+        return f"{self.planned_at:%Y-%m-%d} ({self.status})"
+
+    def counts(self) -> dict[str, int]:
+        return {kind: len(entry["ids"]) for kind, entry in self.plan.items()}

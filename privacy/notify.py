@@ -47,3 +47,24 @@ def large_export(record) -> None:
         except OSError:
             # The export itself stands and is in the audit trail; the officer's mail is not worth losing it.
             logger.exception("Could not tell the data-protection officer %s about an export", officer.pk)
+
+
+def retention_planned(run) -> None:
+    """Tell the national data-protection officers a retention plan waits for approval."""
+    for officer in officers_for(None):
+        with translation.override(officer.language or settings.LANGUAGE_CODE):
+            subject = _("Retention: records past their period wait for your approval")
+            lines = [f"- {kind}: {count}" for kind, count in run.counts().items() if count]
+            body = _(
+                "The retention schedule makes these records due:\n\n%(lines)s\n\n"
+                "Review and approve: %(link)s\n"
+            ) % {
+                "lines": "\n".join(lines),
+                "link": settings.SITE_URL.rstrip("/") + reverse("privacy:retention"),
+            }
+        try:
+            EmailMessage(subject=subject, body=body, to=[officer.email]).send()
+        except OSError:
+            logger.exception(
+                "Could not tell the data-protection officer %s about a retention plan", officer.pk
+            )

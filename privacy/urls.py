@@ -1,6 +1,6 @@
 from django.urls import path
 
-from privacy import breach_views, consent_views, emergency_views, views
+from privacy import breach_views, consent_views, emergency_views, retention_views, views
 
 app_name = "privacy"
 
@@ -14,6 +14,10 @@ urlpatterns = [
     path("darurat/", emergency_views.emergency_list, name="emergency-list"),
     path("darurat/minta/", emergency_views.emergency_request, name="emergency-request"),
     path("darurat/<int:pk>/tinjau/", emergency_views.emergency_review, name="emergency-review"),
+    path("retensi/", retention_views.retention_page, name="retention"),
+    path("retensi/aturan/", retention_views.retention_rule, name="retention-rule"),
+    path("retensi/rencana/", retention_views.retention_plan, name="retention-plan"),
+    path("retensi/<int:pk>/setujui/", retention_views.retention_approve, name="retention-approve"),
     path("insiden/", breach_views.breach_list, name="breach-list"),
     path("insiden/baru/", breach_views.breach_create, name="breach-create"),
     path("insiden/<int:pk>/", breach_views.breach_detail, name="breach-detail"),
