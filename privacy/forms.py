@@ -299,3 +299,10 @@ class RetentionRuleForm(forms.Form):
     def __init__(self, *args, kinds, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(key, kind.label) for key, kind in kinds.items()]
+
+
+class ImpactAssessmentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Impact assessment"), max_length=100_000, widget=forms.Textarea(attrs={"rows": 24})
+    )
+    note = forms.CharField(label=_("What changed in this version"), max_length=300)

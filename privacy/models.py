@@ -476,3 +476,24 @@ class RetentionRun(models.Model):
 
     def counts(self) -> dict[str, int]:
         return {kind: len(entry["ids"]) for kind, entry in self.plan.items()}
+
+
+class ImpactAssessment(AppendOnlyModel):
+    """A version of the data-protection impact assessment (UU 27/2022 Art. 34) of this system, kept by the
+    data-protection officer: each save is a new version, the earlier ones stay."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    text = models.TextField(_("impact assessment"), max_length=100_000)
+    note = models.CharField(_("what changed"), max_length=300)
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField(default=timezone.now)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("impact assessment")
+        verbose_name_plural = _("impact assessments")
+
+    def __str__(self) -> str:
+        return f"DPIA v{self.version}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from privacy import breach_views, consent_views, emergency_views, retention_views, views
+from privacy import breach_views, consent_views, dpia_views, emergency_views, retention_views, views
 
 app_name = "privacy"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("darurat/", emergency_views.emergency_list, name="emergency-list"),
     path("darurat/minta/", emergency_views.emergency_request, name="emergency-request"),
     path("darurat/<int:pk>/tinjau/", emergency_views.emergency_review, name="emergency-review"),
+    path("dpia/", dpia_views.dpia_page, name="dpia"),
+    path("dpia/<int:number>/", dpia_views.dpia_version, name="dpia-version"),
     path("retensi/", retention_views.retention_page, name="retention"),
     path("retensi/aturan/", retention_views.retention_rule, name="retention-rule"),
     path("retensi/rencana/", retention_views.retention_plan, name="retention-plan"),

@@ -198,6 +198,8 @@ MATRIX: dict[str, dict[str, int | str]] = {
     "privacy:emergency-list":            row(L,   200, 200, 200, 200, 200, 200, 200, 403, 403, 403, 200),
     "privacy:emergency-request":         row(L,   200, 200, 200, 200, 200, 200, 200, 403, 403, 403, 403),
     "privacy:emergency-review":          everyone(405),
+    "privacy:dpia":                      row(L,   403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200),
+    "privacy:dpia-version":              row(L,   403, 403, 403, 403, 403, 403, 403, 403, 403, 404, 404),  # no version yet  # noqa: E501
     "privacy:retention":                 row(L,   403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200),
     "privacy:retention-rule":            everyone(405),
     "privacy:retention-plan":            everyone(405),
@@ -348,6 +350,7 @@ PATHS = {
     "privacy:request-answer": lambda w: reverse("privacy:request-answer", args=[w.rights_request.pk]),
     "privacy:hand-over": lambda w: w.hand_over.get_absolute_url(),
     "privacy:emergency-review": lambda w: reverse("privacy:emergency-review", args=[1]),
+    "privacy:dpia-version": lambda w: reverse("privacy:dpia-version", args=[1]),
     "privacy:retention-approve": lambda w: reverse("privacy:retention-approve", args=[1]),
     "privacy:breach-detail": lambda w: w.breach.get_absolute_url(),
     "privacy:breach-update": lambda w: reverse("privacy:breach-update", args=[w.breach.pk]),
