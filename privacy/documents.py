@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from privacy import bundle
 
 LANGUAGE = "id"  # the person's copy is in Indonesian (issue 18)
+WIDEST_TABLE = 6  # columns
 
 
 def _field(model: type[models.Model], path: str):
@@ -57,18 +58,23 @@ def bundle_html(data: dict, person, *, zone: str) -> str:
         for section in bundle.SECTIONS:
             rows = data["sections"].get(section.key, [])
             fields = [(_field(section.model, name), label) for name, label in section.columns]
+            labels = [str(label) for _name, label in section.columns]
+            shown = [
+                [
+                    _shown(field, row[bundle.key(name)], info)
+                    for (field, _l), (name, _l2) in zip(fields, section.columns, strict=True)
+                ]
+                for row in rows
+            ]
+            # Many columns do not fit a page's width readably: each row is then a card of its own.
+            wide = len(section.columns) > WIDEST_TABLE
             sections.append(
                 {
                     "key": section.key,
                     "title": str(section.title),
-                    "labels": [str(label) for _name, label in section.columns],
-                    "rows": [
-                        [
-                            _shown(field, row[bundle.key(name)], info)
-                            for (field, _label), (name, _l) in zip(fields, section.columns, strict=True)
-                        ]
-                        for row in rows
-                    ],
+                    "labels": labels,
+                    "wide": wide,
+                    "rows": [list(zip(labels, values, strict=True)) for values in shown] if wide else shown,
                     "withheld": data["notes_withheld"].get(section.key, 0),
                 }
             )
