@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements.models import EXPIRING_WITHIN_DAYS, Agreement
@@ -21,6 +22,7 @@ from exchange.models import ImportItem
 from inmates.filters import RELEASE_OVERDUE
 from inmates.models import Admission
 from institutions.paging import CAP
+from privacy.models import Breach, EmergencyAccess, RetentionRun, RightsRequest
 from rehab import worklists as rehab_lists
 from rehab.models import AftercarePlan, FollowUp
 
@@ -132,8 +134,59 @@ def head_todos(user, today: dt.date) -> TodoGroup:
                 assessment_lists.to_approve(user).count(),
                 _url("assessments:worklist", list="to-approve"),
             ),
+            _emergency_to_review(user),
         ),
     )
+
+
+def _emergency_to_review(user) -> Todo:
+    return Todo(
+        "emergency-to-review",
+        _("emergency accesses to review"),
+        EmergencyAccess.objects.reviewable_by(user).awaiting_review(timezone.now()).count(),
+        _url("privacy:emergency-list", show="review"),
+    )
+
+
+def dpo_todos(user, today: dt.date) -> TodoGroup:
+    """The data-protection officer's duties that have deadlines (UU 27/2022): rights requests, breach
+    notices, reviews of emergency access, and (nationally) a retention plan waiting for approval."""
+    now = timezone.now()
+    requests = RightsRequest.objects.visible_to(user)
+    items = [
+        Todo(
+            "requests-overdue",
+            _("rights requests past their 3×24 hours"),
+            requests.overdue(now).count(),
+            _url("privacy:request-list", state="overdue"),
+            urgent=True,
+        ),
+        Todo(
+            "requests-open",
+            _("rights requests open"),
+            requests.open().count(),
+            _url("privacy:request-list", state="open"),
+        ),
+        Todo(
+            "breach-notices-overdue",
+            _("breaches whose written notices are overdue"),
+            Breach.objects.visible_to(user).notice_overdue(now).count(),
+            _url("privacy:breach-list", state="overdue"),
+            urgent=True,
+        ),
+        _emergency_to_review(user),
+    ]
+    if user.scope.is_national_dpo:
+        waiting = RetentionRun.objects.filter(status=RetentionRun.Status.PLANNED).first()
+        items.append(
+            Todo(
+                "retention-plan",
+                _("records past their retention period, waiting for approval"),
+                sum(waiting.counts().values()) if waiting else 0,
+                _url("privacy:retention"),
+            )
+        )
+    return TodoGroup(_("Data protection"), tuple(items))
 
 
 def officer_todos(user, today: dt.date) -> TodoGroup:
@@ -205,4 +258,6 @@ def todo_groups(user, today: dt.date) -> list[TodoGroup]:
         groups.append(counsellor_todos(user, today))
     if scope.is_regional or scope.is_national:
         groups.append(officer_todos(user, today))
+    if scope.is_dpo:
+        groups.append(dpo_todos(user, today))
     return groups
