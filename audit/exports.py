@@ -1,4 +1,9 @@
-"""CSV and XLSX exports: audited before the first byte leaves, and safe to open in a spreadsheet.
+"""CSV and XLSX exports: handed over through a link that expires, audited, and safe to open in a spreadsheet.
+
+A list with personal data leaves the system as a file behind a link that works for 24 hours, with its
+recipient and purpose recorded (UU 27/2022; privacy.services.hand_over keeps it, provided here at start-up
+because privacy sits above this app). The rows are written to a temporary file as they are read, so memory
+stays flat however long the list.
 
 A cell that starts with =, +, -, @, a tab or a carriage return is read by Excel, LibreOffice and Google Sheets
 as a formula, so a name typed as ``=HYPERLINK("http://…")`` would run on the reader's machine (OWASP, "CSV
@@ -8,13 +13,8 @@ Injection"). Such cells are prefixed with an apostrophe, which spreadsheets show
 from __future__ import annotations
 
 import csv
-import io
-from collections.abc import Iterable, Iterator, Sequence
-
-from django.http import HttpResponse, StreamingHttpResponse
-
-from audit.models import AuditEvent
-from audit.services import audit_record
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -48,26 +48,26 @@ def _lines(header: Sequence[str], rows: Iterable[Sequence]) -> Iterator[str]:
         yield "".join(chunk)
 
 
-def csv_export(
-    *, actor, filename: str, header: Sequence[str], rows: Iterable[Sequence], what: str, details: dict
-) -> StreamingHttpResponse:
-    """Record the export (who, what, with which filters), then stream the rows as CSV."""
-    audit_record(action=AuditEvent.Action.EXPORT, actor=actor, details={"export": what, **details})
-    response = StreamingHttpResponse(_lines(header, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+# (actor, filename, content_type, file, recipient, purpose, reason, people, institution, details) → the
+# hand-over's URL; provided by privacy when the apps are ready.
+HandOver = Callable[..., str]
+_hand_over: HandOver | None = None
 
 
-def xlsx_export(
-    *, actor, filename: str, header: Sequence[str], rows: Iterable[Sequence], what: str, details: dict
-) -> HttpResponse:
-    """Record the export, then the rows as one XLSX sheet, every cell text (never a formula), written in
-    openpyxl's streaming mode so memory does not grow with the rows."""
+def provide_hand_over(function: HandOver) -> None:
+    global _hand_over
+    _hand_over = function
+
+
+def _write_csv(out, header: Sequence[str], rows: Iterable[Sequence]) -> None:
+    for chunk in _lines(header, rows):
+        out.write(chunk.encode("utf-8"))
+
+
+def _write_xlsx(out, header: Sequence[str], rows: Iterable[Sequence]) -> None:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
-    audit_record(action=AuditEvent.Action.EXPORT, actor=actor, details={"export": what, **details})
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet()
 
@@ -80,11 +80,42 @@ def xlsx_export(
     sheet.append(list(cells(header)))
     for row in rows:
         sheet.append(list(cells(row)))
-    out = io.BytesIO()
     workbook.save(out)
-    response = HttpResponse(
-        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+
+
+def hand_over_export(
+    *,
+    actor,
+    filename: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence],
+    xlsx: bool,
+    what: str,
+    details: dict,
+    recipient: str,
+    purpose: str,
+    people: int,
+    reason: str = "",
+    institution=None,
+) -> str:
+    """Write the rows as CSV or XLSX into a temporary file and hand it over (privacy): the link's URL."""
+    if _hand_over is None:
+        raise RuntimeError("privacy has not provided the hand-over of files (is it in INSTALLED_APPS?)")
+    with tempfile.TemporaryFile() as out:
+        (_write_xlsx if xlsx else _write_csv)(out, header, rows)
+        out.seek(0)
+        return _hand_over(
+            actor=actor,
+            filename=filename,
+            content_type=XLSX if xlsx else "text/csv; charset=utf-8",
+            file=out,
+            recipient=recipient,
+            purpose=purpose,
+            reason=reason,
+            people=people,
+            institution=institution,
+            details={"export": what, **details},
+        )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

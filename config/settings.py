@@ -261,6 +261,8 @@ PDP_AUTHORITY = env_str(
     "Lembaga Pelindungan Data Pribadi, c.q. Kementerian Komunikasi dan Digital Republik Indonesia",
 )
 
+# A list exported with this many people or more asks why so many, and tells the data-protection officer.
+EXPORT_REASON_FROM = env_int("EXPORT_REASON_FROM", 100)
 # Break-glass access to a record outside one's scope lasts at most this many hours (issue 18).
 BREAK_GLASS_HOURS = env_int("BREAK_GLASS_HOURS", 4)
 

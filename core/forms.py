@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
@@ -144,3 +145,31 @@ class _RecordChoices(forms.models.ModelFormMetaclass):
 
 class ModelForm(forms.ModelForm, metaclass=_RecordChoices):
     """The project's ModelForm: its relation fields are RecordChoiceField / RecordMultipleChoiceField."""
+
+
+class ExportForm(forms.Form):
+    """Asked before a list with personal data leaves as a file (UU 27/2022): who receives it and what for;
+    with many people (settings.EXPORT_REASON_FROM), why so many."""
+
+    recipient = forms.CharField(
+        label=_("Recipient"), max_length=200, help_text=_("Who receives the file: a name and their office.")
+    )
+    purpose = forms.CharField(label=_("Purpose"), max_length=300, help_text=_("What the file is for."))
+    reason = forms.CharField(
+        label=_("Why this many people"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, people: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = people
+        if people >= settings.EXPORT_REASON_FROM:
+            self.fields["reason"].required = True
+            self.fields["reason"].help_text = _(
+                "%(count)s people or more: say why all of them are needed. The data-protection officer is"
+                " told."
+            ) % {"count": settings.EXPORT_REASON_FROM}
+        else:
+            del self.fields["reason"]

@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agreements.access import institutions_reached
-from audit.exports import csv_export, xlsx_export
+from audit.exports import hand_over_export
 from audit.models import AuditEvent
 from audit.services import audit_record
-from core.forms import apply_service_errors
+from core.forms import ExportForm, apply_service_errors
 from core.sorting import Sorting
 from inmates import panels, services
 from inmates.filters import AdmissionFilter
@@ -124,11 +124,31 @@ def admission_list(request):
     )
 
 
+@require_http_methods(["GET", "POST"])
 def admission_export(request):
     """The WBP list as CSV or XLSX (?format=xlsx), with the same filters and scope as the page, in the columns
     the SDP import reads (so an export imports back unchanged); no NIK, which stays on the person's own page.
-    Audited as an export with the filters used."""
+    Asked first who receives it and what for; handed over through a link that expires, audited as an export
+    with the filters used."""
     _form, admissions, status, _institutions = _filtered_admissions(request)
+    as_xlsx = request.GET.get("format") == "xlsx"
+    people = admissions.count()
+    form = ExportForm(request.POST or None, people=people)
+    if not (request.method == "POST" and form.is_valid()):
+        back = reverse("inmates:admission-list") + ("?" + request.GET.urlencode() if request.GET else "")
+        return render(
+            request,
+            "exports/export_form.html",
+            {
+                "form": form,
+                "people": people,
+                "xlsx": as_xlsx,
+                "title": _("Export the WBP list"),
+                "back": back,
+                "back_label": _("WBP"),
+            },
+            status=400 if form.is_bound else 200,
+        )
     header = [
         _("Full name"),
         _("Register number"),
@@ -190,15 +210,18 @@ def admission_export(request):
         ) in columns.iterator(chunk_size=5000)
     )
     filters = {key: value for key, value in request.GET.items() if key != "page"}
-    as_xlsx = request.GET.get("format") == "xlsx"
-    export = xlsx_export if as_xlsx else csv_export
-    return export(
-        actor=request.user,
-        filename=f"wbp-{timezone.localdate().isoformat()}.{'xlsx' if as_xlsx else 'csv'}",
-        header=header,
-        rows=rows,
-        what="wbp_list",
-        details={"filters": filters, "status": status},
+    return redirect(
+        hand_over_export(
+            actor=request.user,
+            filename=f"wbp-{timezone.localdate().isoformat()}.{'xlsx' if as_xlsx else 'csv'}",
+            header=header,
+            rows=rows,
+            xlsx=as_xlsx,
+            what="wbp_list",
+            details={"filters": filters, "status": status},
+            people=people,
+            **form.cleaned_data,
+        )
     )
 
 

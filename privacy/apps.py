@@ -8,4 +8,10 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Personal data protection")
 
     def ready(self) -> None:
-        from privacy import receivers  # noqa: F401 - connects the sign-in receiver
+        from audit import exports
+        from privacy import (
+            receivers,  # noqa: F401 - connects the sign-in receiver
+            services,
+        )
+
+        exports.provide_hand_over(services.hand_over_url)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -30,8 +31,6 @@ from privacy.models import (
 # minutes ahead is tolerated), and not so long ago that it is a typing slip.
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 OLDEST_RECEIPT = dt.timedelta(days=366)
-# An export of this many people or more asks for a reason and tells the data-protection officer (issue 18).
-LARGE_EXPORT = 100
 
 
 def register_request(
@@ -180,31 +179,35 @@ def hand_over(
     actor,
     filename: str,
     content_type: str,
-    content: bytes,
     recipient: str,
     purpose: str,
     people: int,
+    content: bytes | None = None,
+    file=None,
     institution: Institution | None = None,
     rights_request: RightsRequest | None = None,
     reason: str = "",
     person_id: int | None = None,
+    details: dict | None = None,
 ) -> HandOver:
     """Keep a file with personal data behind a link that expires, recording to whom and why; an export of
-    LARGE_EXPORT people or more needs a reason and tells the data-protection officer."""
+    settings.EXPORT_REASON_FROM people or more needs a reason and tells the data-protection officer."""
+    large = settings.EXPORT_REASON_FROM
     errors = {}
     if not recipient.strip():
         errors["recipient"] = _("Say who receives the file.")
     if not purpose.strip():
         errors["purpose"] = _("Say what the file is for.")
-    if people >= LARGE_EXPORT and not reason.strip():
-        errors["reason"] = _("A file with %(count)s people or more needs a reason.") % {"count": LARGE_EXPORT}
+    if people >= large and not reason.strip():
+        errors["reason"] = _("A file with %(count)s people or more needs a reason.") % {"count": large}
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
+    upload = ContentFile(content) if file is None else File(file)
     record = HandOver(
         filename=filename,
         content_type=content_type,
-        size=len(content),
+        size=upload.size,
         recipient=recipient.strip(),
         purpose=purpose.strip(),
         reason=reason.strip(),
@@ -215,7 +218,7 @@ def hand_over(
         created_at=now,
         expires_at=now + HAND_OVER_FOR,
     )
-    record.file.save(filename, ContentFile(content), save=False)
+    record.file.save(filename, upload, save=False)
     # The file is written first: if the transaction then fails, a file no record names is left in the folder,
     # never a record pointing at nothing.
     record.save()
@@ -224,9 +227,15 @@ def hand_over(
         actor=actor,
         obj=record,
         person_id=person_id,
-        details={"recipient": record.recipient, "purpose": record.purpose, "people": people},
+        details={
+            **(details or {}),
+            "recipient": record.recipient,
+            "purpose": record.purpose,
+            "people": people,
+            **({"reason": record.reason} if record.reason else {}),
+        },
     )
-    if people >= LARGE_EXPORT:
+    if people >= large:
         transaction.on_commit(lambda: notify.large_export(record))
     return record
 
@@ -255,3 +264,8 @@ def delete_expired_files(now: dt.datetime | None = None) -> int:
         record.save(update_fields=["file", "deleted_at"])
         deleted += 1
     return deleted
+
+
+def hand_over_url(**kwargs) -> str:
+    """audit.exports' hand-over of a list exported (provided at start-up): the link to the file."""
+    return hand_over(**kwargs).get_absolute_url()

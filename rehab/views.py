@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Role, User
-from audit.exports import csv_export, xlsx_export
+from audit.exports import hand_over_export
 from audit.models import AuditEvent
 from audit.services import audit_record
-from core.forms import apply_service_errors
+from core.forms import ExportForm, apply_service_errors
 from inmates.models import Person
 from institutions.models import Institution, count_subquery
 from rehab import coverage, services
@@ -262,21 +262,45 @@ def _reachable(user):
     return Person.objects.visible_to(user).values("pk")
 
 
-def _programme_export(request, programme: Programme, *, what: str, name: str, header: list, rows):
-    """CSV, or XLSX with ?format=xlsx, audited with the programme exported (as inmates' WBP list export)."""
+def _programme_export(
+    request, programme: Programme, *, what: str, name: str, title: str, header: list, rows, people: int
+):
+    """CSV, or XLSX with ?format=xlsx, after asking who receives it and what for (as the WBP list export);
+    handed over through a link that expires, audited with the programme exported."""
     as_xlsx = request.GET.get("format") == "xlsx"
-    export = xlsx_export if as_xlsx else csv_export
+    form = ExportForm(request.POST or None, people=people)
+    if not (request.method == "POST" and form.is_valid()):
+        return render(
+            request,
+            "exports/export_form.html",
+            {
+                "form": form,
+                "people": people,
+                "xlsx": as_xlsx,
+                "title": title,
+                "back": programme.get_absolute_url(),
+                "back_label": programme.name,
+            },
+            status=400 if form.is_bound else 200,
+        )
     today = timezone.localdate(timezone=programme.institution.time_zone_info)
-    return export(
-        actor=request.user,
-        filename=f"{name}-{programme.pk}-{today.isoformat()}.{'xlsx' if as_xlsx else 'csv'}",
-        header=header,
-        rows=rows,
-        what=what,
-        details={"programme": programme.pk, "format": "xlsx" if as_xlsx else "csv"},
+    return redirect(
+        hand_over_export(
+            actor=request.user,
+            filename=f"{name}-{programme.pk}-{today.isoformat()}.{'xlsx' if as_xlsx else 'csv'}",
+            header=header,
+            rows=rows,
+            xlsx=as_xlsx,
+            what=what,
+            details={"programme": programme.pk, "format": "xlsx" if as_xlsx else "csv"},
+            people=people,
+            institution=programme.institution,
+            **form.cleaned_data,
+        )
     )
 
 
+@require_http_methods(["GET", "POST"])
 def participant_export(request, pk: int):
     """The programme page's participants, one row per enrolment, with its dose: the same people the page
     names (a participant the user can no longer reach is left out, as there), in one query."""
@@ -286,9 +310,9 @@ def participant_export(request, pk: int):
     steps = EnrolmentTransition.objects.filter(enrolment=OuterRef("pk"))
     last_step = steps.order_by("-on", "-pk")  # as services.enrolment_move reads "the previous step"
     held = Q(attendances__session__status=Session.Status.HELD)
+    named = programme.enrolments.filter(person__in=_reachable(user))
     enrolments = (
-        programme.enrolments.filter(person__in=_reachable(user))
-        .select_related("person", "admission__institution")
+        named.select_related("person", "admission__institution")
         .annotate(
             enrolled_on=Subquery(steps.order_by("on", "pk").values("on")[:1]),
             status_since=Subquery(last_step.values("on")[:1]),
@@ -330,10 +354,18 @@ def participant_export(request, pk: int):
 
     rows = (row(enrolment) for enrolment in enrolments.iterator(chunk_size=2000))
     return _programme_export(
-        request, programme, what="programme_participants", name="peserta", header=header, rows=rows
+        request,
+        programme,
+        what="programme_participants",
+        name="peserta",
+        title=_("Export the participants"),
+        header=header,
+        rows=rows,
+        people=named.values("person").distinct().count(),
     )
 
 
+@require_http_methods(["GET", "POST"])
 def attendance_export(request, pk: int):
     """Every attendance record of the programme's sessions, times in the institution's zone, in one query.
     As on the session page, a session that has started keeps every name (the record of the work done); one
@@ -381,7 +413,14 @@ def attendance_export(request, pk: int):
 
     rows = (row(record) for record in records.iterator(chunk_size=2000))
     return _programme_export(
-        request, programme, what="programme_attendance", name="kehadiran", header=header, rows=rows
+        request,
+        programme,
+        what="programme_attendance",
+        name="kehadiran",
+        title=_("Export the attendance"),
+        header=header,
+        rows=rows,
+        people=records.order_by().values("enrolment__person").distinct().count(),
     )
 
 

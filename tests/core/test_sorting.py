@@ -9,7 +9,7 @@ from django.urls import reverse
 from core.sorting import Sorting
 from core.templatetags.sorting import sortable_th
 from inmates.models import Admission
-from tests.factories import PersonFactory, admit
+from tests.factories import PersonFactory, admit, export_file
 
 COLUMNS = {"name": ("person__full_name",), "admitted": ("admitted_on",)}
 
@@ -59,7 +59,7 @@ def test_the_wbp_list_sorts_by_admission_date_either_way(login, staff, instituti
 def test_the_export_follows_the_chosen_order(login, staff, institution):
     admit(PersonFactory(full_name="Budi"), institution, on=dt.date(2025, 3, 1))
     admit(PersonFactory(full_name="Agus"), institution, on=dt.date(2025, 5, 1))
-    response = login(staff).get(reverse("inmates:admission-export"), {"sort": "-admitted"})
+    response = export_file(login(staff), reverse("inmates:admission-export"), {"sort": "-admitted"})
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert body.index("Agus") < body.index("Budi")
     assert Admission.objects.count() == 2

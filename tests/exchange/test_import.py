@@ -213,7 +213,7 @@ def test_an_export_imports_back_unchanged(login, client, staff, institution, kin
     from django.conf import settings
     from django.urls import reverse
 
-    from tests.factories import PersonFactory, admit
+    from tests.factories import PersonFactory, admit, export_file
 
     for n, (category, offence, months) in enumerate(
         [("B.I", "narcotics_user", 18), ("A.II", "narcotics_other", None), ("B.IIa", "non_narcotics", 8)]
@@ -225,9 +225,10 @@ def test_an_export_imports_back_unchanged(login, client, staff, institution, kin
         )
     browser = login(staff)
     browser.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    response = browser.get(reverse("inmates:admission-export"), {"format": kind} if kind == "xlsx" else {})
+    params = {"format": kind} if kind == "xlsx" else {}
+    response = export_file(browser, reverse("inmates:admission-export"), params)
     assert response.status_code == 200
-    content = b"".join(response.streaming_content) if response.streaming else response.content
+    content = b"".join(response.streaming_content)
     before = everything()
     preview, _run = run_import(io.BytesIO(content), institution, staff)
     assert not preview.rejected, [r.problems for r in preview.rejected]

@@ -13,7 +13,7 @@ from audit.models import AuditEvent
 from inmates import services as inmates_services
 from rehab import services
 from rehab.models import Attendance, Programme
-from tests.factories import PersonFactory, admit
+from tests.factories import PersonFactory, admit, export_file
 from tests.rehab.conftest import make_enrolment, plan
 from tests.rehab.test_services import local
 
@@ -64,7 +64,7 @@ def read(response) -> list[list[str]]:
         return list(csv.reader(io.StringIO(body[1:])))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert response["Content-Disposition"].endswith('.xlsx"')
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = []
     for cells in sheet.iter_rows():
         assert all(cell.data_type in ("s", "inlineStr") for cell in cells)  # text, never a formula or number
@@ -131,7 +131,10 @@ def test_the_exports_answer_as_the_programme_page_does(
     client = login(request.getfixturevalue(user_fixture))
     assert client.get(programme.get_absolute_url()).status_code == expected
     for fmt in ("csv", "xlsx"):
-        assert client.get(export_url(name, programme, fmt)).status_code == expected
+        url = export_url(name, programme, fmt)
+        assert client.get(url).status_code == expected
+        sent = client.post(url, {"recipient": "Kanwil", "purpose": "Check"})
+        assert sent.status_code == (302 if expected == 200 else expected)
     exports = list(AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT))
     assert len(exports) == (2 if expected == 200 else 0)  # a refusal exports, and so records, nothing
     assert all(event.details["programme"] == programme.pk for event in exports)
@@ -149,7 +152,7 @@ def test_a_programme_that_does_not_exist_is_404(login, staff, programme, name):
 def test_every_export_is_audited_with_the_programme(
     login, regional, programme, members, held, fmt, name, what
 ):
-    read(login(regional).get(export_url(name, programme, fmt)))
+    read(export_file(login(regional), export_url(name, programme, fmt)))
     event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
     assert event.actor == regional
     assert event.details["export"] == what
@@ -166,7 +169,7 @@ def test_participants_one_row_per_enrolment_with_its_dose(
 ):
     other = members[1].person
     elsewhere = make_enrolment(_another_programme(programme))
-    rows = read(login(staff).get(export_url("rehab:participant-export", programme, fmt)))
+    rows = read(export_file(login(staff), export_url("rehab:participant-export", programme, fmt)))
     assert rows[0] == PARTICIPANT_HEADER
     upt = "Lapas Kelas IIB Amuntai"
     # Enrolled directly by the factory (no step recorded): on the day the row was made, in WITA.
@@ -207,7 +210,7 @@ def test_participants_carry_their_steps_the_day_they_left_and_why(login, staff, 
     services.enrolment_move(
         by=facilitator, enrolment=dropping, to="dropped_out", on=dt.date(2026, 2, 25), reason="Menolak ikut"
     )
-    rows = read(login(staff).get(export_url("rehab:participant-export", programme)))
+    rows = read(export_file(login(staff), export_url("rehab:participant-export", programme)))
     by_name = {row[0]: row[3:8] for row in rows[1:]}
     assert by_name == {
         "Citra Lestari": ["2026-02-10", "Active", "2026-02-12", "", ""],
@@ -224,7 +227,7 @@ def test_participants_named_are_those_the_programme_page_names(
     for user, named in ((facilitator, False), (staff, True)):
         client = login(user)
         page = client.get(programme.get_absolute_url())
-        rows = read(client.get(export_url("rehab:participant-export", programme)))
+        rows = read(export_file(client, export_url("rehab:participant-export", programme)))
         assert sorted(row[0] for row in rows[1:]) == sorted(
             e.person.full_name for e, _s, _h in page.context["enrolments"]
         )
@@ -238,7 +241,7 @@ def test_participants_named_are_those_the_programme_page_names(
 def test_a_participant_named_as_a_formula_is_exported_as_text(login, staff, programme, fmt):
     make_enrolment(programme, PersonFactory(full_name="=1+1"))
     make_enrolment(programme, PersonFactory(full_name='@HYPERLINK("http://evil.example","klik")'))
-    rows = read(login(staff).get(export_url("rehab:participant-export", programme, fmt)))
+    rows = read(export_file(login(staff), export_url("rehab:participant-export", programme, fmt)))
     assert sorted(row[0] for row in rows[1:]) == ["'=1+1", '\'@HYPERLINK("http://evil.example","klik")']
 
 
@@ -250,7 +253,7 @@ def test_attendance_one_row_per_record_in_the_institutions_zone(
     login, regional, programme, members, held, to_come, person, fmt
 ):
     other = members[1].person
-    rows = read(login(regional).get(export_url("rehab:attendance-export", programme, fmt)))
+    rows = read(export_file(login(regional), export_url("rehab:attendance-export", programme, fmt)))
     assert rows[0] == ATTENDANCE_HEADER
     zone = "WITA (UTC+8, Asia/Makassar)"
     past = ["2026-02-27", "09:00", "11:00", zone, "Group therapy", "Kelompok dukungan", "Held"]
@@ -275,7 +278,7 @@ def test_attendance_of_another_programme_is_not_exported(login, staff, facilitat
         plan=plan([facilitator], [stranger], room="Klinik", topic="Cek"),
         times=[(local(dt.date(2026, 2, 27), 13), local(dt.date(2026, 2, 27), 14))],
     )
-    rows = read(login(staff).get(export_url("rehab:attendance-export", programme)))
+    rows = read(export_file(login(staff), export_url("rehab:attendance-export", programme)))
     assert len(rows) == 3 and "Eko Prasetyo" not in str(rows)
 
 
@@ -291,7 +294,7 @@ def test_attendance_names_as_the_session_pages_do(login, staff, facilitator, pro
     person = members[0].person
     # Released in the register without the roster being touched (as an import of a late release would).
     person.admissions.update(released_on=dt.date(2026, 3, 1), release_type="sentence_expiry")
-    rows = read(login(facilitator).get(export_url("rehab:attendance-export", programme)))
+    rows = read(export_file(login(facilitator), export_url("rehab:attendance-export", programme)))
     names = {(row[5], row[7]) for row in rows[1:]}
     assert names == {
         ("Kelompok dukungan", person.full_name),
@@ -300,7 +303,7 @@ def test_attendance_names_as_the_session_pages_do(login, staff, facilitator, pro
     }
     session_page = login(facilitator).get(future.get_absolute_url()).content.decode()
     assert person.full_name not in session_page
-    staff_rows = read(login(staff).get(export_url("rehab:attendance-export", programme)))
+    staff_rows = read(export_file(login(staff), export_url("rehab:attendance-export", programme)))
     assert ("Pencegahan kambuh", person.full_name) in {(row[5], row[7]) for row in staff_rows[1:]}
 
 
@@ -315,7 +318,7 @@ def test_an_attendee_or_topic_typed_as_a_formula_is_exported_as_text(
         plan=plan([facilitator], [sly], topic="+62 812 555"),
         times=[(local(dt.date(2026, 2, 27), 9), local(dt.date(2026, 2, 27), 11))],
     )
-    rows = read(login(staff).get(export_url("rehab:attendance-export", programme, fmt)))
+    rows = read(export_file(login(staff), export_url("rehab:attendance-export", programme, fmt)))
     assert [(row[5], row[7]) for row in rows[1:]] == [("'+62 812 555", "'=1+1")]
 
 
@@ -355,7 +358,8 @@ def _cohort(staff, facilitator, programme, size):
 # The signed-in session, the user, their memberships, the programme, the audit event and the rows (the people
 # the user may reach, the dose and the steps are subqueries of that one query): 6 for 1 or 30 participants,
 # in either format.
-BOUNDS = {"rehab:participant-export": 6, "rehab:attendance-export": 6}
+# The page's own reads, the people counted for the form, the rows, the hand-over and its audit event.
+BOUNDS = {"rehab:participant-export": 8, "rehab:attendance-export": 8}
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -376,9 +380,12 @@ def test_the_exports_take_a_fixed_number_of_queries(
 ):
     _cohort(staff, facilitator, programme, size)
     client = login(request.getfixturevalue(user_fixture))
-    with django_assert_max_num_queries(BOUNDS[name]):
-        response = client.get(export_url(name, programme, fmt))
-        rows = read(response)
+    with django_assert_max_num_queries(BOUNDS[name]):  # the file written, whatever the number of rows
+        sent = client.post(
+            export_url(name, programme, fmt), {"recipient": "Kanwil", "purpose": "Check", "reason": "All"}
+        )
+    assert sent.status_code == 302
+    rows = read(client.get(sent["Location"]))
     per_participant = 1 if name == EXPORTS[0] else 2
     assert len(rows) == 1 + size * per_participant
     assert rows[1][0 if name == EXPORTS[0] else 7] == "Peserta 00"
