@@ -1,5 +1,7 @@
 """WBP pages. Every read starts from ``visible_to(user)``; every write is one call to a service."""
 
+from contextlib import nullcontext
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,10 +11,12 @@ from django.db.models.functions import Concat
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agreements.access import institutions_reached
+from audit.context import batch
 from audit.exports import hand_over_export
 from audit.models import AuditEvent
 from audit.services import audit_record
@@ -469,19 +473,31 @@ def person_edit(request, pk: int):
     if not Person.objects.editable_by(user).filter(pk=person.pk).exists():
         raise PermissionDenied(_("Only staff of an institution that has held this person can correct it."))
     form = PersonForm(request.POST or None, instance=person, prefix="person")
+    # A correction asked for in a rights request (privacy): the change's audit event names the request, which
+    # records it as a step; afterwards the user goes back to the request (`next`, a path on this site only).
+    for_request = request.GET.get("rights_request", "")
+    back = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=False):
+        back = ""
     if request.method == "POST" and form.is_valid():
+        named = (
+            batch(rights_request=int(for_request))
+            if for_request.isdigit() and len(for_request) < 19
+            else nullcontext()
+        )
         try:
-            services.person_update(
-                by=user,
-                person=form.save(commit=False),
-                changed_fields=[name for name in form.changed_data if name != "confirm_nik"],
-                confirmed=form.confirmed,
-            )
+            with named:
+                services.person_update(
+                    by=user,
+                    person=form.save(commit=False),
+                    changed_fields=[name for name in form.changed_data if name != "confirm_nik"],
+                    confirmed=form.confirmed,
+                )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
             messages.success(request, _("The identity has been updated."))
-            return redirect(person)
+            return redirect(back or person.get_absolute_url())
     return render(request, "inmates/person_form.html", {"person_form": form, "person": person})
 
 

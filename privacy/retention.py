@@ -275,15 +275,21 @@ def _delete_audit_events(ids: list[int], actor, now: dt.datetime) -> int:
     """One event says what was deleted (the oldest and newest, how many): an event per deleted event would
     only refill the table. On PostgreSQL the append-only trigger lets this transaction delete (audit 0006)."""
     deleted = 0
+    postgres = connection.vendor == "postgresql"
     with transaction.atomic():
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
+            if postgres:
                 cursor.execute("SET LOCAL rehab.retention = 'on'")
-            for start in range(0, len(ids), 5000):
-                chunk = ids[start : start + 5000]
-                placeholders = ", ".join(["%s"] * len(chunk))
-                cursor.execute(f"DELETE FROM audit_auditevent WHERE id IN ({placeholders})", chunk)
-                deleted += cursor.rowcount
+            try:
+                for start in range(0, len(ids), 5000):
+                    chunk = ids[start : start + 5000]
+                    placeholders = ", ".join(["%s"] * len(chunk))
+                    cursor.execute(f"DELETE FROM audit_auditevent WHERE id IN ({placeholders})", chunk)
+                    deleted += cursor.rowcount
+            finally:
+                if postgres:
+                    # SET LOCAL lasts to the end of the outermost transaction, which may hold more than this.
+                    cursor.execute("SET LOCAL rehab.retention = 'off'")
         audit_record(
             action=AuditEvent.Action.DELETE,
             actor=actor,

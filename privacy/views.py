@@ -3,6 +3,8 @@ access request with the person's data; and the expiring links files are handed o
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -131,6 +134,14 @@ def _detail(request, rights_request: RightsRequest, *, step_form=None, answer_fo
     if answer_form is None and answerable and open_ and rights_request.kind == RightsRequest.Kind.ACCESS:
         answer_form = AccessAnswerForm(initial={"recipient": rights_request.requested_by})
     now = timezone.now()
+    correct_url = None
+    if (
+        open_
+        and rights_request.kind == RightsRequest.Kind.CORRECTION
+        and Person.objects.editable_by(user).filter(pk=rights_request.person_id).exists()
+    ):
+        query = urlencode({"rights_request": rights_request.pk, "next": rights_request.get_absolute_url()})
+        correct_url = reverse("inmates:person-edit", args=[rights_request.person_id]) + "?" + query
     hand_overs = list(HandOver.objects.visible_to(user).filter(rights_request=rights_request))
     for record in hand_overs:
         record.live = record.is_live(now)
@@ -146,6 +157,7 @@ def _detail(request, rights_request: RightsRequest, *, step_form=None, answer_fo
             "step_form": step_form if workable and open_ else None,
             "answer_form": answer_form if answerable and open_ else None,
             "time_zone": rights_request.institution.time_zone,
+            "correct_url": correct_url,
         },
         status=status,
     )

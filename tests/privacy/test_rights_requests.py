@@ -181,3 +181,45 @@ def test_the_list_answers_in_a_fixed_number_of_queries(
         page = client.get(reverse("privacy:request-list"))
     assert page.status_code == 200 and page.content.decode().count("Spelling") == 0
     assert page.content.decode().count(person.full_name) == 12
+
+
+def test_a_correction_goes_through_the_person_form_and_is_recorded_on_the_request(
+    login, staff, person, institution
+):
+    from privacy import services as privacy_services
+
+    with time_machine.travel(RECEIVED + dt.timedelta(hours=1), tick=False):
+        request = privacy_services.register_request(
+            actor=staff,
+            person=person,
+            institution=institution,
+            kind="correction",
+            received_at=RECEIVED,
+            requested_by="The person",
+            identity_check="in_custody",
+            identity_details="seen",
+            details="My place of birth is Alabio, not Amuntai.",
+        )
+        client = login(staff)
+        page = client.get(request.get_absolute_url()).content.decode()
+        assert "Open the correction form" in page
+        edit = reverse("inmates:person-edit", args=[person.pk])
+        query = f"?rights_request={request.pk}&next={request.get_absolute_url()}"
+        form = client.get(edit + query)
+        data = {
+            key: value
+            for key, value in form.context["person_form"].initial.items()
+            if value is not None and key != "id"
+        }
+        data = {f"person-{key}": value for key, value in data.items()}
+        data["person-birth_place"] = "Alabio"
+        data["person-confirm_nik"] = person.nik
+        response = client.post(edit + query, data)
+        # Somewhere else: the next address is ignored, never followed off the site.
+        evil = client.post(edit + "?next=https://evil.example/", {**data, "person-birth_place": "Alabio "})
+    assert response.status_code == 302 and response["Location"] == request.get_absolute_url()
+    person.refresh_from_db()
+    assert person.birth_place.strip() == "Alabio"
+    step = request.steps.filter(status="in_progress").get()  # the second change named no request
+    assert "birth_place" in step.note and step.by == staff
+    assert evil["Location"] == person.get_absolute_url()
