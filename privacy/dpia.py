@@ -12,7 +12,6 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from privacy import bundle, retention
 from privacy.models import ImpactAssessment
-from privacy.retention import YEAR
 
 
 def draft() -> str:
@@ -59,7 +58,7 @@ def draft() -> str:
         "5. " + _("Retention"),
     ]
     for _key, (kind, days, _rule) in retention.schedule().items():
-        lines.append(f"- {kind.label}: {round(days / YEAR, 1)} " + _("years") + f" — {kind.action}")
+        lines.append(f"- {kind.label}: {retention.describe(days)} — {kind.action}")
     lines += [
         "",
         "6. " + _("Risks to the people concerned, and measures"),

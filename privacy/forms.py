@@ -293,8 +293,13 @@ class EmergencyReviewForm(forms.Form):
 
 class RetentionRuleForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of record"))
-    years = forms.DecimalField(label=_("Kept for (years)"), min_value=0, max_value=200, decimal_places=2)
+    amount = forms.DecimalField(label=_("Kept for"), min_value=0, max_value=100_000, decimal_places=2)
+    unit = forms.ChoiceField(label=_("Unit"), choices=[("years", _("years")), ("days", _("days"))])
     reason = forms.CharField(label=_("Reason for the change"), max_length=300)
+
+    def days(self) -> int:
+        amount = float(self.cleaned_data["amount"])
+        return round(amount * 365.25) if self.cleaned_data["unit"] == "years" else round(amount)
 
     def __init__(self, *args, kinds, **kwargs):
         super().__init__(*args, **kwargs)

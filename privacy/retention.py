@@ -26,7 +26,7 @@ from django.db import connection, transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from agreements.models import Agreement
 from assessments.models import Assessment
@@ -41,6 +41,15 @@ YEAR = 365.25
 
 def years(count: float) -> int:
     return round(count * YEAR)
+
+
+def describe(days: int) -> str:
+    """A period as people say it: whole years from a year on (25 years), days below (30 days)."""
+    if days >= 365:
+        count = round(days / YEAR, 1)
+        count = int(count) if count == int(count) else count
+        return ngettext("%(count)s year", "%(count)s years", count) % {"count": count}
+    return ngettext("%(count)s day", "%(count)s days", days) % {"count": days}
 
 
 @dataclass(frozen=True)
@@ -86,10 +95,8 @@ def set_period(*, actor, key: str, days: int, reason: str) -> RetentionRule:
     if days < kind.minimum_days:
         raise ValidationError(
             {
-                "days": _(
-                    "Shorter than the minimum for this kind of record: %(days)s days (%(years)s years)."
-                )
-                % {"days": kind.minimum_days, "years": round(kind.minimum_days / YEAR, 1)}
+                "days": _("Shorter than the minimum for this kind of record: %(period)s.")
+                % {"period": describe(kind.minimum_days)}
             }
         )
     if not reason.strip():

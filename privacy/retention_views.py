@@ -15,7 +15,6 @@ from core.forms import apply_service_errors
 from privacy import retention, tasks
 from privacy.forms import RetentionRuleForm
 from privacy.models import RetentionRun
-from privacy.retention import YEAR
 
 
 def _require_reader(user) -> None:
@@ -36,8 +35,8 @@ def _page(request, *, form=None, status=200):
             "key": key,
             "kind": kind,
             "days": days,
-            "years": round(days / YEAR, 1),
-            "minimum_years": round(kind.minimum_days / YEAR, 1),
+            "period": retention.describe(days),
+            "minimum": retention.describe(kind.minimum_days),
             "rule": rule,
         }
         for key, (kind, days, rule) in retention.schedule().items()
@@ -81,12 +80,10 @@ def retention_rule(request):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            retention.set_period(
-                actor=user, key=data["kind"], days=round(float(data["years"]) * YEAR), reason=data["reason"]
-            )
+            retention.set_period(actor=user, key=data["kind"], days=form.days(), reason=data["reason"])
         except ValidationError as error:
             if hasattr(error, "error_dict") and "days" in error.error_dict:
-                error.error_dict["years"] = error.error_dict.pop("days")
+                error.error_dict["amount"] = error.error_dict.pop("days")
             apply_service_errors(form, error)
         else:
             messages.success(request, _("The retention schedule is changed."))

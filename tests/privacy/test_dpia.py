@@ -23,7 +23,7 @@ def test_the_first_draft_lists_what_the_system_holds(login, national_dpo):
     assert page.status_code == 200 and "A first draft, written from what the system holds" in html
     for section in bundle.SECTIONS:
         assert str(section.title) in html
-    assert "People and their custody records: 25.0 years" in html  # the retention schedule in force
+    assert "People and their custody records: 25 years" in html  # the retention schedule in force
 
 
 def test_each_save_is_a_new_version_and_the_old_ones_stay(login, national_dpo):

@@ -73,16 +73,23 @@ def test_the_approved_run_anonymises_audits_and_leaves_the_figures_as_they_were(
 
 def test_a_period_under_the_legal_minimum_is_refused(login, national):
     response = login(national).post(
-        reverse("privacy:retention-rule"), {"kind": "people", "years": "10", "reason": "Save space"}
+        reverse("privacy:retention-rule"),
+        {"kind": "people", "amount": "10", "unit": "years", "reason": "Save space"},
     )
     assert response.status_code == 400
     assert "Shorter than the minimum for this kind of record" in response.content.decode()
     assert not RetentionRule.objects.exists()
     ok = login(national).post(
-        reverse("privacy:retention-rule"), {"kind": "people", "years": "30", "reason": "Archive rule"}
+        reverse("privacy:retention-rule"),
+        {"kind": "people", "amount": "30", "unit": "years", "reason": "Archive rule"},
     )
     assert ok.status_code == 302
     assert retention.kept_for("people") == dt.timedelta(days=retention.years(30))
+    days = login(national).post(
+        reverse("privacy:retention-rule"),
+        {"kind": "import_files", "amount": "45", "unit": "days", "reason": "Audit"},
+    )
+    assert days.status_code == 302 and retention.kept_for("import_files") == dt.timedelta(days=45)
 
 
 def test_the_dpo_approves_the_plan_on_the_page(
