@@ -33,6 +33,8 @@ class RightsRequestFilter(django_filters.FilterSet):
         super().__init__(data, queryset=queryset)
         self.filters["institution"].queryset = institutions
         self.form.fields["state"].widget = forms.Select(choices=STATES)
+        for name in ("state", "kind", "institution"):
+            self.form.fields[name].widget.attrs["class"] = "form-select"
 
     def search(self, rows, _name, value):
         value = value.strip()

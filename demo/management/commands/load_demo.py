@@ -18,6 +18,7 @@ from demo import agreements as demo_agreements
 from demo import assessments as demo_assessments
 from demo import links as demo_links
 from demo import people, places
+from demo import privacy as demo_privacy
 from demo import rehab as demo_rehab
 from demo import returns as demo_returns
 from demo.backdate import backdate
@@ -66,6 +67,7 @@ class Command(BaseCommand):
             staff_by_institution=staff_by_institution,
         )
         demo_links.load(today=today, staff_by_institution=staff_by_institution, institutions=institutions)
+        demo_privacy.load(today=today, staff_by_institution=staff_by_institution, institutions=institutions)
         backdate()  # as if each record had been typed on the day it happened
         release_outcomes.refresh()  # the recidivism dashboard's table, as the scheduled job builds it
         for month in last_months(today):
