@@ -138,3 +138,33 @@ def test_the_forms_people_fill_in_have_no_serious_violation(
     ):
         problems += _violations(axe_page, path)
     assert not problems, "\n".join(problems)
+
+
+def test_the_data_protection_pages_have_no_serious_violation(
+    axe_page, world, staff, counsellor, person, password
+):
+    from accounts.models import Membership
+
+    enrolment = Enrolment.objects.get(programme=world["programme"])
+    _sign_in(axe_page, staff.username, password)
+    problems = []
+    for path in (
+        reverse("privacy:request-list"),
+        reverse("privacy:request-create"),
+        reverse("privacy:consent", args=["peserta", enrolment.pk]),
+        reverse("privacy:emergency-list"),
+        reverse("privacy:emergency-request"),
+        reverse("inmates:admission-export"),
+    ):
+        problems += _violations(axe_page, path)
+    national_dpo = UserFactory(username="dpo.pusat")
+    Membership.objects.create(user=national_dpo, role=Role.DPO)
+    _sign_in(axe_page, national_dpo.username, password)
+    for path in (
+        reverse("privacy:breach-list"),
+        reverse("privacy:breach-create"),
+        reverse("privacy:retention"),
+        reverse("privacy:dpia"),
+    ):
+        problems += _violations(axe_page, path)
+    assert not problems, "\n".join(problems)
