@@ -198,8 +198,9 @@ class Membership(models.Model):
 
     @property
     def opens_notes(self) -> bool:
-        """A counsellor membership reads the agency's confidential counselling and follow-up notes."""
-        return self.role == Role.COUNSELLOR
+        """A counsellor membership reads the agency's confidential counselling and follow-up notes; a
+        data-protection officer can hand a person's notes over to them (an access bundle with notes)."""
+        return self.role in (Role.COUNSELLOR, Role.DPO)
 
     def snapshot(self) -> dict:
         """What this membership grants, as recorded before and after a change."""

@@ -23,8 +23,9 @@ current_batch: ContextVar[dict | None] = ContextVar("audit_batch", default=None)
 
 @contextmanager
 def batch(**details):
-    """Within this block every audit event carries `details` (e.g. {"import": 42})."""
-    token = current_batch.set(details)
+    """Within this block every audit event carries `details` (e.g. {"import": 42}), besides what the block it
+    sits in already names (a break-glass grant, privacy.middleware)."""
+    token = current_batch.set({**(current_batch.get() or {}), **details})
     try:
         yield
     finally:

@@ -177,7 +177,7 @@ def dpo_todos(user, today: dt.date) -> TodoGroup:
         _emergency_to_review(user),
     ]
     if user.scope.is_national_dpo:
-        waiting = RetentionRun.objects.filter(status=RetentionRun.Status.PLANNED).first()
+        waiting = RetentionRun.objects.filter(status=RetentionRun.Status.PLANNED).defer("plan").first()
         items.append(
             Todo(
                 "retention-plan",

@@ -49,6 +49,16 @@ def register_retention() -> None:
 
         return files_delete(ImportRun.objects.filter(pk__in=ids), actor=actor)
 
+    def forget_rows(sender, ids, **kwargs):
+        """The register's rows as they arrived name the person: emptied when the person is anonymised (the
+        outcome of each row stays)."""
+        from exchange.models import ImportItem
+
+        ImportItem.objects.filter(person_id__in=ids).update(row={})
+
+    retention.people_anonymised.connect(
+        forget_rows, dispatch_uid="exchange-forget-anonymised-rows", weak=False
+    )
     retention.register(
         retention.Kind(
             "import_files",

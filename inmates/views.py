@@ -1,5 +1,6 @@
 """WBP pages. Every read starts from ``visible_to(user)``; every write is one call to a service."""
 
+import re
 from contextlib import nullcontext
 
 from django.conf import settings
@@ -482,7 +483,7 @@ def person_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         named = (
             batch(rights_request=int(for_request))
-            if for_request.isdigit() and len(for_request) < 19
+            if re.fullmatch(r"[0-9]{1,18}", for_request)
             else nullcontext()
         )
         try:

@@ -112,6 +112,8 @@ def record_basis(
         record.legal_basis, record.legal_basis_detail = legal_basis, detail
         record.consent_on, record.consent_witness = consent_on, witness
         if legal_basis == LegalBasis.CONSENT and form_file is not None:
+            if record.consent_form:
+                record.consent_form.delete(save=False)  # the form it replaces is not kept beside it
             record.consent_form.save(f"{record.pk}.pdf", form_file, save=False)
         record.save(
             update_fields=[
@@ -159,7 +161,14 @@ def withdraw(record, *, actor, on: dt.date, rights_request: RightsRequest | None
                 "rights_request": getattr(rights_request, "pk", None),
             },
         )
-        if rights_request is not None and rights_request.is_open:
+        answerable = (
+            rights_request is not None
+            and rights_request.is_open
+            and rights_request.person_id == record.person_id
+            and rights_request.kind == RightsRequest.Kind.CONSENT_WITHDRAWAL
+            and RightsRequest.objects.workable_by(actor).filter(pk=rights_request.pk).exists()
+        )
+        if answerable:
             services.record_step(
                 rights_request,
                 actor=actor,

@@ -27,9 +27,13 @@ def _record(user, kind: str, pk: int):
     return get_object_or_404(consent.records(model, user), pk=pk)
 
 
-def _open_withdrawal_requests(record):
-    return RightsRequest.objects.open().filter(
-        person_id=record.person_id, kind=RightsRequest.Kind.CONSENT_WITHDRAWAL
+def _open_withdrawal_requests(record, user):
+    """The person's open withdrawal requests the user may move on (a request outside their scope is not
+    theirs to answer)."""
+    return (
+        RightsRequest.objects.workable_by(user)
+        .open()
+        .filter(person_id=record.person_id, kind=RightsRequest.Kind.CONSENT_WITHDRAWAL)
     )
 
 
@@ -49,7 +53,7 @@ def _page(request, kind, record, *, basis_form=None, withdrawal_form=None, statu
             }
         )
     if withdrawal_form is None and may and record.rests_on_consent and not record.consent_withdrawn:
-        requests = _open_withdrawal_requests(record)
+        requests = _open_withdrawal_requests(record, request.user)
         withdrawal_form = WithdrawalForm(
             initial={"on": timezone.localdate(), "rights_request": requests.first()}, requests=requests
         )
@@ -109,7 +113,7 @@ def withdraw(request, kind: str, pk: int):
     record = _record(user, kind, pk)
     if not consent.may_record(user, record):
         raise PermissionDenied(_("Only staff of the UPT, the counsellors in charge and the DPO record this."))
-    form = WithdrawalForm(request.POST, requests=_open_withdrawal_requests(record))
+    form = WithdrawalForm(request.POST, requests=_open_withdrawal_requests(record, user))
     if form.is_valid():
         try:
             notices = consent.withdraw(

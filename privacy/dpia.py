@@ -4,7 +4,8 @@ for the data-protection officer to complete and keep in versions."""
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
@@ -90,10 +91,17 @@ def latest() -> ImpactAssessment | None:
 
 
 def save_version(*, actor, text: str, note: str) -> ImpactAssessment:
-    with transaction.atomic():
-        number = (ImpactAssessment.objects.aggregate(last=Max("version"))["last"] or 0) + 1
-        version = ImpactAssessment.objects.create(
-            version=number, text=text, note=note.strip(), written_by=actor
-        )
-        audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=version, details={"version": number})
+    try:
+        with transaction.atomic():
+            number = (ImpactAssessment.objects.aggregate(last=Max("version"))["last"] or 0) + 1
+            version = ImpactAssessment.objects.create(
+                version=number, text=text, note=note.strip(), written_by=actor
+            )
+            audit_record(
+                action=AuditEvent.Action.CREATE, actor=actor, obj=version, details={"version": number}
+            )
+    except IntegrityError as exc:  # another officer saved the same version number a moment before
+        raise ValidationError(
+            _("Someone saved a version at the same moment. Your text is still here: save it again.")
+        ) from exc
     return version

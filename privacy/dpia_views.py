@@ -4,7 +4,7 @@ officer (the first one prefilled from what the system holds)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -32,11 +32,15 @@ def dpia_page(request):
         initial = {"text": current.text if current else dpia.draft()}
         form = ImpactAssessmentForm(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():
-            version = dpia.save_version(
-                actor=user, text=form.cleaned_data["text"], note=form.cleaned_data["note"]
-            )
-            messages.success(request, _("Version %(number)s is saved.") % {"number": version.version})
-            return redirect("privacy:dpia")
+            try:
+                version = dpia.save_version(
+                    actor=user, text=form.cleaned_data["text"], note=form.cleaned_data["note"]
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Version %(number)s is saved.") % {"number": version.version})
+                return redirect("privacy:dpia")
     elif request.method == "POST":
         raise PermissionDenied(_("The impact assessment is kept by the data-protection officer."))
     return render(

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from audit.services import audit_record
-from inmates.models import Person
+from inmates.models import Admission, Person
 from privacy.models import EmergencyAccess
 
 SESSION_KEY = "emergency_access"  # [[grant id, person id, ends at (ISO)], …]
@@ -26,8 +26,9 @@ def may_ask(user) -> bool:
     return (scope.is_upt_staff or scope.is_counsellor) and not scope.is_national
 
 
-def grant(*, user, person: Person, institution, reason: str, hours: int, session) -> EmergencyAccess:
-    """Open `person`'s record to `user` for `hours` (at most settings.BREAK_GLASS_HOURS), in this session."""
+def grant(*, user, person: Person, reason: str, hours: int, session) -> EmergencyAccess:
+    """Open `person`'s record to `user` for `hours` (at most settings.BREAK_GLASS_HOURS), in this session.
+    Reviewed by the head of the UPT that holds (or last held) the person: decided here, never by the asker."""
     reason = reason.strip()
     if len(reason) < MIN_REASON:
         raise ValidationError({"reason": _("Say why this record is needed now, in a sentence.")})
@@ -37,12 +38,15 @@ def grant(*, user, person: Person, institution, reason: str, hours: int, session
         )
     if Person.objects.visible_to(user).filter(pk=person.pk).exists():
         raise ValidationError(_("You can open this record already: no emergency access is needed."))
+    latest = Admission.objects.filter(person=person).order_by("-admitted_on", "-pk").first()
+    if latest is None:
+        raise ValidationError(_("This person has no custody record to open."))
     now = timezone.now()
     with transaction.atomic():
         record = EmergencyAccess.objects.create(
             user=user,
             person=person,
-            institution=institution,
+            institution_id=latest.institution_id,
             reason=reason,
             granted_at=now,
             expires_at=now + dt.timedelta(hours=hours),
@@ -83,9 +87,12 @@ def review(record: EmergencyAccess, *, actor, outcome: str, note: str) -> None:
     if outcome == EmergencyAccess.Review.FLAGGED and not note.strip():
         raise ValidationError({"note": _("Say what was wrong: the note goes on the record of the access.")})
     with transaction.atomic():
-        EmergencyAccess.objects.filter(pk=record.pk).update(
+        # Reviewed once: a second reviewer at the same moment finds it done.
+        done = EmergencyAccess.objects.filter(pk=record.pk, reviewed_at__isnull=True).update(
             review=outcome, review_note=note.strip(), reviewed_at=timezone.now(), reviewed_by=actor
         )
+        if not done:
+            raise ValidationError(_("This access has been reviewed already."))
         audit_record(
             action=AuditEvent.Action.CHANGE,
             actor=actor,

@@ -38,7 +38,6 @@ def emergency_request(request):
             emergency.grant(
                 user=user,
                 person=person,
-                institution=data["institution"],
                 reason=data["reason"],
                 hours=data["hours"],
                 session=request.session,

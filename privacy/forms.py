@@ -53,7 +53,11 @@ class RightsRequestForm(forms.Form):
     )
     kind = forms.ChoiceField(label=_("Request"), choices=RightsRequest.Kind.choices)
     received_on = forms.DateField(label=_("Received on"), widget=DateInput())
-    received_time = forms.TimeField(label=_("at (time)"), widget=TimeInput())
+    received_time = forms.TimeField(
+        label=_("at (time)"),
+        widget=TimeInput(),
+        help_text=_("In the receiving UPT's own time (WIB, WITA or WIT)."),
+    )
     requested_by = forms.CharField(
         label=_("Asked by"),
         max_length=160,
@@ -197,7 +201,11 @@ class WithdrawalForm(forms.Form):
 class BreachForm(forms.Form):
     title = forms.CharField(label=_("Summary"), max_length=200)
     discovered_on = forms.DateField(label=_("Discovered on"), widget=DateInput())
-    discovered_time = forms.TimeField(label=_("at (time)"), widget=TimeInput())
+    discovered_time = forms.TimeField(
+        label=_("at (time)"),
+        widget=TimeInput(),
+        help_text=_("In the UPT's own time (WIB, WITA or WIT); without a UPT, in yours."),
+    )
     institution = RecordChoiceField(
         label=_("UPT where it happened"),
         queryset=None,

@@ -451,6 +451,7 @@ class RetentionRun(models.Model):
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned: waiting for approval")
+        APPROVED = "approved", _("Approved: being carried out")
         DONE = "done", _("Carried out")
         SUPERSEDED = "superseded", _("Replaced by a later plan")
 
@@ -460,6 +461,8 @@ class RetentionRun(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     plan = models.JSONField(_("what is due"), default=dict)  # {kind: {"cutoff": iso, "ids": [...]}}
+    # {kind: how many}: what pages show, without reading every id of the plan (deferred there).
+    due = models.JSONField(_("how many are due"), default=dict)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -475,7 +478,7 @@ class RetentionRun(models.Model):
         return f"{self.planned_at:%Y-%m-%d} ({self.status})"
 
     def counts(self) -> dict[str, int]:
-        return {kind: len(entry["ids"]) for kind, entry in self.plan.items()}
+        return dict(self.due)
 
 
 class ImpactAssessment(AppendOnlyModel):

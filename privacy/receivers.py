@@ -37,4 +37,6 @@ def correction_made(sender, instance: AuditEvent, created: bool, **kwargs):
         note=_("Record corrected: %(fields)s.") % {"fields": fields},
         by=instance.actor,
     )
-    RightsRequest.objects.filter(pk=rights_request.pk).update(status=RightsRequest.Status.IN_PROGRESS)
+    RightsRequest.objects.filter(pk=rights_request.pk, status__in=RightsRequest.OPEN).update(
+        status=RightsRequest.Status.IN_PROGRESS
+    )

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max, QuerySet
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -33,7 +34,7 @@ from assessments.models import Assessment
 from audit.models import AuditEvent
 from audit.services import audit_record, audit_records_bulk
 from inmates.models import Admission, Movement, Person, RegistrationLink
-from privacy.models import RetentionRule, RetentionRun
+from privacy.models import RetentionRule, RetentionRun, RightsRequest
 from rehab.models import AftercarePlan, Enrolment, FollowUp, Note
 
 YEAR = 365.25
@@ -124,17 +125,35 @@ def plan(*, actor=None, now: dt.datetime | None = None) -> RetentionRun:
         RetentionRun.objects.filter(status=RetentionRun.Status.PLANNED).update(
             status=RetentionRun.Status.SUPERSEDED
         )
-        run = RetentionRun.objects.create(planned_by=actor, planned_at=now, plan=entries)
+        run = RetentionRun.objects.create(
+            planned_by=actor,
+            planned_at=now,
+            plan=entries,
+            due={key: len(entry["ids"]) for key, entry in entries.items()},
+        )
         audit_record(action=AuditEvent.Action.CREATE, actor=actor, obj=run, details={"due": run.counts()})
     return run
 
 
+def approve(run: RetentionRun, *, actor) -> None:
+    """Record the approval at once: a plan made meanwhile (the monthly job) no longer replaces this one."""
+    approved = RetentionRun.objects.filter(pk=run.pk, status=RetentionRun.Status.PLANNED).update(
+        status=RetentionRun.Status.APPROVED, approved_by=actor
+    )
+    if not approved:
+        raise ValidationError(_("This plan has been carried out or replaced already."))
+    audit_record(action=AuditEvent.Action.CHANGE, actor=actor, obj=run, details={"approved": True})
+
+
 def carry_out(run: RetentionRun, *, actor=None, now: dt.datetime | None = None) -> dict[str, int]:
-    """Carry out an approved plan: only what it listed and is still due (a record touched since is left)."""
+    """Carry out a plan (approved, or planned by the command): only what it listed and is still due, under
+    the plan's cut-off and the schedule in force now, whichever is earlier (a period lengthened since the
+    plan keeps the records it now keeps)."""
     now = now or timezone.now()
+    periods = {key: days for key, (_kind, days, _rule) in schedule().items()}
     with transaction.atomic():
         run = RetentionRun.objects.select_for_update().get(pk=run.pk)
-        if run.status != RetentionRun.Status.PLANNED:
+        if run.status not in (RetentionRun.Status.PLANNED, RetentionRun.Status.APPROVED):
             raise ValidationError(_("This plan has been carried out or replaced already."))
         result = {}
         for key, entry in run.plan.items():
@@ -142,10 +161,11 @@ def carry_out(run: RetentionRun, *, actor=None, now: dt.datetime | None = None) 
             if kind is None or not entry["ids"]:
                 result[key] = 0
                 continue
-            cutoff = dt.datetime.fromisoformat(entry["cutoff"])
+            cutoff = min(dt.datetime.fromisoformat(entry["cutoff"]), now - dt.timedelta(days=periods[key]))
             still_due = list(kind.due(cutoff).filter(pk__in=entry["ids"]).values_list("pk", flat=True))
             result[key] = kind.apply(still_due, actor, now) if still_due else 0
-        run.status, run.approved_by, run.done_at, run.result = RetentionRun.Status.DONE, actor, now, result
+        run.status, run.done_at, run.result = RetentionRun.Status.DONE, now, result
+        run.approved_by = run.approved_by or actor
         run.save(update_fields=["status", "approved_by", "done_at", "result"])
         audit_record(action=AuditEvent.Action.CHANGE, actor=actor, obj=run, details={"done": result})
     return result
@@ -154,12 +174,12 @@ def carry_out(run: RetentionRun, *, actor=None, now: dt.datetime | None = None) 
 # --- The kinds ---------------------------------------------------------------------------------------------
 
 
-def _people_done_with(cutoff: dt.datetime) -> QuerySet:
-    """People not in custody, not anonymised yet, whose last contact (release, follow-up done) is before the
-    cut-off."""
+def _past_last_contact(cutoff: dt.datetime) -> QuerySet:
+    """People not in custody whose last contact (release, follow-up done) is before the cut-off, anonymised
+    or not (their health records' free text is due on its own)."""
     day = cutoff.date()
     return (
-        Person.objects.filter(anonymised_at__isnull=True, merged_into__isnull=True)
+        Person.objects.filter(merged_into__isnull=True)
         .exclude(pk__in=Admission.objects.filter(released_on__isnull=True).values("person_id"))
         .annotate(last_release=Max("admissions__released_on"))
         .filter(last_release__lt=day)
@@ -167,7 +187,19 @@ def _people_done_with(cutoff: dt.datetime) -> QuerySet:
     )
 
 
+def _people_done_with(cutoff: dt.datetime) -> QuerySet:
+    """Those of them not anonymised yet."""
+    return _past_last_contact(cutoff).filter(anonymised_at__isnull=True)
+
+
+# Sent with the ids of the people just anonymised: apps above this one (exchange's register rows) remove
+# what they hold of those people's identity.
+people_anonymised = Signal()
+
+
 def _anonymise_people(ids: list[int], actor, now: dt.datetime) -> int:
+    # Records merged into these people are the same human beings: anonymised with them.
+    ids = [*ids, *Person.objects.filter(merged_into_id__in=ids).values_list("pk", flat=True)]
     with transaction.atomic():
         for person in Person.objects.filter(pk__in=ids).only("pk", "birth_date"):
             Person.objects.filter(pk=person.pk).update(
@@ -186,6 +218,9 @@ def _anonymise_people(ids: list[int], actor, now: dt.datetime) -> int:
         Movement.objects.filter(admission__person_id__in=ids).update(note="")
         RegistrationLink.objects.filter(person_id__in=ids).update(reason="", undo_reason="")
         AftercarePlan.objects.filter(person_id__in=ids).update(contact_name="", contact_phone="")
+        RightsRequest.objects.filter(person_id__in=ids).update(
+            requested_by="", identity_details="", details=""
+        )
         # Signed consent forms name the person: deleted with the identity (the basis and its date stay).
         for model in (Enrolment, AftercarePlan):
             for record in model.objects.filter(person_id__in=ids).exclude(consent_form=""):
@@ -203,11 +238,12 @@ def _anonymise_people(ids: list[int], actor, now: dt.datetime) -> int:
                 for person in Person.objects.filter(pk__in=ids).only("pk", "full_name")
             ]
         )
+        people_anonymised.send(sender=Person, ids=ids)
     return len(ids)
 
 
 def _health_records_due(cutoff: dt.datetime) -> QuerySet:
-    return Assessment.objects.filter(person__in=_people_done_with(cutoff)).exclude(
+    return Assessment.objects.filter(person__in=_past_last_contact(cutoff)).exclude(
         summary="", domain_notes={}
     )
 

@@ -41,7 +41,7 @@ def _page(request, *, form=None, status=200):
         }
         for key, (kind, days, rule) in retention.schedule().items()
     ]
-    runs = list(RetentionRun.objects.select_related("planned_by", "approved_by")[:12])
+    runs = list(RetentionRun.objects.defer("plan").select_related("planned_by", "approved_by")[:12])
     planned = next((run for run in runs if run.status == RetentionRun.Status.PLANNED), None)
     labels = {key: kind.label for key, kind in retention.KINDS.items()}
     for run in runs:
@@ -108,9 +108,11 @@ def retention_approve(request, pk: int):
     _require_reader(user)
     if not user.scope.is_national_dpo:
         raise PermissionDenied(_("The national data-protection officer plans and approves retention runs."))
-    run = get_object_or_404(RetentionRun, pk=pk)
-    if run.status != RetentionRun.Status.PLANNED:
-        messages.error(request, _("This plan has been carried out or replaced already."))
+    run = get_object_or_404(RetentionRun.objects.defer("plan"), pk=pk)
+    try:
+        retention.approve(run, actor=user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
         return redirect("privacy:retention")
     transaction.on_commit(lambda: tasks.carry_out_retention.delay(run.pk, user.pk))
     messages.success(request, _("Approved: the plan is being carried out; this page shows what was done."))

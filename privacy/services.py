@@ -129,6 +129,14 @@ def answer_access(
         )
     now = timezone.now()
     with transaction.atomic():
+        # One answer at a time: a second one waits here and finds the request closed, before writing files.
+        request = (
+            RightsRequest.objects.select_for_update()
+            .select_related("person", "institution")
+            .get(pk=request.pk)
+        )
+        if not request.is_open:
+            raise ValidationError(_("This request is closed already."))
         data = bundle.build(request.person, actor=actor, include_notes=include_notes, generated_at=now)
         files = [
             (f"data-pribadi-{request.person_id}.json", "application/json", json_bytes(data)),

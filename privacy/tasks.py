@@ -32,7 +32,7 @@ def carry_out_retention(run_id: int, user_id: int | None) -> dict:
     from privacy.models import RetentionRun
 
     run = RetentionRun.objects.get(pk=run_id)
-    if run.status != RetentionRun.Status.PLANNED:
-        return run.result  # carried out (or replaced) already: safe to run twice
+    if run.status != RetentionRun.Status.APPROVED:
+        return run.result  # carried out already: safe to run twice
     actor = User.objects.filter(pk=user_id).first() if user_id else None
     return retention.carry_out(run, actor=actor)

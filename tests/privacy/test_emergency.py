@@ -18,7 +18,7 @@ START = dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)  # 10:00 WITA
 def _ask(client, person, institution, **changes):
     data = {
         "institution": institution.pk,
-        "register_number": person.admissions.get().register_number,
+        "register_number": person.admissions.order_by("-admitted_on").first().register_number,
         "reason": "Transferred to our hospital wing unconscious; we need his medication history.",
         "hours": "4",
         **changes,
@@ -133,3 +133,29 @@ def test_who_may_ask(login, regional, national, counsellor):
     assert login(regional).get(reverse("privacy:emergency-request")).status_code == 403
     assert login(national).get(reverse("privacy:emergency-request")).status_code == 403
     assert login(counsellor).get(reverse("privacy:emergency-request")).status_code == 200
+
+
+def test_the_reviewer_is_decided_by_where_the_person_is_held_never_by_the_asker(
+    login, outsider, person, institution, other_institution, head
+):
+    from inmates.models import Admission
+
+    # The person was held at the outsider's own UPT long ago; asked "held at" there, the review still goes
+    # to the UPT holding them now.
+    Admission.objects.create(
+        person=person,
+        institution=other_institution,
+        register_number="OLD/2020",
+        register_category="B.I",
+        admitted_on=dt.date(2020, 1, 1),
+        released_on=dt.date(2021, 1, 1),
+        release_type="parole",
+        offence="narcotics_user",
+    )
+    with time_machine.travel(START, tick=False):
+        client = login(outsider)
+        response = _ask(client, person, other_institution, register_number="OLD/2020")
+    assert response.status_code == 302
+    grant = EmergencyAccess.objects.get()
+    assert grant.institution == institution
+    assert not EmergencyAccess.objects.reviewable_by(outsider).exists()  # never one's own

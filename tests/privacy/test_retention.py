@@ -151,3 +151,53 @@ def test_who_reaches_the_retention_page(login, staff, regional, national, nation
     assert page.status_code == 200 and "Change a period" not in page.content.decode()
     assert login(national).get(reverse("privacy:retention")).status_code == 200
     assert login(dpo).post(reverse("privacy:retention-plan")).status_code == 403
+
+
+def test_anonymising_clears_assessment_text_merged_records_and_request_text(former, institution, staff):
+    from assessments.models import Assessment
+    from privacy import services as privacy_services
+    from tests.assessments.test_views import assess
+
+    with _at(dt.date(1999, 8, 1)):
+        assessment = assess(former, staff, on=dt.date(1999, 8, 1))
+        Assessment.objects.filter(pk=assessment.pk).update(
+            summary="Uses daily since 1995.", domain_notes={"drug": "heroin"}
+        )
+    twin = PersonFactory(full_name="Hendra W.")
+    Person.objects.filter(pk=twin.pk).update(merged_into=former)
+    with _at(dt.date(2000, 1, 5)):
+        privacy_services.register_request(
+            actor=staff,
+            person=former,
+            institution=institution,
+            kind="access",
+            received_at=dt.datetime(2000, 1, 5, 1, tzinfo=dt.UTC),
+            requested_by="Hendra Wijaya",
+            identity_check="id_card",
+            identity_details="KTP 1234",
+            details="Copy please",
+        )
+    with _at(FIRST_DUE):
+        result = retention.carry_out(retention.plan())
+    assert result["people"] == 2 and result["health_records"] == 1
+    assessment = Assessment.objects.get(person=former)
+    assert assessment.summary == "" and assessment.domain_notes == {}
+    twin.refresh_from_db()
+    assert twin.full_name == f"Anonim {twin.pk}" and twin.anonymised_at is not None
+    from privacy.models import RightsRequest
+
+    request = RightsRequest.objects.get(person=former)
+    assert request.requested_by == request.details == request.identity_details == ""
+
+
+def test_an_approved_plan_is_not_replaced_and_a_longer_period_keeps_the_records(former, national):
+    with _at(FIRST_DUE):
+        run = retention.plan()
+        retention.approve(run, actor=national)
+        retention.plan()  # the monthly job, meanwhile
+        run.refresh_from_db()
+        assert run.status == "approved"
+        retention.set_period(actor=national, key="people", days=retention.years(30), reason="Archive rule")
+        assert retention.carry_out(run)["people"] == 0  # no longer due under the schedule in force
+    former.refresh_from_db()
+    assert former.anonymised_at is None

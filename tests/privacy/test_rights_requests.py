@@ -223,3 +223,9 @@ def test_a_correction_goes_through_the_person_form_and_is_recorded_on_the_reques
     step = request.steps.filter(status="in_progress").get()  # the second change named no request
     assert "birth_place" in step.note and step.by == staff
     assert evil["Location"] == person.get_absolute_url()
+
+
+def test_a_tampered_request_number_on_the_correction_form_is_ignored(login, staff, person):
+    edit = reverse("inmates:person-edit", args=[person.pk])
+    for value in ("²", "9" * 40, "1e5", "-1"):
+        assert login(staff).get(edit, {"rights_request": value}).status_code == 200

@@ -13,7 +13,7 @@ from inmates.services import admission_release
 from privacy import consent, services
 from rehab import services as rehab_services
 from rehab.models import AftercarePlan, Attendance, Enrolment, FollowUp
-from tests.factories import make_agreement, pdf_bytes
+from tests.factories import PersonFactory, admit, make_agreement, pdf_bytes
 from tests.rehab.conftest import plan
 from tests.rehab.test_services import local
 
@@ -189,3 +189,22 @@ def test_who_reaches_the_page(login, consenting, regional, outsider, counsellor,
         assert login(user).get(url).status_code == 404
     assert login(counsellor).get(url).status_code == 200  # the delivering agency's counsellor records it too
     assert login(outsider).get(reverse("privacy:consent", args=["nothing", consenting.pk])).status_code == 404
+
+
+def test_a_withdrawal_never_answers_another_persons_request(login, staff, consenting, institution):
+    other = PersonFactory(full_name="Someone Else")
+    admit(other, institution)
+    request = services.register_request(
+        actor=staff,
+        person=other,
+        institution=institution,
+        kind="consent_withdrawal",
+        received_at=dt.datetime(2026, 3, 2, 0, 30, tzinfo=dt.UTC),
+        requested_by="Someone Else",
+        identity_check="in_custody",
+        identity_details="seen",
+        details="Withdraw",
+    )
+    consent.withdraw(consenting, actor=staff, on=TODAY, rights_request=request)
+    request.refresh_from_db()
+    assert request.status == "received"
