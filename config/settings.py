@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # the API documentation page's assets, from PyPI (no CDN)
     # Ours, from the bottom of the layout up (see docs/design.md).
     "core",
     "institutions",
@@ -54,6 +57,7 @@ INSTALLED_APPS = [
     "exchange",
     "reports",
     "dashboard",
+    "api",
     "demo",
 ]
 
@@ -265,6 +269,29 @@ PDP_AUTHORITY = env_str(
 EXPORT_REASON_FROM = env_int("EXPORT_REASON_FROM", 100)
 # Break-glass access to a record outside one's scope lasts at most this many hours (issue 18).
 BREAK_GLASS_HOURS = env_int("BREAK_GLASS_HOURS", 4)
+
+# --- Partner API (issue 19) -----------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",  # the documentation page, signed in
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Rehab Lapas API",
+    "DESCRIPTION": "Partner API: the same people, programmes and records as the pages, under the same rules.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}
+# A personal API token lasts this many days unless asked otherwise (api_token create --days).
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
 
 # --- Pages --------------------------------------------------------------------------------------------
 PAGE_SIZE = env_int("PAGE_SIZE", 25)

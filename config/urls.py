@@ -41,4 +41,5 @@ urlpatterns = [
     path("laporan/", include("reports.urls")),
     path("impor/", include("exchange.urls")),
     path("privasi/", include("privacy.urls")),
+    path("api/v1/", include("api.urls")),
 ]

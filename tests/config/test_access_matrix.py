@@ -213,6 +213,11 @@ MATRIX: dict[str, dict[str, int | str]] = {
     "privacy:consent-withdraw":          everyone(405),
     "privacy:consent-form":              row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200, 200),
     "privacy:hand-over":                 row(L,   404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 200),  # its maker and the DPO  # noqa: E501
+    # --- API (issue 19): the same rules as the pages; anonymous callers get 401, not a login page ---------
+    "api:schema":                        row(401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "api:docs":                          everyone(200),
+    "api:person-list":                   row(401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "api:person-detail":                 row(401, 200, 200, 404, 404, 200, 404, 404, 200, 404, 200, 404),
     # --- admin (the national officer holds the demo's permissions: institutions, accounts, reports) --
     "admin:index":                              admin(200),
     "admin:login":                              admin(403),  # signed in: refused, even for admin staff
@@ -346,6 +351,7 @@ PATHS = {
     "rehab:followup-record": lambda w: reverse("rehab:followup-record", args=[w.follow_up.pk]),
     "exchange:import-detail": lambda w: w.sdp_import.get_absolute_url(),
     "privacy:request-detail": lambda w: w.rights_request.get_absolute_url(),
+    "api:person-detail": lambda w: reverse("api:person-detail", args=[w.person.pk]),
     "privacy:request-step": lambda w: reverse("privacy:request-step", args=[w.rights_request.pk]),
     "privacy:request-answer": lambda w: reverse("privacy:request-answer", args=[w.rights_request.pk]),
     "privacy:hand-over": lambda w: w.hand_over.get_absolute_url(),
@@ -745,9 +751,11 @@ def test_every_route_has_a_row():
 
 
 def test_the_anonymous_column_agrees_with_the_url_coverage_test():
-    from tests.config.test_url_coverage import ANONYMOUS_ALLOWED
+    from tests.config.test_url_coverage import ANONYMOUS_ALLOWED, TOKEN_DOORS
 
-    assert {name for name, outcomes in MATRIX.items() if outcomes["A"] != LOGIN} == ANONYMOUS_ALLOWED
+    assert {
+        name for name, outcomes in MATRIX.items() if outcomes["A"] != LOGIN
+    } == ANONYMOUS_ALLOWED | TOKEN_DOORS
 
 
 def test_every_path_in_the_tables_is_a_route():

@@ -9,6 +9,9 @@ from tests.urls import iter_routes
 # The only routes an anonymous visitor may reach (static files are served by WhiteNoise, outside the URLconf).
 # The link to choose a password is opened by someone who cannot log in yet.
 ANONYMOUS_ALLOWED = {"accounts:login", "accounts:password-reset-confirm", "healthz", "set_language"}
+# The API's doors: a script signs in per request with a token, so these answer 401 (with the Bearer challenge)
+# instead of sending it to a login page it cannot fill in.
+TOKEN_DOORS = {"api:schema", "api:person-list", "api:person-detail"}
 
 ROUTES = sorted(set(iter_routes()), key=lambda route: route.name)
 
@@ -22,7 +25,7 @@ def test_the_walk_finds_the_application_and_admin_routes():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "route", [r for r in ROUTES if r.name not in ANONYMOUS_ALLOWED], ids=lambda r: r.name
+    "route", [r for r in ROUTES if r.name not in ANONYMOUS_ALLOWED | TOKEN_DOORS], ids=lambda r: r.name
 )
 def test_route_sends_anonymous_visitors_to_login(client, route):
     response = client.get(route.path, follow=True)
@@ -39,3 +42,10 @@ def test_the_allowed_routes_really_answer_anonymous_visitors(client):
     assert client.get(reverse("healthz")).status_code == 200
     response = client.post(reverse("set_language"), {"language": "en", "next": "/login/"})
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.name in TOKEN_DOORS], ids=lambda r: r.name)
+def test_the_api_answers_anonymous_callers_401(client, route):
+    response = client.get(route.path.replace("<pk>", "1"))
+    assert response.status_code == 401 and response["WWW-Authenticate"] == "Bearer"
