@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import include, path
 
 from accounts.views import set_language
+from api import token_views as api_token_views
 from config.health import healthz
 from dashboard.access_changes import access_change_list
 from dashboard.audit_page import audit_events
@@ -42,4 +43,6 @@ urlpatterns = [
     path("impor/", include("exchange.urls")),
     path("privasi/", include("privacy.urls")),
     path("api/v1/", include("api.urls")),
+    path("akun/token-api/", api_token_views.tokens, name="api-tokens"),
+    path("akun/token-api/<int:pk>/cabut/", api_token_views.token_revoke, name="api-token-revoke"),
 ]

@@ -91,3 +91,31 @@ def test_the_schema_describes_the_api(client, staff):
     response = _get(client, reverse("api:schema") + "?format=json", _key(staff))
     assert response.status_code == 200
     assert "/api/v1/persons/" in response.json()["paths"]
+
+
+def test_a_user_creates_sees_and_revokes_their_own_tokens(login, staff, outsider, client):
+    page = login(staff).post(reverse("api-tokens"), {"name": "attendance script", "days": "30"})
+    html = page.content.decode()
+    assert page.status_code == 200 and "shown only once" in html
+    token = ApiToken.objects.get(user=staff)
+    key = html.split('user-select-all mt-1">')[1].split("<")[0]
+    assert key.startswith("rl_") and token.prefix in key and key not in str(token.key_hash)
+    assert _get(client, LIST, key).status_code == 200
+    listing = login(staff).get(reverse("api-tokens")).content.decode()
+    assert "attendance script" in listing and key not in listing  # never shown again
+    assert login(outsider).post(reverse("api-token-revoke", args=[token.pk])).status_code == 404
+    assert login(staff).post(reverse("api-token-revoke", args=[token.pk])).status_code == 302
+    assert _get(client, LIST, key).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"name": "", "days": "30"}, "This field is required."),
+        ({"name": "x", "days": "999"}, "less than or equal to 366"),
+    ],
+)
+def test_a_token_without_a_name_or_with_too_long_a_life_is_refused(login, staff, data, message):
+    response = login(staff).post(reverse("api-tokens"), data)
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not ApiToken.objects.exists()

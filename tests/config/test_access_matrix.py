@@ -216,6 +216,8 @@ MATRIX: dict[str, dict[str, int | str]] = {
     # --- API (issue 19): the same rules as the pages; anonymous callers get 401, not a login page ---------
     "api:schema":                        row(401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     "api:docs":                          everyone(200),
+    "api-tokens":                        everyone(200),
+    "api-token-revoke":                  everyone(405),
     "api:person-list":                   row(401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     "api:person-detail":                 row(401, 200, 200, 404, 404, 200, 404, 404, 200, 404, 200, 404),
     # --- admin (the national officer holds the demo's permissions: institutions, accounts, reports) --
@@ -352,6 +354,7 @@ PATHS = {
     "exchange:import-detail": lambda w: w.sdp_import.get_absolute_url(),
     "privacy:request-detail": lambda w: w.rights_request.get_absolute_url(),
     "api:person-detail": lambda w: reverse("api:person-detail", args=[w.person.pk]),
+    "api-token-revoke": lambda w: reverse("api-token-revoke", args=[1]),
     "privacy:request-step": lambda w: reverse("privacy:request-step", args=[w.rights_request.pk]),
     "privacy:request-answer": lambda w: reverse("privacy:request-answer", args=[w.rights_request.pk]),
     "privacy:hand-over": lambda w: w.hand_over.get_absolute_url(),
