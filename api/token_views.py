@@ -30,7 +30,8 @@ def tokens(request):
         request,
         "api/tokens.html",
         {"form": form, "key": key, "tokens": ApiToken.objects.filter(user=user), "now": timezone.now()},
-        status=400 if form.is_bound and not form.is_valid() else 200,
+        # Created: the key is shown in this very answer (201), never stored to be shown after a redirect.
+        status=201 if key else 400 if form.is_bound and not form.is_valid() else 200,
     )
 
 

@@ -96,7 +96,7 @@ def test_the_schema_describes_the_api(client, staff):
 def test_a_user_creates_sees_and_revokes_their_own_tokens(login, staff, outsider, client):
     page = login(staff).post(reverse("api-tokens"), {"name": "attendance script", "days": "30"})
     html = page.content.decode()
-    assert page.status_code == 200 and "shown only once" in html
+    assert page.status_code == 201 and "shown only once" in html
     token = ApiToken.objects.get(user=staff)
     key = html.split('user-select-all mt-1">')[1].split("<")[0]
     assert key.startswith("rl_") and token.prefix in key and key not in str(token.key_hash)
