@@ -37,11 +37,9 @@ def records(model, user):
     scope = user.scope
     if model is Enrolment:
         base = Enrolment.objects.select_related("programme__institution__region", "person")
-        seen = Q(programme__institution_id__in=scope.staff_institution_ids) | Q(
-            programme__institution__region_id__in=scope.region_ids | scope.dpo_region_ids
+        seen = Q(programme__in=Programme.objects.visible_to(user).values("pk")) | Q(
+            programme__institution__region_id__in=scope.dpo_region_ids
         )
-        if scope.agency_ids:
-            seen |= Q(programme__in=Programme.objects.delivered_by(user).values("pk"))
     else:
         base = AftercarePlan.objects.select_related("admission__institution__region", "person", "agency")
         seen = Q(admission__institution__region_id__in=scope.dpo_region_ids) | Q(

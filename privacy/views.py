@@ -124,10 +124,17 @@ def _visible_request(user, pk: int) -> RightsRequest:
     )
 
 
-def _detail(request, rights_request: RightsRequest, *, step_form=None, answer_form=None, status=200):
+def _powers(user, pk: int) -> tuple[bool, bool]:
+    """(may record a step, may answer or refuse) on the request: asked once per request."""
+    return (
+        RightsRequest.objects.workable_by(user).filter(pk=pk).exists(),
+        RightsRequest.objects.answerable_by(user).filter(pk=pk).exists(),
+    )
+
+
+def _detail(request, rights_request: RightsRequest, powers, *, step_form=None, answer_form=None, status=200):
     user = request.user
-    workable = RightsRequest.objects.workable_by(user).filter(pk=rights_request.pk).exists()
-    answerable = RightsRequest.objects.answerable_by(user).filter(pk=rights_request.pk).exists()
+    workable, answerable = powers
     open_ = rights_request.is_open
     if step_form is None and workable and open_:
         step_form = StepForm(may_close=answerable)
@@ -172,19 +179,19 @@ def request_detail(request, pk: int):
         obj=rights_request,
         person_id=rights_request.person_id,
     )
-    return _detail(request, rights_request)
+    return _detail(request, rights_request, _powers(request.user, rights_request.pk))
 
 
 @require_POST
 def request_step(request, pk: int):
     user = request.user
     rights_request = _visible_request(user, pk)
-    if not RightsRequest.objects.workable_by(user).filter(pk=pk).exists():
+    workable, answerable = powers = _powers(user, pk)
+    if not workable:
         raise PermissionDenied(_("Only staff of the UPT and the data-protection officer move a request on."))
     if not rights_request.is_open:
         messages.error(request, _("This request is closed: nothing was changed."))
         return redirect(rights_request)
-    answerable = RightsRequest.objects.answerable_by(user).filter(pk=pk).exists()
     form = StepForm(request.POST, may_close=answerable)
     if form.is_valid():
         try:
@@ -194,14 +201,15 @@ def request_step(request, pk: int):
         else:
             messages.success(request, _("The request's status is recorded."))
             return redirect(rights_request)
-    return _detail(request, rights_request, step_form=form, status=400)
+    return _detail(request, rights_request, powers, step_form=form, status=400)
 
 
 @require_POST
 def request_answer(request, pk: int):
     user = request.user
     rights_request = _visible_request(user, pk)
-    if not RightsRequest.objects.answerable_by(user).filter(pk=pk).exists():
+    powers = _powers(user, pk)
+    if not powers[1]:
         raise PermissionDenied(
             _("Only the data-protection officer answers a request with the person's data.")
         )
@@ -220,7 +228,7 @@ def request_answer(request, pk: int):
                 _("The copy of the data is ready: download both files within 24 hours and hand them over."),
             )
             return redirect(rights_request)
-    return _detail(request, rights_request, answer_form=form, status=400)
+    return _detail(request, rights_request, powers, answer_form=form, status=400)
 
 
 @require_GET
