@@ -62,7 +62,7 @@ def emergency_list(request):
     now = timezone.now()
     show = request.GET.get("show", "")
     rows = EmergencyAccess.objects.visible_to(user).select_related(
-        "user", "person", "institution", "reviewed_by"
+        "user", "person", "institution__region", "reviewed_by"
     )
     if show == "review":
         rows = rows.awaiting_review(now).filter(
