@@ -55,3 +55,52 @@ class ApiToken(models.Model):
             expires_at=timezone.now() + dt.timedelta(days=days),
         )
         return token, key
+
+
+class Scope(models.TextChoices):
+    """What a partner client may ask for: the agreement work kinds (agreements.access.Work), nothing wider.
+    Within a scope the client sees what its agency's counsellors see, following the agreements in force."""
+
+    ASSESSMENT = "assessment", _("Screening and assessment")
+    REHABILITATION = "rehabilitation", _("Rehabilitation")
+    AFTERCARE = "aftercare", _("After-care")
+
+
+class PartnerClientQuerySet(models.QuerySet):
+    def usable(self) -> PartnerClientQuerySet:
+        return self.filter(revoked_at__isnull=True, user__is_active=True)
+
+
+class PartnerClient(models.Model):
+    """A partner system (BNN, IPWL, a health office) calling with OAuth2 client credentials.
+
+    It acts through a service account of its own: a user with a counsellor's membership of the agency and
+    no password, so every `visible_to` rule and every service treats it exactly as the agency's counsellors
+    (no rule written a second time) and the audit trail names it. Its OAuth2 scopes narrow what it may call.
+    """
+
+    application = models.OneToOneField(
+        "oauth2_provider.Application", on_delete=models.CASCADE, related_name="partner"
+    )
+    agency = models.ForeignKey(
+        "institutions.Agency",
+        on_delete=models.PROTECT,
+        related_name="partner_clients",
+        verbose_name=_("agency"),
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="partner_client"
+    )
+    scopes = models.JSONField(_("scopes"), default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = PartnerClientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["agency", "pk"]
+        verbose_name = _("partner client")
+        verbose_name_plural = _("partner clients")
+
+    def __str__(self) -> str:
+        return f"{self.application.name} ({self.agency})"

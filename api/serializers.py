@@ -12,11 +12,15 @@ from inmates.templatetags.nik import masked
 
 class AdmissionSerializer(serializers.ModelSerializer):
     institution = serializers.CharField(source="institution.code", read_only=True)
+    person = serializers.PrimaryKeyRelatedField(read_only=True)
+    person_name = serializers.CharField(source="person.full_name", read_only=True)
 
     class Meta:
         model = Admission
         fields = [
             "id",
+            "person",
+            "person_name",
             "institution",
             "register_number",
             "register_category",
@@ -29,9 +33,14 @@ class AdmissionSerializer(serializers.ModelSerializer):
         ]
 
 
+class CustodySpellSerializer(AdmissionSerializer):
+    class Meta(AdmissionSerializer.Meta):
+        fields = [name for name in AdmissionSerializer.Meta.fields if name not in ("person", "person_name")]
+
+
 class PersonSerializer(serializers.ModelSerializer):
     nik = serializers.SerializerMethodField()
-    admissions = AdmissionSerializer(many=True, read_only=True)
+    admissions = CustodySpellSerializer(many=True, read_only=True)
 
     class Meta:
         model = Person

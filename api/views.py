@@ -1,31 +1,31 @@
-"""The partner API's resources: each a second door onto the same `visible_to` querysets as the pages, and
-audited the same way (a person's record read is a view in the audit trail)."""
+"""People and their custody spells: the WBP pages' second door, through the same `visible_to` querysets and
+the WBP list's own filters (inmates.filters.AdmissionFilter)."""
 
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
-from rest_framework import pagination, viewsets
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 
-from api.serializers import PersonSerializer
-from audit.models import AuditEvent
-from audit.services import audit_record
+from agreements.access import institutions_reached
+from api.base import ReadOnlyResource
+from api.serializers import AdmissionSerializer, PersonSerializer
+from inmates.filters import AdmissionFilter
 from inmates.models import Admission, Person
 
 
-class IdCursor(pagination.CursorPagination):
-    ordering = "-id"
-    page_size = 50
-    max_page_size = 200
-    page_size_query_param = "page_size"
+def _editable_ids(user) -> frozenset[int]:
+    """People whose NIK the caller sees in full: those they may correct (the person page's rule)."""
+    if not user.scope.staff_institution_ids:
+        return frozenset()
+    return frozenset(Person.objects.editable_by(user).values_list("pk", flat=True))
 
 
 @extend_schema(tags=["persons"])
-class PersonViewSet(viewsets.ReadOnlyModelViewSet):
+class PersonViewSet(ReadOnlyResource):
     """People the caller may see (as on the WBP pages), with their custody spells."""
 
     serializer_class = PersonSerializer
-    pagination_class = IdCursor
     queryset = Person.objects.none()  # for the schema's types; every request reads get_queryset()
 
     def get_queryset(self):
@@ -36,22 +36,45 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
     def get_serializer_context(self):
-        context = super().get_serializer_context()
-        context["editable_ids"] = (
-            frozenset(Person.objects.editable_by(self.request.user).values_list("pk", flat=True))
-            if self.request.user.scope.staff_institution_ids
-            else frozenset()
-        )
-        return context
+        return {**super().get_serializer_context(), "editable_ids": _editable_ids(self.request.user)}
 
-    def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        audit_record(
-            action=AuditEvent.Action.VIEW,
-            actor=request.user,
-            object_type="inmates.person",
-            object_id=str(response.data["id"]),
-            person_id=response.data["id"],
-            details={"api": True},
-        )
-        return response
+    def person_of(self, obj) -> int:
+        return obj.pk
+
+
+CUSTODY_FILTERS = [
+    OpenApiParameter("q", OpenApiTypes.STR, description="Name, NIK or register number, as the WBP list."),
+    OpenApiParameter(
+        "status",
+        OpenApiTypes.STR,
+        enum=["in_custody", "released", "all"],
+        description="Held in your scope now (default), released, or all you may see.",
+    ),
+    OpenApiParameter("institution", OpenApiTypes.INT, description="Id of a UPT (see /institutions/)."),
+    OpenApiParameter("category", OpenApiTypes.STR, enum=list(Admission.RegisterCategory.values)),
+    OpenApiParameter(
+        "offence", OpenApiTypes.STR, enum=["narcotics", *Admission.Offence.values], description="Offence."
+    ),
+    OpenApiParameter("release", OpenApiTypes.STR, enum=["overdue", "soon"], description="Expected release."),
+]
+
+
+@extend_schema_view(list=extend_schema(parameters=CUSTODY_FILTERS))
+@extend_schema(tags=["persons"])
+class CustodyViewSet(ReadOnlyResource):
+    """Custody spells: the WBP list, with its filters. A value that is not valid drops that filter only, as
+    on the page."""
+
+    serializer_class = AdmissionSerializer
+    queryset = Admission.objects.none()
+
+    def get_queryset(self):
+        user = self.request.user
+        if self.action == "list":
+            filterset = AdmissionFilter(
+                self.request.query_params, user=user, institutions=institutions_reached(user)
+            )
+            rows = filterset.qs
+        else:
+            rows = Admission.objects.visible_to(user)
+        return rows.select_related("institution", "person")

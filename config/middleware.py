@@ -3,6 +3,8 @@
 Django's LocaleMiddleware would follow the browser's Accept-Language, so an office PC set up in English
 would greet staff in English. The working language is Indonesian; only an explicit choice (the cookie set
 by the language switcher) changes it.
+
+The partner API (/api/) is read by programs, which say what they want: there `Accept-Language` counts.
 """
 
 from django.conf import settings
@@ -18,13 +20,16 @@ class ChosenLanguageMiddleware:
         self.available = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request):
+        for_programs = request.path_info.startswith("/api/")
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if language not in self.available:
-            language = settings.LANGUAGE_CODE
+            language = (
+                translation.get_language_from_request(request) if for_programs else settings.LANGUAGE_CODE
+            )
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
-        patch_vary_headers(response, ("Cookie",))
+        patch_vary_headers(response, ("Cookie", "Accept-Language") if for_programs else ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
 

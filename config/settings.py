@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # the API documentation page's assets, from PyPI (no CDN)
+    "oauth2_provider",  # partner systems' OAuth2 client credentials (api.models.PartnerClient)
     # Ours, from the bottom of the layout up (see docs/design.md).
     "core",
     "institutions",
@@ -274,9 +275,16 @@ BREAK_GLASS_HOURS = env_int("BREAK_GLASS_HOURS", 4)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.BearerTokenAuthentication",
+        "api.authentication.PartnerClientAuthentication",
         "rest_framework.authentication.SessionAuthentication",  # the documentation page, signed in
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "api.permissions.WorkScopePermission",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": env_str("API_THROTTLE_RATE", "600/min")},
+    "EXCEPTION_HANDLER": "api.problems.problem_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "UNAUTHENTICATED_USER": None,
@@ -292,6 +300,12 @@ SPECTACULAR_SETTINGS = {
 }
 # A personal API token lasts this many days unless asked otherwise (api_token create --days).
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
+# Partner systems: OAuth2 client credentials only (api_client create), scopes = agreement work kinds.
+OAUTH2_PROVIDER = {
+    "SCOPES_BACKEND_CLASS": "api.oauth.PartnerScopes",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("OAUTH_ACCESS_TOKEN_SECONDS", 3600),
+}
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"  # named for the migrations' dependency
 
 # --- Pages --------------------------------------------------------------------------------------------
 PAGE_SIZE = env_int("PAGE_SIZE", 25)

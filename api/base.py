@@ -1,0 +1,95 @@
+"""What every resource of the API shares: cursor pages, ETags on reads, and the audit of person data read.
+
+Resources are thin: a `visible_to` queryset for what the caller may see, a service from the app for what
+they may do; these classes add only what is particular to being an API.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.http import HttpResponseNotModified
+from django.utils.cache import patch_cache_control
+from django.utils.http import parse_etags, quote_etag
+from rest_framework import pagination, viewsets
+from rest_framework.response import Response
+
+from audit.models import AuditEvent
+from audit.services import audit_records_bulk
+
+
+class IdCursor(pagination.CursorPagination):
+    """Stable pages at any size: a cursor on the id, newest first (page numbers would skip or repeat rows
+    while records are added)."""
+
+    ordering = "-id"
+    page_size = 50
+    max_page_size = 200
+    page_size_query_param = "page_size"
+
+
+class ConditionalReadMixin:
+    """A strong ETag on every successful read; `If-None-Match` with it answers 304 with no body. Private to
+    the caller (personal data): `Cache-Control: private, no-cache`."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method not in ("GET", "HEAD") or response.status_code != 200:
+            return response
+        if isinstance(response, Response):
+            response.render()
+        etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:40])
+        patch_cache_control(response, private=True, no_cache=True)
+        if etag in parse_etags(request.headers.get("If-None-Match", "")):
+            not_modified = HttpResponseNotModified()
+            not_modified["ETag"] = etag
+            for header in ("Cache-Control", "Vary", "Content-Language"):
+                if header in response:
+                    not_modified[header] = response[header]
+            return not_modified
+        response["ETag"] = etag
+        return response
+
+
+class AuditedReadMixin:
+    """Each record of a person's read, in a list or alone, is a view in the audit trail, as the page
+    showing it would be (one statement for a whole page of them). `person_of(obj)` names whose it is."""
+
+    audit_reads = True
+
+    def person_of(self, obj) -> int | None:
+        return obj.person_id
+
+    def audit_read(self, objects) -> None:
+        if not self.audit_reads:
+            return
+        audit_records_bulk(
+            [
+                {
+                    "action": AuditEvent.Action.VIEW,
+                    "actor": self.request.user,
+                    "obj": obj,
+                    "person_id": self.person_of(obj),
+                    "details": {"api": True},
+                }
+                for obj in objects
+            ]
+        )
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rows = page if page is not None else list(queryset)
+        data = self.get_serializer(rows, many=True).data
+        self.audit_read(rows)
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        data = self.get_serializer(instance).data
+        self.audit_read([instance])
+        return Response(data)
+
+
+class ReadOnlyResource(ConditionalReadMixin, AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
+    pagination_class = IdCursor

@@ -1,0 +1,22 @@
+"""What a partner client's scopes allow: each view names the work it is part of (`work_scope`); a personal
+token or a signed-in session is bound only by the user's roles, which the querysets and services apply."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from oauth2_provider.models import AbstractAccessToken
+from rest_framework import permissions
+
+
+class WorkScopePermission(permissions.BasePermission):
+    message = _("This client's scopes do not include this kind of work.")
+
+    def has_permission(self, request, view) -> bool:
+        token = request.auth
+        if not isinstance(token, AbstractAccessToken):
+            return True
+        needed = getattr(view, "work_scope", None)
+        if needed is None:  # open to every scope (a person's identity, the agreements)
+            return bool(token.scope.split())
+        wanted = needed if isinstance(needed, (list, tuple)) else [needed]
+        return any(token.allow_scopes([scope]) for scope in wanted)
