@@ -10,7 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from oauth2_provider import views as oauth_views
 from rest_framework.routers import SimpleRouter
 
-from api import views
+from api import record_views, views
 from api.problems import not_found
 
 app_name = "api"
@@ -18,6 +18,14 @@ app_name = "api"
 router = SimpleRouter()
 router.register("persons", views.PersonViewSet, basename="person")
 router.register("custody", views.CustodyViewSet, basename="custody")
+router.register("institutions", record_views.InstitutionViewSet, basename="institution")
+router.register("screenings", record_views.ScreeningViewSet, basename="screening")
+router.register("assessments", record_views.AssessmentViewSet, basename="assessment")
+router.register("recommendations", record_views.RecommendationViewSet, basename="recommendation")
+router.register("programmes", record_views.ProgrammeViewSet, basename="programme")
+router.register("sessions", record_views.SessionViewSet, basename="session")
+router.register("aftercare-plans", record_views.AftercarePlanViewSet, basename="aftercare-plan")
+router.register("agreements", record_views.AgreementViewSet, basename="agreement")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -297,6 +297,14 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ProgrammeKind": "rehab.models.Programme.Kind",
+        "SessionKind": "rehab.models.Session.Kind",
+        "SessionStatus": "rehab.models.Session.Status",
+        "AttendanceStatus": "rehab.models.Attendance.Status",
+        "AgreementKind": "agreements.models.Agreement.Kind",
+        "InstitutionKind": "institutions.models.Institution.Kind",
+    },
 }
 # A personal API token lasts this many days unless asked otherwise (api_token create --days).
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)

@@ -8,6 +8,7 @@ from django.utils import translation
 
 from api.models import ApiToken
 from api.oauth import partner_client_create
+from tests.rehab.conftest import programme, rehab_agreement  # noqa: F401 - fixtures for the API's tests
 
 
 @pytest.fixture(autouse=True)
