@@ -88,17 +88,24 @@ def problem_exception_handler(exc, context):
         else:
             detail = str(response.data.get("detail", "")) if isinstance(response.data, dict) else ""
         body = problem(response.status_code, detail, instance=instance, code=code.replace("_", "-"))
-    response.data = body
-    response.content_type = MEDIA_TYPE
-    return response
+    # Always JSON, whatever the view renders otherwise (the schema's YAML): a plain response, which DRF
+    # passes on as it is, with the headers DRF's answer carried (WWW-Authenticate, Retry-After, Allow).
+    answer = _json(body, response.status_code)
+    for header, value in response.headers.items():
+        if header.lower() not in ("content-type", "content-length"):
+            answer[header] = value
+    return answer
+
+
+def _json(body: dict, status_code: int) -> JsonResponse:
+    return JsonResponse(
+        body, status=status_code, content_type=MEDIA_TYPE, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 @login_not_required
 def not_found(request, *args, **kwargs):
     """Any other path under /api/: a problem document, not the site's HTML page."""
-    return JsonResponse(
-        problem(status.HTTP_404_NOT_FOUND, _("There is no such API endpoint."), instance=request.path),
-        status=404,
-        content_type=MEDIA_TYPE,
-        json_dumps_params={"ensure_ascii": False},
+    return _json(
+        problem(status.HTTP_404_NOT_FOUND, _("There is no such API endpoint."), instance=request.path), 404
     )

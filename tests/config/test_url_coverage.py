@@ -8,12 +8,17 @@ from tests.urls import iter_routes
 
 # The only routes an anonymous visitor may reach (static files are served by WhiteNoise, outside the URLconf).
 # The link to choose a password is opened by someone who cannot log in yet.
-ANONYMOUS_ALLOWED = {"accounts:login", "accounts:password-reset-confirm", "healthz", "set_language"}
-# The API's doors: a script signs in per request with a token, so these answer 401 (with the Bearer challenge)
-# instead of sending it to a login page it cannot fill in.
-TOKEN_DOORS = {"api:schema", "api:person-list", "api:person-detail"}
+# The API's open doors: a partner system asks there for its token (POST only), and any other path under /api/
+# answers a problem document (404), never the login page.
+API_OPEN = {"api:oauth-token", "api:oauth-revoke", "api:not-found"}
+ANONYMOUS_ALLOWED = {"accounts:login", "accounts:password-reset-confirm", "healthz", "set_language", *API_OPEN}
 
 ROUTES = sorted(set(iter_routes()), key=lambda route: route.name)
+# The API's doors: a script signs in per request with a token, so these answer 401 (with the Bearer challenge)
+# instead of sending it to a login page it cannot fill in. Only the documentation page is for people.
+TOKEN_DOORS = {
+    route.name for route in ROUTES if route.name.startswith("api:") and route.name not in API_OPEN | {"api:docs"}
+}
 
 
 def test_the_walk_finds_the_application_and_admin_routes():
@@ -49,3 +54,4 @@ def test_the_allowed_routes_really_answer_anonymous_visitors(client):
 def test_the_api_answers_anonymous_callers_401(client, route):
     response = client.get(route.path.replace("<pk>", "1"))
     assert response.status_code == 401 and response["WWW-Authenticate"] == "Bearer"
+    assert response["Content-Type"] == "application/problem+json" and response.json()["status"] == 401
