@@ -10,7 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from oauth2_provider import views as oauth_views
 from rest_framework.routers import SimpleRouter
 
-from api import views
+from api import report_views, views
 from api.problems import not_found
 
 app_name = "api"
@@ -18,6 +18,7 @@ app_name = "api"
 router = SimpleRouter()
 router.register("persons", views.PersonViewSet, basename="person")
 router.register("custody", views.CustodyViewSet, basename="custody")
+router.register("reports", report_views.ReportViewSet, basename="report")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
