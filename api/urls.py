@@ -10,7 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from oauth2_provider import views as oauth_views
 from rest_framework.routers import SimpleRouter
 
-from api import record_views, views
+from api import record_views, report_views, views
 from api.problems import not_found
 
 app_name = "api"
@@ -26,6 +26,7 @@ router.register("programmes", record_views.ProgrammeViewSet, basename="programme
 router.register("sessions", record_views.SessionViewSet, basename="session")
 router.register("aftercare-plans", record_views.AftercarePlanViewSet, basename="aftercare-plan")
 router.register("agreements", record_views.AgreementViewSet, basename="agreement")
+router.register("reports", report_views.ReportViewSet, basename="report")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -242,6 +242,8 @@ MATRIX: dict[str, dict[str, int | str]] = {
     "api:aftercare-plan-detail":         row(401, 200, 200, 404, 404, 200, 404, 404, 200, 404, 200, 404),
     "api:agreement-list":                row(401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     "api:agreement-detail":              row(401, 200, 200, 404, 404, 200, 404, 404, 200, 404, 200, 404),
+    "api:report-list":                   row(401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "api:report-detail":                 row(401, 200, 200, 404, 404, 404, 404, 404, 200, 404, 200, 404),
     # --- admin (the national officer holds the demo's permissions: institutions, accounts, reports) --
     "admin:index":                              admin(200),
     "admin:login":                              admin(403),  # signed in: refused, even for admin staff
@@ -386,6 +388,7 @@ PATHS = {
     "api:session-record-attendance": lambda w: reverse("api:session-record-attendance", args=[w.session.pk]),
     "api:aftercare-plan-detail": lambda w: reverse("api:aftercare-plan-detail", args=[w.aftercare_plan.pk]),
     "api:agreement-detail": lambda w: reverse("api:agreement-detail", args=[w.agreement.pk]),
+    "api:report-detail": lambda w: reverse("api:report-detail", args=[w.report.pk]),
     "api-token-revoke": lambda w: reverse("api-token-revoke", args=[1]),
     "privacy:request-step": lambda w: reverse("privacy:request-step", args=[w.rights_request.pk]),
     "privacy:request-answer": lambda w: reverse("privacy:request-answer", args=[w.rights_request.pk]),

@@ -11,13 +11,21 @@ from tests.urls import iter_routes
 # The API's open doors: a partner system asks there for its token (POST only), and any other path under /api/
 # answers a problem document (404), never the login page.
 API_OPEN = {"api:oauth-token", "api:oauth-revoke", "api:not-found"}
-ANONYMOUS_ALLOWED = {"accounts:login", "accounts:password-reset-confirm", "healthz", "set_language", *API_OPEN}
+ANONYMOUS_ALLOWED = {
+    "accounts:login",
+    "accounts:password-reset-confirm",
+    "healthz",
+    "set_language",
+    *API_OPEN,
+}
 
 ROUTES = sorted(set(iter_routes()), key=lambda route: route.name)
 # The API's doors: a script signs in per request with a token, so these answer 401 (with the Bearer challenge)
 # instead of sending it to a login page it cannot fill in. Only the documentation page is for people.
 TOKEN_DOORS = {
-    route.name for route in ROUTES if route.name.startswith("api:") and route.name not in API_OPEN | {"api:docs"}
+    route.name
+    for route in ROUTES
+    if route.name.startswith("api:") and route.name not in API_OPEN | {"api:docs"}
 }
 
 

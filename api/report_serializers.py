@@ -1,0 +1,294 @@
+"""What the API says about a monthly report: its row in the archive (place, month, edition, status) and, once
+it is ready, the figures its PDF prints, taken from the report's own snapshot and read through the functions
+the PDF is rendered with: reports.publication.published for every count of people (the number, or "<5" or
+"×" where the month's figure set withholds it), the PDF template's tags for the two percentages. A count the
+PDF does not print as a number is never given here as one; nothing the PDF leaves out (the days followed
+behind the survival curve, the returns by each window) is given at all."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from reports.disclosure import AT_RISK_MONTHS, HIDDEN, WITHHELD, count_text
+from reports.models import Report
+from reports.publication import published
+from reports.templatetags.report_tags import attendance_rate, share_of_target
+
+SUPPRESSED = [(HIDDEN, "1 to 4 people"), (WITHHELD, "withheld: it would give a hidden count away")]
+
+
+class CountSerializer(serializers.Serializer):
+    value = serializers.IntegerField(
+        allow_null=True, help_text="The count as the PDF prints it; null where the PDF prints a mark."
+    )
+    suppressed = serializers.ChoiceField(
+        choices=SUPPRESSED,
+        allow_null=True,
+        help_text='The PDF\'s mark for a suppressed count ("<5" or "×"), or null where it is shown.',
+    )
+
+
+class RateSerializer(serializers.Serializer):
+    percent = serializers.IntegerField(
+        allow_null=True,
+        help_text="Whole percent, rounded as printed; null when suppressed or when there is nothing to "
+        'divide by (the PDF prints "—").',
+    )
+    suppressed = serializers.ChoiceField(choices=[(WITHHELD, "withheld")], allow_null=True)
+
+
+def _count(text: str) -> dict:
+    """A count of people as the PDF prints it: "12", "<5" or "×"."""
+    if text in (HIDDEN, WITHHELD):
+        return {"value": None, "suppressed": text}
+    return {"value": int(text), "suppressed": None}
+
+
+def _plain(value) -> dict:
+    """A count of sessions, agreements or target places: not of people, printed as it is."""
+    return {"value": value or 0, "suppressed": None}
+
+
+def _rate(text: str) -> dict:
+    """A percentage as the PDF prints it: "83%", "×" (withheld) or "—" (nothing to divide by)."""
+    if text == WITHHELD:
+        return {"percent": None, "suppressed": WITHHELD}
+    if text.endswith("%"):
+        return {"percent": int(text[:-1]), "suppressed": None}
+    return {"percent": None, "suppressed": None}
+
+
+def printed_figures(snapshot: dict) -> dict:
+    """The figures of the PDF (templates/reports/pdf/monthly.html), section by section, from `snapshot`."""
+    shown = published(snapshot)
+
+    def count(path: str) -> dict:
+        return _count(shown.get(path, count_text(0)))  # as the template's `cell` tag
+
+    def counts(prefix: str, keys) -> dict:
+        return {key: count(f"{prefix}.{key}") for key in keys}
+
+    screening, assessment = snapshot["screening"], snapshot["assessment"]
+    rehabilitation, sessions = snapshot["rehabilitation"], snapshot["sessions"]
+    targets, recidivism = snapshot["targets"], snapshot["recidivism"]
+    windows = recidivism["windows"]
+    # The numbers at risk are printed under the curve, and the curve is drawn for a group large enough only
+    # (reports.render; a snapshot from before that rule kept every curve of 5 or more).
+    drawn = recidivism.get("publishable", recidivism["size"] >= 5)
+    at_risk = ["recidivism.size", *(f"recidivism.followed.{months}" for months in windows)]
+    return {
+        "screening": {
+            "screened": count("screening.screened"),
+            "assist_by_risk": counts("screening.assist_by_risk", screening["assist_by_risk"]),
+        },
+        "assessment": {
+            "assessed": count("assessment.assessed"),
+            "recommended_by_kind": counts(
+                "assessment.recommended_by_kind", assessment["recommended_by_kind"]
+            ),
+            "approved": count("assessment.approved"),
+        },
+        "rehabilitation": {
+            "active_by_kind": counts("rehabilitation.active_by_kind", rehabilitation["active_by_kind"]),
+            "active_people": (
+                count("rehabilitation.active_people")
+                if rehabilitation.get("active_people") is not None
+                else None
+            ),
+            "moves": counts("rehabilitation.moves", rehabilitation["moves"]),
+        },
+        "sessions": {
+            **{key: _plain(sessions[key]) for key in ("planned", "held", "cancelled", "without_attendance")},
+            "excused": count("sessions.excused") if sessions.get("excused") is not None else None,
+            "attendance_rate": _rate(attendance_rate(sessions)),
+        },
+        "aftercare": counts("aftercare", ("due", "done", "overdue", "urine_positive", "relapsed")),
+        "agreements": {key: _plain(snapshot["agreements"][key]) for key in ("active", "expiring")},
+        "targets": {
+            "target": _plain(targets.get("target")),
+            "active": count("targets.active"),
+            "achievement": _rate(share_of_target(shown, targets["active"], targets.get("target"))),
+        },
+        "recidivism": {
+            "windows": windows,
+            "release_years": [
+                {
+                    "year": row["year"],
+                    "released": count(f"recidivism.{row['year']}.size"),
+                    "windows": [
+                        {
+                            "months": months,
+                            "eligible": count(f"recidivism.{row['year']}.eligible.{months}"),
+                            "returned": count(f"recidivism.{row['year']}.returned.{months}"),
+                        }
+                        for months in windows
+                    ],
+                }
+                for row in recidivism["rows"]
+            ],
+            "curve_drawn": drawn,
+            "at_risk": (
+                [
+                    {"months": months, "people": count(path)}
+                    for months, path in zip(AT_RISK_MONTHS, at_risk, strict=True)
+                ]
+                if drawn
+                else []
+            ),
+        },
+    }
+
+
+# --- The shape of the figures, for the schema ------------------------------------------------------------
+
+
+def _counts_by(what: str) -> serializers.DictField:
+    return serializers.DictField(child=CountSerializer(), help_text=f"By {what}: only those the PDF lists.")
+
+
+class ScreeningFiguresSerializer(serializers.Serializer):
+    screened = CountSerializer(help_text="People screened (any instrument) at each UPT.")
+    assist_by_risk = _counts_by("ASSIST risk level (lower, moderate, high)")
+
+
+class AssessmentFiguresSerializer(serializers.Serializer):
+    assessed = CountSerializer()
+    recommended_by_kind = _counts_by("recommendation kind")
+    approved = CountSerializer()
+
+
+class RehabilitationFiguresSerializer(serializers.Serializer):
+    active_by_kind = _counts_by("programme kind: enrolments active at the month's end")
+    active_people = CountSerializer(
+        allow_null=True, help_text="People active, each once (null: not printed)."
+    )
+    moves = _counts_by("enrolment status moved to in the month")
+
+
+class SessionFiguresSerializer(serializers.Serializer):
+    planned = CountSerializer()
+    held = CountSerializer()
+    cancelled = CountSerializer()
+    without_attendance = CountSerializer()
+    excused = CountSerializer(
+        allow_null=True, help_text="Absences with an acceptable reason (null: not printed)."
+    )
+    attendance_rate = RateSerializer(help_text="Attended ÷ expected.")
+
+
+class AftercareFiguresSerializer(serializers.Serializer):
+    due = CountSerializer()
+    done = CountSerializer()
+    overdue = CountSerializer()
+    urine_positive = CountSerializer()
+    relapsed = CountSerializer()
+
+
+class AgreementFiguresSerializer(serializers.Serializer):
+    active = CountSerializer()
+    expiring = CountSerializer(help_text="Ending within 90 days.")
+
+
+class TargetFiguresSerializer(serializers.Serializer):
+    target = CountSerializer(help_text="Sum of the targets of the programmes running in the month.")
+    active = CountSerializer(help_text="Active participants at the month's end.")
+    achievement = RateSerializer(help_text="Active participants ÷ target.")
+
+
+class WindowFiguresSerializer(serializers.Serializer):
+    months = serializers.IntegerField()
+    eligible = CountSerializer()
+    returned = CountSerializer()
+
+
+class ReleaseYearSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    released = CountSerializer()
+    windows = WindowFiguresSerializer(many=True)
+
+
+class AtRiskSerializer(serializers.Serializer):
+    months = serializers.IntegerField(help_text="Months since release.")
+    people = CountSerializer(help_text="Still followed (at risk).")
+
+
+class RecidivismFiguresSerializer(serializers.Serializer):
+    windows = serializers.ListField(child=serializers.IntegerField(), help_text="Months: 6, 12, 24, 36.")
+    release_years = ReleaseYearSerializer(many=True)
+    curve_drawn = serializers.BooleanField(
+        help_text="Whether the PDF draws the survival curve (20 released or more). The curve itself is only "
+        "in the PDF."
+    )
+    at_risk = AtRiskSerializer(many=True, help_text="The numbers at risk under the curve; empty without it.")
+
+
+class FiguresSerializer(serializers.Serializer):
+    screening = ScreeningFiguresSerializer()
+    assessment = AssessmentFiguresSerializer()
+    rehabilitation = RehabilitationFiguresSerializer()
+    sessions = SessionFiguresSerializer()
+    aftercare = AftercareFiguresSerializer()
+    agreements = AgreementFiguresSerializer()
+    targets = TargetFiguresSerializer()
+    recidivism = RecidivismFiguresSerializer()
+
+
+# --- Reports ---------------------------------------------------------------------------------------------
+
+
+class PlaceSerializer(serializers.Serializer):
+    id = serializers.IntegerField(allow_null=True, help_text="The UPT's or region's id; null for the nation.")
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    place = serializers.SerializerMethodField()
+    month = serializers.DateField(format="%Y-%m", read_only=True, help_text="YYYY-MM.")
+    superseded = serializers.SerializerMethodField()
+    generated_at = serializers.DateTimeField(source="finished_at", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Report
+        fields = [
+            "id",
+            "scope",
+            "place",
+            "month",
+            "language",
+            "edition",
+            "provisional",
+            "superseded",
+            "status",
+            "data_cutoff",
+            "generated_at",
+        ]
+
+    @extend_schema_field(PlaceSerializer)
+    def get_place(self, report: Report) -> dict:
+        place = report.institution if report.scope == Report.Scope.INSTITUTION else report.region
+        return {"id": place.pk if place else None, "code": report.scope_code, "name": report.scope_name}
+
+    def get_superseded(self, report: Report) -> bool:
+        """A later edition of the same place, month and language replaces it (the archive's badge)."""
+        return (report.latest_edition or report.edition) > report.edition
+
+
+class ReportDetailSerializer(ReportSerializer):
+    figures = serializers.SerializerMethodField()
+
+    class Meta(ReportSerializer.Meta):
+        fields = [
+            *ReportSerializer.Meta.fields,
+            "reissue_reason",
+            "generator_version",
+            "checksum",
+            "figures",
+        ]
+
+    @extend_schema_field(FiguresSerializer(allow_null=True))
+    def get_figures(self, report: Report) -> dict | None:
+        if report.status != Report.Status.DONE or not report.snapshot:
+            return None  # not ready: its status says why
+        return printed_figures(report.snapshot)
