@@ -34,7 +34,11 @@ def partner_client_create(*, agency, name: str, scopes: list[str]) -> tuple[Part
     """A new client and its secret, which is shown once (the application keeps only its hash)."""
     Application = get_application_model()
     user = User.objects.create(
-        username=f"client-{secrets.token_hex(6)}", first_name=name[:150], language="id"
+        username=f"client-{secrets.token_hex(6)}",
+        first_name=name[:150],
+        language="id",
+        is_service=True,
+        daily_digest=False,
     )
     user.set_unusable_password()  # a service account: it never signs in to the pages
     user.save(update_fields=["password"])

@@ -26,7 +26,7 @@ def recipients():
     """Active users with an email, the digest on, and a confirmed role (without one there is no work)."""
     with_role = Membership.objects.filter(awaiting_confirmation=False).values("user")
     return (
-        User.objects.filter(is_active=True, daily_digest=True, pk__in=with_role)
+        User.objects.filter(is_active=True, is_service=False, daily_digest=True, pk__in=with_role)
         .exclude(email="")
         .order_by("pk")
     )

@@ -501,7 +501,7 @@ def _check_plan(
         errors.append(_("Choose at least one facilitator."))
     counsellors = set(
         Membership.objects.in_effect()
-        .filter(role=Role.COUNSELLOR, agency=programme.agency)
+        .filter(role=Role.COUNSELLOR, agency=programme.agency, user__is_service=False)
         .values_list("user_id", flat=True)
     )
     if any(user.pk not in counsellors for user in plan.facilitators):

@@ -433,6 +433,7 @@ def _counsellors(programme: Programme):
         memberships__agency=programme.agency,
         memberships__awaiting_confirmation=False,  # a membership not yet confirmed gives no work
         is_active=True,
+        is_service=False,  # a partner system's account facilitates nothing
     ).order_by("first_name", "username")
 
 

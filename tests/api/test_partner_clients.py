@@ -8,6 +8,7 @@ import io
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.urls import reverse
 from oauth2_provider.models import AccessToken
 
 from api.models import PartnerClient
@@ -115,3 +116,15 @@ def test_the_command_prints_the_secret_once_and_checks_its_input(agency):
         call_command("api_client", "create", "--agency", agency.code, "--name", "X", "--scopes", "everything")
     with pytest.raises(Exception, match="No agency"):
         call_command("api_client", "create", "--agency", "nope", "--name", "X")
+
+
+def test_a_partner_account_is_never_a_facilitator_nor_mailed_nor_signed_in(
+    client, agency, programme, counsellor
+):
+    from rehab.views import _counsellors
+
+    partner, _secret = partner_client_create(agency=agency, name="SIRENA", scopes=["rehabilitation"])
+    assert partner.user.is_service and not partner.user.daily_digest
+    assert list(_counsellors(programme)) == [counsellor]
+    refused = client.post(reverse("accounts:login"), {"username": partner.user.username, "password": "x"})
+    assert refused.status_code == 200 and "_auth_user_id" not in client.session

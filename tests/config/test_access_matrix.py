@@ -22,10 +22,19 @@ by design), 403 (seen but not theirs to change, or a page for other roles), 404 
 403 on write pages, counselling notes only for the delivering agency's counsellors.
 
 A new route without a row, or a row whose route is gone, fails `test_every_route_has_a_row`.
+
+The API's routes have a second table, PARTNER: partner systems calling with an OAuth2 access token (client
+credentials) of an agency, which see what the agency's counsellors see under the agreements in force:
+
+    PC   the agency with the agreement in force (BNNK HSU), the client given every scope
+    PCX  the agency whose agreement has expired (BNNP Kalsel)
+    PCW  an agency whose agreement in force covers after-care only (the wrong scope for inside work)
+    PCS  BNNK HSU again, its client given only the after-care scope (403 where the work is another kind)
 """
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import datetime as dt
 import logging
@@ -312,6 +321,42 @@ class World:
             return self.objects[name]
         except KeyError:
             raise AttributeError(name) from None
+
+
+PARTNER_ROLES = ("PC", "PCX", "PCW", "PCS")
+
+# fmt: off
+PARTNER = {
+    "api:schema":                        (200, 200, 200, 200),
+    "api:docs":                          (L, L, L, L),  # for people: the login page
+    "api:oauth-token":                   (405, 405, 405, 405),
+    "api:oauth-revoke":                  (405, 405, 405, 405),
+    "api:not-found":                     (404, 404, 404, 404),
+    "api:person-list":                   (200, 200, 200, 200),
+    "api:person-detail":                 (200, 404, 200, 200),  # any agreement in force opens the person
+    "api:custody-list":                  (200, 200, 200, 200),
+    "api:custody-detail":                (200, 404, 200, 200),
+    "api:institution-list":              (200, 200, 200, 200),
+    "api:institution-detail":            (200, 404, 200, 200),
+    "api:screening-list":                (200, 200, 200, 403),
+    "api:screening-detail":              (200, 404, 404, 403),
+    "api:assessment-list":               (200, 200, 200, 403),
+    "api:assessment-detail":             (200, 404, 404, 403),
+    "api:recommendation-list":           (200, 200, 200, 403),
+    "api:recommendation-detail":         (200, 404, 404, 403),
+    "api:programme-list":                (200, 200, 200, 403),
+    "api:programme-detail":              (200, 404, 404, 403),
+    "api:session-list":                  (200, 200, 200, 403),
+    "api:session-detail":                (200, 404, 404, 403),
+    "api:session-record-attendance":     (405, 405, 405, 403),  # POST only; the scope is checked first
+    "api:aftercare-plan-list":           (200, 200, 200, 200),
+    "api:aftercare-plan-detail":         (200, 404, 404, 200),  # the plan is BNNK HSU's
+    "api:agreement-list":                (200, 200, 200, 200),
+    "api:agreement-detail":              (200, 404, 404, 200),
+    "api:report-list":                   (200, 200, 200, 200),  # empty: reports are for officers
+    "api:report-detail":                 (404, 404, 404, 404),
+}
+# fmt: on
 
 
 # The kwargs of each route with parameters, from the world's objects. Routes without any need no entry.
@@ -625,9 +670,12 @@ def _build_world() -> World:
         measures="Penerima diminta menghapus.",
     )
 
+    partner_keys = _partner_keys(amuntai=amuntai, hsu=hsu, bnnp=bnnp, region=kalsel)
+
     return World(
         users=users,
         objects={
+            "partner_keys": partner_keys,
             "region": kalsel,
             "institution": amuntai,
             "agency": hsu,
@@ -658,6 +706,32 @@ def _build_world() -> World:
             "staff_membership": staff.memberships.get(),
         },
     )
+
+
+def _partner_keys(*, amuntai, hsu, bnnp, region) -> dict[str, str]:
+    """An OAuth2 access token for each partner column, got as a partner system gets one."""
+    from api.oauth import partner_client_create
+
+    aftercare_only = AgencyFactory(code="ipwl-purnama", name="IPWL Purnama", kind="ipwl", region=region)
+    make_agreement(institutions=[amuntai], agencies=[aftercare_only], scopes=["aftercare"])
+    clients = {
+        "PC": (hsu, ["assessment", "rehabilitation", "aftercare"]),
+        "PCX": (bnnp, ["assessment", "rehabilitation", "aftercare"]),
+        "PCW": (aftercare_only, ["assessment", "rehabilitation", "aftercare"]),
+        "PCS": (hsu, ["aftercare"]),
+    }
+    keys = {}
+    for role, (agency, scopes) in clients.items():
+        client, secret = partner_client_create(agency=agency, name=f"Partner {role}", scopes=scopes)
+        answer = Client().post(
+            reverse("api:oauth-token"),
+            {"grant_type": "client_credentials"},
+            HTTP_AUTHORIZATION="Basic "
+            + base64.b64encode(f"{client.application.client_id}:{secret}".encode()).decode(),
+        )
+        assert answer.status_code == 200, answer.content
+        keys[role] = answer.json()["access_token"]
+    return keys
 
 
 def _sdp_import(institution, by):
@@ -798,6 +872,26 @@ def test_the_anonymous_column_agrees_with_the_url_coverage_test():
 
 def test_every_path_in_the_tables_is_a_route():
     assert not set(PATHS) - set(ROUTES_BY_NAME), "PATHS names a route that no longer exists"
+
+
+def test_every_api_route_has_a_partner_row():
+    api_routes = {name for name in ROUTES_BY_NAME if name.startswith("api:")}
+    assert set(PARTNER) == api_routes, sorted(set(PARTNER) ^ api_routes)
+
+
+@pytest.mark.parametrize("name", sorted(PARTNER))
+def test_partner_access(name, world, db):
+    """Each partner column calls with its own access token, as its system would."""
+    client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="en")
+    for route in ROUTES_BY_NAME[name]:
+        path = path_for(route, world)
+        actual = {}
+        for role, expected in zip(PARTNER_ROLES, PARTNER[name], strict=True):
+            client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {world.partner_keys[role]}"
+            actual[role] = outcome(client, path)
+            assert actual[role] == expected, (
+                f"{name} ({path}) as {role}: expected {expected}, got {actual[role]}"
+            )
 
 
 @pytest.mark.parametrize("name", sorted(set(MATRIX) & set(ROUTES_BY_NAME)))
