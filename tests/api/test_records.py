@@ -8,6 +8,7 @@ import json
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from accounts.models import Role
 from api.models import ApiToken
@@ -18,6 +19,7 @@ from rehab import aftercare, services
 from rehab.models import Attendance, FollowUp, Session
 from tests.api.conftest import bearer, partner_key, personal_key
 from tests.assessments.test_instruments import ROWS, assist_answers, audit_answers, dast
+from tests.assessments.test_views import assist_post
 from tests.factories import PersonFactory, UserFactory, admit, make_agreement, membership
 from tests.rehab.conftest import make_enrolment, plan
 from tests.rehab.test_services import local
@@ -77,6 +79,31 @@ def test_a_screening_sent_through_the_api_scores_as_the_instrument_does(
         assert (body["result"]["score"], body["result"]["band"]) == (expected.score, expected.band)
     event = AuditEvent.objects.get(action="create", object_type="assessments.screening")
     assert event.actor == staff and event.person_id == person.pk
+
+
+def _form_data(instrument: str, answers: dict) -> dict:
+    """The same answers as the page's form sends them."""
+    if instrument == "ASSIST":
+        data = assist_post(**answers["substances"])
+        return {**data, "q8": answers["q8"], "screened_on": "2026-03-01"}
+    return {
+        **{
+            key: ("true" if value is True else "false" if value is False else str(value))
+            for key, value in answers.items()
+        },
+        "screened_on": "2026-03-01",
+    }
+
+
+@pytest.mark.parametrize(("instrument", "answers"), VECTORS[::3])
+def test_the_api_and_the_form_record_the_same_screening(client, login, staff, person, instrument, answers):
+    path = reverse("assessments:screening-create", args=[person.pk, instrument.lower()])
+    assert login(staff).post(path, _form_data(instrument, answers)).status_code == 302
+    body = {"person": person.pk, "instrument": instrument, "screened_on": "2026-03-01", "answers": answers}
+    assert _post(client, SCREENINGS, personal_key(staff), body).status_code == 201
+    by_form, by_api = Screening.objects.order_by("pk")
+    assert (by_form.risk, by_form.version) == (by_api.risk, by_api.version)
+    assert by_form.result() == by_api.result()
 
 
 def test_answers_that_cannot_be_scored_are_refused_naming_them_and_nothing_is_saved(client, staff, person):
