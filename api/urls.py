@@ -3,7 +3,7 @@ exempt from Django's sign-in middleware and refuse an unauthenticated call thems
 challenge). The documentation page is for people in a browser: it sends them to the login page."""
 
 from django.contrib.auth.decorators import login_required
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
@@ -18,4 +18,5 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
     *router.urls,
+    path("fhir/", include("api.fhir.urls")),
 ]

@@ -220,6 +220,7 @@ MATRIX: dict[str, dict[str, int | str]] = {
     "api-token-revoke":                  everyone(405),
     "api:person-list":                   row(401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     "api:person-detail":                 row(401, 200, 200, 404, 404, 200, 404, 404, 200, 404, 200, 404),
+    "api:fhir-everything":               row(401, 200, 200, 404, 404, 200, 404, 404, 200, 404, 200, 404),
     # --- admin (the national officer holds the demo's permissions: institutions, accounts, reports) --
     "admin:index":                              admin(200),
     "admin:login":                              admin(403),  # signed in: refused, even for admin staff
@@ -354,6 +355,7 @@ PATHS = {
     "exchange:import-detail": lambda w: w.sdp_import.get_absolute_url(),
     "privacy:request-detail": lambda w: w.rights_request.get_absolute_url(),
     "api:person-detail": lambda w: reverse("api:person-detail", args=[w.person.pk]),
+    "api:fhir-everything": lambda w: reverse("api:fhir-everything", args=[w.person.pk]),
     "api-token-revoke": lambda w: reverse("api-token-revoke", args=[1]),
     "privacy:request-step": lambda w: reverse("privacy:request-step", args=[w.rights_request.pk]),
     "privacy:request-answer": lambda w: reverse("privacy:request-answer", args=[w.rights_request.pk]),

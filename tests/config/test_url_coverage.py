@@ -11,7 +11,7 @@ from tests.urls import iter_routes
 ANONYMOUS_ALLOWED = {"accounts:login", "accounts:password-reset-confirm", "healthz", "set_language"}
 # The API's doors: a script signs in per request with a token, so these answer 401 (with the Bearer challenge)
 # instead of sending it to a login page it cannot fill in.
-TOKEN_DOORS = {"api:schema", "api:person-list", "api:person-detail"}
+TOKEN_DOORS = {"api:schema", "api:person-list", "api:person-detail", "api:fhir-everything"}
 
 ROUTES = sorted(set(iter_routes()), key=lambda route: route.name)
 
