@@ -31,8 +31,8 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
-    # A partner system's account (api.PartnerClient): it calls the API as a counsellor of its agency, but never
-    # signs in, is never offered as a facilitator and is never mailed.
+    # A partner system's account (api.PartnerClient): it calls the API as a counsellor of its agency, but
+    # never signs in, is never offered as a facilitator and is never mailed.
     is_service = models.BooleanField(_("service account"), default=False, editable=False)
     daily_digest = models.BooleanField(
         _("daily email of my to-do list"),

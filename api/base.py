@@ -7,8 +7,10 @@ they may do; these classes add only what is particular to being an API.
 from __future__ import annotations
 
 import hashlib
+import zoneinfo
 
 from django.http import HttpResponseNotModified
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags, quote_etag
 from rest_framework import pagination, viewsets
@@ -28,7 +30,18 @@ class IdCursor(pagination.CursorPagination):
     page_size_query_param = "page_size"
 
 
-class ConditionalReadMixin:
+class CallerZoneMixin:
+    """Times in the caller's zone, as the pages show them (accounts.middleware.UserTimezoneMiddleware, which
+    runs before a token is read): a UPT's staff read WITA times for Amuntai. Every time carries its offset."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        zone = request.user.scope.time_zone if request.user is not None else None
+        if zone:
+            timezone.activate(zoneinfo.ZoneInfo(zone))
+
+
+class ConditionalReadMixin(CallerZoneMixin):
     """A strong ETag on every successful read; `If-None-Match` with it answers 304 with no body. Private to
     the caller (personal data): `Cache-Control: private, no-cache`."""
 

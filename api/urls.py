@@ -5,7 +5,7 @@ documentation page is for people in a browser: it sends them to the login page. 
 problem document (api.problems), not the site's HTML page."""
 
 from django.contrib.auth.decorators import login_not_required, login_required
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from oauth2_provider import views as oauth_views
 from rest_framework.routers import SimpleRouter
@@ -34,5 +34,6 @@ urlpatterns = [
     path("oauth/token/", login_not_required(oauth_views.TokenView.as_view()), name="oauth-token"),
     path("oauth/revoke/", login_not_required(oauth_views.RevokeTokenView.as_view()), name="oauth-revoke"),
     *router.urls,
+    path("fhir/", include("api.fhir.urls")),
     re_path(r"^.*$", not_found, name="not-found"),
 ]

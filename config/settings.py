@@ -297,10 +297,16 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # The FHIR operation's `$` kept in its path (drf-spectacular drops it), after the default enum hook.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.fhir.schema.restore_operation_names",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ProgrammeKind": "rehab.models.Programme.Kind",
         "SessionKind": "rehab.models.Session.Kind",
         "SessionStatus": "rehab.models.Session.Status",
+        "ReportStatus": "reports.models.Report.Status",
         "AttendanceStatus": "rehab.models.Attendance.Status",
         "AgreementKind": "agreements.models.Agreement.Kind",
         "InstitutionKind": "institutions.models.Institution.Kind",

@@ -253,6 +253,7 @@ MATRIX: dict[str, dict[str, int | str]] = {
     "api:agreement-detail":              row(401, 200, 200, 404, 404, 200, 404, 404, 200, 404, 200, 404),
     "api:report-list":                   row(401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     "api:report-detail":                 row(401, 200, 200, 404, 404, 404, 404, 404, 200, 404, 200, 404),
+    "api:fhir-everything":               row(401, 200, 200, 404, 404, 200, 404, 404, 200, 404, 200, 404),
     # --- admin (the national officer holds the demo's permissions: institutions, accounts, reports) --
     "admin:index":                              admin(200),
     "admin:login":                              admin(403),  # signed in: refused, even for admin staff
@@ -355,6 +356,7 @@ PARTNER = {
     "api:agreement-detail":              (200, 404, 404, 200),
     "api:report-list":                   (200, 200, 200, 200),  # empty: reports are for officers
     "api:report-detail":                 (404, 404, 404, 404),
+    "api:fhir-everything":               (200, 404, 200, 200),  # as the person; each part by its own rule
 }
 # fmt: on
 
@@ -434,6 +436,7 @@ PATHS = {
     "api:aftercare-plan-detail": lambda w: reverse("api:aftercare-plan-detail", args=[w.aftercare_plan.pk]),
     "api:agreement-detail": lambda w: reverse("api:agreement-detail", args=[w.agreement.pk]),
     "api:report-detail": lambda w: reverse("api:report-detail", args=[w.report.pk]),
+    "api:fhir-everything": lambda w: reverse("api:fhir-everything", args=[w.person.pk]),
     "api-token-revoke": lambda w: reverse("api-token-revoke", args=[1]),
     "privacy:request-step": lambda w: reverse("privacy:request-step", args=[w.rights_request.pk]),
     "privacy:request-answer": lambda w: reverse("privacy:request-answer", args=[w.rights_request.pk]),
