@@ -33,7 +33,7 @@ class User(AbstractUser):
     )
     # A partner system's account (api.PartnerClient): it calls the API as a counsellor of its agency, but
     # never signs in, is never offered as a facilitator and is never mailed.
-    is_service = models.BooleanField(_("service account"), default=False, editable=False)
+    is_service = models.BooleanField(_("service account"), default=False, db_default=False, editable=False)
     daily_digest = models.BooleanField(
         _("daily email of my to-do list"),
         default=True,

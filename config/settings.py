@@ -383,6 +383,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
-    # WeasyPrint narrates every step of a render and every SVG property it skips: only errors, please.
-    "loggers": {name: {"level": "ERROR"} for name in ("weasyprint", "fontTools")},
+    "loggers": {
+        # WeasyPrint narrates every step of a render and every SVG property it skips: only errors, please.
+        **{name: {"level": "ERROR"} for name in ("weasyprint", "fontTools")},
+        # oauthlib writes access tokens into its debug messages: never below warnings, whatever the level.
+        **{name: {"level": "WARNING"} for name in ("oauthlib", "oauth2_provider")},
+    },
 }

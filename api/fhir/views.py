@@ -3,6 +3,8 @@ the person (Person.objects.visible_to, else 404), audited as a view of the recor
 
 from __future__ import annotations
 
+import json
+
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -135,6 +137,11 @@ class PatientEverything(ConditionalReadMixin, APIView):
             details={"api": True, "fhir": True},
         )
         return Response(data)
+
+    def etag_source(self, response) -> bytes:
+        # The Bundle's `timestamp` says when it was assembled: the same record gives the same tag.
+        content = {key: value for key, value in response.data.items() if key != "timestamp"}
+        return json.dumps(content, sort_keys=True, default=str).encode()
 
     def get_exception_handler(self):
         return exception_handler  # DRF's own: its answer becomes an OperationOutcome below, not a problem

@@ -128,3 +128,20 @@ def test_a_partner_account_is_never_a_facilitator_nor_mailed_nor_signed_in(
     assert list(_counsellors(programme)) == [counsellor]
     refused = client.post(reverse("accounts:login"), {"username": partner.user.username, "password": "x"})
     assert refused.status_code == 200 and "_auth_user_id" not in client.session
+
+
+def test_neither_secret_nor_access_token_reaches_the_log_or_the_database(client, agency, institution, caplog):
+    make_agreement(institutions=[institution], agencies=[agency])
+    with caplog.at_level("DEBUG"):
+        partner, secret = partner_client_create(agency=agency, name="SIRENA", scopes=["aftercare"])
+        credentials = base64.b64encode(f"{partner.application.client_id}:{secret}".encode()).decode()
+        answer = client.post(
+            "/api/v1/oauth/token/",
+            {"grant_type": "client_credentials"},
+            HTTP_AUTHORIZATION=f"Basic {credentials}",
+        )
+        key = answer.json()["access_token"]
+        assert client.get(PERSONS, **bearer(key)).status_code == 200
+    assert key not in caplog.text and secret not in caplog.text
+    stored = AccessToken.objects.get()
+    assert key not in (stored.token, stored.token_checksum) and partner.application.client_secret != secret

@@ -186,6 +186,15 @@ def test_reads_carry_an_etag_and_answer_304_when_nothing_changed(client, staff, 
     assert changed.status_code == 200 and changed.json()["full_name"] == "Renamed Person"
 
 
+def test_the_fhir_bundle_keeps_its_etag_while_the_record_is_unchanged(client, staff, person):
+    key = personal_key(staff)
+    path = reverse("api:fhir-everything", args=[person.pk])
+    first = client.get(path, **bearer(key))
+    with time_machine.travel(NOW + dt.timedelta(minutes=5), tick=False):
+        again = client.get(path, HTTP_IF_NONE_MATCH=first["ETag"], **bearer(key))
+    assert first.status_code == 200 and again.status_code == 304
+
+
 def test_each_token_has_its_own_budget_of_calls(client, staff, settings):
     from django.core.cache import cache
 
