@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
@@ -103,9 +104,13 @@ def _json(body: dict, status_code: int) -> JsonResponse:
     )
 
 
+def problem_response(request, status_code: int, detail: str, *, code: str = "") -> JsonResponse:
+    """A problem document for an answer given before any API view runs (config.input_guard)."""
+    return _json(problem(status_code, detail, instance=request.path, code=code), status_code)
+
+
+@csrf_exempt  # a POST to no endpoint is a 404 too, not the CSRF failure page (nothing is changed here)
 @login_not_required
 def not_found(request, *args, **kwargs):
     """Any other path under /api/: a problem document, not the site's HTML page."""
-    return _json(
-        problem(status.HTTP_404_NOT_FOUND, _("There is no such API endpoint."), instance=request.path), 404
-    )
+    return problem_response(request, status.HTTP_404_NOT_FOUND, _("There is no such API endpoint."))

@@ -198,7 +198,9 @@ class MarkSerializer(serializers.Serializer):
     ]
 )
 class AttendanceMarksSerializer(serializers.Serializer):
-    marks = MarkSerializer(many=True, allow_empty=False, max_length=500)
+    # A list field, not `many=True`: drf-spectacular writes a list field's bounds into the schema (minItems,
+    # maxItems) and ignores a list serializer's.
+    marks = serializers.ListField(child=MarkSerializer(), allow_empty=False, min_length=1, max_length=500)
 
 
 class FollowUpSerializer(serializers.ModelSerializer):

@@ -94,7 +94,8 @@ class AssessmentViewSet(ReadOnlyResource):
 
 
 class RecommendationFilter(django_filters.FilterSet):
-    person = django_filters.NumberFilter(field_name="assessment__person")
+    # Bounded as an id is: a larger number overflows SQLite's integers (a 500 there, not an empty list).
+    person = django_filters.NumberFilter(field_name="assessment__person", min_value=1, max_value=2**63 - 1)
     approved = django_filters.BooleanFilter(field_name="approved_on", lookup_expr="isnull", exclude=True)
 
     class Meta:

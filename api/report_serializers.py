@@ -16,6 +16,15 @@ from reports.publication import published
 from reports.templatetags.report_tags import attendance_rate, share_of_target
 
 SUPPRESSED = [(HIDDEN, "1 to 4 people"), (WITHHELD, "withheld: it would give a hidden count away")]
+MONTH_PATTERN = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$"
+
+
+@extend_schema_field({"type": "string", "pattern": MONTH_PATTERN, "example": "2026-10"})
+class MonthField(serializers.DateField):
+    """A month as YYYY-MM: the schema's `date` format would promise a day."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m", **kwargs)
 
 
 class CountSerializer(serializers.Serializer):
@@ -245,7 +254,7 @@ class PlaceSerializer(serializers.Serializer):
 
 class ReportSerializer(serializers.ModelSerializer):
     place = serializers.SerializerMethodField()
-    month = serializers.DateField(format="%Y-%m", read_only=True, help_text="YYYY-MM.")
+    month = MonthField(read_only=True, help_text="YYYY-MM.")
     superseded = serializers.SerializerMethodField()
     generated_at = serializers.DateTimeField(source="finished_at", read_only=True, allow_null=True)
 

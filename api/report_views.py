@@ -13,8 +13,10 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schem
 from rest_framework import serializers
 
 from api.base import ReadOnlyResource
-from api.report_serializers import ReportDetailSerializer, ReportSerializer
+from api.report_serializers import MONTH_PATTERN, ReportDetailSerializer, ReportSerializer
 from reports.models import Report, ReportQuerySet
+
+MAX_ID = 2**63 - 1  # the largest id of a row (BigAutoField): a larger one overflows SQLite's integers
 
 
 class ReportFilters(serializers.Serializer):
@@ -36,7 +38,12 @@ class ReportFilters(serializers.Serializer):
         if value == Report.Scope.NATIONAL:
             return {"scope": Report.Scope.NATIONAL}
         kind, _sep, pk = value.partition(":")
-        if kind not in (Report.Scope.REGION, Report.Scope.INSTITUTION) or not pk.isdigit():
+        # ASCII digits only (str.isdigit() also takes "²", which int() refuses), and an id a row can have.
+        if (
+            kind not in (Report.Scope.REGION, Report.Scope.INSTITUTION)
+            or not (pk.isascii() and pk.isdigit())
+            or int(pk) > MAX_ID
+        ):
             raise serializers.ValidationError(_("Give national, region:<id> or institution:<id>."))
         return {"scope": kind, f"{kind}_id": int(pk)}
 
@@ -55,10 +62,13 @@ class ReportFilters(serializers.Serializer):
 
 LIST_FILTERS = [
     OpenApiParameter("scope", OpenApiTypes.STR, enum=list(Report.Scope.values), description="Kind of place."),
-    OpenApiParameter("month", OpenApiTypes.STR, description="The month reported on, YYYY-MM."),
+    OpenApiParameter(
+        "month", OpenApiTypes.STR, pattern=MONTH_PATTERN, description="The month reported on, YYYY-MM."
+    ),
     OpenApiParameter(
         "place",
         OpenApiTypes.STR,
+        pattern=r"^(national|(region|institution):[0-9]+)$",
         description="One place, as the archive's “Report for” choices: `national`, `region:<id>` or "
         "`institution:<id>`.",
     ),
@@ -163,6 +173,7 @@ class ReportViewSet(ReadOnlyResource):
 
     queryset = Report.objects.none()  # for the schema's types; every request reads get_queryset()
     audit_reads = False  # aggregates: no person's data
+    validates_query = True  # ReportFilters: a filter value that is not valid answers 400 (api.schema)
 
     def get_serializer_class(self):
         return ReportDetailSerializer if self.action == "retrieve" else ReportSerializer

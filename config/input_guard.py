@@ -12,6 +12,8 @@ No person types them: they come from scripts, scanners and broken copy-and-paste
   application reads (the browser's name, kept in the audit trail) lose those characters;
 - a path holding one is not a page here: 404.
 
+Under /api/ the same answers are problem documents (api.problems), as the API's own are.
+
 It runs before the session and authentication middleware, so it must not need the user.
 """
 
@@ -22,6 +24,9 @@ import re
 from django.http import Http404, QueryDict
 from django.http.response import HttpResponseBadRequest
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from api.problems import problem_response
 
 # NUL, and the surrogate code points that only a broken decoder or a hand-made request can produce.
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -69,7 +74,10 @@ class UnstorableInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        api = request.path_info.startswith("/api/")
         if unstorable(request.path_info):
+            if api:
+                return problem_response(request, 404, _("There is no such API endpoint."), code="not-found")
             raise Http404
         for name in CLEANED_HEADERS:
             if name in request.META:
@@ -81,5 +89,9 @@ class UnstorableInputMiddleware:
         }
         request.GET, request.ignored_parameters = _clean_query(request.GET)
         if request.method not in ("GET", "HEAD", "OPTIONS") and _form_is_unstorable(request):
+            if api:
+                return problem_response(
+                    request, 400, _("Some values are missing or not valid."), code="invalid"
+                )
             return HttpResponseBadRequest(render_to_string("400_unstorable.html"))
         return self.get_response(request)

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import json
 
+from django.contrib.auth.decorators import login_not_required
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework.negotiation import BaseContentNegotiation
@@ -92,6 +96,7 @@ class PatientEverything(ConditionalReadMixin, APIView):
 
     renderer_classes = [FhirJSONRenderer]
     content_negotiation_class = FhirOnly
+    problem_media_type = "application/fhir+json"  # its errors are OperationOutcomes (handle_exception)
 
     @extend_schema(
         tags=["fhir"],
@@ -161,3 +166,18 @@ class PatientEverything(ConditionalReadMixin, APIView):
             ],
         }
         return response
+
+
+@csrf_exempt
+@login_not_required
+def not_found(request, *args, **kwargs):
+    return JsonResponse(
+        {
+            "resourceType": "OperationOutcome",
+            "issue": [
+                {"severity": "error", "code": "not-found", "diagnostics": _("There is no such API endpoint.")}
+            ],
+        },
+        status=404,
+        content_type="application/fhir+json",
+    )

@@ -169,6 +169,9 @@ def test_problems_speak_the_callers_language(client, staff):
     assert indonesian.json()["title"] == "Tidak ditemukan" and indonesian["Content-Language"] == "id"
     nowhere = client.get("/api/v1/nowhere/", **bearer(key))
     assert nowhere.status_code == 404 and nowhere["Content-Type"] == "application/problem+json"
+    not_fhir = client.get("/api/v1/fhir/Patient/-1/$everything", **bearer(key))
+    assert not_fhir.status_code == 404 and not_fhir["Content-Type"] == "application/fhir+json"
+    assert not_fhir.json()["resourceType"] == "OperationOutcome"
 
 
 # --- What every resource shares -----------------------------------------------------------------------------

@@ -232,6 +232,7 @@ MATRIX: dict[str, dict[str, int | str]] = {
     "api:oauth-token":                   row(*[405] * 12),  # POST only, for partner systems' credentials
     "api:oauth-revoke":                  row(*[405] * 12),
     "api:not-found":                     row(*[404] * 12),  # a problem document, never the login page
+    "api:fhir-not-found":                row(*[404] * 12),  # under the FHIR base: an OperationOutcome
     "api:custody-list":                  row(401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     "api:custody-detail":                row(401, 200, 200, 404, 404, 200, 404, 404, 200, 404, 200, 404),
     "api:institution-list":              row(401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
@@ -333,6 +334,7 @@ PARTNER = {
     "api:oauth-token":                   (405, 405, 405, 405),
     "api:oauth-revoke":                  (405, 405, 405, 405),
     "api:not-found":                     (404, 404, 404, 404),
+    "api:fhir-not-found":                (404, 404, 404, 404),
     "api:person-list":                   (200, 200, 200, 200),
     "api:person-detail":                 (200, 404, 200, 200),  # any agreement in force opens the person
     "api:custody-list":                  (200, 200, 200, 200),

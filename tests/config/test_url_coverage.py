@@ -10,7 +10,7 @@ from tests.urls import iter_routes
 # The link to choose a password is opened by someone who cannot log in yet.
 # The API's open doors: a partner system asks there for its token (POST only), and any other path under /api/
 # answers a problem document (404), never the login page.
-API_OPEN = {"api:oauth-token", "api:oauth-revoke", "api:not-found"}
+API_OPEN = {"api:oauth-token", "api:oauth-revoke", "api:not-found", "api:fhir-not-found"}
 ANONYMOUS_ALLOWED = {
     "accounts:login",
     "accounts:password-reset-confirm",
