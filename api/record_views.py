@@ -33,13 +33,21 @@ from rehab.filters import AftercareFilter
 from rehab.models import AftercarePlan, Attendance, FollowUp, Programme, Session
 
 
+def id_filter(field_name: str) -> django_filters.NumberFilter:
+    """A filter by id that never tells whether a record exists: an id the caller may not see and one that does
+    not exist both give an empty list (a choice filter would refuse the second with a 400). Bounded as an id
+    is: a larger number overflows the database's integers."""
+    return django_filters.NumberFilter(field_name=field_name, min_value=1, max_value=2**63 - 1)
+
+
 class ScreeningFilter(django_filters.FilterSet):
+    person = id_filter("person")
     screened_from = django_filters.DateFilter(field_name="screened_on", lookup_expr="gte")
     screened_until = django_filters.DateFilter(field_name="screened_on", lookup_expr="lte")
 
     class Meta:
         model = Screening
-        fields = ["person", "instrument", "risk"]
+        fields = ["instrument", "risk"]
 
 
 @extend_schema(tags=["screening and assessment"])
@@ -72,9 +80,11 @@ class ScreeningViewSet(mixins.CreateModelMixin, ReadOnlyResource):
 
 
 class PersonFilter(django_filters.FilterSet):
+    person = id_filter("person")
+
     class Meta:
         model = Assessment
-        fields = ["person"]
+        fields = []
 
 
 @extend_schema(tags=["screening and assessment"])
@@ -94,8 +104,7 @@ class AssessmentViewSet(ReadOnlyResource):
 
 
 class RecommendationFilter(django_filters.FilterSet):
-    # Bounded as an id is: a larger number overflows SQLite's integers (a 500 there, not an empty list).
-    person = django_filters.NumberFilter(field_name="assessment__person", min_value=1, max_value=2**63 - 1)
+    person = id_filter("assessment__person")
     approved = django_filters.BooleanFilter(field_name="approved_on", lookup_expr="isnull", exclude=True)
 
     class Meta:
@@ -121,9 +130,12 @@ class RecommendationViewSet(ReadOnlyResource):
 
 
 class ProgrammeFilter(django_filters.FilterSet):
+    institution = id_filter("institution")
+    agency = id_filter("agency")
+
     class Meta:
         model = Programme
-        fields = ["institution", "kind", "agency"]
+        fields = ["kind"]
 
 
 @extend_schema(tags=["rehabilitation"])
@@ -144,12 +156,13 @@ class ProgrammeViewSet(ReadOnlyResource):
 
 
 class SessionFilter(django_filters.FilterSet):
+    programme = id_filter("programme")
     starts_from = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
     starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
 
     class Meta:
         model = Session
-        fields = ["programme", "status", "kind"]
+        fields = ["status", "kind"]
 
 
 @extend_schema_view(

@@ -160,6 +160,15 @@ def test_only_those_who_may_screen_can(client, regional, outsider, person):
     assert not Screening.objects.exists()
 
 
+@pytest.mark.parametrize("path", ["/api/v1/screenings/", "/api/v1/assessments/", "/api/v1/recommendations/"])
+def test_a_filter_by_person_never_tells_whether_someone_exists(client, outsider, person, path):
+    key = personal_key(outsider)
+    for pk in (person.pk, person.pk + 10_000, 2**63 - 1):
+        answer = client.get(f"{path}?person={pk}", **bearer(key))
+        assert answer.status_code == 200 and answer.json()["results"] == [], pk
+    assert client.get(f"{path}?person={2**64}", **bearer(key)).status_code == 400
+
+
 def test_problems_speak_the_callers_language(client, staff):
     key = personal_key(staff)
     indonesian = client.get("/api/v1/persons/999999/", **{**bearer(key), "HTTP_ACCEPT_LANGUAGE": "id"})
