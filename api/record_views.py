@@ -4,6 +4,8 @@ write through the app's service (the form's own rules and messages), audited as 
 
 from __future__ import annotations
 
+import datetime as dt
+
 import django_filters
 from django.db import transaction
 from django.db.models import Prefetch
@@ -155,10 +157,17 @@ class ProgrammeViewSet(ReadOnlyResource):
         )
 
 
+class InstantFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 moment, compared in UTC: ISO allows offsets up to ±23:59, PostgreSQL only to ±15:59."""
+
+    def filter(self, qs, value):
+        return super().filter(qs, value.astimezone(dt.UTC) if value is not None else value)
+
+
 class SessionFilter(django_filters.FilterSet):
     programme = id_filter("programme")
-    starts_from = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    starts_from = InstantFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = InstantFilter(field_name="starts_at", lookup_expr="lt")
 
     class Meta:
         model = Session

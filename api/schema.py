@@ -5,9 +5,10 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
+from api.base import ConditionalReadMixin
 from api.problems import MEDIA_TYPE
 
 
@@ -85,7 +86,30 @@ class ProblemAutoSchema(AutoSchema):
                     else OpenApiResponse(OpenApiTypes.OBJECT, description=description)
                 )
                 responses[str(code)] = self._get_response_for_code(body, str(code), [media_type], direction)
+        if self.method == "GET" and isinstance(self.view, ConditionalReadMixin):
+            responses["304"] = {
+                "description": "Not modified: the `If-None-Match` tag is the current one (no body).",
+                "headers": {"ETag": {"schema": {"type": "string"}}},
+            }
+            responses.get("200", {}).setdefault("headers", {})["ETag"] = {
+                "schema": {"type": "string"},
+                "description": "A strong tag of this answer: send it back as `If-None-Match`.",
+            }
         return responses
+
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        if self.method == "GET" and isinstance(self.view, ConditionalReadMixin):
+            parameters = [
+                *parameters,
+                OpenApiParameter(
+                    "If-None-Match",
+                    OpenApiTypes.STR,
+                    location=OpenApiParameter.HEADER,
+                    description="An `ETag` from an earlier answer: 304 with no body if nothing changed.",
+                ),
+            ]
+        return parameters
 
     def _problems(self) -> dict[int, str]:
         takes_body = self.method in ("POST", "PUT", "PATCH")

@@ -169,6 +169,17 @@ def test_a_filter_by_person_never_tells_whether_someone_exists(client, outsider,
     assert client.get(f"{path}?person={2**64}", **bearer(key)).status_code == 400
 
 
+def test_a_moment_with_any_offset_iso_allows_filters_sessions(client, staff, session):
+    key = personal_key(staff)
+    for moment in ("2026-02-28T00:00:00-17:28", "1497-03-30T03:53:29+23:59", "2026-03-01T23:59:00Z"):
+        answer = client.get("/api/v1/sessions/", {"starts_from": moment}, **bearer(key))
+        assert answer.status_code == 200 and [row["id"] for row in answer.json()["results"]] == [session.pk]
+    assert (
+        client.get("/api/v1/sessions/", {"starts_from": "2026-03-01T20:00+25:00"}, **bearer(key)).status_code
+        == 400
+    )
+
+
 def test_problems_speak_the_callers_language(client, staff):
     key = personal_key(staff)
     indonesian = client.get("/api/v1/persons/999999/", **{**bearer(key), "HTTP_ACCEPT_LANGUAGE": "id"})
