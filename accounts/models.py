@@ -44,6 +44,14 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    def save(self, *args, **kwargs):
+        changed_password = self.pk is not None and self._password is not None
+        super().save(*args, **kwargs)
+        if changed_password:
+            from accounts.signals import password_set
+
+            password_set.send(sender=type(self), user=self)
+
     @cached_property
     def scope(self):
         """What this user may see, computed once per request from their memberships."""

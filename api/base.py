@@ -13,11 +13,25 @@ from django.http import HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags, quote_etag
+from oauth2_provider.models import AbstractAccessToken
 from rest_framework import pagination, viewsets
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from api.models import ApiToken
 from audit.models import AuditEvent
 from audit.services import audit_records_bulk
+
+
+def api_details(request) -> dict:
+    """What the audit trail records of an API call: that it was one, and by which token (its first
+    characters, or the partner client's id), so that a leaked token's reads can be traced."""
+    token = request.auth
+    if isinstance(token, ApiToken):
+        return {"api": True, "token": token.prefix}
+    if isinstance(token, AbstractAccessToken):
+        return {"api": True, "client": token.application.client_id}
+    return {"api": True}
 
 
 class IdCursor(pagination.CursorPagination):
@@ -28,6 +42,18 @@ class IdCursor(pagination.CursorPagination):
     page_size = 50
     max_page_size = 200
     page_size_query_param = "page_size"
+
+    def decode_cursor(self, request):
+        """DRF's cursor, its position checked to be an id: a made-up one is a 404, never a 500."""
+        cursor = super().decode_cursor(request)
+        if cursor is not None and cursor.position is not None:
+            try:
+                position = int(cursor.position)
+            except (TypeError, ValueError):
+                raise NotFound(self.invalid_cursor_message) from None
+            if not 0 <= position <= 2**63 - 1:
+                raise NotFound(self.invalid_cursor_message)
+        return cursor
 
 
 class CallerZoneMixin:
@@ -53,7 +79,9 @@ class ConditionalReadMixin(CallerZoneMixin):
             response.render()
         etag = quote_etag(hashlib.sha256(self.etag_source(response)).hexdigest()[:40])
         patch_cache_control(response, private=True, no_cache=True)
-        if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        # Weak comparison, as RFC 9110 asks of If-None-Match (a proxy may have weakened the tag), and "*".
+        asked = parse_etags(request.headers.get("If-None-Match", ""))
+        if "*" in asked or etag in (tag.removeprefix("W/") for tag in asked):
             not_modified = HttpResponseNotModified()
             not_modified["ETag"] = etag
             for header in ("Cache-Control", "Vary", "Content-Language"):
@@ -82,7 +110,9 @@ class AuditedReadMixin:
             self.audit_views([(obj, self.person_of(obj)) for obj in objects])
 
     def audit_views(self, pairs) -> None:
-        """A view event for each (record, whose person id) pair, in one statement."""
+        """A view event for each (record, whose person id) pair, in one statement. HEAD shows nothing."""
+        if self.request.method == "HEAD":
+            return
         audit_records_bulk(
             [
                 {
@@ -90,7 +120,7 @@ class AuditedReadMixin:
                     "actor": self.request.user,
                     "obj": obj,
                     "person_id": person_id,
-                    "details": {"api": True},
+                    "details": api_details(self.request),
                 }
                 for obj, person_id in pairs
             ]

@@ -57,6 +57,12 @@ class ApiToken(models.Model):
         return token, key
 
 
+def revoke_tokens_of(*, user, **kwargs) -> int:
+    """A new password ends the user's personal tokens: one made by whoever knew the old password (a session
+    taken over, a shared PC) must not outlive it."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
 class Scope(models.TextChoices):
     """What a partner client may ask for: the agreement work kinds (agreements.access.Work), nothing wider.
     Within a scope the client sees what its agency's counsellors see, following the agreements in force."""

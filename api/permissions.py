@@ -20,3 +20,9 @@ class WorkScopePermission(permissions.BasePermission):
             return bool(token.scope.split())
         wanted = needed if isinstance(needed, (list, tuple)) else [needed]
         return any(token.allow_scopes([scope]) for scope in wanted)
+
+
+def granted_scopes(request) -> frozenset[str] | None:
+    """The scopes a partner client's token carries; None for a personal token or a session (roles decide)."""
+    token = request.auth
+    return frozenset(token.scope.split()) if isinstance(token, AbstractAccessToken) else None

@@ -36,6 +36,21 @@ def result_summary(instrument: str, result) -> dict[str, Any]:
     return summary
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A UPT",
+            response_only=True,
+            value={
+                "id": 1,
+                "code": "lapas-amuntai",
+                "name": "Lapas Kelas IIB Amuntai",
+                "kind": "lapas",
+                "region": "kalsel",
+            },
+        )
+    ]
+)
 class InstitutionSerializer(serializers.ModelSerializer):
     region = serializers.CharField(source="region.code", read_only=True)
 
@@ -55,7 +70,23 @@ class InstitutionSerializer(serializers.ModelSerializer):
                 "screened_on": "2026-11-02",
                 "answers": {f"d{n}": n in (1, 2, 4) for n in range(1, 11)},
             },
-        )
+        ),
+        OpenApiExample(
+            "DAST-10, scored",
+            response_only=True,
+            value={
+                "id": 40,
+                "person": 12,
+                "institution": "lapas-amuntai",
+                "instrument": "DAST-10",
+                "version": "1982-10",
+                "screened_on": "2026-11-02",
+                "answers": {f"d{n}": n in (1, 2, 4) for n in range(1, 11)},
+                "risk": "moderate",
+                "result": {"score": 4, "band": "moderate"},
+                "created_at": "2026-11-02T10:15:00+08:00",
+            },
+        ),
     ]
 )
 class ScreeningSerializer(serializers.ModelSerializer):
@@ -131,6 +162,28 @@ class RecommendationSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A programme",
+            response_only=True,
+            value={
+                "id": 2,
+                "name": "Rehabilitasi Sosial 2026 Tahap I",
+                "kind": "social",
+                "institution": "lapas-amuntai",
+                "agency": "bnnk-hsu",
+                "agreement": "PKS/0001/2025",
+                "starts_on": "2026-02-01",
+                "ends_on": "2026-07-31",
+                "capacity": 30,
+                "target": 25,
+                "required_sessions": 24,
+                "required_hours": None,
+            },
+        )
+    ]
+)
 class ProgrammeSerializer(serializers.ModelSerializer):
     institution = serializers.CharField(source="institution.code", read_only=True)
     agency = serializers.CharField(source="agency.code", read_only=True, allow_null=True)
@@ -171,6 +224,36 @@ class AttendanceSerializer(serializers.ModelSerializer):
         fields = ["id", "enrolment", "person", "person_name", "status", "reason", "recorded_at"]
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A session and its attendance",
+            response_only=True,
+            value={
+                "id": 64,
+                "programme": 2,
+                "institution": "lapas-amuntai",
+                "kind": "group",
+                "topic": "Kelompok dukungan sebaya",
+                "room": "Aula Pembinaan",
+                "starts_at": "2026-12-03T09:00:00+08:00",
+                "ends_at": "2026-12-03T11:00:00+08:00",
+                "status": "held",
+                "attendance": [
+                    {
+                        "id": 505,
+                        "enrolment": 9,
+                        "person": 36,
+                        "person_name": "Agus Gunawan",
+                        "status": "present",
+                        "reason": "",
+                        "recorded_at": "2026-12-03T11:05:00+08:00",
+                    }
+                ],
+            },
+        )
+    ]
+)
 class SessionDetailSerializer(SessionSerializer):
     attendance = AttendanceSerializer(source="attendances", many=True, read_only=True)
 
@@ -220,6 +303,35 @@ class FollowUpSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A plan and its follow-ups",
+            response_only=True,
+            value={
+                "id": 7,
+                "person": 36,
+                "admission": 120,
+                "institution": "lapas-amuntai",
+                "agency": "bnnk-hsu",
+                "released_on": "2026-02-20",
+                "follow_ups": [
+                    {
+                        "id": 25,
+                        "months_after": 1,
+                        "due_on": "2026-03-20",
+                        "done_on": "2026-03-18",
+                        "method": "visit",
+                        "outcome": "abstinent",
+                        "urine_panel": "6-parameter",
+                        "urine_positive": False,
+                        "cancelled": False,
+                    }
+                ],
+            },
+        )
+    ]
+)
 class AftercarePlanSerializer(serializers.ModelSerializer):
     agency = serializers.CharField(source="agency.code", read_only=True, allow_null=True)
     institution = serializers.CharField(source="admission.institution.code", read_only=True)
@@ -230,6 +342,27 @@ class AftercarePlanSerializer(serializers.ModelSerializer):
         fields = ["id", "person", "admission", "institution", "agency", "released_on", "follow_ups"]
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A cooperation agreement",
+            response_only=True,
+            value={
+                "id": 3,
+                "number": "PKS/0001/2025",
+                "title": "Kerja sama rehabilitasi",
+                "kind": "pks",
+                "signed_on": "2025-01-01",
+                "valid_from": "2025-01-01",
+                "valid_until": "2027-12-31",
+                "terminated_on": None,
+                "institutions": ["lapas-amuntai"],
+                "agencies": ["bnnk-hsu"],
+                "scopes": ["counselling", "screening_assessment", "social_rehabilitation"],
+            },
+        )
+    ]
+)
 class AgreementSerializer(serializers.ModelSerializer):
     institutions = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     agencies = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import django_filters
+from django import forms
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -22,7 +23,7 @@ from agreements.access import Work, institutions_reached
 from agreements.filters import AgreementFilter
 from agreements.models import Agreement, AgreementScope
 from api import record_serializers as s
-from api.base import ReadOnlyResource
+from api.base import ReadOnlyResource, api_details
 from api.models import Scope
 from assessments import services as assessment_services
 from assessments.models import Assessment, Recommendation, Screening
@@ -157,11 +158,22 @@ class ProgrammeViewSet(ReadOnlyResource):
         )
 
 
-class InstantFilter(django_filters.IsoDateTimeFilter):
-    """An ISO 8601 moment, compared in UTC: ISO allows offsets up to ±23:59, PostgreSQL only to ±15:59."""
+class InstantField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 moment, in UTC: ISO allows offsets up to ±23:59, PostgreSQL only to ±15:59; a moment that
+    UTC would move out of the calendar (year 1 or 9999) is refused, not a fault."""
 
-    def filter(self, qs, value):
-        return super().filter(qs, value.astimezone(dt.UTC) if value is not None else value)
+    def clean(self, value):
+        moment = super().clean(value)
+        if moment is None:
+            return moment
+        try:
+            return moment.astimezone(dt.UTC)
+        except OverflowError:
+            raise forms.ValidationError(_("This moment is outside the calendar.")) from None
+
+
+class InstantFilter(django_filters.IsoDateTimeFilter):
+    field_class = InstantField
 
 
 class SessionFilter(django_filters.FilterSet):
@@ -246,7 +258,7 @@ class SessionViewSet(ReadOnlyResource):
                 action=AuditEvent.Action.CHANGE,
                 actor=request.user,
                 obj=session,
-                details={"api": True, "attendance": len(marks.validated_data["marks"])},
+                details={**api_details(request), "attendance": len(marks.validated_data["marks"])},
             )
         session = self.get_queryset().get(pk=session.pk)
         return Response(s.SessionDetailSerializer(session, context=self.get_serializer_context()).data)
@@ -271,7 +283,7 @@ class AftercarePlanViewSet(ReadOnlyResource):
                 institutions=institutions_reached(user, Work.AFTERCARE),
                 agencies=Agency.objects.visible_to(user),
             ).qs
-        return plans.select_related("agency", "admission__institution").prefetch_related(
+        return plans.select_related("agency", "admission__institution", "person").prefetch_related(
             Prefetch("follow_ups", queryset=FollowUp.objects.order_by("due_on", "pk"))
         )
 

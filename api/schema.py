@@ -123,6 +123,7 @@ class ProblemAutoSchema(AutoSchema):
             406: "The `Accept` header asks for a type this operation cannot give.",
         }
         if takes_body:
+            problems[413] = "The body is larger than the server reads (DATA_UPLOAD_MAX_MEMORY_SIZE)."
             problems[415] = "The body's content type is not one this operation reads."
         problems[429] = "This token's budget of calls is spent for now: `Retry-After` says when to retry."
         return problems

@@ -82,16 +82,29 @@ class Record:
     recommendations: list[Recommendation]
 
 
-def record_for(user: User, person: Person) -> Record:
-    """`person` comes from Person.objects.visible_to(user); each part through its own model's rule."""
-    enrolments = list(
-        # Enrolments have no rule of their own: they are seen through their programme, as on the person page.
-        Enrolment.objects.filter(person=person, programme__in=Programme.objects.visible_to(user).values("pk"))
-        .select_related("programme__institution__region", "programme__agency")
-        .prefetch_related(
-            Prefetch("transitions", queryset=EnrolmentTransition.objects.order_by("on", "at", "pk"))
+def record_for(user: User, person: Person, scopes: frozenset[str] | None = None) -> Record:
+    """`person` comes from Person.objects.visible_to(user); each part through its own model's rule, and only
+    the parts a partner client's `scopes` cover (None: a user's token or session, bound by roles alone):
+    screenings with `assessment`, enrolments and sessions with `rehabilitation`, recommendations with
+    either, as the API's own resources are."""
+
+    def covers(*wanted: str) -> bool:
+        return scopes is None or bool(scopes & set(wanted))
+
+    enrolments = (
+        list(
+            # Enrolments have no rule of their own: seen through their programme, as on the person page.
+            Enrolment.objects.filter(
+                person=person, programme__in=Programme.objects.visible_to(user).values("pk")
+            )
+            .select_related("programme__institution__region", "programme__agency")
+            .prefetch_related(
+                Prefetch("transitions", queryset=EnrolmentTransition.objects.order_by("on", "at", "pk"))
+            )
+            .order_by("created_at", "pk")
         )
-        .order_by("created_at", "pk")
+        if covers("rehabilitation")
+        else []
     )
     attendances = (
         list(
@@ -119,13 +132,17 @@ def record_for(user: User, person: Person) -> Record:
         attendances=attendances,
         screenings=list(
             Screening.objects.visible_to(user).filter(person=person).order_by("screened_on", "pk")
-        ),
+        )
+        if covers("assessment")
+        else [],
         recommendations=list(
             Recommendation.objects.visible_to(user)
             .filter(assessment__person=person)
             .select_related("assessment")
             .order_by("decided_on", "pk")
-        ),
+        )
+        if covers("assessment", "rehabilitation")
+        else [],
     )
 
 

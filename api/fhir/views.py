@@ -18,8 +18,9 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
-from api.base import ConditionalReadMixin
+from api.base import ConditionalReadMixin, api_details
 from api.fhir import bundle
+from api.permissions import granted_scopes
 from audit.models import AuditEvent
 from audit.services import audit_record
 from inmates.models import Person
@@ -125,7 +126,7 @@ class PatientEverything(ConditionalReadMixin, APIView):
     )
     def get(self, request, pk: int):
         person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
-        record = bundle.record_for(request.user, person)
+        record = bundle.record_for(request.user, person, granted_scopes(request))
         path = request.path
         data = bundle.everything(
             record,
@@ -139,7 +140,7 @@ class PatientEverything(ConditionalReadMixin, APIView):
             object_type="inmates.person",
             object_id=str(person.pk),
             person_id=person.pk,
-            details={"api": True, "fhir": True},
+            details={**api_details(request), "fhir": True},
         )
         return Response(data)
 

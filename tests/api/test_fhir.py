@@ -523,7 +523,7 @@ def test_the_read_is_audited_as_a_view_of_the_person(client, staff, person, reco
     valid(fetch(client, person, staff))
     event = AuditEvent.objects.get(action=AuditEvent.Action.VIEW, person_id=person.pk)
     assert (event.actor, event.object_type, event.object_id) == (staff, "inmates.person", str(person.pk))
-    assert event.details == {"api": True, "fhir": True}
+    assert event.details == {"api": True, "fhir": True, "token": ApiToken.objects.get(user=staff).prefix}
 
 
 def test_a_caller_asking_for_plain_json_gets_fhir_json_too(client, staff, person, record):

@@ -73,15 +73,26 @@ def test_a_client_may_ask_only_for_its_own_scopes(client, agency):
     assert refused.status_code == 401
 
 
-def test_revoking_a_client_ends_its_tokens(client, agency, institution, person):
+def _token(client, partner, secret):
+    credentials = base64.b64encode(f"{partner.application.client_id}:{secret}".encode()).decode()
+    return client.post(
+        "/api/v1/oauth/token/",
+        {"grant_type": "client_credentials"},
+        HTTP_AUTHORIZATION=f"Basic {credentials}",
+    )
+
+
+def test_revoking_a_client_ends_its_tokens_and_its_secret(client, agency, institution, person):
     make_agreement(institutions=[institution], agencies=[agency])
-    key = partner_key(client, agency)
+    partner, secret = partner_client_create(agency=agency, name="SIRENA", scopes=["aftercare"])
+    key = _token(client, partner, secret).json()["access_token"]
     assert client.get(PERSONS, **bearer(key)).status_code == 200
-    client_id = PartnerClient.objects.get().application.client_id
-    call_command("api_client", "revoke", "--client-id", client_id, stdout=io.StringIO())
+    call_command("api_client", "revoke", "--client-id", partner.application.client_id, stdout=io.StringIO())
     refused = client.get(PERSONS, **bearer(key))
     assert refused.status_code == 401
     assert refused["Content-Type"] == "application/problem+json"
+    assert not AccessToken.objects.exists()
+    assert _token(client, partner, secret).status_code == 401  # the old secret gets no new token
     assert not AccessToken.objects.exists()
 
 

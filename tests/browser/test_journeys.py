@@ -18,6 +18,7 @@ import calendar
 import datetime as dt
 import io
 import re
+import zoneinfo
 
 import pytest
 from django.urls import reverse
@@ -667,7 +668,9 @@ def test_journey3_regional_officer_agreements_and_monthly_report(
     page, worker, regional, sister_staff, staff, region, institution, agency, password
 ):
     name = "journey3-id"
-    today = timezone.localdate()
+    # The pages count days on the institution's calendar (WITA): near midnight the server's zone (WIB) is a
+    # day behind, and "40 days" would read 39.
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(institution.time_zone))
     # Expiring in 40 days, in force for long yet, and expired 20 days ago: (number, from, until) in days.
     for number, starts, ends in (
         ("PKS/011/2024", -600, 40),

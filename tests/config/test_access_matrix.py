@@ -358,7 +358,7 @@ PARTNER = {
     "api:agreement-detail":              (200, 404, 404, 200),
     "api:report-list":                   (200, 200, 200, 200),  # empty: reports are for officers
     "api:report-detail":                 (404, 404, 404, 404),
-    "api:fhir-everything":               (200, 404, 200, 200),  # as the person; each part by its own rule
+    "api:fhir-everything":               (200, 404, 200, 200),  # as the person; each part by rule and scope
 }
 # fmt: on
 

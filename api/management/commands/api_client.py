@@ -8,6 +8,8 @@ python manage.py api_client list
 
 from __future__ import annotations
 
+import secrets
+
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -69,6 +71,9 @@ class Command(BaseCommand):
             raise CommandError(f"No partner client in use with id {client_id!r}.")
         client.revoked_at = timezone.now()
         client.save(update_fields=["revoked_at"])
+        # The secret replaced by one nobody knows (kept as a hash): no new access token is ever issued.
+        client.application.client_secret = secrets.token_urlsafe(40)
+        client.application.save(update_fields=["client_secret"])
         get_access_token_model().objects.filter(application=client.application).delete()
         audit_record(
             action=AuditEvent.Action.CHANGE, obj=client, details={"revoked": client.application.client_id}
