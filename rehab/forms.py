@@ -17,7 +17,7 @@ from core.forms import (
     check_plausible,
 )
 from inmates.models import Person
-from rehab.models import Attendance, Enrolment, Facilitation, FollowUp, Programme, Session
+from rehab.models import DROP_OUT_REASONS, Attendance, Enrolment, Facilitation, FollowUp, Programme, Session
 
 WEEKDAYS = [
     (0, _("Monday")),
@@ -141,6 +141,11 @@ class EnrolForm(forms.Form):
 
 class MoveForm(forms.Form):
     to = forms.ChoiceField(label=_("New status"), choices=Enrolment.Status.choices)
+    leave_reason = forms.ChoiceField(
+        label=_("Why they dropped out"),
+        choices=[("", "—"), *((reason.value, reason.label) for reason in DROP_OUT_REASONS)],
+        required=False,
+    )
     on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
     reason = forms.CharField(
         label=_("Reason"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})

@@ -219,6 +219,30 @@ class Enrolment(ConsentRecord):
         return self.status in self.OPEN
 
 
+class LeaveReason(models.TextChoices):
+    """Why someone left a programme (issue 20): the reports break completions and drop-outs down by it."""
+
+    COMPLETED = "completed", _("Completed")
+    DISCIPLINARY = "disciplinary", _("Disciplinary")
+    VOLUNTARY = "voluntary", _("Voluntary withdrawal")
+    HEALTH = "health", _("Health")
+    TRANSFERRED = "transferred", _("Transferred")
+    RELEASED = "released", _("Released")
+    DEATH = "death", _("Death")
+    OTHER = "other", _("Other (give the reason)")
+
+
+# The reasons a person may drop out for; the others follow from the step itself (completed, transferred,
+# released) or from the custody change that closed the enrolment (a release by death).
+DROP_OUT_REASONS = (
+    LeaveReason.DISCIPLINARY,
+    LeaveReason.VOLUNTARY,
+    LeaveReason.HEALTH,
+    LeaveReason.DEATH,
+    LeaveReason.OTHER,
+)
+
+
 class EnrolmentTransition(models.Model):
     """One step in an enrolment's life: from, to, who, when, why. Never changed afterwards."""
 
@@ -233,6 +257,10 @@ class EnrolmentTransition(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
     )
     reason = models.TextField(_("reason"), blank=True)
+    # Set on every step out of a programme; blank on the steps into one.
+    leave_reason = models.CharField(
+        _("reason for leaving"), max_length=12, choices=LeaveReason.choices, blank=True, db_default=""
+    )
 
     class Meta:
         ordering = ["at", "pk"]

@@ -24,11 +24,13 @@ from inmates.models import Admission, Person
 from institutions.local_days import local_midnight
 from rehab import coverage, history
 from rehab.models import (
+    DROP_OUT_REASONS,
     Attendance,
     AttendanceMark,
     Enrolment,
     EnrolmentTransition,
     Facilitation,
+    LeaveReason,
     Note,
     Programme,
     Session,
@@ -327,8 +329,33 @@ def _join_sessions_to_come(enrolment: Enrolment, *, by) -> None:
 
 
 @transaction.atomic
+def _leave_reason(to: str, leave_reason: str, reason: str) -> str:
+    """The structured reason for a step out of a programme: a drop-out names one of DROP_OUT_REASONS ("other"
+    with the reason in words; words alone, as before reasons were structured, count as "other"); the other
+    steps say it themselves."""
+    if to == Enrolment.Status.DROPPED_OUT:
+        leave_reason = leave_reason or (LeaveReason.OTHER if reason else "")
+        if leave_reason not in DROP_OUT_REASONS:
+            raise ValidationError({"leave_reason": _("Choose why the person dropped out.")})
+        if leave_reason == LeaveReason.OTHER and not reason:
+            raise ValidationError({"reason": _("Give the reason for dropping out.")})
+        return leave_reason
+    return {
+        Enrolment.Status.COMPLETED: LeaveReason.COMPLETED,
+        Enrolment.Status.TRANSFERRED: LeaveReason.TRANSFERRED,
+        Enrolment.Status.RELEASED: LeaveReason.RELEASED,
+    }.get(to, "")
+
+
 def enrolment_move(
-    *, by, enrolment: Enrolment, to: str, on: dt.date | None = None, reason: str = "", override: bool = False
+    *,
+    by,
+    enrolment: Enrolment,
+    to: str,
+    on: dt.date | None = None,
+    reason: str = "",
+    override: bool = False,
+    leave_reason: str = "",
 ) -> Enrolment:
     """Move an enrolment along its lifecycle, refusing illegal steps; the step is stored as a row."""
     enrolment = Enrolment.objects.select_for_update().select_related("programme").get(pk=enrolment.pk)
@@ -357,8 +384,7 @@ def enrolment_move(
             raise ValidationError(
                 _("The programme is full (%(capacity)s places).") % {"capacity": programme.capacity}
             )
-    if to == Enrolment.Status.DROPPED_OUT and not reason:
-        raise ValidationError({"reason": _("Give the reason for dropping out.")})
+    leave_reason = _leave_reason(to, leave_reason, reason)
     if to == Enrolment.Status.COMPLETED:
         achieved = dose(enrolment)
         if not achieved.met and not (override and reason):
@@ -377,7 +403,13 @@ def enrolment_move(
     except IntegrityError as exc:
         raise ValidationError(_("This person is already active in a programme of this kind.")) from exc
     EnrolmentTransition.objects.create(
-        enrolment=enrolment, from_status=previous, to_status=to, on=on, by=by, reason=reason
+        enrolment=enrolment,
+        from_status=previous,
+        to_status=to,
+        on=on,
+        by=by,
+        reason=reason,
+        leave_reason=leave_reason,
     )
     if to not in Enrolment.OPEN:
         enrolment.notices = _withdrawal_notice(enrolment, _withdraw_after(enrolment, on, by=by))
@@ -398,6 +430,9 @@ def close_for_custody_change(*, admission: Admission, change: str, on: dt.date, 
     if change not in ("transfer", "release"):
         return []
     to = Enrolment.Status.TRANSFERRED if change == "transfer" else Enrolment.Status.RELEASED
+    leave_reason = LeaveReason.TRANSFERRED if change == "transfer" else LeaveReason.RELEASED
+    if change == "release" and admission.release_type == Admission.ReleaseType.DEATH:
+        leave_reason = LeaveReason.DEATH
     notices = []
     for enrolment in Enrolment.objects.filter(admission=admission, status__in=Enrolment.OPEN).select_related(
         "programme__institution__region", "person"
@@ -406,7 +441,13 @@ def close_for_custody_change(*, admission: Admission, change: str, on: dt.date, 
         enrolment.status = to
         enrolment.save(update_fields=["status"])
         EnrolmentTransition.objects.create(
-            enrolment=enrolment, from_status=previous, to_status=to, on=on, by=by, reason=_("Custody change")
+            enrolment=enrolment,
+            from_status=previous,
+            to_status=to,
+            on=on,
+            by=by,
+            reason=_("Custody change"),
+            leave_reason=leave_reason,
         )
         withdrawn = _withdraw_after(enrolment, on, by=by)
         audit_record(
