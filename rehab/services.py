@@ -328,7 +328,6 @@ def _join_sessions_to_come(enrolment: Enrolment, *, by) -> None:
     history.marks_added(((row.session_id, enrolment.pk, "") for row in joined), by=by)
 
 
-@transaction.atomic
 def _leave_reason(to: str, leave_reason: str, reason: str) -> str:
     """The structured reason for a step out of a programme: a drop-out names one of DROP_OUT_REASONS ("other"
     with the reason in words; words alone, as before reasons were structured, count as "other"); the other
@@ -347,6 +346,7 @@ def _leave_reason(to: str, leave_reason: str, reason: str) -> str:
     }.get(to, "")
 
 
+@transaction.atomic
 def enrolment_move(
     *,
     by,

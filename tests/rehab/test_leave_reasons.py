@@ -93,3 +93,11 @@ def test_steps_recorded_before_get_their_reason(staff, programme, back_to_the_la
     executor.migrate([("rehab", "0014_transition_leave_reason")])
     reasons = dict(EnrolmentTransition.objects.values_list("to_status", "leave_reason"))
     assert reasons == {"completed": "completed", "dropped_out": "other"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_move_is_a_transaction_of_its_own(staff, programme):
+    """Called from a page, outside any transaction: the step takes its rows' locks in one of its own."""
+    enrolment = make_enrolment(programme)
+    services.enrolment_move(by=staff, enrolment=enrolment, to="dropped_out", leave_reason="health")
+    assert _left(enrolment) == ("health", "")
