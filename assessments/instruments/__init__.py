@@ -6,11 +6,11 @@ Pure Python (no Django import), used by the forms, the REST API and the tests::
     result = score("DAST-10", {"d1": True, "d2": False, ...})
     result.score, result.band
 
-Codes: ``ASSIST`` (WHO ASSIST v3.1), ``DAST-10``, ``AUDIT``, ``AUDIT-C`` and ``ASI`` (the assessment
-interview's domain ratings). See each module for the answer
-format and the publication its rules come from. ``score(code, answers, version=...)`` re-scores a stored
-answer set with the version it was answered in; without ``version`` the current one is used. Answers that
-cannot be scored raise ``InstrumentError`` naming every missing or invalid item.
+Codes: ``ASSIST`` (WHO ASSIST v3.1), ``DAST-10``, ``AUDIT``, ``AUDIT-C``, ``ASI`` (the assessment
+interview's domain ratings) and ``WHOQOL-BREF`` (quality of life, the outcome measure). See each module for
+the answer format and the publication its rules come from. ``score(code, answers, version=...)`` re-scores a
+stored answer set with the version it was answered in; without ``version`` the current one is used. Answers
+that cannot be scored raise ``InstrumentError`` naming every missing or invalid item.
 
 Versions are immutable once used: a change to a definition is registered as a new version, and the tests pin
 each version's fingerprint so an edit to an existing one fails them.
@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from assessments.instruments import asi, assist, audit, dast10
+from assessments.instruments import asi, assist, audit, dast10, whoqol_bref
 from assessments.instruments.base import Definition, InstrumentError
 
 __all__ = ["InstrumentError", "current_version", "definition", "register", "score", "versions"]
@@ -53,6 +53,7 @@ register(dast10.DEFINITION, dast10.score)
 register(audit.DEFINITION, audit.score)
 register(audit.DEFINITION_C, audit.score_c)
 register(asi.DEFINITION, asi.score)
+register(whoqol_bref.DEFINITION, whoqol_bref.score)
 
 
 def versions(code: str) -> list[str]:
