@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.signals import password_set
 from audit.models import AppendOnlyModel, AppendOnlyQuerySet
 from institutions.models import Agency, Institution, Region
 
@@ -48,8 +49,6 @@ class User(AbstractUser):
         changed_password = self.pk is not None and self._password is not None
         super().save(*args, **kwargs)
         if changed_password:
-            from accounts.signals import password_set
-
             password_set.send(sender=type(self), user=self)
 
     @cached_property

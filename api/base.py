@@ -67,7 +67,7 @@ class CallerZoneMixin:
             timezone.activate(zoneinfo.ZoneInfo(zone))
 
 
-class ConditionalReadMixin(CallerZoneMixin):
+class ConditionalReadMixin:
     """A strong ETag on every successful read; `If-None-Match` with it answers 304 with no body. Private to
     the caller (personal data): `Cache-Control: private, no-cache`."""
 
@@ -141,5 +141,7 @@ class AuditedReadMixin:
         return Response(data)
 
 
-class ReadOnlyResource(ConditionalReadMixin, AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
+class ReadOnlyResource(
+    CallerZoneMixin, ConditionalReadMixin, AuditedReadMixin, viewsets.ReadOnlyModelViewSet
+):
     pagination_class = IdCursor

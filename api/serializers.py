@@ -9,6 +9,15 @@ from rest_framework import serializers
 from inmates.models import Admission, Person
 from inmates.templatetags.nik import masked
 
+
+def nik_in_full_for(user, person_ids) -> frozenset[int]:
+    """Those of `person_ids` whose NIK the caller sees in full: people they may correct (the person page's
+    rule), asked of these people only, in one query; only staff may correct anyone."""
+    if not user.scope.staff_institution_ids or not person_ids:
+        return frozenset()
+    return frozenset(Person.objects.editable_by(user).filter(pk__in=person_ids).values_list("pk", flat=True))
+
+
 SPELL_EXAMPLE = {
     "id": 302,
     "institution": "lapas-amuntai",
@@ -60,6 +69,16 @@ class CustodySpellSerializer(AdmissionSerializer):
         fields = [name for name in AdmissionSerializer.Meta.fields if name not in ("person", "person_name")]
 
 
+class PeopleSerializer(serializers.ListSerializer):
+    """A page of people: the NIK rule asked once, of the people on it."""
+
+    def to_representation(self, data):
+        people = list(data.all() if hasattr(data, "all") else data)
+        user = self.context["request"].user
+        self.context["editable_ids"] = nik_in_full_for(user, [person.pk for person in people])
+        return super().to_representation(people)
+
+
 @extend_schema_serializer(
     examples=[
         OpenApiExample(
@@ -85,10 +104,13 @@ class PersonSerializer(serializers.ModelSerializer):
     class Meta:
         model = Person
         fields = ["id", "full_name", "other_names", "nik", "sex", "birth_date", "birth_place", "admissions"]
+        list_serializer_class = PeopleSerializer
 
     @extend_schema_field(serializers.CharField(allow_blank=True))
     def get_nik(self, person: Person) -> str:
-        editable = self.context.get("editable_ids", frozenset())
         if not person.nik:
             return ""
+        editable = self.context.get("editable_ids")  # a page's, asked once (PeopleSerializer)
+        if editable is None:  # one person alone
+            editable = nik_in_full_for(self.context["request"].user, [person.pk])
         return person.nik if person.pk in editable else masked(person.nik)

@@ -14,13 +14,6 @@ from inmates.filters import AdmissionFilter
 from inmates.models import Admission, Person
 
 
-def _editable_ids(user) -> frozenset[int]:
-    """People whose NIK the caller sees in full: those they may correct (the person page's rule)."""
-    if not user.scope.staff_institution_ids:
-        return frozenset()
-    return frozenset(Person.objects.editable_by(user).values_list("pk", flat=True))
-
-
 @extend_schema(tags=["persons"])
 class PersonViewSet(ReadOnlyResource):
     """People the caller may see (as on the WBP pages), with their custody spells."""
@@ -34,9 +27,6 @@ class PersonViewSet(ReadOnlyResource):
                 "admissions", queryset=Admission.objects.select_related("institution").order_by("admitted_on")
             )
         )
-
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "editable_ids": _editable_ids(self.request.user)}
 
     def person_of(self, obj) -> int:
         return obj.pk

@@ -26,6 +26,7 @@ from django.utils import translation
 
 from api.fhir import questionnaires
 from api.fhir.questionnaires import CANONICAL, code_system
+from api.serializers import nik_in_full_for
 from assessments import instruments
 from assessments.instruments import assist
 from assessments.instruments.base import Band, Definition
@@ -123,11 +124,7 @@ def record_for(user: User, person: Person, scopes: frozenset[str] | None = None)
         person=person,
         # The NIK by the pages' rule: in full for staff who may correct the record. Anyone else gets no NIK
         # at all, since a masked one is no identifier.
-        nik_in_full=bool(
-            person.nik
-            and user.scope.staff_institution_ids
-            and Person.objects.editable_by(user).filter(pk=person.pk).exists()
-        ),
+        nik_in_full=bool(person.nik) and person.pk in nik_in_full_for(user, [person.pk]),
         enrolments=enrolments,
         attendances=attendances,
         screenings=list(

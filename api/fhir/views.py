@@ -18,7 +18,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
-from api.base import ConditionalReadMixin, api_details
+from api.base import CallerZoneMixin, ConditionalReadMixin, api_details
 from api.fhir import bundle
 from api.permissions import granted_scopes
 from audit.models import AuditEvent
@@ -91,7 +91,7 @@ EXAMPLE = {
 }
 
 
-class PatientEverything(ConditionalReadMixin, APIView):
+class PatientEverything(CallerZoneMixin, ConditionalReadMixin, APIView):
     """The default authentication and permission (config.settings REST_FRAMEWORK): a Bearer token or a
     signed-in session; anonymous callers get 401 with the Bearer challenge."""
 
