@@ -10,10 +10,12 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from reports import indicators
 from reports.disclosure import AT_RISK_MONTHS, HIDDEN, WITHHELD, count_text
 from reports.models import Report
 from reports.publication import published
-from reports.templatetags.report_tags import attendance_rate, share_of_target
+from reports.render import breakdown_rows, release_years_of
+from reports.templatetags.report_tags import attendance_rate, coverage, share_of_target
 
 SUPPRESSED = [(HIDDEN, "1 to 4 people"), (WITHHELD, "withheld: it would give a hidden count away")]
 MONTH_PATTERN = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$"
@@ -71,6 +73,7 @@ def _rate(text: str) -> dict:
 def printed_figures(snapshot: dict) -> dict:
     """The figures of the PDF (templates/reports/pdf/monthly.html), section by section, from `snapshot`."""
     shown = published(snapshot)
+    rows = breakdown_rows(snapshot, shown)  # every category the PDF lists, 0 and withheld ones included
 
     def count(path: str) -> dict:
         return _count(shown.get(path, count_text(0)))  # as the template's `cell` tag
@@ -78,7 +81,6 @@ def printed_figures(snapshot: dict) -> dict:
     def counts(prefix: str, keys) -> dict:
         return {key: count(f"{prefix}.{key}") for key in keys}
 
-    screening, assessment = snapshot["screening"], snapshot["assessment"]
     rehabilitation, sessions = snapshot["rehabilitation"], snapshot["sessions"]
     targets, recidivism = snapshot["targets"], snapshot["recidivism"]
     windows = recidivism["windows"]
@@ -89,30 +91,41 @@ def printed_figures(snapshot: dict) -> dict:
     return {
         "screening": {
             "screened": count("screening.screened"),
-            "assist_by_risk": counts("screening.assist_by_risk", screening["assist_by_risk"]),
+            "assist_by_risk": counts("screening.assist_by_risk", rows["risks"]),
         },
         "assessment": {
             "assessed": count("assessment.assessed"),
-            "recommended_by_kind": counts(
-                "assessment.recommended_by_kind", assessment["recommended_by_kind"]
-            ),
+            "recommended_by_kind": counts("assessment.recommended_by_kind", rows["recommendations"]),
             "approved": count("assessment.approved"),
         },
         "rehabilitation": {
-            "active_by_kind": counts("rehabilitation.active_by_kind", rehabilitation["active_by_kind"]),
+            "active_by_kind": counts("rehabilitation.active_by_kind", rows["kinds"]),
             "active_people": (
                 count("rehabilitation.active_people")
                 if rehabilitation.get("active_people") is not None
                 else None
             ),
-            "moves": counts("rehabilitation.moves", rehabilitation["moves"]),
+            "moves": counts("rehabilitation.moves", rows["moves"]),
+            "left": counts("rehabilitation.left", [f"{status}.{reason}" for status, reason in rows["left"]]),
         },
         "sessions": {
             **{key: _plain(sessions[key]) for key in ("planned", "held", "cancelled", "without_attendance")},
             "excused": count("sessions.excused") if sessions.get("excused") is not None else None,
             "attendance_rate": _rate(attendance_rate(sessions)),
         },
-        "aftercare": counts("aftercare", ("due", "done", "overdue", "urine_positive", "relapsed")),
+        "aftercare": {
+            **counts("aftercare", ("due", "done", "overdue", "urine_positive", "relapsed")),
+            # Figures from before issue 20 did not count it: null, as the PDF leaves the row out.
+            "on_time": count("aftercare.on_time") if "on_time" in snapshot["aftercare"] else None,
+        },
+        "population": (
+            {
+                **counts("population", ("narcotics", "screened")),
+                "coverage": _rate(coverage(shown, snapshot["population"])),
+            }
+            if "population" in snapshot
+            else None
+        ),
         "agreements": {key: _plain(snapshot["agreements"][key]) for key in ("active", "expiring")},
         "targets": {
             "target": _plain(targets.get("target")),
@@ -123,18 +136,18 @@ def printed_figures(snapshot: dict) -> dict:
             "windows": windows,
             "release_years": [
                 {
-                    "year": row["year"],
-                    "released": count(f"recidivism.{row['year']}.size"),
+                    "year": year,
+                    "released": count(f"recidivism.{year}.size"),
                     "windows": [
                         {
                             "months": months,
-                            "eligible": count(f"recidivism.{row['year']}.eligible.{months}"),
-                            "returned": count(f"recidivism.{row['year']}.returned.{months}"),
+                            "eligible": count(f"recidivism.{year}.eligible.{months}"),
+                            "returned": count(f"recidivism.{year}.returned.{months}"),
                         }
                         for months in windows
                     ],
                 }
-                for row in recidivism["rows"]
+                for year in release_years_of(snapshot, shown)
             ],
             "curve_drawn": drawn,
             "at_risk": (
@@ -146,7 +159,34 @@ def printed_figures(snapshot: dict) -> dict:
                 else []
             ),
         },
+        "places": [
+            {
+                "place": row.scope,
+                "name": row.name,
+                "counts": {
+                    path.split(".", 2)[2]: _count_or_none(text)  # "members.<place>.<cell path>"
+                    for path, text in row.cells[:-1]
+                },
+                "attendance_rate": _rate(row.cells[-1][1]),
+            }
+            for row in indicators.members(snapshot)
+        ],
+        "trend": [
+            {
+                "indicator": row.path,
+                "this_month": row.this_month,
+                "previous_month": row.previous,
+                "change": row.change,
+                "year_to_date": row.year_to_date,
+            }
+            for row in indicators.summary(snapshot)
+        ],
     }
+
+
+def _count_or_none(text: str) -> dict:
+    """A place's count as its row prints it; "—" where that month's figures had no such count."""
+    return {"value": None, "suppressed": None} if text == "—" else _count(text)
 
 
 # --- The shape of the figures, for the schema ------------------------------------------------------------
@@ -173,6 +213,10 @@ class RehabilitationFiguresSerializer(serializers.Serializer):
         allow_null=True, help_text="People active, each once (null: not printed)."
     )
     moves = _counts_by("enrolment status moved to in the month")
+    left = _counts_by(
+        "step out of a programme and its reason, as `<status>.<reason>` (dropped_out: disciplinary,"
+        " voluntary, health, death, other; released: released, death)"
+    )
 
 
 class SessionFiguresSerializer(serializers.Serializer):
@@ -192,6 +236,13 @@ class AftercareFiguresSerializer(serializers.Serializer):
     overdue = CountSerializer()
     urine_positive = CountSerializer()
     relapsed = CountSerializer()
+    on_time = CountSerializer(allow_null=True, help_text="Done by their due date (null: not counted then).")
+
+
+class PopulationFiguresSerializer(serializers.Serializer):
+    narcotics = CountSerializer(help_text="People held for narcotics at the month's end.")
+    screened = CountSerializer(help_text="Of them, screened at least once in that custody spell.")
+    coverage = RateSerializer(help_text="Screened ÷ held for narcotics.")
 
 
 class AgreementFiguresSerializer(serializers.Serializer):
@@ -232,15 +283,39 @@ class RecidivismFiguresSerializer(serializers.Serializer):
     at_risk = AtRiskSerializer(many=True, help_text="The numbers at risk under the curve; empty without it.")
 
 
+class PlaceFiguresSerializer(serializers.Serializer):
+    place = serializers.CharField(
+        help_text='"institution:<id>" in a region\'s report, "region:<id>" in the nation\'s.'
+    )
+    name = serializers.CharField(help_text="Its name when the report was made.")
+    counts = _counts_by("main indicator (as the place's own report of the month prints it)")
+    attendance_rate = RateSerializer()
+
+
+class TrendRowSerializer(serializers.Serializer):
+    indicator = serializers.CharField(help_text='A cell path, or "attendance_rate".')
+    this_month = serializers.CharField()
+    previous_month = serializers.CharField(help_text="As the month before's report published it.")
+    change = serializers.CharField(help_text='"+3", "−2", "0"; "×" where either month is withheld.')
+    year_to_date = serializers.CharField(help_text='A sum of published months; "≥ n" over a withheld month.')
+
+
 class FiguresSerializer(serializers.Serializer):
     screening = ScreeningFiguresSerializer()
     assessment = AssessmentFiguresSerializer()
     rehabilitation = RehabilitationFiguresSerializer()
     sessions = SessionFiguresSerializer()
     aftercare = AftercareFiguresSerializer()
+    population = PopulationFiguresSerializer(allow_null=True, help_text="Null: figures from before issue 20.")
     agreements = AgreementFiguresSerializer()
     targets = TargetFiguresSerializer()
     recidivism = RecidivismFiguresSerializer()
+    places = PlaceFiguresSerializer(
+        many=True, help_text="A row per UPT (region report) or region (national)."
+    )
+    trend = TrendRowSerializer(
+        many=True, help_text="The main indicators beside the month before and the year."
+    )
 
 
 # --- Reports ---------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from django.db.models.functions import RowNumber
 
 from agreements.models import Agreement, in_force_q
 from assessments.models import Assessment, Recommendation, Screening
-from inmates.models import Admission
+from inmates.models import Admission, Movement
 from institutions.local_days import local_midnight, on_local_days
 from institutions.models import Institution
 from rehab.models import (
@@ -26,6 +26,7 @@ from rehab.models import (
     Enrolment,
     EnrolmentTransition,
     FollowUp,
+    LeaveReason,
     Programme,
     Session,
     SessionChange,
@@ -37,7 +38,10 @@ from reports.recidivism import kaplan_meier_from_counts
 CURVE_HORIZON = 1096  # days: 36 months, the longest window
 REFERENCE_ZONE = "Asia/Jakarta"  # WIB: the last of the three zones' midnights, the national reference
 SESSION_COUNTS = ("planned", "held", "cancelled", "without_attendance", "recorded", "attended", "excused")
-AFTERCARE_COUNTS = ("due", "done", "overdue", "urine_positive", "relapsed")
+AFTERCARE_COUNTS = ("due", "done", "on_time", "overdue", "urine_positive", "relapsed")
+# The steps out of a programme taken for more than one reason (rehab.models.LeaveReason): a drop-out names
+# its reason, a release is a release or a death. A completion or a transfer is its own reason.
+LEFT_BY_REASON = (Enrolment.Status.DROPPED_OUT, Enrolment.Status.RELEASED)
 
 
 def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
@@ -105,10 +109,11 @@ def _zero() -> dict:
     return {
         "screening": {"screened": 0, "assist_by_risk": {}},
         "assessment": {"assessed": 0, "recommended_by_kind": {}, "approved": 0},
-        "rehabilitation": {"active_by_kind": {}, "active_people": 0, "moves": {}},
+        "rehabilitation": {"active_by_kind": {}, "active_people": 0, "moves": {}, "left": {}},
         "sessions": dict.fromkeys(SESSION_COUNTS, 0),
         "aftercare": dict.fromkeys(AFTERCARE_COUNTS, 0),
         "targets": {"target": 0, "capacity": 0},
+        "population": {"narcotics": 0, "screened": 0},
         "cohorts": {},  # {year: {"size": n, "eligible_6": n, "returned_6": n, …}}
         "km": {},  # {days followed: [returns, censored]}
     }
@@ -193,13 +198,19 @@ def _by_upt(
     moves = EnrolmentTransition.objects.filter(
         enrolment__programme__institution__in=places, on__range=(first, last), at__lte=known_at
     )
-    for row in _rows(moves, "enrolment__programme__institution", "to_status", n=Count("pk")):
-        figures[row["enrolment__programme__institution"]]["rehabilitation"]["moves"][row["to_status"]] = row[
-            "n"
-        ]
+    # Each step into a status, and for the statuses left for more than one reason, by that reason.
+    for row in _rows(moves, "enrolment__programme__institution", "to_status", "leave_reason", n=Count("pk")):
+        rehabilitation = figures[row["enrolment__programme__institution"]]["rehabilitation"]
+        status = row["to_status"]
+        rehabilitation["moves"][status] = rehabilitation["moves"].get(status, 0) + row["n"]
+        if status in LEFT_BY_REASON:
+            by_reason = rehabilitation["left"].setdefault(status, {})
+            reason = row["leave_reason"] or LeaveReason.OTHER
+            by_reason[reason] = by_reason.get(reason, 0) + row["n"]
 
     _sessions(figures, places, zoned, first, last, known_at)
     _aftercare(figures, places, first, last, known_at)
+    _population(figures, upts, last, known_at)
 
     programmes = Programme.objects.filter(institution__in=places, starts_on__lte=last, ends_on__gte=first)
     for row in _rows(programmes, "institution", target=Sum("target"), capacity=Sum("capacity")):
@@ -313,12 +324,58 @@ def _aftercare(figures, places, first, last, known_at) -> None:
         "plan__admission__institution",
         due=Count("pk", filter=Q(due_on__range=(first, last))),
         done=Count("pk", filter=done & Q(done_on__gte=first)),
+        on_time=Count("pk", filter=done & Q(done_on__gte=first, done_on__lte=F("due_on"))),
         overdue=Count("pk", filter=Q(due_on__lt=last) & ~done),
         urine_positive=Count("pk", filter=done & Q(done_on__gte=first, urine_positive=True)),
         relapsed=Count("pk", filter=done & Q(done_on__gte=first, outcome=FollowUp.Outcome.RELAPSED)),
     )
     for row in rows:
         figures[row.pop("plan__admission__institution")]["aftercare"] = row
+
+
+def _population(figures, upts: list[int], last: dt.date, known_at: dt.datetime) -> None:
+    """People held for narcotics at each UPT at the month's end, and those of them screened at least once in
+    that custody spell: where each spell was then is its latest arrival or transfer dated by the last day,
+    among the movements recorded by `known_at`; a spell released by then (as recorded by then) is not held.
+    Read as one row per spell, newest movement first in one pass (a window), and counted here."""
+    held = Movement.objects.filter(
+        kind__in=(Movement.Kind.ADMISSION, Movement.Kind.TRANSFER),
+        on__lte=last,
+        recorded_at__lte=known_at,
+        admission__offence__in=Admission.NARCOTICS_OFFENCES,
+        admission__created_at__lte=known_at,
+    )
+    if len(upts) < Institution.objects.count():  # not the nation: only spells that ever came here
+        held = held.filter(
+            Exists(Movement.objects.filter(admission=OuterRef("admission"), to_institution__in=upts))
+        )
+    released = Movement.objects.filter(
+        admission=OuterRef("admission"), kind=Movement.Kind.RELEASE, on__lte=last, recorded_at__lte=known_at
+    )
+    screened = Screening.objects.filter(
+        person=OuterRef("admission__person"),
+        screened_on__gte=OuterRef("admission__admitted_on"),
+        screened_on__lte=last,
+        created_at__lte=known_at,
+    )
+    latest = (
+        held.exclude(Exists(released))
+        .annotate(
+            newest=Window(
+                RowNumber(), partition_by=[F("admission_id")], order_by=[F("on").desc(), F("pk").desc()]
+            ),
+            screened=Exists(screened),
+        )
+        .filter(newest=1)
+        .values_list("to_institution", "screened")
+        .order_by()
+    )
+    wanted = set(upts)
+    for upt, was_screened in latest:
+        if upt in wanted:
+            population = figures[upt]["population"]
+            population["narcotics"] += 1
+            population["screened"] += int(was_screened)
 
 
 def _agreements(scopes: dict[str, list[int]], upts: list[int], last: dt.date) -> dict[str, dict]:
@@ -359,11 +416,13 @@ def _published(total: dict, agreements: dict, first: dt.date, known_at: dt.datet
             "active_by_kind": _sorted(rehabilitation["active_by_kind"]),
             "active_people": rehabilitation["active_people"],
             "moves": _sorted(rehabilitation["moves"]),
+            "left": {status: _sorted(reasons) for status, reasons in sorted(rehabilitation["left"].items())},
         },
         "sessions": total["sessions"],
         "aftercare": total["aftercare"],
         "agreements": agreements,
         "targets": {**total["targets"], "active": sum(rehabilitation["active_by_kind"].values())},
+        "population": total["population"],
     }
     km = kaplan_meier_from_counts({days: tuple(counts) for days, counts in total["km"].items()})
     publishable = publishable_curve(km)

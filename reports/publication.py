@@ -24,18 +24,54 @@ from django.utils import timezone
 
 from institutions.models import Institution, Region
 from reports.cohorts import WINDOWS, row_orders
-from reports.disclosure import count_text
+from reports.disclosure import HIDDEN, count_text
 from reports.figures import REFERENCE_ZONE, compute_scopes, month_end_moment
 from reports.models import FigureSet, Report
 from reports.protection import protect
 
 NATIONAL = "national"
-# The counts the officers' home page shows per scope for each month (dashboard.trends), as published.
-HEADLINE = (
+# The main indicators of every report: a summary table with the month before and the year to date, a row
+# per UPT in a region's report and per region in the nation's. Flows (what happened in the month) add up over
+# a year; stocks (the state at the month's end) do not.
+FLOWS = (
     "screening.screened",
-    "rehabilitation.active_people",
+    "assessment.assessed",
+    "rehabilitation.moves.completed",
+    "rehabilitation.moves.dropped_out",
     "sessions.held",
     "aftercare.done",
+)
+STOCKS = (
+    "rehabilitation.active_by_kind.medical",
+    "rehabilitation.active_by_kind.social",
+    "aftercare.overdue",
+)
+MAIN = (
+    "screening.screened",
+    "assessment.assessed",
+    "rehabilitation.active_by_kind.medical",
+    "rehabilitation.active_by_kind.social",
+    "rehabilitation.moves.completed",
+    "rehabilitation.moves.dropped_out",
+    "sessions.held",
+    "aftercare.done",
+    "aftercare.overdue",
+)
+ATTENDANCE = ("sessions.attended", "sessions.expected")  # the attendance rate's parts (records, not people)
+# The counts kept per scope for each month, as published (FigureSet.headline), for the officers' home page
+# (dashboard.trends), the participation dashboard and the month before / year to date in the reports: the
+# number, "<5" or "×"; None where the month's figures predate the count. The attendance counts and the
+# programmes' targets and capacity are not counts of people: kept as they are, shown only as rates.
+HEADLINE = (
+    *MAIN,
+    "rehabilitation.active_people",
+    "targets.active",
+    "targets.target",
+    "targets.capacity",
+    "population.narcotics",
+    "population.screened",
+    "aftercare.on_time",
+    *ATTENDANCE,
 )
 
 
@@ -69,7 +105,76 @@ def snapshot(report: Report, *, now: dt.datetime) -> dict:
     figures["withheld"] = figure_set.withheld.get(scope, {})
     if report.provisional:
         figures["data_cutoff"] = cutoff.isoformat()
+    figures["members"] = members_of(figure_set, scope)
+    figures["trend"] = trend_of(report.month, scope, shown_cells(figures, figures["withheld"], HEADLINE))
     return figures
+
+
+def members_of(figure_set: FigureSet, scope: str) -> list[dict]:
+    """The main indicators of each UPT of a region, or each region of the nation, as their own reports of
+    the same figure set print them (so a row says what that UPT's report says, "<5" and "×" included), with
+    the name each had when the report was made; a UPT's report has none."""
+    if scope.startswith("institution:"):
+        return []
+    if scope == NATIONAL:
+        places = Region.objects.order_by("name").values_list("pk", "name")
+        prefix = "region"
+    else:
+        region = int(scope.split(":", 1)[1])
+        places = Institution.objects.filter(region_id=region).order_by("name").values_list("pk", "name")
+        prefix = "institution"
+    rows = []
+    for pk, name in places:
+        member = f"{prefix}:{pk}"
+        if member in figure_set.figures:
+            cells = shown_cells(
+                figure_set.figures[member], figure_set.withheld.get(member, {}), (*MAIN, *ATTENDANCE)
+            )
+            rows.append({"scope": member, "name": name, "cells": cells})
+    return rows
+
+
+def trend_of(month: dt.date, scope: str, this_month: dict) -> dict:
+    """The main indicators of the month before and the year to date, from the final figure sets of those
+    months (computed now where a month has none yet) as their reports published them: a change or a sum is
+    only ever worked out from published counts, so it reveals nothing the reports did not. A sum over months
+    with a "<5" or "×" is a lower bound ("≥ n": each "<5" counted as 1)."""
+    previous, earlier = _previous(month), _earlier_in_year(month)
+    for each in trend_months(month):
+        figure_set_for(each, cutoff=final_cutoff(each))
+    found = headlines(trend_months(month))
+    shown = {each: found.get(each, {}).get(scope, {}) for each in trend_months(month)}
+    year = [*(shown[each] for each in earlier), this_month]
+    year_to_date = {path: _sum_text([cells.get(path) for cells in year]) for path in (*FLOWS, *ATTENDANCE)}
+    return {
+        "previous_month": previous.isoformat(),
+        "previous": {path: shown[previous].get(path) for path in (*MAIN, *ATTENDANCE)},
+        "year_to_date": year_to_date,
+        "year_months": len(year),
+    }
+
+
+def trend_months(month: dt.date) -> list[dt.date]:
+    """The months a report of `month` reads beside its own: the month before and the year's earlier ones."""
+    return sorted({_previous(month), *_earlier_in_year(month)})
+
+
+def _previous(month: dt.date) -> dt.date:
+    return (month - dt.timedelta(days=1)).replace(day=1)
+
+
+def _earlier_in_year(month: dt.date) -> list[dt.date]:
+    return [month.replace(month=number) for number in range(1, month.month)]
+
+
+def _sum_text(values: list) -> int | str | None:
+    """Published counts added up: a number where every month shows one; "≥ n" where some say "<5" (at least
+    1) or "×" (at least 0); None where a month has no such count."""
+    if any(value is None for value in values):
+        return None
+    known = sum(value for value in values if isinstance(value, int))
+    at_least = known + sum(1 for value in values if value == HIDDEN)
+    return known if all(isinstance(value, int) for value in values) else f"≥ {at_least}"
 
 
 def figure_set_for(month: dt.date, *, cutoff: dt.datetime, until: dt.date | None = None) -> FigureSet:
@@ -102,22 +207,34 @@ def _computed(figure_set: FigureSet, *, until: dt.date | None = None) -> FigureS
 
 def headline(figure_set: FigureSet) -> dict[str, dict[str, int | str]]:
     """Each scope's HEADLINE counts as its report prints them: the number, or "<5" / "×" where withheld."""
-    shown = {}
-    for scope, figures in figure_set.figures.items():
-        withheld = figure_set.withheld.get(scope, {})
-        cells = {}
-        for path in HEADLINE:
-            value = figures
-            for key in path.split("."):
-                value = value.get(key, 0) if isinstance(value, dict) else 0
-            cells[path] = withheld.get(path) or value or 0
-        shown[scope] = cells
-    return shown
+    return {
+        scope: shown_cells(figures, figure_set.withheld.get(scope, {}), HEADLINE)
+        for scope, figures in figure_set.figures.items()
+    }
+
+
+def shown_cells(figures: dict, withheld: dict, paths) -> dict[str, int | str | None]:
+    """Each path's count as the report prints it: the number, or "<5" / "×" where withheld; None where the
+    figures have no such section (a month computed before the count existed)."""
+    return {path: withheld.get(path) or _value(figures, path) for path in paths}
+
+
+def _value(figures: dict, path: str) -> int | None:
+    if path == "sessions.expected":  # attendance recorded less the absences with an acceptable reason
+        sessions = figures.get("sessions", {})
+        return (sessions.get("recorded") or 0) - (sessions.get("excused") or 0) if sessions else None
+    section, *keys = path.split(".")
+    value = figures.get(section)
+    if value is None:
+        return None
+    for key in keys:
+        value = value.get(key, 0) if isinstance(value, dict) else 0
+    return value or 0
 
 
 def headlines(months: list[dt.date]) -> dict[dt.date, dict]:
     """The HEADLINE counts of each month's final figure set that is ready, by month; a set made before
-    headlines were kept gets them now, once."""
+    headlines were kept, or before a count joined them, gets them now, once."""
     sets = FigureSet.objects.filter(
         month__in=months, data_cutoff__in=[final_cutoff(month) for month in months], ready=True
     ).only("month", "data_cutoff", "headline")
@@ -125,7 +242,7 @@ def headlines(months: list[dt.date]) -> dict[dt.date, dict]:
     for figure_set in sets:
         if figure_set.data_cutoff != final_cutoff(figure_set.month):
             continue  # another month's cut-off that happens to match: never, but not ours to show
-        if not figure_set.headline:
+        if not figure_set.headline or not set(HEADLINE) <= set(next(iter(figure_set.headline.values()))):
             figure_set = FigureSet.objects.get(pk=figure_set.pk)
             figure_set.headline = headline(figure_set)
             figure_set.save(update_fields=["headline"])
@@ -160,10 +277,14 @@ def people_cells(figures: dict) -> dict[str, int]:
     if rehabilitation.get("active_people") is not None:
         cells["rehabilitation.active_people"] = rehabilitation["active_people"]
     _prefixed(cells, "rehabilitation.moves", rehabilitation["moves"])
+    for status, reasons in rehabilitation.get("left", {}).items():  # snapshots before issue 20 have none
+        _prefixed(cells, f"rehabilitation.left.{status}", reasons)
     if figures["sessions"].get("excused") is not None:
         cells["sessions.excused"] = figures["sessions"]["excused"]
     _prefixed(cells, "aftercare", figures["aftercare"])
     cells["targets.active"] = figures["targets"]["active"]
+    if "population" in figures:  # figures from before issue 20 have none
+        _prefixed(cells, "population", figures["population"])
     recidivism = figures["recidivism"]
     cells["recidivism.size"] = recidivism["size"]
     _prefixed(cells, "recidivism.followed", recidivism["followed"])
@@ -184,27 +305,38 @@ def table_of(path: str) -> str:
     """Cells tied to each other within one report belong to one table: they are protected together."""
     if path.startswith("rehabilitation.active") or path == "targets.active":
         return "active"
-    for table in ("aftercare", "recidivism"):
+    if path.startswith(("rehabilitation.moves.", "rehabilitation.left.")):
+        return "moves"  # the steps out of a programme and their reasons
+    for table in ("aftercare", "recidivism", "population"):
         if path.startswith(f"{table}."):
             return table
     return path
 
 
 def relations_within(paths: set[str], windows=WINDOWS) -> tuple[list, list]:
-    """The sums and orders any reader knows between the cells of one report: the active participants are
-    the enrolments of each kind; people active at most the enrolments; positive tests and relapses at most
-    the follow-ups done; in each release year, returns at most those eligible, eligible at most those
-    released, fewer eligible for a longer window; the people released are the sum of the years, and fewer
-    of them are still followed at each later window."""
+    """The sums and orders any reader knows between the cells of one report: the steps out of programmes
+    into a status are those of each reason (the drop-outs are the disciplinary, voluntary, health, death and
+    other ones); the active participants are the enrolments of each kind; people active at most the
+    enrolments; positive tests, relapses and the follow-ups done on time at most the follow-ups done; the
+    narcotics WBP screened at most those held; in each release year, returns at most those eligible, eligible
+    at most those released, fewer eligible for a longer window; the people released are the sum of the
+    years, and fewer of them are still followed at each later window."""
     sums, orders = [], []
+    left: dict[str, list[str]] = defaultdict(list)
+    for path in sorted(paths):
+        if path.startswith("rehabilitation.left."):
+            left[path.split(".")[2]].append(path)
+    sums += [(f"rehabilitation.moves.{status}", reasons) for status, reasons in sorted(left.items())]
     kinds = sorted(path for path in paths if path.startswith("rehabilitation.active_by_kind."))
     if "targets.active" in paths:
         sums.append(("targets.active", kinds))
         if "rehabilitation.active_people" in paths:
             orders.append(("rehabilitation.active_people", "targets.active"))
-    for part in ("aftercare.urine_positive", "aftercare.relapsed"):
+    for part in ("aftercare.urine_positive", "aftercare.relapsed", "aftercare.on_time"):
         if part in paths and "aftercare.done" in paths:
             orders.append((part, "aftercare.done"))
+    if {"population.screened", "population.narcotics"} <= paths:
+        orders.append(("population.screened", "population.narcotics"))
     years = sorted(
         {
             path.split(".")[1]
@@ -290,4 +422,7 @@ def published(figures: dict) -> dict[str, str]:
     withheld = figures.get("withheld")
     if withheld is None:
         withheld = withheld_cells({NATIONAL: figures}, {}).get(NATIONAL, {})
-    return {path: withheld.get(path) or count_text(value) for path, value in cells.items()}
+    shown = {path: withheld.get(path) or count_text(value) for path, value in cells.items()}
+    # A count of 0 has no entry in the figures, but may be withheld so that another cannot be worked out.
+    shown.update({path: mark for path, mark in withheld.items() if path not in shown})
+    return shown

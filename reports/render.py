@@ -11,13 +11,28 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from reports import publication
+from assessments.models import Recommendation, Screening
+from rehab.models import DROP_OUT_REASONS, Enrolment, LeaveReason, Programme
+from reports import indicators, publication
 from reports.charts import survival_svg
 from reports.disclosure import AT_RISK_MONTHS, MIN_CURVE_GROUP
-from reports.figures import REFERENCE_ZONE
+from reports.figures import LEFT_BY_REASON, REFERENCE_ZONE
 from reports.models import GENERATOR_VERSION, Report
 from reports.publication import published
 from reports.recidivism import KaplanMeier, Step
+
+ASSIST_RISKS = (Screening.Risk.LOWER, Screening.Risk.MODERATE, Screening.Risk.HIGH)
+MOVES = (
+    Enrolment.Status.ACTIVE,
+    Enrolment.Status.COMPLETED,
+    Enrolment.Status.DROPPED_OUT,
+    Enrolment.Status.TRANSFERRED,
+    Enrolment.Status.RELEASED,
+)
+LEAVE_REASONS = {
+    Enrolment.Status.DROPPED_OUT: DROP_OUT_REASONS,
+    Enrolment.Status.RELEASED: (LeaveReason.RELEASED, LeaveReason.DEATH),
+}
 
 
 def checksum(snapshot: dict) -> str:
@@ -59,24 +74,31 @@ def report_html(report: Report, snapshot: dict) -> str:
             if publishable
             else []
         )
+        shown = published(snapshot)
+        years = release_years_of(snapshot, shown)
         release_years = [
             {
-                "year": row["year"],
-                "size": f"recidivism.{row['year']}.size",
+                "year": year,
+                "size": f"recidivism.{year}.size",
                 "windows": [
-                    (f"recidivism.{row['year']}.eligible.{m}", f"recidivism.{row['year']}.returned.{m}")
+                    (f"recidivism.{year}.eligible.{m}", f"recidivism.{year}.returned.{m}")
                     for m in data["windows"]
                 ],
             }
-            for row in data["rows"]
+            for year in years
         ]
         return render_to_string(
             "reports/pdf/monthly.html",
             {
                 "report": report,
                 "figures": snapshot,
-                "shown": published(snapshot),
+                "shown": shown,
+                "rows": breakdown_rows(snapshot, shown),
                 "release_years": release_years,
+                "summary": indicators.summary(snapshot),
+                "previous_month": indicators.previous_month(snapshot),
+                "member_rows": indicators.members(snapshot),
+                "member_heads": indicators.member_heads(),
                 "chart": chart,
                 "at_risk": at_risk,
                 "curve_group": MIN_CURVE_GROUP,
@@ -97,6 +119,54 @@ def report_html(report: Report, snapshot: dict) -> str:
                 "checksum": checksum(snapshot),
             },
         )
+
+
+def release_years_of(snapshot: dict, shown: dict) -> list[int]:
+    """The release years the return-to-custody table lists: those with releases here, and any other year
+    whose 0 the protection withheld (printed "×", never left out: a missing row says 0)."""
+    return sorted(
+        {row["year"] for row in snapshot["recidivism"]["rows"]}
+        | {int(path.split(".")[1]) for path in shown if _release_year_cell(path)}
+    )
+
+
+def _release_year_cell(path: str) -> bool:
+    parts = path.split(".")
+    return len(parts) > 2 and parts[0] == "recidivism" and parts[1].isdigit()
+
+
+def breakdown_rows(snapshot: dict, shown: dict) -> dict[str, list]:
+    """The rows of each breakdown: every category, in a fixed order, whether or not this scope has anyone in
+    it. A row left out says 0 as plainly as a printed 0, and a 0 the protection withheld (so that a hidden
+    count elsewhere cannot be worked out) must be printed as "×" (reports.publication)."""
+
+    def keys(fixed, prefix: str, present) -> list[str]:
+        extra = {path[len(prefix) + 1 :] for path in shown if path.startswith(f"{prefix}.")}
+        found = [str(key) for key in fixed]
+        return found + sorted((set(present) | extra) - set(found))
+
+    rehabilitation = snapshot["rehabilitation"]
+    left = [(str(status), str(reason)) for status in LEFT_BY_REASON for reason in LEAVE_REASONS[status]]
+    left += sorted(
+        (status, reason)
+        for status, reasons in rehabilitation.get("left", {}).items()
+        for reason in reasons
+        if (status, reason) not in left
+    )
+    has_left = "left" in rehabilitation  # a snapshot from before the reasons were recorded has none
+    return {
+        "risks": keys(ASSIST_RISKS, "screening.assist_by_risk", snapshot["screening"]["assist_by_risk"]),
+        "recommendations": keys(
+            Recommendation.Kind.values,
+            "assessment.recommended_by_kind",
+            snapshot["assessment"]["recommended_by_kind"],
+        ),
+        "kinds": keys(
+            Programme.Kind.values, "rehabilitation.active_by_kind", rehabilitation["active_by_kind"]
+        ),
+        "moves": keys(MOVES, "rehabilitation.moves", rehabilitation["moves"]),
+        "left": left if has_left else [],
+    }
 
 
 def _zone(report: Report):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from institutions.models import Institution, Region
 from reports import release_outcomes
 from reports.models import Report
-from reports.publication import figure_set_for, final_cutoff
+from reports.publication import figure_set_for, final_cutoff, trend_months
 from reports.render import generate
 from reports.services import current_month
 
@@ -86,10 +86,12 @@ def report_for(*, scope: str, month: dt.date, language: str = "id", institution=
 def monthly_reports() -> int:
     """1st of the month, 02:00 WIB: last month's final report for every UPT, every region and the nation
     (replacing a provisional edition made during the month). The month's figure set is computed first, here
-    (minutes for the whole country), so the renders find it ready instead of waiting for it. Asking twice
+    (minutes for the whole country), after those of the months its reports compare it with (kept: normally
+    only the month just over is new), so the renders find it ready instead of waiting for it. Asking twice
     finds the same records, and each render claims its own."""
     month = (timezone.localdate() - relativedelta(months=1)).replace(day=1)
-    figure_set_for(month, cutoff=final_cutoff(month))
+    for each in [*trend_months(month), month]:  # the months its reports read beside their own first
+        figure_set_for(each, cutoff=final_cutoff(each))
     reports = [report_for(scope=Report.Scope.NATIONAL, month=month)]
     reports += [
         report_for(scope=Report.Scope.REGION, region=region, month=month) for region in Region.objects.all()

@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from assessments.models import Recommendation, Screening
-from rehab.models import Enrolment, Programme
+from rehab.models import Enrolment, LeaveReason, Programme
 from reports.disclosure import HIDDEN, WITHHELD, count_text, rate_text
 
 register = template.Library()
@@ -33,6 +33,18 @@ def share_of_target(shown: dict, active, target) -> str:
     return rate_text(active, target, people_denominator=False)
 
 
+@register.simple_tag
+def coverage(shown: dict, population: dict) -> str:
+    """The share of the people held for narcotics screened at least once: withheld unless both counts are
+    shown (a rate beside a withheld count would give it back)."""
+    held, screened = population.get("narcotics") or 0, population.get("screened") or 0
+    if shown.get("population.narcotics") != count_text(held) or shown.get(
+        "population.screened"
+    ) != count_text(screened):
+        return WITHHELD
+    return rate_text(screened, held)
+
+
 @register.filter
 def risk_label(code):
     return dict(Screening.Risk.choices).get(code, code)
@@ -51,6 +63,11 @@ def programme_label(code):
 @register.filter
 def enrolment_label(code):
     return dict(Enrolment.Status.choices).get(code, code)
+
+
+@register.filter
+def leave_reason_label(code):
+    return dict(LeaveReason.choices).get(code, code)
 
 
 QUARTER_NUMERALS = ("I", "II", "III", "IV")

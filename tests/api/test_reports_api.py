@@ -74,7 +74,7 @@ def api_cells(figures: dict) -> dict[str, str]:
     """The API's counts of people by the PDF's cell path (data-cell), as printed."""
     cells = {}
     for section, values in figures.items():
-        if section in ("sessions", "agreements", "recidivism"):
+        if section in ("sessions", "agreements", "recidivism", "places", "trend") or values is None:
             continue
         for name, value in values.items():
             if value is None or "percent" in value or name == "target":
@@ -83,6 +83,12 @@ def api_cells(figures: dict) -> dict[str, str]:
                 cells[f"{section}.{name}"] = text(value)
             else:
                 cells.update({f"{section}.{name}.{key}": text(cell) for key, cell in value.items()})
+    for place in figures["places"]:  # a region's row per UPT, the nation's per region
+        for path, cell in place["counts"].items():
+            cells[f"members.{place['place']}.{path}"] = (
+                "—" if cell == {"value": None, "suppressed": None} else text(cell)
+            )
+        cells[f"members.{place['place']}.attendance_rate"] = rate(place["attendance_rate"])
     if figures["sessions"]["excused"] is not None:
         cells["sessions.excused"] = text(figures["sessions"]["excused"])
     recidivism = figures["recidivism"]

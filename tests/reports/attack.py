@@ -56,3 +56,69 @@ def possible_values(values, sums, marks) -> dict[str, set[int]]:
                     if upt in marks:
                         found[upt].add(value)
     return found
+
+
+def pinned_by_integer_programming(values, marks, sums, orders=()) -> dict[str, tuple[int, int]]:
+    """The hidden counts of 1 to 4 a reader can pin to one value, with the least and greatest each could be.
+
+    The reader knows every shown count, that "<5" is 1 to 4 and "×" any count, every sum (total = Σ parts:
+    across scopes, and within a report) and order (smaller ≤ larger); they solve for the least and the
+    greatest value of each hidden count as an integer programme (HiGHS through scipy), exactly, however the
+    relations chain. Returns {cell: (least, greatest)} for the small ones pinned (least == greatest)."""
+    import numpy as np
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    hidden = sorted(marks)
+    index = {cell: i for i, cell in enumerate(hidden)}
+    low = [1 if marks[cell] == HIDDEN else 0 for cell in hidden]
+    high = [4 if marks[cell] == HIDDEN else np.inf for cell in hidden]
+    rows = []
+    for total, parts in sums:
+        row, constant = np.zeros(len(hidden)), 0
+        for cell, sign in [(total, -1), *((part, 1) for part in parts)]:
+            if cell in index:
+                row[index[cell]] += sign
+            else:
+                constant += sign * values.get(cell, 0)
+        if row.any():
+            rows.append((row, -constant, -constant))
+        else:
+            assert constant == 0, (total, parts)  # the shown counts themselves add up
+    for smaller, larger in orders:
+        row, constant = np.zeros(len(hidden)), 0
+        for cell, sign in ((smaller, 1), (larger, -1)):
+            if cell in index:
+                row[index[cell]] += sign
+            else:
+                constant += sign * values.get(cell, 0)
+        if row.any():
+            rows.append((row, -np.inf, -constant))
+    constraints = (
+        [
+            LinearConstraint(
+                np.array([r for r, _lo, _hi in rows]), [lo for _r, lo, _hi in rows], [hi for *_, hi in rows]
+            )
+        ]
+        if rows
+        else []
+    )
+    pinned = {}
+    for cell in hidden:
+        if not 0 < values.get(cell, 0) < 5:
+            continue
+        extremes = []
+        for direction in (1, -1):
+            objective = np.zeros(len(hidden))
+            objective[index[cell]] = direction
+            result = milp(
+                objective,
+                integrality=np.ones(len(hidden)),
+                bounds=Bounds(low, high),
+                constraints=constraints,
+            )
+            assert result.status in (0, 3), result.message  # solved, or unbounded (then not pinned)
+            extremes.append(round(result.x[index[cell]]) if result.status == 0 else None)
+        least, greatest = extremes
+        if least is not None and least == greatest:
+            pinned[cell] = (least, greatest)
+    return pinned

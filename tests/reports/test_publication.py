@@ -168,8 +168,10 @@ def test_a_region_minus_its_other_upts_does_not_give_a_upt_away(
     assert f"{screened} 15" in kalsel and f"{screened} 15" in banyuwangi and f"{screened} 15" in jatim
     assert f"{screened} 30" in national
     assert "a region minus its other UPTs" in amuntai  # the appendix explains it
-    # One figure set for the month, computed once, every report cut at the month's end in WIB.
-    figure_set = FigureSet.objects.get()
+    # One figure set for the month, computed once, every report cut at the month's end in WIB (and one for
+    # each month before it in the year, read for the month before and the year to date).
+    figure_set = FigureSet.objects.get(month=MONTH)
+    assert FigureSet.objects.count() == MONTH.month
     assert figure_set.data_cutoff == dt.datetime(2026, 10, 31, 17, 0, tzinfo=dt.UTC)
     assert {report.data_cutoff for report in Report.objects.all()} == {figure_set.data_cutoff}
 

@@ -93,8 +93,10 @@ def test_the_final_edition_replaces_the_provisional_one_when_the_month_is_over(
     }
     assert archive == {1: 2, 2: 2}  # edition 1 is shown as superseded
     # The fan-out computed the month's figure set before queueing the renders, at the month's end in WIB.
-    figure_set = FigureSet.objects.get()
-    assert figure_set.ready and figure_set.month == dt.date(2026, 11, 1)
+    figure_set = FigureSet.objects.get(month=dt.date(2026, 11, 1))
+    assert figure_set.ready
+    # And those of the months its reports compare it with: October, and January to October for the year.
+    assert FigureSet.objects.filter(ready=True).count() == 11
     assert figure_set.data_cutoff == dt.datetime(2026, 11, 30, 17, 0, tzinfo=dt.UTC)
     assert f"institution:{institution.pk}" in figure_set.figures
 
