@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "privacy",
     "exchange",
     "reports",
+    "subscriptions",  # emails when a monthly report is ready: above reports, which signals it
     "dashboard",
     "api",
     "demo",

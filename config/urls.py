@@ -39,6 +39,7 @@ urlpatterns = [
     path("perjanjian/", include("agreements.urls")),
     path("asesmen/", include("assessments.urls")),
     path("rehab/", include("rehab.urls")),
+    path("laporan/langganan/", include("subscriptions.urls")),
     path("laporan/", include("reports.urls")),
     path("impor/", include("exchange.urls")),
     path("privasi/", include("privacy.urls")),

@@ -20,6 +20,7 @@ from reports.figures import LEFT_BY_REASON, REFERENCE_ZONE
 from reports.models import GENERATOR_VERSION, Report
 from reports.publication import published
 from reports.recidivism import KaplanMeier, Step
+from reports.signals import report_ready
 
 ASSIST_RISKS = (Screening.Risk.LOWER, Screening.Risk.MODERATE, Screening.Risk.HIGH)
 MOVES = (
@@ -191,4 +192,5 @@ def generate(report: Report) -> Report:
     report.pdf.save(f"{report.scope_code}.pdf", ContentFile(content), save=False)
     report.status, report.error, report.finished_at = Report.Status.DONE, "", timezone.now()
     report.save()
+    report_ready.send(sender=Report, report=report)
     return report

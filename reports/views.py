@@ -27,7 +27,7 @@ from audit.services import audit_record
 from core.forms import DateInput, check_plausible
 from inmates.models import held_at, held_at_key
 from institutions.models import Institution, Region
-from reports import release_outcomes, services
+from reports import panels, release_outcomes, services
 from reports.charts import survival_svg, svg_data_url
 from reports.cohorts import (
     BREAKDOWNS,
@@ -282,7 +282,11 @@ def report_list(request):
         if places
         else None
     )
-    return render(request, "reports/report_list.html", {"page_obj": page, "form": form})
+    return render(
+        request,
+        "reports/report_list.html",
+        {"page_obj": page, "form": form, "panels": panels.render_list_panels(request, places)},
+    )
 
 
 @require_POST
@@ -319,7 +323,11 @@ def report_detail(request, pk: int):
     return render(
         request,
         "reports/report_detail.html",
-        {"report": report, "waiting": report.status in (Report.Status.QUEUED, Report.Status.RUNNING)},
+        {
+            "report": report,
+            "waiting": report.status in (Report.Status.QUEUED, Report.Status.RUNNING),
+            "panels": panels.render_report_panels(request, report),
+        },
     )
 
 

@@ -64,6 +64,7 @@ from privacy import services as privacy_services
 from rehab import services as rehab_services
 from rehab.models import Attendance, Note, Programme
 from reports.models import Report
+from subscriptions.models import Delivery, Subscription
 from tests.assessments.test_views import assess, screen
 from tests.factories import (
     AgencyFactory,
@@ -185,6 +186,11 @@ MATRIX: dict[str, dict[str, int | str]] = {
     "reports:report-detail":             row(L,   200, 200, 404, 404, 404, 404, 404, 200, 404, 200, 404),
     "reports:report-download":           row(L,   200, 200, 404, 404, 404, 404, 404, 200, 404, 200, 404),
     "reports:report-reissue":            everyone(405),
+    # --- subscriptions (emails when a report is ready) -------------------------------------------------
+    "subscriptions:subscription-list":   everyone(200),  # one's own; places offered by scope
+    "subscriptions:subscription-create": everyone(405),
+    "subscriptions:subscription-delete": everyone(405),
+    "subscriptions:delivery-retry":      everyone(405),
     # --- exchange (SDP imports) ---------------------------------------------------------------------
     "exchange:import-list":              row(L,   200, 200, 200, 200, 403, 403, 403, 200, 200, 200, 403),
     "exchange:import-detail":            row(L,   200, 200, 404, 404, 404, 404, 404, 200, 404, 200, 404),
@@ -465,6 +471,10 @@ PATHS = {
     "reports:report-detail": lambda w: w.report.get_absolute_url(),
     "reports:report-download": lambda w: reverse("reports:report-download", args=[w.report.pk]),
     "reports:report-reissue": lambda w: reverse("reports:report-reissue", args=[w.report.pk]),
+    "subscriptions:subscription-delete": lambda w: reverse(
+        "subscriptions:subscription-delete", args=[w.subscription.pk]
+    ),
+    "subscriptions:delivery-retry": lambda w: reverse("subscriptions:delivery-retry", args=[w.delivery.pk]),
     "admin:autocomplete": lambda w: (
         reverse("admin:autocomplete")
         + "?app_label=accounts&model_name=membership&field_name=institution&term=Amu"
@@ -630,6 +640,13 @@ def _build_world() -> World:
         created_by=staff,
     )
     report.pdf.save("laporan.pdf", ContentFile(pdf_bytes()))
+    # The UPT's staff follow its reports; the email of this one failed at every attempt.
+    subscription = Subscription.objects.create(
+        user=staff, scope=Report.Scope.INSTITUTION, institution=amuntai
+    )
+    delivery = Delivery.objects.create(
+        report=report, user=staff, status=Delivery.Status.FAILED, attempts=4, last_error="SMTPException: 451"
+    )
     # The enrolment rests on the person's consent, with the signed form (the legal-basis page's download).
     privacy_consent.record_basis(
         enrolment,
@@ -707,6 +724,8 @@ def _build_world() -> World:
             "breach": breach,
             "import_item": _import_item(amuntai, staff, admission),
             "report": report,
+            "subscription": subscription,
+            "delivery": delivery,
             "group": Group.objects.create(name="Operator"),
             "staff_membership": staff.memberships.get(),
         },
@@ -953,6 +972,14 @@ POSTS = {
         {"SO": 302, "CN": 403},  # SO: the form refuses a place outside their scope
     ),
     "reports:report-reissue": (lambda w: {"reason": "Data terlambat"}, {"SO": 404, "CN": 404, "RO": 404}),
+    # Subscribing to a place whose reports one does not see; ending someone else's; retrying another
+    # scope's email.
+    "subscriptions:subscription-create": (
+        lambda w: {"place": f"institution:{w.institution.pk}"},
+        {"SO": 404, "SS": 404, "CN": 404, "RO": 404, "D": 404},
+    ),
+    "subscriptions:subscription-delete": (lambda w: {}, {"H": 404, "R": 404, "SO": 404, "N": 404}),
+    "subscriptions:delivery-retry": (lambda w: {}, {"SO": 404, "SS": 404, "CN": 404, "RO": 404, "D": 404}),
     "inmates:link-undo": (lambda w: {"reason": "Salah orang"}, {"R": 403, "SO": 404, "CN": 404, "D": 404}),
     # The region's officers load the register too (import-apply); only the UPT's staff decide what it left.
     "exchange:import-apply": (lambda w: {}, {"SS": 404, "SO": 404, "RO": 404, "C": 404, "D": 404}),
