@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
@@ -212,7 +213,7 @@ def phase_move(*, by, enrolment: Enrolment, phase: ProgrammePhase, on: dt.date |
         raise ValidationError({"on": _("This date is in the future.")})
     if on < (start := _start(enrolment)):
         raise ValidationError(
-            {"on": _("This date is before the participant started (%(day)s).") % {"day": start.isoformat()}}
+            {"on": _("This date is before the participant started (%(day)s).") % {"day": date_format(start)}}
         )
     latest = enrolment.phase_moves.order_by(*PhaseMove.LATEST_FIRST).first()
     if latest is not None:
@@ -222,7 +223,7 @@ def phase_move(*, by, enrolment: Enrolment, phase: ProgrammePhase, on: dt.date |
             raise ValidationError(
                 {
                     "on": _("This date is before the participant's present phase began (%(day)s).")
-                    % {"day": latest.on.isoformat()}
+                    % {"day": date_format(latest.on)}
                 }
             )
     move = PhaseMove.objects.create(enrolment=enrolment, phase=phase, on=on, by=by)
