@@ -173,14 +173,14 @@ def programme_detail(request, pk: int):
     today = timezone.localdate(timezone=programme.institution.time_zone_info)
     phase_now = phases.phases_on(active, today, now)
     phase_counts, in_no_phase = phases.participants_per_phase(programme, phase_now, active)
+    for enrolment in enrolments:
+        enrolment.phase_now = phase_now.get(enrolment.pk)
     return render(
         request,
         "rehab/programme_detail.html",
         {
             "programme": programme,
-            "enrolments": [
-                (e, attended[e.pk][0], round(attended[e.pk][1], 1), phase_now.get(e.pk)) for e in enrolments
-            ],
+            "enrolments": [(e, attended[e.pk][0], round(attended[e.pk][1], 1)) for e in enrolments],
             "phase_counts": phase_counts,
             "today": today,
             "in_no_phase": in_no_phase,
