@@ -92,7 +92,9 @@ def phase_update(*, by, phase: ProgrammePhase, position: int | None = None) -> P
     """Save the name, stage and planned weeks `phase` (an edited copy) holds, and put it at `position` (1 is
     first) when given. The stage of a phase someone has been in stays: past months' counts per stage read
     it (a phase of another stage is added instead)."""
-    saved = ProgrammePhase.objects.select_related("programme").get(pk=phase.pk)
+    # Locked, as phase_move locks the phase it moves someone into: a move cannot slip in between the check
+    # below and the change.
+    saved = ProgrammePhase.objects.select_for_update().select_related("programme").get(pk=phase.pk)
     _require_define(by, saved.programme)
     if phase.stage != saved.stage and saved.moves.exists():
         raise ValidationError(
@@ -143,6 +145,7 @@ def phase_delete(*, by, phase: ProgrammePhase) -> None:
     programme = phase.programme
     _require_define(by, programme)
     phases = _locked_phases(programme)
+    ProgrammePhase.objects.select_for_update().filter(pk=phase.pk).first()  # no move slips in (phase_move)
     if PhaseMove.objects.filter(phase=phase).exists():
         raise ValidationError(
             _("Participants have been in this phase: it stays in their history and cannot be removed.")
@@ -207,6 +210,10 @@ def phase_move(*, by, enrolment: Enrolment, phase: ProgrammePhase, on: dt.date |
     on = on or today
     if phase.programme_id != programme.pk:
         raise ValidationError({"phase": _("This phase belongs to another programme.")})
+    # Locked against a change of its stage or its removal meanwhile (phase_update, phase_delete).
+    phase = ProgrammePhase.objects.select_for_update().filter(pk=phase.pk).first()
+    if phase is None:
+        raise ValidationError({"phase": _("This phase has just been removed.")})
     if enrolment.status != Enrolment.Status.ACTIVE:
         raise ValidationError(_("Only an active participant can move to a phase."))
     if on > today:
