@@ -10,14 +10,21 @@ import random
 from accounts.models import Membership, Role
 from inmates import services as inmate_services
 from inmates.models import Admission
-from rehab import services
-from rehab.models import Enrolment, Programme, Session, SessionSeries
+from rehab import phases, services
+from rehab.models import Enrolment, Programme, ProgrammePhase, Session, SessionSeries
 from rehab.recurrence import occurrences
 
 PROGRAMMES = [
     # institution, agency, name, kind
     ("rutan-barabai", "bnnk-balangan", "Rehabilitasi Sosial {year} Tahap I (TC)", Programme.Kind.SOCIAL),
     ("lapas-amuntai", "bnnk-hsu", "Rehabilitasi Sosial {year} Tahap I (TC)", Programme.Kind.SOCIAL),
+]
+
+# The Therapeutic Community's phases over the 26-week cohort (issue 20): name, stage, planned weeks.
+TC_PHASES = [
+    ("Induksi / Orientasi", ProgrammePhase.Stage.INDUCTION, 4),
+    ("Primary (Younger–Older Member)", ProgrammePhase.Stage.PRIMARY, 16),
+    ("Re-entry", ProgrammePhase.Stage.REENTRY, 6),
 ]
 
 
@@ -82,6 +89,7 @@ def load(*, today: dt.date, institutions: dict, agencies: dict, staff_by_institu
         members = list(programme.enrolments.filter(status=Enrolment.Status.ACTIVE))
         if not members:
             continue
+        _move_through_phases(programme, members, staff=staff, starts_on=starts_on)
         times = list(
             occurrences(
                 weekdays={0, 3},
@@ -124,6 +132,23 @@ def load(*, today: dt.date, institutions: dict, agencies: dict, staff_by_institu
             )
         _release_two_on_parole(members, staff=staff, on=today - dt.timedelta(days=35))
     return made
+
+
+def _move_through_phases(
+    programme: Programme, members: list[Enrolment], *, staff, starts_on: dt.date
+) -> None:
+    """Everyone starts in induction on the first day; after its four weeks all but the last three move on to
+    primary (the last two leave on parole before then, one stays behind in induction), so the programme page
+    and the month's counts per stage show more than one stage. Made before the releases, while all are
+    active."""
+    induction, primary, _reentry = (
+        phases.phase_create(by=staff, programme=programme, stage=stage, name=name, planned_weeks=weeks)
+        for name, stage, weeks in TC_PHASES
+    )
+    for enrolment in members:
+        phases.phase_move(by=staff, enrolment=enrolment, phase=induction, on=starts_on)
+    for enrolment in members[:-3]:
+        phases.phase_move(by=staff, enrolment=enrolment, phase=primary, on=starts_on + dt.timedelta(weeks=4))
 
 
 def _release_two_on_parole(members: list[Enrolment], *, staff, on: dt.date) -> None:

@@ -35,6 +35,7 @@ from rehab.models import (
     EnrolmentTransition,
     FollowUp,
     Note,
+    PhaseMove,
 )
 
 SCHEMA = "https://rehab-lapas.example/schemas/access-bundle/1"  # docs/access-bundle.md
@@ -251,6 +252,21 @@ register(
             ("to_status", _("to")),
             ("on", _("date")),
             ("reason", _("reason")),
+        ),
+    )
+)
+register(
+    Section(
+        "phase_history",
+        _("Programme phases"),
+        PhaseMove,
+        lambda options: _of(PhaseMove, "enrolment__person_id")(options).order_by("on", "pk"),
+        (
+            ("enrolment_id", _("Enrolment")),
+            ("phase__name", _("phase")),
+            ("phase__stage", _("stage")),
+            ("on", _("from")),
+            ("at", _("recorded at")),
         ),
     )
 )

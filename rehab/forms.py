@@ -17,7 +17,16 @@ from core.forms import (
     check_plausible,
 )
 from inmates.models import Person
-from rehab.models import DROP_OUT_REASONS, Attendance, Enrolment, Facilitation, FollowUp, Programme, Session
+from rehab.models import (
+    DROP_OUT_REASONS,
+    Attendance,
+    Enrolment,
+    Facilitation,
+    FollowUp,
+    Programme,
+    ProgrammePhase,
+    Session,
+)
 
 WEEKDAYS = [
     (0, _("Monday")),
@@ -405,3 +414,34 @@ class AssignForm(forms.Form):
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies
+
+
+class PhaseForm(ModelForm):
+    """A phase of a programme: its name, stage and planned weeks; changed, also its place in the order."""
+
+    position = forms.IntegerField(
+        label=_("Position"), min_value=1, max_value=20, required=False, help_text=_("1 is the first phase.")
+    )
+
+    class Meta:
+        model = ProgrammePhase
+        fields = ["name", "stage", "planned_weeks"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            del self.fields["position"]  # a new phase comes after the last one
+        else:
+            self.fields["position"].initial = self.instance.position
+
+
+class PhaseMoveForm(forms.Form):
+    phase = RecordChoiceField(label=_("Phase"), queryset=ProgrammePhase.objects.none())
+    on = forms.DateField(label=_("From"), widget=DateInput(), initial=timezone.localdate)
+
+    def __init__(self, *args, programme: Programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phase"].queryset = programme.phases.order_by("position")
+
+    def clean_on(self):
+        return check_plausible(self.cleaned_data.get("on"))

@@ -271,6 +271,84 @@ class EnrolmentTransition(models.Model):
         return f"{self.from_status or '—'} → {self.to_status}"
 
 
+class ProgrammePhase(models.Model):
+    """A phase of a programme (issue 20: the stages of the Therapeutic Community), in the programme's order.
+    The programme names it; its `stage` is one of a fixed list so that counts per stage add up across UPTs."""
+
+    class Stage(models.TextChoices):
+        INDUCTION = "induction", _("Induction / orientation")
+        PRIMARY = "primary", _("Primary")
+        REENTRY = "reentry", _("Re-entry")
+        OTHER = "other", _("Other")
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="phases", verbose_name=_("programme")
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices)
+    name = models.CharField(
+        _("name"), max_length=120, help_text=_("As the programme calls it, e.g. Younger Member")
+    )
+    planned_weeks = models.PositiveSmallIntegerField(_("planned weeks"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["programme", "position"]
+        verbose_name = _("programme phase")
+        verbose_name_plural = _("programme phases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "position"],
+                name="%(app_label)s_%(class)s_one_per_position",
+                violation_error_message=_("The programme already has a phase at this position."),
+            ),
+            models.CheckConstraint(condition=Q(position__gt=0), name="%(app_label)s_%(class)s_position_set"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PhaseMoveQuerySet(AppendOnlyQuerySet):
+    def as_of(self, day: dt.date, known_at: dt.datetime) -> PhaseMoveQuerySet:
+        """The moves that had taken effect by `day`, as recorded by `known_at`: an enrolment's phase then is
+        its latest one (by `on`, ties by pk: PhaseMove.LATEST_FIRST)."""
+        return self.filter(on__lte=day, at__lte=known_at)
+
+
+class PhaseMove(AppendOnlyModel):
+    """A participant entering a phase of their programme on a day (`on`), recorded at `at`. Never changed
+    afterwards: a month's counts per stage read the moves as recorded by the month's end, so a move typed
+    late (even dated back) does not rewrite a past month."""
+
+    LATEST_FIRST = ("-on", "-pk")
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.PROTECT, related_name="phase_moves", verbose_name=_("enrolment")
+    )
+    phase = models.ForeignKey(
+        ProgrammePhase, on_delete=models.PROTECT, related_name="moves", verbose_name=_("phase")
+    )
+    on = models.DateField(_("date"))
+    at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+
+    objects = PhaseMoveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["on", "pk"]
+        verbose_name = _("phase move")
+        verbose_name_plural = _("phase moves")
+        indexes = [
+            # An enrolment's phase on a day (the programme page, rehab.phases.people_by_stage).
+            models.Index(fields=["enrolment", "on"], name="rehab_phasemove_enrol_on_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id} → {self.phase_id} ({self.on})"
+
+
 class SessionSeries(models.Model):
     """How a recurring series was made: weekdays, local times, until a date or N times."""
 

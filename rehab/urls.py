@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rehab import aftercare_views, calendar_views, gap_views, views
+from rehab import aftercare_views, calendar_views, gap_views, phase_views, views
 
 app_name = "rehab"
 
@@ -13,6 +13,10 @@ urlpatterns = [
     path("<int:pk>/kehadiran.csv", views.attendance_export, name="attendance-export"),
     path("<int:pk>/peserta/baru/", views.enrolment_create, name="enrolment-create"),
     path("peserta/<int:pk>/status/", views.enrolment_move, name="enrolment-move"),
+    path("peserta/<int:pk>/tahap/", phase_views.phase_move, name="phase-move"),
+    path("<int:pk>/tahap/baru/", phase_views.phase_create, name="phase-create"),
+    path("tahap/<int:pk>/ubah/", phase_views.phase_edit, name="phase-edit"),
+    path("tahap/<int:pk>/hapus/", phase_views.phase_delete, name="phase-delete"),
     path("<int:pk>/sesi/baru/", views.session_create, name="session-create"),
     path("sesi/tanpa-kehadiran/", gap_views.session_gap_list, name="session-gaps"),
     path("sesi/<int:pk>/", views.session_detail, name="session-detail"),

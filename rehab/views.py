@@ -24,7 +24,7 @@ from audit.services import audit_record
 from core.forms import ExportForm, apply_service_errors
 from inmates.models import Person
 from institutions.models import Institution, count_subquery
-from rehab import coverage, services
+from rehab import coverage, phases, services
 from rehab.forms import (
     AttendanceForm,
     CancelForm,
@@ -167,12 +167,24 @@ def programme_detail(request, pk: int):
         attended[enrolment_id][1] += (end - start).total_seconds() / 3600
     now = timezone.now()
     may_run = services.may_run(user, programme)
+    # Phases now (the institution's today), for every active participant: the counts include those out of
+    # reach, whose names are not shown.
+    active = [e.pk for e in cohort if e.status == Enrolment.Status.ACTIVE]
+    today = timezone.localdate(timezone=programme.institution.time_zone_info)
+    phase_now = phases.phases_on(active, today, now)
+    phase_counts, in_no_phase = phases.participants_per_phase(programme, phase_now, active)
+    for enrolment in enrolments:
+        enrolment.phase_now = phase_now.get(enrolment.pk)
     return render(
         request,
         "rehab/programme_detail.html",
         {
             "programme": programme,
             "enrolments": [(e, attended[e.pk][0], round(attended[e.pk][1], 1)) for e in enrolments],
+            "phase_counts": phase_counts,
+            "today": today,
+            "in_no_phase": in_no_phase,
+            "may_move_phase": may_run and bool(phase_counts),
             "waiting": list(services.waiting_list(programme)) if may_run else [],
             "upcoming": programme.sessions.filter(starts_at__gte=now)
             .not_cancelled()
@@ -181,7 +193,7 @@ def programme_detail(request, pk: int):
             "agreement_gap": coverage.upcoming_gap(programme),
             "may_run": may_run,
             "may_edit": user.scope.can_write_at(programme.institution_id),
-            "active_count": sum(1 for e in cohort if e.status == Enrolment.Status.ACTIVE),
+            "active_count": len(active),
             "out_of_reach": len(cohort) - len(enrolments),
             "move_form": MoveForm(),
         },

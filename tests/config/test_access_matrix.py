@@ -62,7 +62,7 @@ from privacy import breaches as privacy_breaches
 from privacy import consent as privacy_consent
 from privacy import services as privacy_services
 from rehab import services as rehab_services
-from rehab.models import Attendance, Note, Programme
+from rehab.models import Attendance, Note, Programme, ProgrammePhase
 from reports.models import Report
 from subscriptions.models import Delivery, Subscription
 from tests.assessments.test_views import assess, screen
@@ -165,6 +165,10 @@ MATRIX: dict[str, dict[str, int | str]] = {
     "rehab:attendance-export":           row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200, 404),
     "rehab:enrolment-create":            row(L,   200, 200, 404, 404, 200, 404, 404, 403, 404, 403, 404),
     "rehab:enrolment-move":              everyone(405),
+    "rehab:phase-create":                row(L,   200, 200, 404, 404, 403, 404, 404, 403, 404, 403, 404),  # as programme-edit  # noqa: E501
+    "rehab:phase-edit":                  row(L,   200, 200, 404, 404, 403, 404, 404, 403, 404, 403, 404),
+    "rehab:phase-delete":                everyone(405),
+    "rehab:phase-move":                  everyone(405),
     "rehab:session-create":              row(L,   200, 200, 404, 404, 200, 404, 404, 403, 404, 403, 404),
     "rehab:session-detail":              row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200, 404),
     "rehab:session-edit":                row(L,   200, 200, 404, 404, 200, 404, 404, 403, 404, 403, 404),
@@ -421,6 +425,10 @@ PATHS = {
     "rehab:attendance-export": lambda w: reverse("rehab:attendance-export", args=[w.programme.pk]),
     "rehab:enrolment-create": lambda w: reverse("rehab:enrolment-create", args=[w.programme.pk]),
     "rehab:enrolment-move": lambda w: reverse("rehab:enrolment-move", args=[w.enrolment.pk]),
+    "rehab:phase-create": lambda w: reverse("rehab:phase-create", args=[w.programme.pk]),
+    "rehab:phase-edit": lambda w: reverse("rehab:phase-edit", args=[w.phase.pk]),
+    "rehab:phase-delete": lambda w: reverse("rehab:phase-delete", args=[w.phase.pk]),
+    "rehab:phase-move": lambda w: reverse("rehab:phase-move", args=[w.enrolment.pk]),
     "rehab:session-create": lambda w: reverse("rehab:session-create", args=[w.programme.pk]),
     "rehab:session-detail": lambda w: w.session.get_absolute_url(),
     "rehab:session-edit": lambda w: reverse("rehab:session-edit", args=[w.session.pk]),
@@ -582,6 +590,9 @@ def _build_world() -> World:
         required_sessions=2,
     )
     enrolment = make_enrolment(programme, person)
+    phase = ProgrammePhase.objects.create(
+        programme=programme, position=1, stage=ProgrammePhase.Stage.INDUCTION, name="Induksi"
+    )
     leaving = PersonFactory(full_name="Rahmat Hidayat")
     leaving_enrolment = make_enrolment(programme, leaving)
     session = rehab_services.sessions_schedule(
@@ -710,6 +721,7 @@ def _build_world() -> World:
             "recommendation": recommendation,
             "programme": programme,
             "enrolment": enrolment,
+            "phase": phase,
             "session": session,
             "released": released,
             "aftercare_plan": aftercare_plan,
@@ -962,6 +974,12 @@ POSTS = {
         lambda w: {"to": "dropped_out", "on": "2026-03-02", "reason": "Tidak hadir lagi"},
         {"R": 403, "SO": 404, "CN": 404},
     ),
+    "rehab:phase-move": (
+        lambda w: {"phase": w.phase.pk, "on": "2026-03-02"},
+        {"R": 403, "SO": 404, "CN": 404},
+    ),
+    # Only the UPT's staff define phases: the delivering counsellor too is refused.
+    "rehab:phase-delete": (lambda w: {}, {"R": 403, "C": 403, "SO": 404, "CN": 404}),
     "rehab:session-attendance": (
         lambda w: {f"status-{a.pk}": "absent" for a in w.session.attendances.all()},
         {"R": 403, "SO": 404, "CN": 404},

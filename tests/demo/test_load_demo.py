@@ -11,6 +11,7 @@ from agreements.models import Agreement
 from assessments.models import Recommendation, Screening
 from inmates.models import Admission, Movement, Person
 from institutions.models import Agency, Institution, Region
+from rehab import phases
 from rehab.models import AftercarePlan, FollowUp, Programme, Session
 
 
@@ -75,6 +76,15 @@ def test_load_demo_is_idempotent_and_loads_the_seed_places(capsys):
     # Programmes with a twice-weekly series; attendance taken except on the latest past session.
     programme = Programme.objects.get(institution__code="rutan-barabai")
     assert programme.enrolments.filter(status="active").count() == 6
+    # Its Therapeutic Community phases: five active people in primary, one still in induction; the moves
+    # dated as typed on their days, so the count read at the end of the day of the move to primary has them.
+    assert list(programme.phases.values_list("stage", flat=True)) == ["induction", "primary", "reentry"]
+    upt = programme.institution_id
+    by_stage = phases.people_by_stage([upt], timezone.localdate(), timezone.now())
+    assert by_stage[upt] == {"induction": 1, "primary": 5, "reentry": 0, "other": 0, "none": 0}
+    moved_on = programme.starts_on + dt.timedelta(weeks=4)
+    that_evening = dt.datetime.combine(moved_on + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    assert phases.people_by_stage([upt], moved_on, that_evening)[upt]["primary"] == 5
     # Two left on parole five weeks ago: their after-care plans are open and the first follow-up is overdue.
     assert programme.enrolments.filter(status="released").count() == 2
     released = AftercarePlan.objects.filter(admission__institution__code="rutan-barabai")
