@@ -15,7 +15,7 @@ from django.db import connection
 from django.utils import timezone
 
 TYPED_AT = dt.time(3, 0)  # 10:00 WIB, 11:00 WITA, 12:00 WIT: office hours everywhere
-HISTORY_TABLES = ("rehab_sessionchange", "rehab_attendancemark")
+HISTORY_TABLES = ("rehab_sessionchange", "rehab_attendancemark", "rehab_qualityoflife")
 
 
 def _on(day: dt.date | None) -> dt.datetime | None:
@@ -39,6 +39,7 @@ def backdate() -> None:
         AttendanceMark,
         EnrolmentTransition,
         FollowUp,
+        QualityOfLife,
         SessionChange,
     )
 
@@ -59,6 +60,7 @@ def backdate() -> None:
             (Recommendation, "approved_on", "approved_at"),
             (EnrolmentTransition, "on", "at"),
             (AftercarePlan, "released_on", "created_at"),
+            (QualityOfLife, "taken_on", "created_at"),
         ):
             rows = model.objects.values_list("pk", day)
             _update(cursor, model._meta.db_table, column, ((pk, _on(date)) for pk, date in rows))

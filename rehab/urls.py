@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rehab import aftercare_views, calendar_views, gap_views, views
+from rehab import aftercare_views, calendar_views, gap_views, quality_of_life_views, views
 
 app_name = "rehab"
 
@@ -13,6 +13,16 @@ urlpatterns = [
     path("<int:pk>/kehadiran.csv", views.attendance_export, name="attendance-export"),
     path("<int:pk>/peserta/baru/", views.enrolment_create, name="enrolment-create"),
     path("peserta/<int:pk>/status/", views.enrolment_move, name="enrolment-move"),
+    path(
+        "peserta/<int:pk>/kualitas-hidup/",
+        quality_of_life_views.quality_of_life_detail,
+        name="quality-of-life",
+    ),
+    path(
+        "peserta/<int:pk>/kualitas-hidup/isi/",
+        quality_of_life_views.quality_of_life_take,
+        name="quality-of-life-take",
+    ),
     path("<int:pk>/sesi/baru/", views.session_create, name="session-create"),
     path("sesi/tanpa-kehadiran/", gap_views.session_gap_list, name="session-gaps"),
     path("sesi/<int:pk>/", views.session_detail, name="session-detail"),

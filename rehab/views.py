@@ -42,6 +42,7 @@ from rehab.models import (
     EnrolmentTransition,
     Note,
     Programme,
+    QualityOfLife,
     Session,
     SessionSeries,
 )
@@ -165,6 +166,11 @@ def programme_detail(request, pk: int):
     for enrolment_id, start, end in rows:  # one query for the whole cohort's dose
         attended[enrolment_id][0] += 1
         attended[enrolment_id][1] += (end - start).total_seconds() / 3600
+    taken = defaultdict(set)  # WHOQOL-BREF taken per enrolment, one query for the cohort
+    for enrolment_id, timing in QualityOfLife.objects.filter(enrolment__programme=programme).values_list(
+        "enrolment_id", "timing"
+    ):
+        taken[enrolment_id].add(timing)
     now = timezone.now()
     may_run = services.may_run(user, programme)
     return render(
@@ -172,7 +178,9 @@ def programme_detail(request, pk: int):
         "rehab/programme_detail.html",
         {
             "programme": programme,
-            "enrolments": [(e, attended[e.pk][0], round(attended[e.pk][1], 1)) for e in enrolments],
+            "enrolments": [
+                (e, attended[e.pk][0], round(attended[e.pk][1], 1), taken[e.pk]) for e in enrolments
+            ],
             "waiting": list(services.waiting_list(programme)) if may_run else [],
             "upcoming": programme.sessions.filter(starts_at__gte=now)
             .not_cancelled()

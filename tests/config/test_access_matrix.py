@@ -164,6 +164,8 @@ MATRIX: dict[str, dict[str, int | str]] = {
     "rehab:attendance-export":           row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200, 404),
     "rehab:enrolment-create":            row(L,   200, 200, 404, 404, 200, 404, 404, 403, 404, 403, 404),
     "rehab:enrolment-move":              everyone(405),
+    "rehab:quality-of-life":             row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200, 404),
+    "rehab:quality-of-life-take":        row(L,   200, 200, 404, 404, 200, 404, 404, 403, 404, 403, 404),
     "rehab:session-create":              row(L,   200, 200, 404, 404, 200, 404, 404, 403, 404, 403, 404),
     "rehab:session-detail":              row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200, 404),
     "rehab:session-edit":                row(L,   200, 200, 404, 404, 200, 404, 404, 403, 404, 403, 404),
@@ -415,6 +417,8 @@ PATHS = {
     "rehab:attendance-export": lambda w: reverse("rehab:attendance-export", args=[w.programme.pk]),
     "rehab:enrolment-create": lambda w: reverse("rehab:enrolment-create", args=[w.programme.pk]),
     "rehab:enrolment-move": lambda w: reverse("rehab:enrolment-move", args=[w.enrolment.pk]),
+    "rehab:quality-of-life": lambda w: reverse("rehab:quality-of-life", args=[w.enrolment.pk]),
+    "rehab:quality-of-life-take": lambda w: reverse("rehab:quality-of-life-take", args=[w.enrolment.pk]),
     "rehab:session-create": lambda w: reverse("rehab:session-create", args=[w.programme.pk]),
     "rehab:session-detail": lambda w: w.session.get_absolute_url(),
     "rehab:session-edit": lambda w: reverse("rehab:session-edit", args=[w.session.pk]),
@@ -941,6 +945,10 @@ POSTS = {
     "inmates:person-distinct-undo": (lambda w: {}, {"R": 403, "SO": 404, "CN": 404}),
     "rehab:enrolment-move": (
         lambda w: {"to": "dropped_out", "on": "2026-03-02", "reason": "Tidak hadir lagi"},
+        {"R": 403, "SO": 404, "CN": 404},
+    ),
+    "rehab:quality-of-life-take": (
+        lambda w: {"timing": "start", "taken_on": "2026-02-20", **{f"q{n}": "3" for n in range(1, 27)}},
         {"R": 403, "SO": 404, "CN": 404},
     ),
     "rehab:session-attendance": (
