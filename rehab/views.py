@@ -171,6 +171,8 @@ def programme_detail(request, pk: int):
         "enrolment_id", "timing"
     ):
         taken[enrolment_id].add(timing)
+    for enrolment in enrolments:
+        enrolment.quality_of_life_taken = taken[enrolment.pk]
     now = timezone.now()
     may_run = services.may_run(user, programme)
     return render(
@@ -178,9 +180,7 @@ def programme_detail(request, pk: int):
         "rehab/programme_detail.html",
         {
             "programme": programme,
-            "enrolments": [
-                (e, attended[e.pk][0], round(attended[e.pk][1], 1), taken[e.pk]) for e in enrolments
-            ],
+            "enrolments": [(e, attended[e.pk][0], round(attended[e.pk][1], 1)) for e in enrolments],
             "waiting": list(services.waiting_list(programme)) if may_run else [],
             "upcoming": programme.sessions.filter(starts_at__gte=now)
             .not_cancelled()
