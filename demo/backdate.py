@@ -15,7 +15,7 @@ from django.db import connection
 from django.utils import timezone
 
 TYPED_AT = dt.time(3, 0)  # 10:00 WIB, 11:00 WITA, 12:00 WIT: office hours everywhere
-HISTORY_TABLES = ("rehab_sessionchange", "rehab_attendancemark", "rehab_phasemove")
+HISTORY_TABLES = ("rehab_sessionchange", "rehab_attendancemark", "rehab_phasemove", "rehab_qualityoflife")
 
 
 def _on(day: dt.date | None) -> dt.datetime | None:
@@ -40,6 +40,7 @@ def backdate() -> None:
         EnrolmentTransition,
         FollowUp,
         PhaseMove,
+        QualityOfLife,
         SessionChange,
     )
 
@@ -61,6 +62,7 @@ def backdate() -> None:
             (EnrolmentTransition, "on", "at"),
             (PhaseMove, "on", "at"),
             (AftercarePlan, "released_on", "created_at"),
+            (QualityOfLife, "taken_on", "created_at"),
         ):
             rows = model.objects.values_list("pk", day)
             _update(cursor, model._meta.db_table, column, ((pk, _on(date)) for pk, date in rows))

@@ -36,6 +36,7 @@ from rehab.models import (
     FollowUp,
     Note,
     PhaseMove,
+    QualityOfLife,
 )
 
 SCHEMA = "https://rehab-lapas.example/schemas/access-bundle/1"  # docs/access-bundle.md
@@ -267,6 +268,26 @@ register(
             ("phase__stage", _("stage")),
             ("on", _("from")),
             ("at", _("recorded at")),
+        ),
+    )
+)
+register(
+    Section(
+        "quality_of_life",
+        _("Quality of life (WHOQOL-BREF)"),
+        QualityOfLife,
+        lambda options: _of(QualityOfLife, "enrolment__person_id")(options).order_by("taken_on", "pk"),
+        (
+            ("enrolment_id", _("Enrolment")),
+            ("timing", _("taken at")),
+            ("taken_on", _("taken on")),
+            ("version", _("instrument version")),
+            ("answers", _("answers")),
+            ("physical", _("physical health")),
+            ("psychological", _("psychological")),
+            ("social", _("social relationships")),
+            ("environment", _("environment")),
+            ("created_at", _("recorded at")),
         ),
     )
 )

@@ -25,6 +25,7 @@ from rehab.models import (
     FollowUp,
     Programme,
     ProgrammePhase,
+    QualityOfLife,
     Session,
 )
 
@@ -445,3 +446,49 @@ class PhaseMoveForm(forms.Form):
 
     def clean_on(self):
         return check_plausible(self.cleaned_data.get("on"))
+
+
+class QualityOfLifeForm(forms.Form):
+    """A WHOQOL-BREF typed from the licensed paper form: the 26 items, each named by its facet (the current
+    version's), answered 1–5 or left unanswered. The form only reads what was sent; the instrument decides
+    what is valid (rehab.quality_of_life.quality_of_life_record) and its refusals land on the items."""
+
+    timing = forms.ChoiceField(
+        label=_("Taken at"), choices=QualityOfLife.Timing.choices, widget=forms.RadioSelect
+    )
+    taken_on = forms.DateField(label=_("Taken on"), widget=DateInput())
+
+    def __init__(self, *args, definition, language: str, timings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["timing"].choices = [(value, QualityOfLife.Timing(value).label) for value in timings]
+        self.item_codes = []
+        answers = [("", _("not answered")), *((str(n), str(n)) for n in range(1, 6))]
+        for number, item in enumerate(definition.items, start=1):
+            # Not a ChoiceField: an answer outside 1–5 reaches the instrument, which says what is wrong.
+            self.fields[item.code] = forms.CharField(
+                label=f"{number}. {item.text.get(language)}",
+                required=False,
+                max_length=10,
+                widget=forms.RadioSelect(choices=answers),
+            )
+            self.item_codes.append(item.code)
+
+    def clean_taken_on(self):
+        return check_plausible(self.cleaned_data.get("taken_on"))
+
+    def items(self):
+        return [self[code] for code in self.item_codes]
+
+    def answers(self) -> dict:
+        """{item: 1–5, None when unanswered, or the text sent when it is no whole number (refused later)}."""
+        parsed = {}
+        for code in self.item_codes:
+            value = (self.cleaned_data.get(code) or "").strip()
+            parsed[code] = (
+                None
+                if value == ""
+                else int(value)
+                if value.isascii() and value.isdigit() and len(value) < 4
+                else value
+            )
+        return parsed

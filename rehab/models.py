@@ -349,6 +349,80 @@ class PhaseMove(AppendOnlyModel):
         return f"{self.enrolment_id} → {self.phase_id} ({self.on})"
 
 
+# WHOQOL-BREF's domains (assessments.instruments.whoqol_bref.DOMAINS, a test holds them equal): a column each.
+QOL_DOMAINS = ("physical", "psychological", "social", "environment")
+
+
+class QualityOfLifeQuerySet(AppendOnlyQuerySet):
+    def visible_to(self, user: User) -> QualityOfLifeQuerySet:
+        """As the enrolments: those of programmes the user may see."""
+        if user.scope.is_national:
+            return self
+        return self.filter(enrolment__programme__in=Programme.objects.visible_to(user).values("pk"))
+
+
+class QualityOfLife(AppendOnlyModel):
+    """A WHOQOL-BREF taken at the start or at the end of an enrolment (issue 20): the answers, the instrument
+    version they were given in, and the four domain scores on 0–100 as that version computed them (None where
+    too few of a domain's items were answered). Never changed afterwards: the monthly report reads the records
+    made by its cut-off (rehab.quality_of_life.changes_by_upt)."""
+
+    class Timing(models.TextChoices):
+        START = "start", _("Programme start")
+        END = "end", _("Programme end")
+
+    DOMAINS = QOL_DOMAINS
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.PROTECT, related_name="quality_of_life", verbose_name=_("enrolment")
+    )
+    timing = models.CharField(_("taken at"), max_length=5, choices=Timing.choices)
+    version = models.CharField(_("instrument version"), max_length=20)
+    answers = models.JSONField(_("answers"))
+    # Floats of the instrument's exact fractions (each a multiple of 1/840): the sums read them back exactly.
+    physical = models.FloatField(_("physical health"), null=True)
+    psychological = models.FloatField(_("psychological"), null=True)
+    social = models.FloatField(_("social relationships"), null=True)
+    environment = models.FloatField(_("environment"), null=True)
+    taken_on = models.DateField(_("taken on"))
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+
+    objects = QualityOfLifeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["enrolment", "taken_on", "pk"]
+        verbose_name = _("quality of life (WHOQOL-BREF)")
+        verbose_name_plural = _("quality of life (WHOQOL-BREF)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "timing"],
+                name="%(app_label)s_%(class)s_once_per_timing",
+                violation_error_message=_("This questionnaire has already been taken for this enrolment."),
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{domain}__isnull": True})
+                    | Q(**{f"{domain}__gte": 0, f"{domain}__lte": 100}),
+                    name=f"%(app_label)s_%(class)s_{domain}_0_100",
+                )
+                for domain in QOL_DOMAINS
+            ),
+        ]
+        indexes = [
+            # The monthly report: the end records taken in the month (rehab.quality_of_life.changes_by_upt).
+            models.Index(fields=["timing", "taken_on"], name="rehab_qol_timing_day_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"WHOQOL-BREF {self.timing} {self.enrolment_id} {self.taken_on}"
+
+    def scores(self) -> dict[str, float | None]:
+        return {domain: getattr(self, domain) for domain in self.DOMAINS}
+
+
 class SessionSeries(models.Model):
     """How a recurring series was made: weekdays, local times, until a date or N times."""
 

@@ -1,14 +1,18 @@
-"""The person page's "Rehabilitation" section (enrolments, their status and dose) and "After-care" section
+"""The person page's "Rehabilitation" section (enrolments, their status and dose, their WHOQOL-BREF at start
+and end) and "After-care" section
 (the person's after-care plans, who took each over, its follow-ups done and due)."""
 
 from __future__ import annotations
+
+from collections import defaultdict
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from inmates import panels
 from rehab import aftercare
-from rehab.models import AftercarePlan, Enrolment, Programme
+from rehab.models import AftercarePlan, Enrolment, Programme, QualityOfLife
+from rehab.quality_of_life import domain_rows
 from rehab.services import dose
 
 
@@ -23,7 +27,17 @@ def rehab_panel(request, person) -> str:
     )
     if not enrolments:
         return ""
-    rows = [{"enrolment": enrolment, "dose": dose(enrolment)} for enrolment in enrolments]
+    taken = defaultdict(dict)  # WHOQOL-BREF at start and end, one query for all the enrolments shown
+    for record in QualityOfLife.objects.filter(enrolment__in=enrolments):
+        taken[record.enrolment_id][record.timing] = record
+    rows = [
+        {
+            "enrolment": enrolment,
+            "dose": dose(enrolment),
+            "quality_of_life": domain_rows(taken[enrolment.pk]) if taken[enrolment.pk] else None,
+        }
+        for enrolment in enrolments
+    ]
     return render_to_string("rehab/includes/person_panel.html", {"rows": rows}, request=request)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rehab import aftercare_views, calendar_views, gap_views, phase_views, views
+from rehab import aftercare_views, calendar_views, gap_views, phase_views, quality_of_life_views, views
 
 app_name = "rehab"
 
@@ -17,6 +17,16 @@ urlpatterns = [
     path("<int:pk>/tahap/baru/", phase_views.phase_create, name="phase-create"),
     path("tahap/<int:pk>/ubah/", phase_views.phase_edit, name="phase-edit"),
     path("tahap/<int:pk>/hapus/", phase_views.phase_delete, name="phase-delete"),
+    path(
+        "peserta/<int:pk>/kualitas-hidup/",
+        quality_of_life_views.quality_of_life_detail,
+        name="quality-of-life",
+    ),
+    path(
+        "peserta/<int:pk>/kualitas-hidup/isi/",
+        quality_of_life_views.quality_of_life_take,
+        name="quality-of-life-take",
+    ),
     path("<int:pk>/sesi/baru/", views.session_create, name="session-create"),
     path("sesi/tanpa-kehadiran/", gap_views.session_gap_list, name="session-gaps"),
     path("sesi/<int:pk>/", views.session_detail, name="session-detail"),

@@ -42,6 +42,7 @@ from rehab.models import (
     EnrolmentTransition,
     Note,
     Programme,
+    QualityOfLife,
     Session,
     SessionSeries,
 )
@@ -165,6 +166,13 @@ def programme_detail(request, pk: int):
     for enrolment_id, start, end in rows:  # one query for the whole cohort's dose
         attended[enrolment_id][0] += 1
         attended[enrolment_id][1] += (end - start).total_seconds() / 3600
+    taken = defaultdict(set)  # WHOQOL-BREF taken per enrolment, one query for the cohort
+    for enrolment_id, timing in QualityOfLife.objects.filter(enrolment__programme=programme).values_list(
+        "enrolment_id", "timing"
+    ):
+        taken[enrolment_id].add(timing)
+    for enrolment in enrolments:
+        enrolment.quality_of_life_taken = taken[enrolment.pk]
     now = timezone.now()
     may_run = services.may_run(user, programme)
     # Phases now (the institution's today), for every active participant: the counts include those out of

@@ -169,6 +169,8 @@ MATRIX: dict[str, dict[str, int | str]] = {
     "rehab:phase-edit":                  row(L,   200, 200, 404, 404, 403, 404, 404, 403, 404, 403, 404),
     "rehab:phase-delete":                everyone(405),
     "rehab:phase-move":                  everyone(405),
+    "rehab:quality-of-life":             row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200, 404),
+    "rehab:quality-of-life-take":        row(L,   200, 200, 404, 404, 200, 404, 404, 403, 404, 403, 404),
     "rehab:session-create":              row(L,   200, 200, 404, 404, 200, 404, 404, 403, 404, 403, 404),
     "rehab:session-detail":              row(L,   200, 200, 404, 404, 200, 404, 404, 200, 404, 200, 404),
     "rehab:session-edit":                row(L,   200, 200, 404, 404, 200, 404, 404, 403, 404, 403, 404),
@@ -429,6 +431,8 @@ PATHS = {
     "rehab:phase-edit": lambda w: reverse("rehab:phase-edit", args=[w.phase.pk]),
     "rehab:phase-delete": lambda w: reverse("rehab:phase-delete", args=[w.phase.pk]),
     "rehab:phase-move": lambda w: reverse("rehab:phase-move", args=[w.enrolment.pk]),
+    "rehab:quality-of-life": lambda w: reverse("rehab:quality-of-life", args=[w.enrolment.pk]),
+    "rehab:quality-of-life-take": lambda w: reverse("rehab:quality-of-life-take", args=[w.enrolment.pk]),
     "rehab:session-create": lambda w: reverse("rehab:session-create", args=[w.programme.pk]),
     "rehab:session-detail": lambda w: w.session.get_absolute_url(),
     "rehab:session-edit": lambda w: reverse("rehab:session-edit", args=[w.session.pk]),
@@ -980,6 +984,10 @@ POSTS = {
     ),
     # Only the UPT's staff define phases: the delivering counsellor too is refused.
     "rehab:phase-delete": (lambda w: {}, {"R": 403, "C": 403, "SO": 404, "CN": 404}),
+    "rehab:quality-of-life-take": (
+        lambda w: {"timing": "start", "taken_on": "2026-02-20", **{f"q{n}": "3" for n in range(1, 27)}},
+        {"R": 403, "SO": 404, "CN": 404},
+    ),
     "rehab:session-attendance": (
         lambda w: {f"status-{a.pk}": "absent" for a in w.session.attendances.all()},
         {"R": 403, "SO": 404, "CN": 404},

@@ -17,6 +17,7 @@ from dashboard.trends import last_months
 from demo import agreements as demo_agreements
 from demo import assessments as demo_assessments
 from demo import links as demo_links
+from demo import outcomes as demo_outcomes
 from demo import people, places
 from demo import privacy as demo_privacy
 from demo import rehab as demo_rehab
@@ -61,6 +62,12 @@ class Command(BaseCommand):
         )
         demo_returns.load(today=today, staff_by_institution=staff_by_institution)
         programmes = demo_rehab.load(
+            today=today,
+            institutions=institutions,
+            agencies=agencies,
+            staff_by_institution=staff_by_institution,
+        )
+        demo_outcomes.load(
             today=today,
             institutions=institutions,
             agencies=agencies,
