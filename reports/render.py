@@ -15,6 +15,7 @@ from assessments.models import Recommendation, Screening
 from rehab.models import DROP_OUT_REASONS, Enrolment, LeaveReason, Programme
 from reports import indicators, publication
 from reports.charts import survival_svg
+from reports.definitions import DEFINITIONS
 from reports.disclosure import AT_RISK_MONTHS, MIN_CURVE_GROUP
 from reports.figures import LEFT_BY_REASON, REFERENCE_ZONE
 from reports.models import GENERATOR_VERSION, Report
@@ -57,7 +58,7 @@ def report_html(report: Report, snapshot: dict) -> str:
     """The report's page, each published count marked with its cell path (data-cell)."""
     # The report's language, and its zone for every date and time it prints (the template's date filter
     # shows times in the active zone).
-    with translation.override(report.language), timezone.override(_zone(report)):
+    with translation.override(report.language), timezone.override(report_zone(report)):
         km = _curve(snapshot)
         data = snapshot["recidivism"]
         # Snapshots from before the rule kept every curve of 5 or more; they render as they were.
@@ -97,6 +98,7 @@ def report_html(report: Report, snapshot: dict) -> str:
                 "rows": breakdown_rows(snapshot, shown),
                 "release_years": release_years,
                 "summary": indicators.summary(snapshot),
+                "definitions": DEFINITIONS,
                 "previous_month": indicators.previous_month(snapshot),
                 "member_rows": indicators.members(snapshot),
                 "member_heads": indicators.member_heads(),
@@ -104,14 +106,16 @@ def report_html(report: Report, snapshot: dict) -> str:
                 "at_risk": at_risk,
                 "curve_group": MIN_CURVE_GROUP,
                 "at_risk_months": AT_RISK_MONTHS,
-                "generated_at": timezone.localtime(timezone.now(), _zone(report)),
+                "generated_at": timezone.localtime(timezone.now(), report_zone(report)),
                 "data_cutoff": (
-                    timezone.localtime(dt.datetime.fromisoformat(snapshot["data_cutoff"]), _zone(report))
+                    timezone.localtime(
+                        dt.datetime.fromisoformat(snapshot["data_cutoff"]), report_zone(report)
+                    )
                     if snapshot.get("data_cutoff")
                     else None
                 ),
                 "known_at": (
-                    timezone.localtime(dt.datetime.fromisoformat(snapshot["known_at"]), _zone(report))
+                    timezone.localtime(dt.datetime.fromisoformat(snapshot["known_at"]), report_zone(report))
                     if snapshot.get("known_at")
                     else None
                 ),
@@ -170,7 +174,7 @@ def breakdown_rows(snapshot: dict, shown: dict) -> dict[str, list]:
     }
 
 
-def _zone(report: Report):
+def report_zone(report: Report):
     import zoneinfo
 
     if report.scope == Report.Scope.INSTITUTION:

@@ -10,5 +10,6 @@ urlpatterns = [
     path("bulanan/buat/", views.report_create, name="report-create"),
     path("bulanan/<int:pk>/", views.report_detail, name="report-detail"),
     path("bulanan/<int:pk>/unduh/", views.report_download, name="report-download"),
+    path("bulanan/<int:pk>/unduh/xlsx/", views.report_xlsx, name="report-xlsx"),
     path("bulanan/<int:pk>/terbitkan-ulang/", views.report_reissue, name="report-reissue"),
 ]

@@ -14,14 +14,16 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from kombu.exceptions import OperationalError as BrokerError
 
+from audit.exports import XLSX
 from audit.models import AuditEvent
 from audit.services import audit_record
 from core.forms import DateInput, check_plausible
@@ -42,6 +44,7 @@ from reports.cohorts import (
 from reports.disclosure import MIN_CURVE_GROUP, SMALL_CELL
 from reports.models import ReleaseOutcome, Report
 from reports.tasks import refresh_release_outcomes
+from reports.xlsx import workbook_bytes
 
 HORIZON_DAYS = window_days(36)
 MAX_CURVES = 8
@@ -339,6 +342,21 @@ def report_download(request, pk: int):
     return FileResponse(
         report.pdf.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
     )
+
+
+@require_GET
+def report_xlsx(request, pk: int):
+    """The report's figures as a workbook, made from the snapshot its PDF was rendered from."""
+    report = get_object_or_404(
+        Report.objects.visible_to(request.user).select_related("institution", "region"),
+        pk=pk,
+        status=Report.Status.DONE,
+    )
+    audit_record(action=AuditEvent.Action.DOWNLOAD, actor=request.user, obj=report)
+    name = f"laporan-{report.scope_code}-{report.month:%Y-%m}-{report.language}.xlsx"
+    response = HttpResponse(workbook_bytes(report, report.snapshot), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    return response
 
 
 @require_POST

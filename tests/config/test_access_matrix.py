@@ -191,6 +191,7 @@ MATRIX: dict[str, dict[str, int | str]] = {
     "reports:report-create":             everyone(405),
     "reports:report-detail":             row(L,   200, 200, 404, 404, 404, 404, 404, 200, 404, 200, 404),
     "reports:report-download":           row(L,   200, 200, 404, 404, 404, 404, 404, 200, 404, 200, 404),
+    "reports:report-xlsx":               row(L,   200, 200, 404, 404, 404, 404, 404, 200, 404, 200, 404),
     "reports:report-reissue":            everyone(405),
     # --- subscriptions (emails when a report is ready) -------------------------------------------------
     "subscriptions:subscription-list":   everyone(200),  # one's own; places offered by scope
@@ -482,6 +483,7 @@ PATHS = {
     "exchange:transfer-noted": lambda w: reverse("exchange:transfer-noted", args=[w.import_item.pk]),
     "reports:report-detail": lambda w: w.report.get_absolute_url(),
     "reports:report-download": lambda w: reverse("reports:report-download", args=[w.report.pk]),
+    "reports:report-xlsx": lambda w: reverse("reports:report-xlsx", args=[w.report.pk]),
     "reports:report-reissue": lambda w: reverse("reports:report-reissue", args=[w.report.pk]),
     "subscriptions:subscription-delete": lambda w: reverse(
         "subscriptions:subscription-delete", args=[w.subscription.pk]

@@ -3,11 +3,15 @@
 python manage.py report --scope institution:lapas-amuntai --month 2026-10 [--lang id|en]
 python manage.py report --scope region:kalsel --month 2026-10
 python manage.py report --scope national --month 2026-10
+python manage.py report --scope region:kalsel --month 2026-10 --format xlsx [--output kalsel.xlsx]
+
+The XLSX is made from the rendered report's snapshot (the PDF's figures), rendering it first if needed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -17,6 +21,7 @@ from reports import services
 from reports.models import Report
 from reports.render import generate
 from reports.tasks import claim, report_for
+from reports.xlsx import workbook_bytes
 
 
 class Command(BaseCommand):
@@ -26,8 +31,14 @@ class Command(BaseCommand):
         parser.add_argument("--scope", required=True, help="institution:<code>, region:<code> or national")
         parser.add_argument("--month", required=True, help="YYYY-MM")
         parser.add_argument("--lang", default="id", choices=["id", "en"])
+        parser.add_argument("--format", default="pdf", choices=["pdf", "xlsx"], dest="output_format")
+        parser.add_argument(
+            "--output", help="where to write the XLSX (default: laporan-<place>-<month>-<lang>.xlsx)"
+        )
 
-    def handle(self, *args, scope: str, month: str, lang: str, **options):
+    def handle(
+        self, *args, scope: str, month: str, lang: str, output_format: str, output: str | None, **options
+    ):
         try:
             first = services.month_check(dt.datetime.strptime(month, "%Y-%m").date())
         except ValueError as exc:
@@ -46,11 +57,14 @@ class Command(BaseCommand):
             report = report_for(scope=kind, month=first, language=lang, **{field: place})
         else:
             raise CommandError("--scope must be institution:<code>, region:<code> or national")
-        if report.status == Report.Status.DONE:
+        if report.status != Report.Status.DONE:
+            if not claim(report.pk):
+                raise CommandError("This report is being generated right now; try again in a minute.")
+            report.refresh_from_db()
+            generate(report)
+        if output_format == "pdf":
             self.stdout.write(report.pdf.path)
             return
-        if not claim(report.pk):
-            raise CommandError("This report is being generated right now; try again in a minute.")
-        report.refresh_from_db()
-        generate(report)
-        self.stdout.write(report.pdf.path)
+        target = Path(output or f"laporan-{report.scope_code}-{report.month:%Y-%m}-{report.language}.xlsx")
+        target.write_bytes(workbook_bytes(report, report.snapshot))
+        self.stdout.write(str(target.resolve()))

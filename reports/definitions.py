@@ -1,0 +1,106 @@
+"""The definitions every report prints in its appendix and its XLSX puts on a sheet of their own: what each
+figure counts, its unit and its source, in the report's language."""
+
+from django.utils.translation import gettext_lazy as _
+
+DEFINITIONS = (
+    (
+        _("Screened"),
+        _(
+            "Unit: people at each UPT. Distinct people with a screening dated in the month at a UPT in scope;"
+            " someone screened at two UPTs in the month counts at each, so a region's figure is the sum of "
+            "its UPTs'. Source: screenings."
+        ),
+    ),
+    (
+        _("Data cut-off"),
+        _(
+            "Every figure counts what had been recorded by the data cut-off printed on the first page: for "
+            "the month's report, the month's end in WIB (the last of the three zones' midnights), the same "
+            "for every UPT, region and the nation, so their figures add up; the moment of the reissue for a "
+            "reissue; the moment of generation for a provisional report. A session moved or cancelled later, "
+            "attendance typed late, a release, return or death recorded later appear only in a reissue, so "
+            "the month's report never changes by itself."
+        ),
+    ),
+    (
+        _("Days and months"),
+        _(
+            "Each UPT's own calendar (WIB, WITA or WIT): a session at 00:30 WITA on the 1st belongs to the "
+            "new month there."
+        ),
+    ),
+    (
+        _("Active at the month's end"),
+        _(
+            "Unit: enrolments. Enrolments whose transition rows show a start on or before the last day and no"
+            " end by then; someone in medical and social rehabilitation at once counts once in each kind, and"
+            " once among the people active at that UPT. Source: enrolment transitions."
+        ),
+    ),
+    (
+        _("Attendance rate"),
+        _(
+            "Unit: attendance records (one person at two sessions counts twice). Present or late ÷ expected, "
+            "in sessions held in the month; expected = attendance recorded, less absences with an acceptable "
+            "reason (court, illness, visit, transfer, lockdown), which are shown apart. Sessions without "
+            "recorded attendance are counted apart, never as attended."
+        ),
+    ),
+    (
+        _("Screening coverage"),
+        _(
+            "Unit: people. Of the people held for narcotics (either article) at a UPT at the month's end — "
+            "where their custody spell's latest arrival or transfer by that day put them — those with a "
+            "screening dated in that spell by the month's end. Source: custody movements and screenings."
+        ),
+    ),
+    (
+        _("Leaving a programme, by reason"),
+        _(
+            "Unit: steps out of a programme dated in the month. A drop-out records its reason (disciplinary, "
+            "voluntary withdrawal, health, death, other); a release is a release or a death in custody; a "
+            "completion or a transfer is its own reason. The reasons add up to the drop-outs and releases "
+            "above."
+        ),
+    ),
+    (
+        _("Follow-ups overdue"),
+        _(
+            "Due before the month's last day and not done by then (called-off ones excluded). Source: "
+            "after-care follow-ups."
+        ),
+    ),
+    (
+        _("Return to custody"),
+        _(
+            "Release cohorts by year: eligible = released at least the window before the month's last day; "
+            "returned = admitted again at any UPT within the window. A rate over people released, not the "
+            "share of repeat offenders in custody."
+        ),
+    ),
+    (
+        _("Achievement against target"),
+        _(
+            "Active participants at the month's end ÷ the sum of the targets of programmes running in the "
+            "month."
+        ),
+    ),
+    (
+        _("Protecting people in small numbers"),
+        _(
+            "Counts of 1 to 4 people are shown as <5 in every report, whatever its scope; a percentage is "
+            "withheld (×) when its numerator or denominator is such a count, or when the difference between "
+            "them is (38 of 40 returned says that 2 did not). Then more counts are withheld (×), the smallest"
+            " first, wherever a hidden one could be worked out by arithmetic: from a total beside its parts "
+            "(medical <5, social 5, total 7), from an order between cells (returns are at most those "
+            "eligible), or from the reports of the same month at other scopes (a region minus its other UPTs,"
+            " the nation minus the other regions). All reports of a month at one data cut-off are decided "
+            "together. Survival curves are drawn for groups of at least 20 people and stop where fewer than 5"
+            " remain at risk; the numbers at risk are printed under the chart. Source: the small-cell "
+            "threshold of official statistics (a count under 5), with the rule that a figure derived from a "
+            "suppressed count is suppressed too, and complementary cell suppression for linked tables "
+            "(Statistics Netherlands, τ-ARGUS manual)."
+        ),
+    ),
+)
