@@ -15,10 +15,11 @@ from reports.disclosure import AT_RISK_MONTHS, HIDDEN, WITHHELD, count_text
 from reports.models import Report
 from reports.publication import published
 from reports.render import breakdown_rows, release_years_of
-from reports.templatetags.report_tags import attendance_rate, coverage, share_of_target
+from reports.templatetags.report_tags import attendance_rate, coverage, mean_change, share_of_target
 
 SUPPRESSED = [(HIDDEN, "1 to 4 people"), (WITHHELD, "withheld: it would give a hidden count away")]
 MONTH_PATTERN = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$"
+WITHHELD_ONLY = [(WITHHELD, "withheld")]  # a rate or a mean: only ever withheld whole
 
 
 @extend_schema_field({"type": "string", "pattern": MONTH_PATTERN, "example": "2026-10"})
@@ -46,7 +47,7 @@ class RateSerializer(serializers.Serializer):
         help_text="Whole percent, rounded as printed; null when suppressed or when there is nothing to "
         'divide by (the PDF prints "—").',
     )
-    suppressed = serializers.ChoiceField(choices=[(WITHHELD, "withheld")], allow_null=True)
+    suppressed = serializers.ChoiceField(choices=WITHHELD_ONLY, allow_null=True)
 
 
 def _count(text: str) -> dict:
@@ -107,6 +108,7 @@ def printed_figures(snapshot: dict) -> dict:
             ),
             "moves": counts("rehabilitation.moves", rows["moves"]),
             "left": counts("rehabilitation.left", [f"{status}.{reason}" for status, reason in rows["left"]]),
+            "phase": counts("rehabilitation.phase", rows["phases"]),
         },
         "sessions": {
             **{key: _plain(sessions[key]) for key in ("planned", "held", "cancelled", "without_attendance")},
@@ -124,6 +126,17 @@ def printed_figures(snapshot: dict) -> dict:
                 "coverage": _rate(coverage(shown, snapshot["population"])),
             }
             if "population" in snapshot
+            else None
+        ),
+        "quality_of_life": (
+            {
+                "people": count("quality_of_life.people"),
+                "mean_change": {
+                    domain: _mean(mean_change(shown, snapshot["quality_of_life"], domain))
+                    for domain in rows["qol_domains"]
+                },
+            }
+            if "quality_of_life" in snapshot
             else None
         ),
         "agreements": {key: _plain(snapshot["agreements"][key]) for key in ("active", "expiring")},
@@ -184,6 +197,15 @@ def printed_figures(snapshot: dict) -> dict:
     }
 
 
+def _mean(text: str) -> dict:
+    """A mean change as the PDF prints it: "+3.5", "−1.0", "×" (withheld) or "—" (nobody with both)."""
+    if text == WITHHELD:
+        return {"value": None, "suppressed": WITHHELD}
+    if text == "—":
+        return {"value": None, "suppressed": None}
+    return {"value": float(text.replace("−", "-")), "suppressed": None}
+
+
 def _count_or_none(text: str) -> dict:
     """A place's count as its row prints it; "—" where that month's figures had no such count."""
     return {"value": None, "suppressed": None} if text == "—" else _count(text)
@@ -213,9 +235,30 @@ class RehabilitationFiguresSerializer(serializers.Serializer):
         allow_null=True, help_text="People active, each once (null: not printed)."
     )
     moves = _counts_by("enrolment status moved to in the month")
+    phase = _counts_by(
+        "phase of the Therapeutic Community of the people active at the month's end (induction, primary,"
+        " reentry, other; none: not yet in a phase)"
+    )
     left = _counts_by(
         "step out of a programme and its reason, as `<status>.<reason>` (dropped_out: disciplinary,"
         " voluntary, health, death, other; released: released, death)"
+    )
+
+
+class MeanSerializer(serializers.Serializer):
+    value = serializers.FloatField(
+        allow_null=True, help_text="To one decimal, as printed; null when withheld or none."
+    )
+    suppressed = serializers.ChoiceField(choices=WITHHELD_ONLY, allow_null=True)
+
+
+class QualityOfLifeFiguresSerializer(serializers.Serializer):
+    people = CountSerializer(
+        help_text="People with WHOQOL-BREF at the start and at an end dated in the month."
+    )
+    mean_change = serializers.DictField(
+        child=MeanSerializer(),
+        help_text="By domain (physical, psychological, social, environment): end − start, 0–100.",
     )
 
 
@@ -307,6 +350,9 @@ class FiguresSerializer(serializers.Serializer):
     sessions = SessionFiguresSerializer()
     aftercare = AftercareFiguresSerializer()
     population = PopulationFiguresSerializer(allow_null=True, help_text="Null: figures from before issue 20.")
+    quality_of_life = QualityOfLifeFiguresSerializer(
+        allow_null=True, help_text="Null: figures from before it."
+    )
     agreements = AgreementFiguresSerializer()
     targets = TargetFiguresSerializer()
     recidivism = RecidivismFiguresSerializer()

@@ -314,6 +314,8 @@ SPECTACULAR_SETTINGS = {
         "AttendanceStatus": "rehab.models.Attendance.Status",
         "AgreementKind": "agreements.models.Agreement.Kind",
         "InstitutionKind": "institutions.models.Institution.Kind",
+        "CountSuppressed": "api.report_serializers.SUPPRESSED",
+        "FigureWithheld": "api.report_serializers.WITHHELD_ONLY",
     },
 }
 # A personal API token lasts this many days unless asked otherwise (api_token create --days).

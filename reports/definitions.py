@@ -65,6 +65,25 @@ DEFINITIONS = (
         ),
     ),
     (
+        _("Phases of the Therapeutic Community"),
+        _(
+            "Unit: people at each UPT. Each person active at the month's end in the phase their latest move "
+            "dated by then put them in (induction, primary, re-entry, other, as each programme names its "
+            "phases); those not yet moved into a phase apart. The phases add up to the people active. "
+            "Source: phase moves."
+        ),
+    ),
+    (
+        _("Quality of life (WHOQOL-BREF)"),
+        _(
+            "Unit: people. Those whose WHOQOL-BREF at the end of a programme is dated in the month and who "
+            "answered it at the start too; per domain, the mean of end less start on the WHO's 0–100 scale "
+            "(WHOQOL-BREF, WHO 1996: a domain is scored only with enough of its items answered). A mean is "
+            "withheld where its group, or a group that could be worked out by subtracting other published "
+            "means, has fewer than 5 people. Source: WHOQOL-BREF records."
+        ),
+    ),
+    (
         _("Follow-ups overdue"),
         _(
             "Due before the month's last day and not done by then (called-off ones excluded). Source: "

@@ -21,6 +21,7 @@ from inmates.models import Admission, Movement
 from institutions.local_days import local_midnight, on_local_days
 from institutions.models import Institution
 from rehab.models import (
+    QOL_DOMAINS,
     Attendance,
     AttendanceMark,
     Enrolment,
@@ -31,6 +32,8 @@ from rehab.models import (
     Session,
     SessionChange,
 )
+from rehab.phases import STAGES, people_by_stage
+from rehab.quality_of_life import changes_by_upt
 from reports.cohorts import WINDOWS, cohorts_and_survival, window_days
 from reports.disclosure import curve_end, publishable_curve
 from reports.recidivism import kaplan_meier_from_counts
@@ -109,11 +112,14 @@ def _zero() -> dict:
     return {
         "screening": {"screened": 0, "assist_by_risk": {}},
         "assessment": {"assessed": 0, "recommended_by_kind": {}, "approved": 0},
-        "rehabilitation": {"active_by_kind": {}, "active_people": 0, "moves": {}, "left": {}},
+        "rehabilitation": {"active_by_kind": {}, "active_people": 0, "moves": {}, "left": {}, "phase": {}},
         "sessions": dict.fromkeys(SESSION_COUNTS, 0),
         "aftercare": dict.fromkeys(AFTERCARE_COUNTS, 0),
         "targets": {"target": 0, "capacity": 0},
         "population": {"narcotics": 0, "screened": 0},
+        # WHOQOL-BREF at the start and the end of a programme, for those whose end was in the month: people,
+        # and per domain those with both scores and the sum of their changes (rehab.quality_of_life).
+        "quality_of_life": {"people": 0, "n": {}, "sums": {}},
         "cohorts": {},  # {year: {"size": n, "eligible_6": n, "returned_6": n, …}}
         "km": {},  # {days followed: [returns, censored]}
     }
@@ -211,6 +217,10 @@ def _by_upt(
     _sessions(figures, places, zoned, first, last, known_at)
     _aftercare(figures, places, first, last, known_at)
     _population(figures, upts, last, known_at)
+    for upt, by_stage in people_by_stage(upts, last, known_at).items():
+        figures[upt]["rehabilitation"]["phase"] = dict(by_stage)
+    for upt, change in changes_by_upt(upts, first, last, known_at).items():
+        figures[upt]["quality_of_life"] = change
 
     programmes = Programme.objects.filter(institution__in=places, starts_on__lte=last, ends_on__gte=first)
     for row in _rows(programmes, "institution", target=Sum("target"), capacity=Sum("capacity")):
@@ -417,12 +427,20 @@ def _published(total: dict, agreements: dict, first: dt.date, known_at: dt.datet
             "active_people": rehabilitation["active_people"],
             "moves": _sorted(rehabilitation["moves"]),
             "left": {status: _sorted(reasons) for status, reasons in sorted(rehabilitation["left"].items())},
+            "phase": {stage: rehabilitation["phase"].get(stage, 0) for stage in STAGES},
         },
         "sessions": total["sessions"],
         "aftercare": total["aftercare"],
         "agreements": agreements,
         "targets": {**total["targets"], "active": sum(rehabilitation["active_by_kind"].values())},
         "population": total["population"],
+        "quality_of_life": {
+            "people": total["quality_of_life"]["people"],
+            "n": {domain: total["quality_of_life"]["n"].get(domain, 0) for domain in QOL_DOMAINS},
+            "sums": {
+                domain: round(total["quality_of_life"]["sums"].get(domain, 0.0), 6) for domain in QOL_DOMAINS
+            },
+        },
     }
     km = kaplan_meier_from_counts({days: tuple(counts) for days, counts in total["km"].items()})
     publishable = publishable_curve(km)

@@ -7,6 +7,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
@@ -209,3 +210,62 @@ class ReleaseOutcomeRefresh(models.Model):
 
     def __str__(self) -> str:
         return f"{self.refreshed_at:%Y-%m-%d %H:%M} ({self.releases})"
+
+
+NIP_DIGITS = 18  # a civil servant's number (NIP) has 18 digits (PP 17/2020 and BKN's format)
+
+
+class Signatory(models.Model):
+    """Who signs a scope's monthly reports, as its office set it: the block at the end of the PDF
+    ("Mengetahui," position, name, NIP). Each report keeps the block it was made with in its snapshot, so a
+    later change of head never alters a report already made."""
+
+    scope = models.CharField(_("scope"), max_length=12, choices=Report.Scope.choices)
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    heading = models.CharField(_("heading"), max_length=60, default="Mengetahui,")
+    position = models.CharField(_("position"), max_length=200)
+    name = models.CharField(_("name"), max_length=160)
+    nip = models.CharField(
+        _("NIP"),
+        max_length=NIP_DIGITS,
+        blank=True,
+        validators=[
+            RegexValidator(rf"^\d{{{NIP_DIGITS}}}$", _("A NIP has 18 digits, without spaces or dots."))
+        ],
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("report signatory")
+        verbose_name_plural = _("report signatories")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scope="institution", institution__isnull=False, region__isnull=True)
+                | Q(scope="region", region__isnull=False, institution__isnull=True)
+                | Q(scope="national", region__isnull=True, institution__isnull=True),
+                name="%(app_label)s_%(class)s_place_matches_scope",
+            ),
+            models.UniqueConstraint(
+                fields=["institution"],
+                condition=Q(scope="institution"),
+                name="%(app_label)s_%(class)s_one_per_upt",
+            ),
+            models.UniqueConstraint(
+                fields=["region"], condition=Q(scope="region"), name="%(app_label)s_%(class)s_one_per_region"
+            ),
+            models.UniqueConstraint(
+                fields=["scope"], condition=Q(scope="national"), name="%(app_label)s_%(class)s_one_national"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}: {self.name}"
+
+    def as_block(self) -> dict[str, str]:
+        return {"heading": self.heading, "position": self.position, "name": self.name, "nip": self.nip}

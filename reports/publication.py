@@ -23,11 +23,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from institutions.models import Institution, Region
+from rehab.models import QOL_DOMAINS
 from reports.cohorts import WINDOWS, row_orders
-from reports.disclosure import HIDDEN, count_text
+from reports.disclosure import HIDDEN, WITHHELD, count_text
 from reports.figures import REFERENCE_ZONE, compute_scopes, month_end_moment
 from reports.models import FigureSet, Report
+from reports.outcome_disclosure import publishable_means
 from reports.protection import protect
+from reports.signatories import block_for
 
 NATIONAL = "national"
 # The main indicators of every report: a summary table with the month before and the year to date, a row
@@ -106,6 +109,7 @@ def snapshot(report: Report, *, now: dt.datetime) -> dict:
     if report.provisional:
         figures["data_cutoff"] = cutoff.isoformat()
     figures["members"] = members_of(figure_set, scope)
+    figures["signatory"] = block_for(report)  # as the office has set it now: kept with the report
     figures["trend"] = trend_of(report.month, scope, shown_cells(figures, figures["withheld"], HEADLINE))
     return figures
 
@@ -200,9 +204,21 @@ def _computed(figure_set: FigureSet, *, until: dt.date | None = None) -> FigureS
         places, figure_set.month, until=until, known_at=figure_set.data_cutoff
     )
     figure_set.withheld = withheld_cells(figure_set.figures, tree)
+    _withhold_small_means(figure_set.figures, tree, figure_set.withheld)
     figure_set.headline = headline(figure_set)
     figure_set.ready = True
     return figure_set
+
+
+def _withhold_small_means(figures: dict[str, dict], tree: dict[str, list[str]], withheld: dict) -> None:
+    """Mark "×" every mean change in quality of life a scope may not publish (reports.outcome_disclosure: a
+    mean times its n is a sum, and sums of nested scopes subtract), domain by domain."""
+    for domain in QOL_DOMAINS:
+        n = {scope: f.get("quality_of_life", {}).get("n", {}).get(domain, 0) for scope, f in figures.items()}
+        shown = publishable_means(tree, n)
+        for scope, people in n.items():
+            if people and scope not in shown:
+                withheld.setdefault(scope, {})[f"quality_of_life.mean.{domain}"] = WITHHELD
 
 
 def headline(figure_set: FigureSet) -> dict[str, dict[str, int | str]]:
@@ -279,6 +295,9 @@ def people_cells(figures: dict) -> dict[str, int]:
     _prefixed(cells, "rehabilitation.moves", rehabilitation["moves"])
     for status, reasons in rehabilitation.get("left", {}).items():  # snapshots before issue 20 have none
         _prefixed(cells, f"rehabilitation.left.{status}", reasons)
+    _prefixed(cells, "rehabilitation.phase", rehabilitation.get("phase", {}))
+    if "quality_of_life" in figures:
+        cells["quality_of_life.people"] = figures["quality_of_life"]["people"]
     if figures["sessions"].get("excused") is not None:
         cells["sessions.excused"] = figures["sessions"]["excused"]
     _prefixed(cells, "aftercare", figures["aftercare"])
@@ -303,11 +322,11 @@ def _prefixed(cells: dict, prefix: str, values: dict) -> None:
 
 def table_of(path: str) -> str:
     """Cells tied to each other within one report belong to one table: they are protected together."""
-    if path.startswith("rehabilitation.active") or path == "targets.active":
+    if path.startswith(("rehabilitation.active", "rehabilitation.phase.")) or path == "targets.active":
         return "active"
     if path.startswith(("rehabilitation.moves.", "rehabilitation.left.")):
         return "moves"  # the steps out of a programme and their reasons
-    for table in ("aftercare", "recidivism", "population"):
+    for table in ("aftercare", "recidivism", "population", "quality_of_life"):
         if path.startswith(f"{table}."):
             return table
     return path
@@ -316,11 +335,12 @@ def table_of(path: str) -> str:
 def relations_within(paths: set[str], windows=WINDOWS) -> tuple[list, list]:
     """The sums and orders any reader knows between the cells of one report: the steps out of programmes
     into a status are those of each reason (the drop-outs are the disciplinary, voluntary, health, death and
-    other ones); the active participants are the enrolments of each kind; people active at most the
-    enrolments; positive tests, relapses and the follow-ups done on time at most the follow-ups done; the
-    narcotics WBP screened at most those held; in each release year, returns at most those eligible, eligible
-    at most those released, fewer eligible for a longer window; the people released are the sum of the
-    years, and fewer of them are still followed at each later window."""
+    other ones); the active participants are the enrolments of each kind, the people active those in each
+    phase of the Therapeutic Community (or none); people active at most the enrolments; positive tests,
+    relapses and the follow-ups done on time at most the follow-ups done; the narcotics WBP screened at most
+    those held; in each release year, returns at most those eligible, eligible at most those released, fewer
+    eligible for a longer window; the people released are the sum of the years, and fewer of them are still
+    followed at each later window."""
     sums, orders = [], []
     left: dict[str, list[str]] = defaultdict(list)
     for path in sorted(paths):
@@ -328,6 +348,9 @@ def relations_within(paths: set[str], windows=WINDOWS) -> tuple[list, list]:
             left[path.split(".")[2]].append(path)
     sums += [(f"rehabilitation.moves.{status}", reasons) for status, reasons in sorted(left.items())]
     kinds = sorted(path for path in paths if path.startswith("rehabilitation.active_by_kind."))
+    phases = sorted(path for path in paths if path.startswith("rehabilitation.phase."))
+    if phases and "rehabilitation.active_people" in paths:
+        sums.append(("rehabilitation.active_people", phases))
     if "targets.active" in paths:
         sums.append(("targets.active", kinds))
         if "rehabilitation.active_people" in paths:

@@ -12,7 +12,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from assessments.models import Recommendation, Screening
-from rehab.models import DROP_OUT_REASONS, Enrolment, LeaveReason, Programme
+from rehab.models import DROP_OUT_REASONS, QOL_DOMAINS, Enrolment, LeaveReason, Programme
+from rehab.phases import STAGES
 from reports import indicators, publication
 from reports.charts import survival_svg
 from reports.definitions import DEFINITIONS
@@ -171,6 +172,8 @@ def breakdown_rows(snapshot: dict, shown: dict) -> dict[str, list]:
         ),
         "moves": keys(MOVES, "rehabilitation.moves", rehabilitation["moves"]),
         "left": left if has_left else [],
+        "phases": list(STAGES) if rehabilitation.get("phase") else [],
+        "qol_domains": list(QOL_DOMAINS) if "quality_of_life" in snapshot else [],
     }
 
 

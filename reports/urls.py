@@ -12,4 +12,6 @@ urlpatterns = [
     path("bulanan/<int:pk>/unduh/", views.report_download, name="report-download"),
     path("bulanan/<int:pk>/unduh/xlsx/", views.report_xlsx, name="report-xlsx"),
     path("bulanan/<int:pk>/terbitkan-ulang/", views.report_reissue, name="report-reissue"),
+    path("penandatangan/", views.signatory_list, name="signatory-list"),
+    path("penandatangan/<str:place>/", views.signatory_edit, name="signatory-edit"),
 ]

@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -42,7 +42,8 @@ from reports.cohorts import (
     window_days,
 )
 from reports.disclosure import MIN_CURVE_GROUP, SMALL_CELL
-from reports.models import ReleaseOutcome, Report
+from reports.models import NIP_DIGITS, ReleaseOutcome, Report, Signatory
+from reports.signatories import place_filter, signatories_of, signatory_places
 from reports.tasks import refresh_release_outcomes
 from reports.xlsx import workbook_bytes
 
@@ -373,3 +374,48 @@ def report_reissue(request, pk: int):
         messages.error(request, "; ".join(error.messages))
         return redirect(report)
     return redirect(reissued)
+
+
+class SignatoryForm(forms.ModelForm):
+    # Longer than a NIP, so a NIP typed with spaces or dots is told the rule rather than only its length.
+    nip = forms.CharField(label=gettext_lazy("NIP"), required=False, max_length=40)
+
+    def clean_nip(self) -> str:
+        nip = self.cleaned_data["nip"].strip()
+        if nip and not (len(nip) == NIP_DIGITS and nip.isascii() and nip.isdigit()):
+            raise ValidationError(_("A NIP has 18 digits, without spaces or dots."))
+        return nip
+
+    class Meta:
+        model = Signatory
+        fields = ["heading", "position", "name", "nip"]
+        help_texts = {
+            "heading": gettext_lazy("Printed above the position, e.g. Mengetahui,"),
+            "position": gettext_lazy("e.g. Kepala Kantor Wilayah Kementerian Imigrasi dan Pemasyarakatan"),
+        }
+
+
+def signatory_list(request):
+    """The signature blocks the user's own office sets for its reports."""
+    places = signatory_places(request.user)
+    if not places:
+        raise PermissionDenied(_("Only the offices that publish reports set who signs them."))
+    found = signatories_of([key for key, _name in places])
+    rows = [{"key": key, "name": name, "signatory": found.get(key)} for key, name in places]
+    return render(request, "reports/signatory_list.html", {"rows": rows})
+
+
+def signatory_edit(request, place: str):
+    names = dict(signatory_places(request.user))
+    if place not in names:
+        raise Http404
+    fields = place_filter(place)
+    signatory = Signatory.objects.filter(**fields).first() or Signatory(**fields)
+    form = SignatoryForm(request.POST or None, instance=signatory)
+    if request.method == "POST" and form.is_valid():
+        signatory = form.save(commit=False)
+        signatory.updated_by = request.user
+        signatory.save()
+        messages.success(request, _("Saved: reports made from now on carry this signature block."))
+        return redirect("reports:signatory-list")
+    return render(request, "reports/signatory_form.html", {"form": form, "place_name": names[place]})

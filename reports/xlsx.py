@@ -22,14 +22,25 @@ from reports.templatetags.report_tags import (
     coverage,
     enrolment_label,
     leave_reason_label,
+    mean_change,
     programme_label,
+    qol_domain_label,
     recommendation_label,
     risk_label,
     share_of_target,
+    stage_label,
 )
 
 SHEET_NAME_LIMIT = 31  # Excel's limit on a sheet's name
 BOLD = Font(bold=True)
+
+
+def sheet_name(title) -> str:
+    """A table's title as a sheet's name: Excel refuses : \\ / ? * [ ] and more than 31 characters."""
+    name = str(title)
+    for character in ":\\/?*[]":
+        name = name.replace(character, " -" if character == ":" else "-")
+    return name[:SHEET_NAME_LIMIT].strip()
 
 
 def _value(text):
@@ -124,6 +135,13 @@ def tables(report: Report, snapshot: dict) -> list[tuple[str, list[str], list[li
             [_("People active at the month's end (each counted once)"), count("rehabilitation.active_people")]
         )
     rehabilitation += [
+        [
+            f"{_('In phase')}: {stage_label(stage)}",
+            count(f"rehabilitation.phase.{stage}"),
+        ]
+        for stage in rows["phases"]
+    ]
+    rehabilitation += [
         [f"{_('Moved to')}: {enrolment_label(status)}", count(f"rehabilitation.moves.{status}")]
         for status in rows["moves"]
     ]
@@ -135,6 +153,27 @@ def tables(report: Report, snapshot: dict) -> list[tuple[str, list[str], list[li
         for status, reason in rows["left"]
     ]
     sheets.append((_("Rehabilitation"), [_("Figure"), _("Count")], rehabilitation))
+    if "quality_of_life" in snapshot:
+        quality = snapshot["quality_of_life"]
+        sheets.append(
+            (
+                _("Quality of life (WHOQOL-BREF)"),
+                [_("Figure"), _("Count")],
+                [
+                    [
+                        _("People assessed at the start and the end of a programme that ended in the month"),
+                        count("quality_of_life.people"),
+                    ],
+                    *[
+                        [
+                            f"{_('Mean change')}: {qol_domain_label(domain)}",
+                            mean_change(shown, quality, domain),
+                        ]
+                        for domain in rows["qol_domains"]
+                    ],
+                ],
+            )
+        )
     sessions = snapshot["sessions"]
     session_rows = [
         [_("Sessions planned"), sessions["planned"]],
@@ -202,7 +241,7 @@ def workbook_bytes(report: Report, snapshot: dict) -> bytes:
     with translation.override(report.language), timezone.override(report_zone(report)):
         workbook = Workbook()
         cover = workbook.active
-        cover.title = _("Report")[:SHEET_NAME_LIMIT]
+        cover.title = sheet_name(_("Report"))
         known_at = snapshot.get("data_cutoff") or snapshot.get("known_at") or ""
         for line in (
             [_("Drug rehabilitation — monthly report: %(place)s") % {"place": report.scope_name}],
@@ -212,6 +251,12 @@ def workbook_bytes(report: Report, snapshot: dict) -> bytes:
             [_("Provisional"), _("yes") if report.provisional else _("no")],
             [_("Generator version"), GENERATOR_VERSION],
             [_("Figures checksum (SHA-256)"), checksum(snapshot)],
+            *(
+                [[signatory["heading"], f"{signatory['position']}: {signatory['name']}"]]
+                + ([["NIP", signatory["nip"]]] if signatory["nip"] else [])
+                if (signatory := snapshot.get("signatory"))
+                else []
+            ),
             [
                 _(
                     "Counts of 1 to 4 people are shown as <5, and a percentage that would reveal one as ×, "
@@ -219,12 +264,12 @@ def workbook_bytes(report: Report, snapshot: dict) -> bytes:
                 )
             ],
         ):
-            cover.append(line)
+            cover.append([value if isinstance(value, int) else spreadsheet_safe(value) for value in line])
         cover["A1"].font = BOLD
         cover.column_dimensions["A"].width = 34
         cover.column_dimensions["B"].width = 70
         for name, heads, rows in tables(report, snapshot):
-            sheet = workbook.create_sheet(str(name)[:SHEET_NAME_LIMIT])
+            sheet = workbook.create_sheet(sheet_name(name))
             sheet.append([str(head) for head in heads])
             for cell in sheet[1]:
                 cell.font = BOLD
@@ -233,7 +278,7 @@ def workbook_bytes(report: Report, snapshot: dict) -> bytes:
                 sheet.append([value if isinstance(value, int) else spreadsheet_safe(value) for value in row])
             sheet.column_dimensions["A"].width = 60
             sheet.freeze_panes = "B2"
-        definitions = workbook.create_sheet(_("Definitions")[:SHEET_NAME_LIMIT])
+        definitions = workbook.create_sheet(sheet_name(_("Definitions")))
         definitions.append([_("Figure"), _("Definition")])
         for cell in definitions[1]:
             cell.font = BOLD

@@ -1,10 +1,11 @@
 from django import template
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from assessments.models import Recommendation, Screening
-from rehab.models import Enrolment, LeaveReason, Programme
+from rehab.models import Enrolment, LeaveReason, Programme, ProgrammePhase, QualityOfLife
 from reports.disclosure import HIDDEN, WITHHELD, count_text, rate_text
 
 register = template.Library()
@@ -43,6 +44,30 @@ def coverage(shown: dict, population: dict) -> str:
     ) != count_text(screened):
         return WITHHELD
     return rate_text(screened, held)
+
+
+@register.simple_tag
+def mean_change(shown: dict, quality_of_life: dict, domain: str) -> str:
+    """The mean change (end − start, 0–100) of a WHOQOL-BREF domain: "×" where the group is too small to
+    publish (reports.outcome_disclosure), "—" where nobody has both scores."""
+    mark = shown.get(f"quality_of_life.mean.{domain}")
+    if mark:
+        return mark
+    people = quality_of_life["n"].get(domain) or 0
+    if not people:
+        return "—"
+    mean = quality_of_life["sums"].get(domain, 0) / people
+    return f"{mean:+.1f}".replace("-", "−")
+
+
+@register.filter
+def qol_domain_label(domain: str) -> str:
+    return capfirst(QualityOfLife._meta.get_field(domain).verbose_name)
+
+
+@register.filter
+def stage_label(stage: str) -> str:
+    return str(dict(ProgrammePhase.Stage.choices).get(stage, _("Not in a phase yet")))
 
 
 @register.filter

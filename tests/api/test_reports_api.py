@@ -77,7 +77,7 @@ def api_cells(figures: dict) -> dict[str, str]:
         if section in ("sessions", "agreements", "recidivism", "places", "trend") or values is None:
             continue
         for name, value in values.items():
-            if value is None or "percent" in value or name == "target":
+            if value is None or "percent" in value or name in ("target", "mean_change"):
                 continue  # not printed, a percentage, or a plan value: not a count of people
             if "suppressed" in value:
                 cells[f"{section}.{name}"] = text(value)

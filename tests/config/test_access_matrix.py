@@ -192,6 +192,8 @@ MATRIX: dict[str, dict[str, int | str]] = {
     "reports:report-detail":             row(L,   200, 200, 404, 404, 404, 404, 404, 200, 404, 200, 404),
     "reports:report-download":           row(L,   200, 200, 404, 404, 404, 404, 404, 200, 404, 200, 404),
     "reports:report-xlsx":               row(L,   200, 200, 404, 404, 404, 404, 404, 200, 404, 200, 404),
+    "reports:signatory-list":            row(L,   200, 200, 200, 200, 403, 403, 403, 200, 200, 200, 403),  # each office its own  # noqa: E501
+    "reports:signatory-edit":            row(L,   200, 200, 404, 404, 404, 404, 404, 404, 404, 404, 404),  # the UPT's: its staff only  # noqa: E501
     "reports:report-reissue":            everyone(405),
     # --- subscriptions (emails when a report is ready) -------------------------------------------------
     "subscriptions:subscription-list":   everyone(200),  # one's own; places offered by scope
@@ -484,6 +486,10 @@ PATHS = {
     "reports:report-detail": lambda w: w.report.get_absolute_url(),
     "reports:report-download": lambda w: reverse("reports:report-download", args=[w.report.pk]),
     "reports:report-xlsx": lambda w: reverse("reports:report-xlsx", args=[w.report.pk]),
+    "reports:signatory-list": lambda w: reverse("reports:signatory-list"),
+    "reports:signatory-edit": lambda w: reverse(
+        "reports:signatory-edit", args=[f"institution:{w.institution.pk}"]
+    ),
     "reports:report-reissue": lambda w: reverse("reports:report-reissue", args=[w.report.pk]),
     "subscriptions:subscription-delete": lambda w: reverse(
         "subscriptions:subscription-delete", args=[w.subscription.pk]

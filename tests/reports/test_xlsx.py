@@ -54,6 +54,7 @@ def test_the_workbook_says_what_the_pdf_says(login, regional, region_report, ins
         "By UPT",
         "Screening and assessment",
         "Rehabilitation",
+        "Quality of life (WHOQOL-BREF)",
         "Sessions and attendance",
         "After-care",
         "Agreements and targets",

@@ -1,0 +1,57 @@
+"""Who signs a scope's reports: each office sets its own block ("Mengetahui," position, name, NIP), and a
+report keeps the block it was made with (reports.publication.snapshot)."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from institutions.models import Institution, Region
+from reports.models import Report, Signatory
+
+
+def signatory_places(user) -> list[tuple[str, str]]:
+    """The scopes whose signature block the user's own office sets: the nation for national officers, their
+    region for regional officers, their UPT for its staff. Never another office's."""
+    scope = user.scope
+    places = []
+    if scope.is_national:
+        places.append(("national", Report.Scope.NATIONAL.label))
+    places += [
+        (f"region:{pk}", name)
+        for pk, name in Region.objects.filter(pk__in=scope.region_ids)
+        .order_by("name")
+        .values_list("pk", "name")
+    ]
+    places += [
+        (f"institution:{pk}", name)
+        for pk, name in Institution.objects.filter(pk__in=scope.staff_institution_ids)
+        .order_by("name")
+        .values_list("pk", "name")
+    ]
+    return [(key, str(name)) for key, name in places]
+
+
+def place_filter(key: str) -> dict:
+    """The Signatory fields of a place key ("national", "region:<pk>", "institution:<pk>")."""
+    kind, _sep, pk = key.partition(":")
+    return {"scope": kind} if kind == Report.Scope.NATIONAL else {"scope": kind, f"{kind}_id": int(pk)}
+
+
+def place_key(signatory: Signatory | Report) -> str:
+    if signatory.scope == Report.Scope.NATIONAL:
+        return "national"
+    return f"{signatory.scope}:{signatory.institution_id or signatory.region_id}"
+
+
+def signatories_of(keys: list[str]) -> dict[str, Signatory]:
+    """The blocks set for these places, by place key, in one query."""
+    condition = Q(pk__in=[])
+    for key in keys:
+        condition |= Q(**place_filter(key))
+    return {place_key(signatory): signatory for signatory in Signatory.objects.filter(condition)}
+
+
+def block_for(report: Report) -> dict[str, str] | None:
+    """The signature block of the report's place as set now, or None."""
+    signatory = signatories_of([place_key(report)]).get(place_key(report))
+    return signatory.as_block() if signatory else None
