@@ -75,7 +75,7 @@ def tables(report: Report, snapshot: dict) -> list[tuple[str, list[str], list[li
                     _("Indicator"),
                     f"{report.month:%Y-%m}",
                     f"{previous:%Y-%m}",
-                    _("Change"),
+                    _("Month on month"),
                     _("Year to date %(year)s") % {"year": report.month.year},
                 ],
                 [

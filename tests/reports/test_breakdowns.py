@@ -147,7 +147,7 @@ def test_the_month_before_and_the_year_to_date_beside_each_indicator(institution
                     screened_on=dt.date(2026, month, 6),
                 )
     text = render(scope=Report.Scope.INSTITUTION, institution=institution)
-    assert "Main indicators" in text and "Oct 2026 Sep 2026 Change Year to date 2026" in text
+    assert "Main indicators" in text and "Oct 2026 Sep 2026 Month on month Year to date 2026" in text
     # October 9, September 7: +2; January to October: 12 + 7 + 9.
     assert "People screened 9 7 +2 28" in text
     # A state at the month's end has no sum over the year.
