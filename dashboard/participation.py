@@ -43,7 +43,9 @@ def rate(numerator, denominator, *, people_denominator: bool = True) -> Rate:
 @dataclass(frozen=True)
 class Column:
     key: str  # the ?sort= value
-    label: str
+    label: str  # in a chart's legend and for screen readers
+    short: str  # in a column head, under its group's
+    group: str
     count: str | None = None  # a published count's path, shown as published
     # A rate: (numerator path, denominator path, whether the denominator counts people).
     ratio: tuple[str, str, bool] | None = None
@@ -55,21 +57,70 @@ class Column:
         return rate(cells.get(numerator), cells.get(denominator), people_denominator=people)
 
 
+SCREENING, REHABILITATION, SESSIONS, AFTERCARE = (
+    _("Screening of narcotics WBP"),
+    _("In rehabilitation"),
+    _("Sessions"),
+    _("After-care follow-ups"),
+)
 # The comparison table's columns after the place's name. Sessions attended and expected, and the programmes'
 # targets and capacity, are not counts of people: they are published as rates only (reports.publication).
 COLUMNS = (
-    Column("narcotics", _("Narcotics WBP held"), count="population.narcotics"),
-    Column("screened", _("Screened in custody"), count="population.screened"),
-    Column("coverage", _("Screening coverage"), ratio=("population.screened", "population.narcotics", True)),
-    Column("people", _("People in rehabilitation"), count="rehabilitation.active_people"),
-    Column("enrolments", _("Active enrolments"), count="targets.active"),
-    Column("of_target", _("Enrolments of target"), ratio=("targets.active", "targets.target", False)),
-    Column("of_capacity", _("Enrolments of capacity"), ratio=("targets.active", "targets.capacity", False)),
-    Column("attendance", _("Attendance rate"), ratio=("sessions.attended", "sessions.expected", False)),
-    Column("followups", _("Follow-ups done"), count="aftercare.done"),
-    Column("on_time", _("Done on time"), count="aftercare.on_time"),
-    Column("on_time_rate", _("On-time rate"), ratio=("aftercare.on_time", "aftercare.done", True)),
+    Column("narcotics", _("Narcotics WBP held"), _("In custody"), SCREENING, count="population.narcotics"),
+    Column("screened", _("Screened in custody"), _("Screened"), SCREENING, count="population.screened"),
+    Column(
+        "coverage",
+        _("Screening coverage"),
+        _("Coverage"),
+        SCREENING,
+        ratio=("population.screened", "population.narcotics", True),
+    ),
+    Column(
+        "people",
+        _("People in rehabilitation"),
+        _("People"),
+        REHABILITATION,
+        count="rehabilitation.active_people",
+    ),
+    Column("enrolments", _("Active enrolments"), _("Enrolments"), REHABILITATION, count="targets.active"),
+    Column(
+        "of_target",
+        _("Enrolments of target"),
+        _("% of target"),
+        REHABILITATION,
+        ratio=("targets.active", "targets.target", False),
+    ),
+    Column(
+        "of_capacity",
+        _("Enrolments of capacity"),
+        _("% of capacity"),
+        REHABILITATION,
+        ratio=("targets.active", "targets.capacity", False),
+    ),
+    Column(
+        "attendance",
+        _("Attendance rate"),
+        _("Attendance"),
+        SESSIONS,
+        ratio=("sessions.attended", "sessions.expected", False),
+    ),
+    Column("followups", _("Follow-ups done"), _("Done"), AFTERCARE, count="aftercare.done"),
+    Column("on_time", _("Done on time"), _("On time"), AFTERCARE, count="aftercare.on_time"),
+    Column(
+        "on_time_rate",
+        _("On-time rate"),
+        _("% on time"),
+        AFTERCARE,
+        ratio=("aftercare.on_time", "aftercare.done", True),
+    ),
 )
+# The heads over the columns, each with how many it spans (compared by identity: a lazy string is not
+# translated at import).
+GROUPS = [
+    (group, sum(1 for column in COLUMNS if column.group is group))
+    for group in (SCREENING, REHABILITATION, SESSIONS, AFTERCARE)
+]
+assert sum(span for _group, span in GROUPS) == len(COLUMNS)
 NAME = "name"
 SORT_KEYS = (NAME, *(column.key for column in COLUMNS))
 assert {column.count for column in COLUMNS if column.count} <= set(HEADLINE)

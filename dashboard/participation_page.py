@@ -16,7 +16,7 @@ from django.utils import dateformat, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from dashboard.participation import CHARTS, COLUMNS, NAME, SORT_KEYS, participation, sort_rows
+from dashboard.participation import CHARTS, COLUMNS, GROUPS, NAME, SORT_KEYS, participation, sort_rows
 from institutions.models import Institution, Region
 from reports.charts import svg_data_url, trend_svg
 
@@ -28,15 +28,16 @@ def _sort_heads(region: Region | None, asked: bool, key: str, descending: bool) 
     """Each column head's link (keeping the region asked for): ascending first, the other way round when it
     is the current column."""
     kept = {"region": region.pk} if region and asked else {}
-    labels = [(NAME, _("UPT") if region else _("Region")), *((c.key, str(c.label)) for c in COLUMNS)]
+    labels = [(NAME, _("UPT") if region else _("Region"), ""), *((c.key, c.short, c.label) for c in COLUMNS)]
     heads = []
-    for each, label in labels:
+    for each, label, title in labels:
         active = each == key
         direction = "asc" if not active or descending else "desc"
         heads.append(
             {
                 "key": each,
                 "label": label,
+                "title": title,
                 "href": "?" + urlencode({**kept, "sort": each, "dir": direction}),
                 "state": ("descending" if descending else "ascending") if active else "none",
                 "numeric": each != NAME,
@@ -51,6 +52,9 @@ def _charts(figures) -> list[dict]:
     charts = []
     for name, title, keys, percent in CHARTS:
         series = {labels[key]: figures.series(key) for key in keys}
+        if all(value is None for values in series.values() for value in values):
+            charts.append({"name": name, "title": title, "url": None, "lines": list(series)})
+            continue  # nothing to draw: the page says so rather than show empty axes
         key = (
             "dashboard:participation-chart:"
             + hashlib.sha256(
@@ -98,6 +102,7 @@ def participation_dashboard(request):
             "rows": sort_rows(figures.rows, sort, descending),
             "heads": _sort_heads(region, bool(asked), sort, descending),
             "columns": COLUMNS,
+            "groups": GROUPS,
             "region": region,
             "regions": regions if scope.is_national or len(regions) > 1 else [],
             "is_national": scope.is_national,

@@ -85,7 +85,7 @@ def trend_svg(series: dict[str, list[float | None]], *, months: list[str], title
     axes.set_title(title, fontsize=9)
     axes.grid(alpha=0.3)
     if len(series) > 1:
-        axes.legend(fontsize=7, loc="lower left")
+        axes.legend(fontsize=7, loc="best")
     figure.tight_layout()
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None})

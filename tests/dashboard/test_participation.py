@@ -355,8 +355,11 @@ def test_the_table_sorts_by_a_column_numbers_first_then_withheld_then_missing(
     assert names(client.get(URL, {"sort": "name", "dir": "desc"})) == by_name[::-1]
     # The head of the current column links to the other direction, and says its order.
     page = ascending.content.decode()
-    assert 'aria-sort="ascending"><a class="sort-link" href="?sort=coverage&amp;dir=desc">' in page
-    assert "Screening coverage ▲" in page
+    assert (
+        'aria-sort="ascending"><a class="sort-link" href="?sort=coverage&amp;dir=desc"'
+        ' title="Screening coverage">Coverage ▲</a>'
+    ) in page
+    assert 'aria-sort="none"><a class="sort-link" href="?sort=narcotics&amp;dir=asc"' in page
 
 
 @pytest.mark.parametrize(
