@@ -41,6 +41,7 @@ urlpatterns = [
     path("rehab/", include("rehab.urls")),
     path("laporan/langganan/", include("subscriptions.urls")),
     path("laporan/", include("reports.urls")),
+    path("laporan/", include("dashboard.urls")),
     path("impor/", include("exchange.urls")),
     path("privasi/", include("privacy.urls")),
     path("api/v1/", include("api.urls")),

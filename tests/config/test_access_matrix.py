@@ -187,6 +187,8 @@ MATRIX: dict[str, dict[str, int | str]] = {
     "rehab:followup-record":             row(L,   200, 200, 404, 404, 200, 404, 404, 403, 404, 403, 404),
     # --- reports ------------------------------------------------------------------------------------
     "reports:recidivism":                row(L,   200, 200, 200, 200, 403, 403, 403, 200, 200, 200, 403),
+    # Officers only; asked for Kalsel's UPTs (?region=), the other region's officer is an outsider.
+    "dashboard:participation":           row(L,   403, 403, 403, 403, 403, 403, 403, 200, 404, 200, 403),
     "reports:report-list":               everyone(200),
     "reports:report-create":             everyone(405),
     "reports:report-detail":             row(L,   200, 200, 404, 404, 404, 404, 404, 200, 404, 200, 404),
@@ -483,6 +485,7 @@ PATHS = {
     "exchange:review-link": lambda w: reverse("exchange:review-link", args=[w.import_item.pk]),
     "exchange:review-create": lambda w: reverse("exchange:review-create", args=[w.import_item.pk]),
     "exchange:transfer-noted": lambda w: reverse("exchange:transfer-noted", args=[w.import_item.pk]),
+    "dashboard:participation": lambda w: reverse("dashboard:participation") + f"?region={w.region.pk}",
     "reports:report-detail": lambda w: w.report.get_absolute_url(),
     "reports:report-download": lambda w: reverse("reports:report-download", args=[w.report.pk]),
     "reports:report-xlsx": lambda w: reverse("reports:report-xlsx", args=[w.report.pk]),

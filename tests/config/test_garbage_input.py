@@ -56,6 +56,7 @@ START_PAGES = [
     "/perjanjian/",
     "/laporan/bulanan/",
     "/laporan/residivisme/",
+    "/laporan/partisipasi/",
     "/kanwil/",
     "/upt/",
     "/mitra/",
@@ -422,7 +423,7 @@ def demo(db):
                 "GET reports:recidivism",
             },
         ),
-        ("ditjenpas", {"GET audit-events", "POST reports:report-create"}),
+        ("ditjenpas", {"GET audit-events", "POST reports:report-create", "GET dashboard:participation"}),
     ],
     ids=lambda value: value if isinstance(value, str) else "",
 )
