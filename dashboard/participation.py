@@ -102,7 +102,8 @@ COLUMNS = (
         _("Attendance rate"),
         _("Attendance"),
         SESSIONS,
-        ratio=("sessions.attended", "sessions.expected", False),
+        # Attendance records are each a person at a session: the report's own rule (reports.disclosure).
+        ratio=("sessions.attended", "sessions.expected", True),
     ),
     Column("followups", _("Follow-ups done"), _("Done"), AFTERCARE, count="aftercare.done"),
     Column("on_time", _("Done on time"), _("On time"), AFTERCARE, count="aftercare.on_time"),
