@@ -352,6 +352,7 @@ def report_xlsx(request, pk: int):
         Report.objects.visible_to(request.user).select_related("institution", "region"),
         pk=pk,
         status=Report.Status.DONE,
+        snapshot__isnull=False,  # every report rendered keeps its figures; nothing to export otherwise
     )
     audit_record(action=AuditEvent.Action.DOWNLOAD, actor=request.user, obj=report)
     name = f"laporan-{report.scope_code}-{report.month:%Y-%m}-{report.language}.xlsx"

@@ -64,6 +64,7 @@ from privacy import services as privacy_services
 from rehab import services as rehab_services
 from rehab.models import Attendance, Note, Programme, ProgrammePhase
 from reports.models import Report
+from reports.publication import snapshot as report_snapshot
 from subscriptions.models import Delivery, Subscription
 from tests.assessments.test_views import assess, screen
 from tests.factories import (
@@ -666,6 +667,8 @@ def _build_world() -> World:
         created_by=staff,
     )
     report.pdf.save("laporan.pdf", ContentFile(pdf_bytes()))
+    report.snapshot = report_snapshot(report, now=dt.datetime(2026, 3, 2, 3, 0, tzinfo=dt.UTC))  # its XLSX
+    report.save(update_fields=["snapshot"])
     # The UPT's staff follow its reports; the email of this one failed at every attempt.
     subscription = Subscription.objects.create(
         user=staff, scope=Report.Scope.INSTITUTION, institution=amuntai

@@ -88,6 +88,7 @@ def test_rerendering_from_the_snapshot_gives_the_same_figures(october, instituti
     assert snapshot.pop("withheld") == {"screening.assist_by_risk.high": "<5"}
     assert snapshot.pop("members") == []  # a UPT's report has no rows of places under it
     assert snapshot.pop("trend")["previous_month"] == "2026-09-01"
+    assert snapshot.pop("signatory") is None  # no signature block set for this UPT
     assert compute([institution.pk], MONTH, known_at=report.data_cutoff) == snapshot
 
 
