@@ -31,6 +31,7 @@ from rehab.models import (
     Session,
     SessionChange,
 )
+from reports import people_treated
 from reports.cohorts import WINDOWS, cohorts_and_survival, window_days
 from reports.disclosure import curve_end, publishable_curve
 from reports.recidivism import kaplan_meier_from_counts
@@ -114,6 +115,7 @@ def _zero() -> dict:
         "aftercare": dict.fromkeys(AFTERCARE_COUNTS, 0),
         "targets": {"target": 0, "capacity": 0},
         "population": {"narcotics": 0, "screened": 0},
+        "pp25": people_treated.empty(),  # PP 25/2011 Art. 18: the people treated (reports.people_treated)
         "cohorts": {},  # {year: {"size": n, "eligible_6": n, "returned_6": n, …}}
         "km": {},  # {days followed: [returns, censored]}
     }
@@ -211,6 +213,7 @@ def _by_upt(
     _sessions(figures, places, zoned, first, last, known_at)
     _aftercare(figures, places, first, last, known_at)
     _population(figures, upts, last, known_at)
+    people_treated.count(figures, places, first, last, known_at)
 
     programmes = Programme.objects.filter(institution__in=places, starts_on__lte=last, ends_on__gte=first)
     for row in _rows(programmes, "institution", target=Sum("target"), capacity=Sum("capacity")):
@@ -423,6 +426,10 @@ def _published(total: dict, agreements: dict, first: dt.date, known_at: dt.datet
         "agreements": agreements,
         "targets": {**total["targets"], "active": sum(rehabilitation["active_by_kind"].values())},
         "population": total["population"],
+        "pp25": {
+            "treated": total["pp25"]["treated"],
+            **{name: _sorted(total["pp25"][name]) for name in people_treated.BREAKDOWNS},
+        },
     }
     km = kaplan_meier_from_counts({days: tuple(counts) for days, counts in total["km"].items()})
     publishable = publishable_curve(km)

@@ -27,6 +27,7 @@ from reports.cohorts import WINDOWS, row_orders
 from reports.disclosure import HIDDEN, count_text
 from reports.figures import REFERENCE_ZONE, compute_scopes, month_end_moment
 from reports.models import FigureSet, Report
+from reports.people_treated import BREAKDOWNS
 from reports.protection import protect
 
 NATIONAL = "national"
@@ -285,6 +286,10 @@ def people_cells(figures: dict) -> dict[str, int]:
     cells["targets.active"] = figures["targets"]["active"]
     if "population" in figures:  # figures from before issue 20 have none
         _prefixed(cells, "population", figures["population"])
+    if "pp25" in figures:  # figures from before issue 20's PP 25/2011 table have none
+        cells["pp25.treated"] = figures["pp25"]["treated"]
+        for name in BREAKDOWNS:
+            _prefixed(cells, f"pp25.{name}", figures["pp25"][name])
     recidivism = figures["recidivism"]
     cells["recidivism.size"] = recidivism["size"]
     _prefixed(cells, "recidivism.followed", recidivism["followed"])
@@ -307,7 +312,7 @@ def table_of(path: str) -> str:
         return "active"
     if path.startswith(("rehabilitation.moves.", "rehabilitation.left.")):
         return "moves"  # the steps out of a programme and their reasons
-    for table in ("aftercare", "recidivism", "population"):
+    for table in ("aftercare", "recidivism", "population", "pp25"):
         if path.startswith(f"{table}."):
             return table
     return path
@@ -320,7 +325,8 @@ def relations_within(paths: set[str], windows=WINDOWS) -> tuple[list, list]:
     enrolments; positive tests, relapses and the follow-ups done on time at most the follow-ups done; the
     narcotics WBP screened at most those held; in each release year, returns at most those eligible, eligible
     at most those released, fewer eligible for a longer window; the people released are the sum of the
-    years, and fewer of them are still followed at each later window."""
+    years, and fewer of them are still followed at each later window; the people treated (PP 25/2011) are
+    the sum of each of their breakdowns (by sex, by age group, by substance…)."""
     sums, orders = [], []
     left: dict[str, list[str]] = defaultdict(list)
     for path in sorted(paths):
@@ -337,6 +343,11 @@ def relations_within(paths: set[str], windows=WINDOWS) -> tuple[list, list]:
             orders.append((part, "aftercare.done"))
     if {"population.screened", "population.narcotics"} <= paths:
         orders.append(("population.screened", "population.narcotics"))
+    if "pp25.treated" in paths:
+        for name in BREAKDOWNS:
+            parts = sorted(path for path in paths if path.startswith(f"pp25.{name}."))
+            if parts:
+                sums.append(("pp25.treated", parts))
     years = sorted(
         {
             path.split(".")[1]
