@@ -513,3 +513,93 @@ class TestNoCountOfPeopleTreatedCanBeWorkedOut(TestCase):
                 truth["national"].update(counts)
         with time_machine.travel(ON_THE_3RD, tick=False):
             attack(every_scope(regions), truth)
+
+
+# Two small countries in which interval propagation alone left a count pinned that the attacker found: in the
+# first, Amuntai's 4 people at moderate risk (treated 6 = moderate + high + not screened; the region's
+# moderate 10 and treated 13 and the other UPTs' shown zeros give moderate = 3 + one UPT's not screened, at
+# least 1, and "<5" says at most 4); in the second a UPT's treated 3, through its region and the nation.
+CHAINED = [
+    [
+        [
+            Patient("male", "46_plus", "opioids", True),
+            Patient("female", "unknown", "not_screened", False),
+            Patient("female", "18_25", "ats", True),
+            Patient("female", "46_plus", "cannabis", True),
+            Patient("male", "18_25", "cannabis", True),
+            Patient("male", "46_plus", "ats", True),
+        ],
+        [
+            Patient("female", "26_35", "cannabis", True),
+            Patient("female", "18_25", "ats", False),
+            Patient("male", "unknown", "ats", True),
+        ],
+        [
+            Patient("female", "under_18", "cannabis", False),
+            Patient("female", "under_18", "not_screened", True),
+            Patient("female", "36_45", "cannabis", True),
+            Patient("male", "46_plus", "ats", True),
+        ],
+    ],
+    [
+        [
+            Patient("male", "18_25", "cannabis", True),
+            Patient("female", "46_plus", "ats", True),
+            Patient("female", "unknown", "cannabis", False),
+            Patient("female", "46_plus", "cannabis", False),
+            Patient("female", "26_35", "nothing", True),
+            Patient("male", "36_45", "cannabis", False),
+        ],
+    ],
+    [
+        [
+            Patient("male", "36_45", "not_screened", True),
+            Patient("female", "36_45", "not_screened", False),
+            Patient("male", "under_18", "opioids", True),
+        ],
+        [
+            Patient("male", "18_25", "nothing", True),
+            Patient("male", "26_35", "cannabis", False),
+            Patient("male", "26_35", "ats", True),
+            Patient("male", "18_25", "ats", False),
+        ],
+    ],
+]
+
+
+@pytest.mark.parametrize("country", [CHAINED[:1], CHAINED[1:]], ids=["one-region", "two-regions"])
+def test_a_chain_of_sums_through_the_breakdowns_pins_nothing(country):
+    """The protection alone (no database): each country's counts, withheld_cells' choice for the table, and
+    the attacker over every sum across scopes and within each scope."""
+    from reports.publication import protect_table
+
+    cells, tree = {"national": Counter()}, {"national": []}
+    for r, upts in enumerate(country):
+        region = f"region:{r}"
+        tree["national"].append(region)
+        tree[region], cells[region] = [], Counter()
+        for u, patients in enumerate(upts):
+            upt = f"institution:{r}{u}"
+            tree[region].append(upt)
+            cells[upt] = expected(patients)
+            cells[region].update(cells[upt])
+            cells["national"].update(cells[upt])
+    cells = {scope: dict(counts) for scope, counts in cells.items()}
+    marks = protect_table(cells, {path for counts in cells.values() for path in counts}, tree)
+    table = {"pp25.treated"} | {
+        f"pp25.{name}.{category}"
+        for name, categories in people_treated.BREAKDOWNS.items()
+        for category in categories
+    }
+    values = {f"{scope}|{path}": cells[scope].get(path, 0) for scope in cells for path in table}
+    assert {cell for cell, value in values.items() if 0 < value < 5} <= set(marks)
+    sums = [
+        (f"{total}|{path}", [f"{member}|{path}" for member in members])
+        for total, members in tree.items()
+        for path in table
+    ]
+    for scope in cells:
+        for name in people_treated.BREAKDOWNS:
+            parts = sorted(f"{scope}|{path}" for path in table if path.startswith(f"pp25.{name}."))
+            sums.append((f"{scope}|pp25.treated", parts))
+    assert pinned_by_integer_programming(values, marks, sums) == {}
