@@ -139,6 +139,15 @@ def printed_figures(snapshot: dict) -> dict:
             if "quality_of_life" in snapshot
             else None
         ),
+        "pp25": (
+            {
+                "treated": count("pp25.treated"),
+                **{name: counts(f"pp25.{name}", categories) for name, categories in rows["pp25"]},
+                "duration_of_use": None,  # not recorded: the PDF prints "not recorded"
+            }
+            if "pp25" in snapshot
+            else None
+        ),
         "agreements": {key: _plain(snapshot["agreements"][key]) for key in ("active", "expiring")},
         "targets": {
             "target": _plain(targets.get("target")),
@@ -288,6 +297,26 @@ class PopulationFiguresSerializer(serializers.Serializer):
     coverage = RateSerializer(help_text="Screened ÷ held for narcotics.")
 
 
+class PeopleTreatedFiguresSerializer(serializers.Serializer):
+    treated = CountSerializer(
+        help_text="People in medical or social rehabilitation at each UPT on some day of the month."
+    )
+    sex = _counts_by("sex (male, female)")
+    age = _counts_by("age group at the month's end (under_18, 18_25, 26_35, 36_45, 46_plus, unknown)")
+    substance = _counts_by(
+        "substance with the highest ASSIST involvement score in the latest ASSIST screening (an ASSIST "
+        "substance code, none: nothing scored above 0, not_screened)"
+    )
+    duration_of_use = serializers.JSONField(
+        allow_null=True, help_text="Always null: not recorded by this system (the PDF prints so)."
+    )
+    route = _counts_by("injecting, ASSIST question 8 (never, past_3_months, earlier, not_screened)")
+    risk = _counts_by(
+        "ASSIST level of involvement, in place of a diagnosis (lower, moderate, high, not_screened)"
+    )
+    history = _counts_by("treatment history (first: first programme, before: treated before)")
+
+
 class AgreementFiguresSerializer(serializers.Serializer):
     active = CountSerializer()
     expiring = CountSerializer(help_text="Ending within 90 days.")
@@ -352,6 +381,11 @@ class FiguresSerializer(serializers.Serializer):
     population = PopulationFiguresSerializer(allow_null=True, help_text="Null: figures from before issue 20.")
     quality_of_life = QualityOfLifeFiguresSerializer(
         allow_null=True, help_text="Null: figures from before it."
+    )
+    pp25 = PeopleTreatedFiguresSerializer(
+        allow_null=True,
+        help_text="The people treated, as PP 25/2011 Art. 18 asks (each breakdown adds up to `treated`); "
+        "null: figures from before the table.",
     )
     agreements = AgreementFiguresSerializer()
     targets = TargetFiguresSerializer()

@@ -39,6 +39,29 @@ DEFINITIONS = (
         ),
     ),
     (
+        _("People treated (PP 25/2011 Art. 18)"),
+        _(
+            "What Government Regulation (PP) 25/2011 on the compulsory reporting of narcotics addicts, Art. "
+            "18, asks to be reported on the people treated — number, identity, substance, duration of use, "
+            "route of use, diagnosis and treatment history — from what this system records. Unit: people at "
+            "each UPT. People treated: distinct people with a medical or social rehabilitation enrolment at "
+            "the UPT that was active on some day of the month (its start dated by the last day, no end dated "
+            "before the first); someone treated at two UPTs in the month counts at each. Identity, in "
+            "aggregate only: sex, and age at the month's last day (unknown without a date of birth). "
+            "Substance: the substance with the highest ASSIST specific involvement score in the person's "
+            "latest ASSIST screening dated by the month's end, at any UPT; a tie goes to the substance ASSIST"
+            " lists first; none scored above 0, or not screened. Duration of use: not recorded (ASSIST asks "
+            "about the past 3 months and about life so far, not for how long), so not reported. Route of use:"
+            " that screening's question 8 on injecting (never, in the past 3 months, earlier). Diagnosis: no "
+            "ICD-10 diagnosis is recorded; that screening's ASSIST level of involvement (lower, moderate or "
+            "high risk: the highest over the substances) is given in its place, and is not a diagnosis. "
+            "Treatment history: treated before when another medical or social enrolment of the person, at any"
+            " UPT, became active on an earlier day than the first one counting them here this month; first "
+            "programme otherwise. Source: enrolment transitions, screenings and the person's record, as "
+            "recorded by the data cut-off."
+        ),
+    ),
+    (
         _("Attendance rate"),
         _(
             "Unit: attendance records (one person at two sessions counts twice). Present or late ÷ expected, "

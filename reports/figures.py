@@ -34,6 +34,7 @@ from rehab.models import (
 )
 from rehab.phases import STAGES, people_by_stage
 from rehab.quality_of_life import changes_by_upt
+from reports import people_treated
 from reports.cohorts import WINDOWS, cohorts_and_survival, window_days
 from reports.disclosure import curve_end, publishable_curve
 from reports.recidivism import kaplan_meier_from_counts
@@ -120,6 +121,7 @@ def _zero() -> dict:
         # WHOQOL-BREF at the start and the end of a programme, for those whose end was in the month: people,
         # and per domain those with both scores and the sum of their changes (rehab.quality_of_life).
         "quality_of_life": {"people": 0, "n": {}, "sums": {}},
+        "pp25": people_treated.empty(),  # PP 25/2011 Art. 18: the people treated (reports.people_treated)
         "cohorts": {},  # {year: {"size": n, "eligible_6": n, "returned_6": n, …}}
         "km": {},  # {days followed: [returns, censored]}
     }
@@ -221,6 +223,7 @@ def _by_upt(
         figures[upt]["rehabilitation"]["phase"] = dict(by_stage)
     for upt, change in changes_by_upt(upts, first, last, known_at).items():
         figures[upt]["quality_of_life"] = change
+    people_treated.count(figures, places, first, last, known_at)
 
     programmes = Programme.objects.filter(institution__in=places, starts_on__lte=last, ends_on__gte=first)
     for row in _rows(programmes, "institution", target=Sum("target"), capacity=Sum("capacity")):
@@ -440,6 +443,10 @@ def _published(total: dict, agreements: dict, first: dt.date, known_at: dt.datet
             "sums": {
                 domain: round(total["quality_of_life"]["sums"].get(domain, 0.0), 6) for domain in QOL_DOMAINS
             },
+        },
+        "pp25": {
+            "treated": total["pp25"]["treated"],
+            **{name: _sorted(total["pp25"][name]) for name in people_treated.BREAKDOWNS},
         },
     }
     km = kaplan_meier_from_counts({days: tuple(counts) for days, counts in total["km"].items()})

@@ -19,7 +19,7 @@ from institutions.models import Institution, Region
 if TYPE_CHECKING:
     from accounts.models import User
 
-GENERATOR_VERSION = "1.0"  # bump when the figures or their layout change: every PDF records the version
+GENERATOR_VERSION = "1.1"  # bump when the figures or their layout change: every PDF records the version
 
 
 def report_path(report: Report, filename: str) -> str:

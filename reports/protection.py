@@ -53,12 +53,19 @@ def ranges_known(
     orders: Iterable[tuple[str, str]] = (),
     *,
     top: int | None = None,
+    probe: Iterable[str] = (),
 ) -> dict[str, tuple[int, int]]:
     """What a reader can tell of each count in the given relations: shown ones exactly, "<5" as 1–4, "×" as
     0 to the ceiling (`top`), narrowed by every sum (total = Σ parts) and order (smaller ≤ larger) until
     nothing changes. A relation is looked at again only when a range in it has narrowed (a work list);
     the propagation stops after a generous number of steps at the latest, and what it found by then is
-    still a true bound."""
+    still a true bound.
+
+    `probe`: counts whose every value left is then tried in turn, from each end of its range: a value with
+    which the propagation runs into a contradiction (a range left empty) is not possible. Bounds alone keep
+    no link between hidden cells; trying a value follows its consequences through every relation at once,
+    which finds what a chain of sums pins (a UPT's total that only one value fits across a region's
+    breakdowns) where narrowing each sum in turn does not."""
     top = ceiling(values) if top is None else top
     relations = [[(total, -1)] + [(part, 1) for part in parts] for total, parts in _equations(sums)]
     relations += [[(smaller, 0), (larger, 0)] for smaller, larger in orders]  # sign 0: an order
@@ -67,28 +74,61 @@ def ranges_known(
         for node, _sign in members:
             involved[node].append(index)
     ranges = {node: _bounds(marks.get(node), values[node], top) for node in involved}
-    work, waiting = deque(range(len(relations))), set(range(len(relations)))
+    _propagate(relations, involved, ranges, marks, range(len(relations)))
+    for node in probe:
+        if node not in ranges:
+            continue
+        low, high = ranges[node]
+
+        def possible(value: int, node=node) -> bool:
+            trail = [(node, ranges[node])]  # what the trial narrows, put back after it
+            ranges[node] = (value, value)
+            try:
+                return _propagate(relations, involved, ranges, marks, involved[node], trail)
+            finally:
+                for changed, before in reversed(trail):
+                    ranges[changed] = before
+
+        while low < high and not possible(low):
+            low += 1
+        while high > low and not possible(high):
+            high -= 1
+        ranges[node] = (low, high)
+    return ranges
+
+
+def _propagate(
+    relations: list, involved: dict, ranges: dict, marks: Mapping[str, str], start, trail: list | None = None
+) -> bool:
+    """Narrow `ranges` in place through the relations, from those in `start`; False where some range is left
+    empty (the ranges given cannot all hold). `trail` gets each narrowed node's range before it."""
+    work = deque(start)
+    waiting = set(work)
     steps = MAX_PASSES * max(len(relations), 1)
     while work and steps:
         steps -= 1
         index = work.popleft()
         waiting.discard(index)
-        for node in _apply(relations[index], ranges, marks):
+        for node in _apply(relations[index], ranges, marks, trail):
+            if ranges[node][0] > ranges[node][1]:
+                return False
             for other in involved[node]:
                 if other not in waiting:
                     waiting.add(other)
                     work.append(other)
-    return ranges
+    return True
 
 
-def _apply(members: list[tuple[str, int]], ranges: dict, marks: Mapping[str, str]) -> list[str]:
+def _apply(
+    members: list[tuple[str, int]], ranges: dict, marks: Mapping[str, str], trail: list | None = None
+) -> list[str]:
     """Narrow the ranges of one relation's hidden members; the members whose range narrowed."""
     if members[0][1] == 0:  # smaller ≤ larger
         (smaller, _), (larger, _) = members
         narrowed = []
-        if _narrow(ranges, larger, ranges[smaller][0], ranges[larger][1]):
+        if _narrow(ranges, larger, ranges[smaller][0], ranges[larger][1], trail):
             narrowed.append(larger)
-        if _narrow(ranges, smaller, ranges[smaller][0], ranges[larger][1]):
+        if _narrow(ranges, smaller, ranges[smaller][0], ranges[larger][1], trail):
             narrowed.append(smaller)
         return narrowed
     # Σ sign·x = 0: each hidden x is minus the others' sum, in [lows − own low, highs − own high]
@@ -102,16 +142,18 @@ def _apply(members: list[tuple[str, int]], ranges: dict, marks: Mapping[str, str
         low, high = -(highs - max(span)), -(lows - min(span))
         if sign < 0:
             low, high = -high, -low
-        if _narrow(ranges, node, low, high):
+        if _narrow(ranges, node, low, high, trail):
             narrowed.append(node)
     return narrowed
 
 
-def _narrow(ranges: dict, node: str, low: int, high: int) -> bool:
+def _narrow(ranges: dict, node: str, low: int, high: int, trail: list | None = None) -> bool:
     lowest, highest = ranges[node]
     narrowed = (max(lowest, low), min(highest, high))
     if narrowed == (lowest, highest):
         return False
+    if trail is not None:
+        trail.append((node, (lowest, highest)))
     ranges[node] = narrowed
     return True
 
@@ -125,6 +167,8 @@ def protect(
     fixed: Mapping[str, str] | None = None,
     start: Mapping[str, str] | None = None,
     trim: bool = True,
+    unpublished: Iterable[str] = (),
+    probe: bool = False,
 ) -> dict[str, str]:
     """{node: "<5" or "×"} for every cell not to publish, given each node's count, the sums that tie them
     (each total with the nodes it is the sum of) and the orders (smaller, larger). While a reader could pin
@@ -134,7 +178,13 @@ def protect(
     hidden already, say less of one: a "<5" total becomes "×" (no upper bound), then the pinned cell.
     `fixed`: cells another page already publishes ({node: its mark, or "" where shown}), never changed.
     `start`: marks decided before (by parts of the problem), checked and added to; `trim`: whether to try
-    showing again the cells this call withholds.
+    showing again the cells this call withholds. `unpublished`: nodes that stand for sums of published cells
+    a reader can form (a total less one of its parts), never published themselves: unknown to the reader,
+    never withheld or shown, left out of the result. Interval propagation keeps no link between the ranges of
+    two hidden cells, so a chain of sums can pin a count that no single sum narrows (treated 6 = moderate +
+    the rest, and a region's rest, 3, shared by two UPTs whose other rest is known): such a node carries the
+    rest as one range. `probe`: whether to try each value of the small counts left uncertain (ranges_known),
+    dearer, for tables whose relations chain (one total broken down several ways).
 
     Only the hidden cells connected to a change are looked at again: a shown cell is known exactly, so what
     a reader can infer about a hidden cell depends on the hidden cells linked to it through relations (its
@@ -149,10 +199,12 @@ def protect(
             touching[member].append(index)
     linked = {node: [relations[index] for index in indices] for node, indices in touching.items()}
     top = ceiling(values)
-    small = {node for node, value in values.items() if 0 < value < SMALL_CELL}
+    unpublished = set(unpublished)
+    small = {node for node, value in values.items() if 0 < value < SMALL_CELL and node not in unpublished}
     marks = {node: HIDDEN for node in small if node not in fixed}
     marks.update({node: mark for node, mark in fixed.items() if mark})
     marks.update(start or {})
+    marks.update(dict.fromkeys(unpublished, WITHHELD))  # what a reader cannot read off any page
 
     def component(*origins: str) -> set[str]:
         """The origins and the hidden cells linked to them through relations, one search for all."""
@@ -174,6 +226,7 @@ def protect(
             marks,
             [orders[i - len(equations)] for i in indices if i >= len(equations)],
             top=top,
+            probe=sorted(cells & small) if probe else (),
         )
         # Only the small counts need to stay uncertain: a withheld larger count may be worked out.
         return {cell for cell in cells & small if cell in ranges and ranges[cell][0] >= ranges[cell][1]}
@@ -243,7 +296,7 @@ def protect(
 
     if trim and withheld:
         show_again(withheld[::-1])
-    return marks
+    return {node: mark for node, mark in marks.items() if node not in unpublished}
 
 
 def _smallest_shown(

@@ -29,6 +29,7 @@ from reports.disclosure import HIDDEN, WITHHELD, count_text
 from reports.figures import REFERENCE_ZONE, compute_scopes, month_end_moment
 from reports.models import FigureSet, Report
 from reports.outcome_disclosure import publishable_means
+from reports.people_treated import BREAKDOWNS
 from reports.protection import protect
 from reports.signatories import block_for
 
@@ -304,6 +305,10 @@ def people_cells(figures: dict) -> dict[str, int]:
     cells["targets.active"] = figures["targets"]["active"]
     if "population" in figures:  # figures from before issue 20 have none
         _prefixed(cells, "population", figures["population"])
+    if "pp25" in figures:  # figures from before issue 20's PP 25/2011 table have none
+        cells["pp25.treated"] = figures["pp25"]["treated"]
+        for name in BREAKDOWNS:
+            _prefixed(cells, f"pp25.{name}", figures["pp25"][name])
     recidivism = figures["recidivism"]
     cells["recidivism.size"] = recidivism["size"]
     _prefixed(cells, "recidivism.followed", recidivism["followed"])
@@ -326,7 +331,7 @@ def table_of(path: str) -> str:
         return "active"
     if path.startswith(("rehabilitation.moves.", "rehabilitation.left.")):
         return "moves"  # the steps out of a programme and their reasons
-    for table in ("aftercare", "recidivism", "population", "quality_of_life"):
+    for table in ("aftercare", "recidivism", "population", "quality_of_life", "pp25"):
         if path.startswith(f"{table}."):
             return table
     return path
@@ -340,7 +345,8 @@ def relations_within(paths: set[str], windows=WINDOWS) -> tuple[list, list]:
     relapses and the follow-ups done on time at most the follow-ups done; the narcotics WBP screened at most
     those held; in each release year, returns at most those eligible, eligible at most those released, fewer
     eligible for a longer window; the people released are the sum of the years, and fewer of them are still
-    followed at each later window."""
+    followed at each later window; the people treated (PP 25/2011) are the sum of each of their breakdowns
+    (by sex, by age group, by substance…)."""
     sums, orders = [], []
     left: dict[str, list[str]] = defaultdict(list)
     for path in sorted(paths):
@@ -360,6 +366,11 @@ def relations_within(paths: set[str], windows=WINDOWS) -> tuple[list, list]:
             orders.append((part, "aftercare.done"))
     if {"population.screened", "population.narcotics"} <= paths:
         orders.append(("population.screened", "population.narcotics"))
+    if "pp25.treated" in paths:
+        for name in BREAKDOWNS:
+            parts = sorted(path for path in paths if path.startswith(f"pp25.{name}."))
+            if parts:
+                sums.append(("pp25.treated", parts))
     years = sorted(
         {
             path.split(".")[1]
@@ -374,6 +385,25 @@ def relations_within(paths: set[str], windows=WINDOWS) -> tuple[list, list]:
     for year in years:
         orders += row_orders(lambda kind, months=None, year=year: _year_cell(year, kind, months))
     return sums, orders
+
+
+REST = "rest:"  # a total less one of its parts, within a report: never published (reports.protection)
+
+
+def rests_within(paths: set[str]) -> dict[str, tuple[str, str, list[str]]]:
+    """{rest: (total, part, the other parts)} for the tables whose parts come in several breakdowns of one
+    total (the people treated by sex, by age group, by substance…): each category's rest, the total less it,
+    which is also the sum of the breakdown's other categories. A reader can form any of them from the
+    published cells; protecting them as counts in their own right, summed across scopes like the cells, is
+    what lets interval propagation see a chain through one breakdown's rest at a region and its UPTs."""
+    if "pp25.treated" not in paths:
+        return {}
+    rests = {}
+    for name in BREAKDOWNS:
+        parts = sorted(path for path in paths if path.startswith(f"pp25.{name}."))
+        for part in parts:
+            rests[f"{REST}{part}"] = ("pp25.treated", part, [other for other in parts if other != part])
+    return rests
 
 
 def _year_cell(year: str, kind: str, months: int | None = None) -> str:
@@ -407,30 +437,48 @@ def protect_table(cells: dict[str, dict[str, int]], paths: set[str], tree: dict[
     marks: dict[str, str] = {}
     decided: set[str] = set()  # scopes whose cells a part above has decided
     for total in sorted(tree, key=lambda scope: scope != NATIONAL):
-        values, sums, orders = _table(cells, paths, within, [total, *tree[total]], {total: tree[total]})
-        kept = {cell: marks.get(cell, "") for cell in values if cell.startswith(f"{total}|")}
-        marks.update(protect(values, sums, orders, first=_upts_first, fixed=kept if total in decided else {}))
+        values, sums, orders, rests = _table(
+            cells, paths, within, [total, *tree[total]], {total: tree[total]}
+        )
+        kept = {
+            cell: marks.get(cell, "") for cell in values if cell.startswith(f"{total}|") and cell not in rests
+        }
+        fixed = kept if total in decided else {}
+        marks.update(protect(values, sums, orders, first=_upts_first, fixed=fixed, unpublished=rests))
         decided.update(tree[total])
-    values, sums, orders = _table(cells, paths, within, list(cells), tree)
-    return protect(values, sums, orders, first=_upts_first, start=marks, trim=False)
+    # The whole table's check tries each small count's values where the table's relations chain (rests):
+    # dearer, so only here, where nothing is shown again afterwards (trim off) that it would have kept.
+    values, sums, orders, rests = _table(cells, paths, within, list(cells), tree)
+    return protect(
+        values, sums, orders, first=_upts_first, start=marks, trim=False, unpublished=rests, probe=bool(rests)
+    )
 
 
 def _table(cells: dict, paths: set[str], within: tuple, scopes: list[str], totals: dict[str, list[str]]):
     """One table's cells at `scopes` ("<scope>|<path>"), its sums (each total of `totals` over its
-    members, and the table's own sums at each scope) and its orders, for reports.protection."""
+    members, and the table's own sums at each scope), its orders, and its rests (rests_within: nodes of the
+    sums, never published), for reports.protection."""
+    rests = rests_within(paths)
     values = {f"{scope}|{path}": cells[scope].get(path, 0) for scope in scopes for path in paths}
+    for rest, (total, part, _others) in rests.items():
+        for scope in scopes:
+            values[f"{scope}|{rest}"] = cells[scope].get(total, 0) - cells[scope].get(part, 0)
     sums = [
         (f"{total}|{path}", [f"{member}|{path}" for member in members])
         for total, members in totals.items()
-        for path in paths
+        for path in (*sorted(paths), *rests)
     ]
+    for rest, (total, part, others) in rests.items():
+        for scope in scopes:
+            sums.append((f"{scope}|{total}", [f"{scope}|{part}", f"{scope}|{rest}"]))
+            sums.append((f"{scope}|{rest}", [f"{scope}|{other}" for other in others]))
     sums += [
         (f"{scope}|{total}", [f"{scope}|{member}" for member in members])
         for scope in scopes
         for total, members in within[0]
     ]
     orders = [(f"{scope}|{small}", f"{scope}|{large}") for scope in scopes for small, large in within[1]]
-    return values, sums, orders
+    return values, sums, orders, {f"{scope}|{rest}" for scope in scopes for rest in rests}
 
 
 def _upts_first(cell: str) -> tuple:

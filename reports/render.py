@@ -20,6 +20,7 @@ from reports.definitions import DEFINITIONS
 from reports.disclosure import AT_RISK_MONTHS, MIN_CURVE_GROUP
 from reports.figures import LEFT_BY_REASON, REFERENCE_ZONE
 from reports.models import GENERATOR_VERSION, Report
+from reports.people_treated import BREAKDOWNS
 from reports.publication import published
 from reports.recidivism import KaplanMeier, Step
 from reports.signals import report_ready
@@ -160,6 +161,13 @@ def breakdown_rows(snapshot: dict, shown: dict) -> dict[str, list]:
         if (status, reason) not in left
     )
     has_left = "left" in rehabilitation  # a snapshot from before the reasons were recorded has none
+    # PP 25/2011 Art. 18's table: (breakdown, its categories); none in a snapshot from before it existed.
+    pp25 = snapshot.get("pp25")
+    treated = (
+        [(name, keys(categories, f"pp25.{name}", pp25[name])) for name, categories in BREAKDOWNS.items()]
+        if pp25
+        else []
+    )
     return {
         "risks": keys(ASSIST_RISKS, "screening.assist_by_risk", snapshot["screening"]["assist_by_risk"]),
         "recommendations": keys(
@@ -174,6 +182,7 @@ def breakdown_rows(snapshot: dict, shown: dict) -> dict[str, list]:
         "left": left if has_left else [],
         "phases": list(STAGES) if rehabilitation.get("phase") else [],
         "qol_domains": list(QOL_DOMAINS) if "quality_of_life" in snapshot else [],
+        "pp25": treated,
     }
 
 

@@ -23,6 +23,8 @@ from reports.templatetags.report_tags import (
     enrolment_label,
     leave_reason_label,
     mean_change,
+    pp25_heading,
+    pp25_label,
     programme_label,
     qol_domain_label,
     recommendation_label,
@@ -174,6 +176,18 @@ def tables(report: Report, snapshot: dict) -> list[tuple[str, list[str], list[li
                 ],
             )
         )
+    if rows.get("pp25"):
+        treated = [
+            [_("People treated in the month (medical or social rehabilitation)"), count("pp25.treated")]
+        ]
+        for name, categories in rows["pp25"]:
+            if name == "route":
+                treated.append([_("Duration of use"), _("not recorded")])
+            treated += [
+                [f"{pp25_heading(name)} — {pp25_label(category, name)}", count(f"pp25.{name}.{category}")]
+                for category in categories
+            ]
+        sheets.append((_("PP 25/2011 Art. 18"), [_("Figure"), _("Count")], treated))
     sessions = snapshot["sessions"]
     session_rows = [
         [_("Sessions planned"), sessions["planned"]],

@@ -2,11 +2,15 @@ from django import template
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.text import capfirst
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from assessments.instruments.assist import substance_label
 from assessments.models import Recommendation, Screening
+from inmates.models import Person
 from rehab.models import Enrolment, LeaveReason, Programme, ProgrammePhase, QualityOfLife
 from reports.disclosure import HIDDEN, WITHHELD, count_text, rate_text
+from reports.people_treated import NOT_SCREENED, UNKNOWN
 
 register = template.Library()
 
@@ -93,6 +97,53 @@ def enrolment_label(code):
 @register.filter
 def leave_reason_label(code):
     return dict(LeaveReason.choices).get(code, code)
+
+
+# PP 25/2011 Art. 18's table (reports.people_treated): each breakdown's heading and its categories' labels.
+PP25_HEADINGS = {
+    "sex": gettext_lazy("Sex"),
+    "age": gettext_lazy("Age at the month's end"),
+    "substance": gettext_lazy("Substance (highest ASSIST involvement score)"),
+    "route": gettext_lazy("Route of use: injecting (ASSIST question 8)"),
+    "risk": gettext_lazy("Level of involvement (ASSIST), in place of a diagnosis"),
+    "history": gettext_lazy("Treatment history"),
+}
+PP25_LABELS = {
+    UNKNOWN: gettext_lazy("Unknown"),
+    NOT_SCREENED: gettext_lazy("Not screened with ASSIST"),
+    "age.under_18": gettext_lazy("Under 18"),
+    "age.18_25": "18–25",
+    "age.26_35": "26–35",
+    "age.36_45": "36–45",
+    "age.46_plus": gettext_lazy("46 and over"),
+    "substance.none": gettext_lazy("None scored above 0"),
+    "route.never": gettext_lazy("Never injected"),
+    "route.past_3_months": gettext_lazy("Injected in the past 3 months"),
+    "route.earlier": gettext_lazy("Injected, not in the past 3 months"),
+    "history.first": gettext_lazy("First programme"),
+    "history.before": gettext_lazy("Treated before"),
+}
+
+
+@register.filter
+def pp25_heading(name):
+    return PP25_HEADINGS.get(name, name)
+
+
+@register.filter
+def pp25_label(category, name):
+    """A category of the PP 25/2011 table's breakdown `name`, in the active language."""
+    if category in PP25_LABELS:
+        return PP25_LABELS[category]
+    if f"{name}.{category}" in PP25_LABELS:
+        return PP25_LABELS[f"{name}.{category}"]
+    if name == "sex":
+        return dict(Person.Sex.choices).get(category, category)
+    if name == "risk":
+        return risk_label(category)
+    if name == "substance":
+        return substance_label(category, get_language() or "id")
+    return category
 
 
 QUARTER_NUMERALS = ("I", "II", "III", "IV")

@@ -55,6 +55,7 @@ def test_the_workbook_says_what_the_pdf_says(login, regional, region_report, ins
         "Screening and assessment",
         "Rehabilitation",
         "Quality of life (WHOQOL-BREF)",
+        "PP 25/2011 Art. 18",
         "Sessions and attendance",
         "After-care",
         "Agreements and targets",
@@ -80,7 +81,13 @@ def test_the_workbook_says_what_the_pdf_says(login, regional, region_report, ins
         assert " ".join(str(value) for value in row) in pdf
     assert {row[0] for row in upts} == {institution.name, sister_institution.name}
     # Every figure row of every table is in the PDF with the same value.
-    for name in ("Screening and assessment", "Rehabilitation", "After-care", "Sessions and attendance"):
+    for name in (
+        "Screening and assessment",
+        "Rehabilitation",
+        "After-care",
+        "Sessions and attendance",
+        "PP 25/2011 Art. 18",
+    ):
         for label, value in sheets[name][1:]:
             assert f"{label} {value}" in pdf, (name, label, value)
     summary = {row[0]: row[1:] for row in sheets["Main indicators"][1:]}
