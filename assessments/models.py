@@ -69,6 +69,12 @@ class Screening(models.Model):
     version = models.CharField(_("instrument version"), max_length=20)
     answers = models.JSONField(_("answers"))
     risk = models.CharField(_("result"), max_length=12, choices=Risk.choices)
+    # ASSIST: the substance with the highest specific involvement score, as scored when recorded ("none"
+    # where none scores); read by the monthly reports instead of scoring every answer set again. Blank for the
+    # other instruments.
+    main_substance = models.CharField(
+        _("main substance"), max_length=40, blank=True, default="", db_default="", editable=False
+    )
     screened_on = models.DateField(_("screened on"))
     screened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("screened by")

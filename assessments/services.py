@@ -75,6 +75,11 @@ def screening_risk(instrument: str, result) -> str:
     return result.highest_risk if instrument == Screening.Instrument.ASSIST else result.band
 
 
+def main_substance(instrument: str, result) -> str:
+    """ASSIST's substance of highest involvement ("none" where none scores); blank for other instruments."""
+    return result.main_substance if instrument == Screening.Instrument.ASSIST else ""
+
+
 @transaction.atomic
 def screening_record(
     *, by, person: Person, instrument: str, answers: dict[str, Any], screened_on: dt.date
@@ -89,6 +94,7 @@ def screening_record(
         version=result.version,
         answers=answers,
         risk=screening_risk(instrument, result),
+        main_substance=main_substance(instrument, result),
         screened_on=screened_on,
         screened_by=by,
     )

@@ -78,6 +78,7 @@ def load(*, today: dt.date, staff_by_institution: dict, heads_by_institution: di
             version=result.version,
             answers=answers,
             risk=screening_risk("ASSIST", result),
+            main_substance=result.main_substance,
             screened_on=latest,
             screened_by=clerk,
         )

@@ -273,6 +273,7 @@ def _people(alias, rng, upts, staff_of, scale, counts, log) -> list[tuple]:
             "version",
             "answers",
             "risk",
+            "main_substance",
             "screened_on",
             "screened_by_id",
             "created_at",
@@ -280,6 +281,7 @@ def _people(alias, rng, upts, staff_of, scale, counts, log) -> list[tuple]:
     )
     version = instruments.current_version("ASSIST")
     answers = _assist_answers()
+    main = {risk: instruments.score("ASSIST", given).main_substance for risk, given in answers.items()}
     names = _names(rng)
     number_in = dict.fromkeys((upt for upt, _ in upts), 0)
     people = round(300_000 * scale)
@@ -318,7 +320,16 @@ def _people(alias, rng, upts, staff_of, scale, counts, log) -> list[tuple]:
             day = min(admitted + dt.timedelta(days=rng.randint(3, 60)), TODAY - dt.timedelta(days=1))
             risk = rng.choice(["lower", "moderate", "moderate", "high"])
             screenings.add(
-                person, upt, "ASSIST", version, answers[risk], risk, day, staff_of[upt], moment(day, rng)
+                person,
+                upt,
+                "ASSIST",
+                version,
+                answers[risk],
+                risk,
+                main[risk],
+                day,
+                staff_of[upt],
+                moment(day, rng),
             )
         return released
 

@@ -1,5 +1,6 @@
 """The definitions every report prints in its appendix and its XLSX puts on a sheet of their own: what each
-figure counts, its unit and its source, in the report's language."""
+figure counts, its unit and its source, in the report's language; a report made before a section existed
+leaves that section's definition out (definitions_for)."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -146,3 +147,19 @@ DEFINITIONS = (
         ),
     ),
 )
+
+
+# Definitions of sections a snapshot may lack (made before the section existed), with that section.
+SECTIONS = (
+    (_("People treated (PP 25/2011 Art. 18)"), "pp25"),
+    (_("Quality of life (WHOQOL-BREF)"), "quality_of_life"),
+)
+
+
+def definitions_for(snapshot: dict) -> list[tuple]:
+    """The definitions of what this snapshot holds."""
+    return [
+        (term, text)
+        for term, text in DEFINITIONS
+        if all(section in snapshot for named, section in SECTIONS if term == named)
+    ]

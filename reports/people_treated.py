@@ -18,14 +18,16 @@ identity, substance, duration of use, route of use, diagnosis and treatment hist
 
 Every breakdown adds up to the people treated (reports.publication protects them together). Two queries,
 whatever the number of UPTs or people: the enrolments active in the month, and each of their people's
-latest ASSIST answers, scored here with the instrument (one pass, one score per person)."""
+latest ASSIST screening: its main substance as scored when it was recorded, its Q8 and its risk level (an
+answer set recorded without its main substance is scored here with the instrument)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Exists, F, OuterRef, Subquery, Window
+from django.db.models import Case, Exists, F, JSONField, OuterRef, Subquery, Value, When, Window
+from django.db.models.fields.json import KT
 from django.db.models.functions import RowNumber
 
 from assessments import instruments
@@ -36,7 +38,7 @@ from rehab.models import Enrolment, EnrolmentTransition, Programme
 
 TREATED_KINDS = (Programme.Kind.MEDICAL, Programme.Kind.SOCIAL)
 UNKNOWN = "unknown"
-NONE_SCORED = "none"
+NONE_SCORED = assist.NO_SUBSTANCE  # "none"
 NOT_SCREENED = "not_screened"
 FIRST, BEFORE = "first", "before"
 # (least age, band): each band from its least age to the next one's.
@@ -67,13 +69,10 @@ def age_band(birth_date: dt.date | None, on: dt.date) -> str:
 
 
 def assist_summary(version: str, answers: dict) -> tuple[str, str, str]:
-    """(substance, route, risk) of one ASSIST answer set, scored with the version it was given in."""
+    """(substance, route, risk) of one ASSIST answer set, scored with the version it was given in: for a
+    screening whose main substance was not recorded (Screening.main_substance holds it for the others)."""
     result = instruments.score(assist.CODE, answers, version=version)
-    substance, highest = NONE_SCORED, 0
-    for scored in result.substances.values():  # in the instrument's order: the first of a tie stays
-        if scored.score > highest:
-            substance, highest = scored.substance, scored.score
-    return substance, ROUTE_OF_Q8.get(result.injecting, UNKNOWN), result.highest_risk
+    return result.main_substance, ROUTE_OF_Q8.get(result.injecting, UNKNOWN), result.highest_risk
 
 
 def count(figures: dict, places, first: dt.date, last: dt.date, known_at: dt.datetime) -> None:
@@ -121,10 +120,24 @@ def count(figures: dict, places, first: dt.date, last: dt.date, known_at: dt.dat
             )
         )
         .filter(newest=1)
-        .values_list("person", "version", "answers")
+        .annotate(
+            q8=KT("answers__q8"),
+            # The whole answer set only where its main substance was not recorded (none such once migrated).
+            unscored=Case(
+                When(main_substance="", then=F("answers")), default=Value(None), output_field=JSONField()
+            ),
+        )
+        .values_list("person", "version", "main_substance", "q8", "risk", "unscored")
         .order_by()
     )
-    screened = {person: assist_summary(version, answers) for person, version, answers in latest}
+    screened = {
+        person: (
+            assist_summary(version, unscored)
+            if unscored is not None
+            else (substance, ROUTE_OF_Q8.get(q8, UNKNOWN), risk)
+        )
+        for person, version, substance, q8, risk, unscored in latest
+    }
     unscreened = (NOT_SCREENED, NOT_SCREENED, NOT_SCREENED)
     counted: dict[int, dict] = defaultdict(empty)
     for (upt, person), (sex, birth_date, before) in people.items():

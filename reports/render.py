@@ -16,7 +16,7 @@ from rehab.models import DROP_OUT_REASONS, QOL_DOMAINS, Enrolment, LeaveReason, 
 from rehab.phases import STAGES
 from reports import indicators, publication
 from reports.charts import survival_svg
-from reports.definitions import DEFINITIONS
+from reports.definitions import definitions_for
 from reports.disclosure import AT_RISK_MONTHS, MIN_CURVE_GROUP
 from reports.figures import LEFT_BY_REASON, REFERENCE_ZONE
 from reports.models import GENERATOR_VERSION, Report
@@ -100,7 +100,7 @@ def report_html(report: Report, snapshot: dict) -> str:
                 "rows": breakdown_rows(snapshot, shown),
                 "release_years": release_years,
                 "summary": indicators.summary(snapshot),
-                "definitions": DEFINITIONS,
+                "definitions": definitions_for(snapshot),
                 "previous_month": indicators.previous_month(snapshot),
                 "member_rows": indicators.members(snapshot),
                 "member_heads": indicators.member_heads(),

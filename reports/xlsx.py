@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment, Font
 
 from audit.exports import spreadsheet_safe
 from reports import indicators
-from reports.definitions import DEFINITIONS
+from reports.definitions import definitions_for
 from reports.models import GENERATOR_VERSION, Report
 from reports.publication import published
 from reports.render import breakdown_rows, checksum, release_years_of, report_zone
@@ -296,7 +296,7 @@ def workbook_bytes(report: Report, snapshot: dict) -> bytes:
         definitions.append([_("Figure"), _("Definition")])
         for cell in definitions[1]:
             cell.font = BOLD
-        for term, text in DEFINITIONS:
+        for term, text in definitions_for(snapshot):
             definitions.append([str(term), str(text)])
         definitions.column_dimensions["A"].width = 34
         definitions.column_dimensions["B"].width = 120

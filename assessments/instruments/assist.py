@@ -176,6 +176,9 @@ DEFINITION = Definition(
 )
 
 
+NO_SUBSTANCE = "none"  # AssistResult.main_substance where no substance scores above 0
+
+
 @dataclass(frozen=True)
 class SubstanceResult:
     substance: str
@@ -198,6 +201,16 @@ class AssistResult:
     def highest_risk(self) -> str:
         order = ("lower", "moderate", "high")
         return max((result.risk for result in self.substances.values()), key=order.index, default="lower")
+
+    @property
+    def main_substance(self) -> str:
+        """The substance with the highest specific involvement score, the first in the instrument's order on
+        a tie; NO_SUBSTANCE where none scores above 0 (PP 25/2011's "substance" in the reports)."""
+        substance, highest = NO_SUBSTANCE, 0
+        for result in self.substances.values():  # in the instrument's order: the first of a tie stays
+            if result.score > highest:
+                substance, highest = result.substance, result.score
+        return substance
 
 
 def _questions_asked(definition: Definition, substance: str, q1: str | None, q2: str | None) -> list[str]:
