@@ -93,7 +93,7 @@ def test_journey4_regional_officer_participation_subscription_and_xlsx(
         # Subscribe to the region's monthly report.
         nav(page, "Laporan", TEXT["id"])
         panel = page.locator("section").filter(has_text="Kirimi saya surel ketika laporan siap")
-        panel.get_by_label("Laporan untuk").select_option(label=region.name)
+        panel.get_by_label("Berlangganan laporan").select_option(label=region.name)
         panel.get_by_role("button", name="Berlangganan").click()
         expect(
             page.locator("section")
