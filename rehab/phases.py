@@ -248,9 +248,10 @@ def phase_move(*, by, enrolment: Enrolment, phase: ProgrammePhase, on: dt.date |
 
 
 def active_at(places, last: dt.date, known_at: dt.datetime) -> QuerySet:
-    """Enrolments at `places` (UPTs or their pks) active on `last` as recorded by `known_at`: the definition
-    of reports.figures' active_at_end (a step into "active", none out of the programme, each dated by `last`
-    and recorded by `known_at`), so the counts per stage add up to its active people."""
+    """Enrolments at `places` (UPTs or their pks) active on `last` as recorded by `known_at`: a step into
+    "active", none out of the programme, each dated by `last` and recorded by `known_at`. The one definition:
+    the monthly report counts its active participants with it too (reports.figures), so the counts per stage
+    add up to its active people."""
     steps = EnrolmentTransition.objects.filter(enrolment=OuterRef("pk"), on__lte=last, at__lte=known_at)
     return (
         Enrolment.objects.filter(programme__institution__in=places)

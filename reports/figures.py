@@ -32,7 +32,7 @@ from rehab.models import (
     Session,
     SessionChange,
 )
-from rehab.phases import STAGES, people_by_stage
+from rehab.phases import STAGES, active_at, people_by_stage
 from rehab.quality_of_life import changes_by_upt
 from reports import people_treated
 from reports.cohorts import WINDOWS, cohorts_and_survival, window_days
@@ -187,12 +187,7 @@ def _by_upt(
         figures[row["assessment__institution"]]["assessment"]["approved"] = row["n"]
 
     # Enrolment state at the month's end, read from the transition rows recorded by then.
-    steps = EnrolmentTransition.objects.filter(enrolment=OuterRef("pk"), on__lte=last, at__lte=known_at)
-    active_at_end = (
-        Enrolment.objects.filter(programme__institution__in=places)
-        .filter(Exists(steps.filter(to_status=Enrolment.Status.ACTIVE)))
-        .exclude(Exists(steps.exclude(to_status__in=Enrolment.OPEN)))
-    )
+    active_at_end = active_at(places, last, known_at)
     # Read once and counted here (the state at the month's end is the dear part: asked twice, twice the time).
     # Enrolments: someone in medical and social rehabilitation at once counts once in each kind. People:
     # each counted once at a UPT, whatever the number of programmes there.

@@ -22,6 +22,21 @@ if TYPE_CHECKING:
 GENERATOR_VERSION = "1.1"  # bump when the figures or their layout change: every PDF records the version
 
 
+def place_key(place) -> str:
+    """ "national", "region:<pk>" or "institution:<pk>" for anything placed as a report is (scope,
+    institution_id, region_id): a report, a signature block, a subscription. Figure sets, the forms' choices
+    and the subscriptions all name places so."""
+    if place.scope == Report.Scope.INSTITUTION:
+        return f"institution:{place.institution_id}"
+    return f"region:{place.region_id}" if place.scope == Report.Scope.REGION else "national"
+
+
+def place_fields(key: str) -> dict:
+    """The scope and place-id fields of a place key (the inverse of place_key)."""
+    kind, _sep, pk = key.partition(":")
+    return {"scope": kind} if kind == Report.Scope.NATIONAL else {"scope": kind, f"{kind}_id": int(pk)}
+
+
 def report_path(report: Report, filename: str) -> str:
     return f"reports/{report.month:%Y-%m}/{report.scope_code}-{report.language}-{report.edition}.pdf"
 

@@ -27,7 +27,7 @@ from rehab.models import QOL_DOMAINS
 from reports.cohorts import WINDOWS, row_orders
 from reports.disclosure import HIDDEN, WITHHELD, count_text
 from reports.figures import REFERENCE_ZONE, compute_scopes, month_end_moment
-from reports.models import FigureSet, Report
+from reports.models import FigureSet, Report, place_key
 from reports.outcome_disclosure import publishable_means
 from reports.people_treated import BREAKDOWNS
 from reports.protection import protect
@@ -80,9 +80,8 @@ HEADLINE = (
 
 
 def scope_of(report: Report) -> str:
-    if report.scope == Report.Scope.INSTITUTION:
-        return f"institution:{report.institution_id}"
-    return f"region:{report.region_id}" if report.scope == Report.Scope.REGION else NATIONAL
+    """The report's scope as its figure set names it (NATIONAL, "region:<pk>", "institution:<pk>")."""
+    return place_key(report)
 
 
 def final_cutoff(month: dt.date) -> dt.datetime:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from institutions.models import Institution, Region
-from reports.models import Report, Signatory
+from reports.models import Report, Signatory, place_fields, place_key
 
 
 def signatory_places(user) -> list[tuple[str, str]]:
@@ -31,23 +31,11 @@ def signatory_places(user) -> list[tuple[str, str]]:
     return [(key, str(name)) for key, name in places]
 
 
-def place_filter(key: str) -> dict:
-    """The Signatory fields of a place key ("national", "region:<pk>", "institution:<pk>")."""
-    kind, _sep, pk = key.partition(":")
-    return {"scope": kind} if kind == Report.Scope.NATIONAL else {"scope": kind, f"{kind}_id": int(pk)}
-
-
-def place_key(signatory: Signatory | Report) -> str:
-    if signatory.scope == Report.Scope.NATIONAL:
-        return "national"
-    return f"{signatory.scope}:{signatory.institution_id or signatory.region_id}"
-
-
 def signatories_of(keys: list[str]) -> dict[str, Signatory]:
     """The blocks set for these places, by place key, in one query."""
     condition = Q(pk__in=[])
     for key in keys:
-        condition |= Q(**place_filter(key))
+        condition |= Q(**place_fields(key))
     return {place_key(signatory): signatory for signatory in Signatory.objects.filter(condition)}
 
 

@@ -42,8 +42,8 @@ from reports.cohorts import (
     window_days,
 )
 from reports.disclosure import MIN_CURVE_GROUP, SMALL_CELL
-from reports.models import NIP_DIGITS, ReleaseOutcome, Report, Signatory
-from reports.signatories import place_filter, signatories_of, signatory_places
+from reports.models import NIP_DIGITS, ReleaseOutcome, Report, Signatory, place_fields
+from reports.signatories import signatories_of, signatory_places
 from reports.tasks import refresh_release_outcomes
 from reports.xlsx import workbook_bytes
 
@@ -410,7 +410,7 @@ def signatory_edit(request, place: str):
     names = dict(signatory_places(request.user))
     if place not in names:
         raise Http404
-    fields = place_filter(place)
+    fields = place_fields(place)
     signatory = Signatory.objects.filter(**fields).first() or Signatory(**fields)
     form = SignatoryForm(request.POST or None, instance=signatory)
     if request.method == "POST" and form.is_valid():

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution, Region
-from reports.models import Report
+from reports.models import Report, place_key
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -88,9 +88,7 @@ class Subscription(models.Model):
     @property
     def place_key(self) -> str:
         """The place as reports.views.report_places names it ("national", "region:1", "institution:1")."""
-        if self.scope == Report.Scope.INSTITUTION:
-            return f"institution:{self.institution_id}"
-        return f"region:{self.region_id}" if self.scope == Report.Scope.REGION else "national"
+        return place_key(self)
 
     @property
     def place_name(self) -> str:

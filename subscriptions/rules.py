@@ -5,15 +5,8 @@ Report.objects.visible_to opens), and those who may reissue a report manage its 
 from __future__ import annotations
 
 from institutions.models import Institution, Region
-from reports.models import Report
+from reports.models import Report, place_key
 from reports.views import report_places
-
-
-def place_key(report: Report) -> str:
-    """The report's place as report_places names it."""
-    if report.scope == Report.Scope.INSTITUTION:
-        return f"institution:{report.institution_id}"
-    return f"region:{report.region_id}" if report.scope == Report.Scope.REGION else "national"
 
 
 def place_fields(key: str) -> dict:
