@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PASSWORD ?= rehab-demo-2025
 
-.PHONY: run test install install-dev assets messages migrate demo lint format check-deploy clean
+.PHONY: run test install install-dev assets messages migrate demo lint typecheck format check-deploy clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,11 +49,16 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# mypy with django-stubs over the services, the models' querysets and the instruments ([tool.mypy] in
+# pyproject.toml); its cache is kept in .mypy_cache, so a second run checks only what changed.
+typecheck: install-dev
+	$(VENV)/bin/mypy
+
 format: install-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: install-dev assets messages lint
+test: install-dev assets messages lint typecheck
 	$(PY) -m pytest
 
 check-deploy: install

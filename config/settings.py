@@ -127,6 +127,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Read replica (issue 21) ------------------------------------------------------------------------------
+# DATABASE_REPLICA_URL set: the dashboards' figures, the report figures and the list exports read from this
+# second database (a streaming replica of the primary); every write and every other read stays on the
+# primary (core.replica). Same connection options as the primary.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+# The alias the heavy reads go to, or "" for none (then everything reads from the primary).
+READ_REPLICA = "replica" if DATABASE_REPLICA_URL else ""
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+# --- end of read replica ----------------------------------------------------------------------------------
+
 # --- Accounts -----------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
