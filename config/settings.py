@@ -125,6 +125,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = env_str(
         "DATABASE_PG_OPTIONS", "-c jit=off -c pg_trgm.word_similarity_threshold=0.4"
     )
+    # psycopg's connection pool, per process, for web processes with many threads (gunicorn --threads): they
+    # share a few connections instead of holding one each. It replaces persistent connections (Django refuses
+    # both); health checks then happen as a connection leaves the pool. Unset (0): persistent connections.
+    DATABASE_POOL_MAX_SIZE = env_int("DATABASE_POOL_MAX_SIZE", 0)
+    if DATABASE_POOL_MAX_SIZE:
+        DATABASE_POOL_MIN_SIZE = env_int("DATABASE_POOL_MIN_SIZE", 1)
+        if not 0 <= DATABASE_POOL_MIN_SIZE <= DATABASE_POOL_MAX_SIZE:
+            raise ImproperlyConfigured(
+                f"DATABASE_POOL_MIN_SIZE ({DATABASE_POOL_MIN_SIZE}) must be from 0 to DATABASE_POOL_MAX_SIZE "
+                f"({DATABASE_POOL_MAX_SIZE})."
+            )
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": DATABASE_POOL_MIN_SIZE,
+            "max_size": DATABASE_POOL_MAX_SIZE,
+            # Seconds a request waits for a free connection before it fails.
+            "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts -----------------------------------------------------------------------------------------
