@@ -656,7 +656,9 @@ def _booked_meanwhile(exc: Exception) -> bool:
     any other operational error stays an error."""
     if isinstance(exc, IntegrityError):
         return True
-    return getattr(exc.__cause__, "pgcode", None) == DEADLOCK_DETECTED
+    return (
+        getattr(exc.__cause__, "sqlstate", None) == DEADLOCK_DETECTED
+    )  # psycopg 3's error, as Django raised it
 
 
 def _following(session: Session):
