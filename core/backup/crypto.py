@@ -144,8 +144,10 @@ class DecryptingReader:
             raise BackupError("The archive is cut short: it ends before its last chunk.")
         length = int.from_bytes(size, "big")
         ciphertext = self._source.read(length)
-        if not TAG_SIZE <= length <= CHUNK_SIZE + TAG_SIZE or len(ciphertext) != length:
+        if not TAG_SIZE <= length <= CHUNK_SIZE + TAG_SIZE:
             raise BackupError(f"The archive is damaged at chunk {self._index}.")
+        if len(ciphertext) != length:
+            raise BackupError(f"The archive is cut short: it ends inside chunk {self._index}.")
         for final in (False, True):
             try:
                 plaintext = self._cipher.decrypt(
