@@ -52,7 +52,8 @@ class AdminErrorEmailHandler(AdminEmailHandler):
             return
         route = getattr(record, "route", None) or _route_of_request(record) or "-"
         error = record.exc_info[0].__name__ if record.exc_info and record.exc_info[0] else record.levelname
-        subject = self.format_subject(f"{record.levelname}: {error} at {route}")
+        place = route if route != "-" else getattr(record, "task_name", None) or record.name
+        subject = self.format_subject(f"{record.levelname}: {error} at {place}")
         lines = [
             f"Route: {route}",
             f"Status: {getattr(record, 'status_code', None) or getattr(record, 'status', None) or '-'}",

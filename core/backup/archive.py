@@ -56,8 +56,11 @@ def files_under(root: Path) -> list[tuple[str, Path]]:
 
 
 def application_version() -> str:
-    with (Path(settings.BASE_DIR) / "pyproject.toml").open("rb") as handle:
-        return tomllib.load(handle)["project"]["version"]
+    try:
+        with (Path(settings.BASE_DIR) / "pyproject.toml").open("rb") as handle:
+            return tomllib.load(handle)["project"]["version"]
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        return "unknown"  # the migrations in the manifest still say which schema the dump has
 
 
 def build_manifest(*, database: dict, dump_file: Path, files: dict[str, dict[str, str]], key: bytes) -> dict:

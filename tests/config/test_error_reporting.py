@@ -7,6 +7,7 @@ from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
 from sentry_sdk.transport import Transport
 
+from config.celery import app as celery_app
 from config.error_reporting import init_sentry, parse_admins, scrub_event
 
 NAME, NIK = "Ahmad Fauzan", "6308011705900001"
@@ -143,3 +144,21 @@ def test_admins_come_from_one_environment_line():
     assert parse_admins("  ") == []
     with pytest.raises(ImproperlyConfigured, match="DJANGO_ADMINS"):
         parse_admins("just a name")
+
+
+TASK = "tests.config.test_error_reporting.fail_in_a_task"
+
+
+@celery_app.task(name=TASK)
+def fail_in_a_task(person_id):
+    raise ValueError(f"no screening for NIK {NIK}")
+
+
+def test_a_failing_task_is_mailed_under_its_name_without_its_arguments_data(settings):
+    settings.ADMINS = [("Tim Operasional", "ops@example.go.id")]
+    result = fail_in_a_task.apply(args=[4242], throw=False)
+    assert result.failed()
+    (message,) = mail.outbox
+    assert message.subject == f"[Rehab Lapas] ERROR: ValueError at {TASK}"
+    assert f"Task: {TASK} {result.id}" in message.body
+    assert "ValueError: no screening for NIK [redacted]" in message.body and NIK not in message.body
