@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
+from config.error_reporting import init_sentry, parse_admins
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -64,8 +65,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # The health check, first: probed by address over plain HTTP, before the host check and HTTPS redirect.
+    # The health check, first (and unlogged: probed every few seconds): probed by address over plain HTTP, before the host check and HTTPS redirect.
     "config.health.HealthCheckMiddleware",
+    # Next: the request's log context (id, user id, route) spans every other middleware (config.logs).
+    "config.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -424,15 +427,57 @@ EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=True)
 # The address users reach the application at, for links in emails sent by scheduled jobs (no request there).
 SITE_URL = env_str("SITE_URL", "http://localhost:8000")
 
+# --- Logging (issue 21: config.logs) -------------------------------------------------------------------
+# json: one JSON object per line with request id, user id and route (production); text: readable (laptop).
+LOG_FORMAT = env_str("DJANGO_LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT must be json or text, got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    "filters": {
+        "context": {"()": "config.logs.ContextFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "json": {"()": "config.logs.JsonFormatter"},
+        "text": {"()": "config.logs.TextFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]},
+        # Errors mailed to ADMINS in production, without the request's contents (config.error_reporting).
+        "mail_admins": {
+            "()": "config.error_reporting.AdminErrorEmailHandler",
+            "level": "ERROR",
+            "filters": ["context", "require_debug_false"],
+        },
+    },
+    "root": {"handlers": ["console", "mail_admins"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's default handlers for these (a plain console and its own admin mail, which would send the
+        # request's cookies and data) are replaced: they propagate to the root's.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # runserver's line has the query string; rehab.request writes a line per request without it.
+        "django.server": {"handlers": [], "level": "INFO" if LOG_FORMAT == "text" else "WARNING"},
         # WeasyPrint narrates every step of a render and every SVG property it skips: only errors, please.
         **{name: {"level": "ERROR"} for name in ("weasyprint", "fontTools")},
         # oauthlib writes access tokens into its debug messages: never below warnings, whatever the level.
         **{name: {"level": "WARNING"} for name in ("oauthlib", "oauth2_provider")},
     },
 }
+
+# --- Error reporting and backups (issue 21) -----------------------------------------------------------
+# DJANGO_ADMINS="Tim Operasional <ops@example.go.id>, oncall@example.go.id": mailed on errors in production.
+ADMINS = parse_admins(env_str("DJANGO_ADMINS"))
+SERVER_EMAIL = env_str("DJANGO_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+EMAIL_SUBJECT_PREFIX = env_str("DJANGO_EMAIL_SUBJECT_PREFIX", "[Rehab Lapas] ")
+# Errors to a Sentry-compatible server when set, with personal data scrubbed before sending.
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "development" if DEBUG else "production"),
+        release=env_str("SENTRY_RELEASE") or None,
+    )
+# Backups (manage.py backup / restore) read their key from BACKUP_KEY in the environment when they run, never
+# from settings, so the key shows on no settings page and in no error report.
