@@ -6,9 +6,10 @@ RUN npm ci --no-audit --no-fund
 
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_DEBUG=0
-# WeasyPrint needs Pango; gettext compiles the translations.
+# WeasyPrint needs Pango; gettext compiles the translations; `manage.py backup` and `restore` run pg_dump and
+# pg_restore (bookworm's client is PostgreSQL 15, the server's version).
 RUN apt-get update && apt-get install -y --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 1000 rehab
 WORKDIR /app
@@ -24,4 +25,5 @@ RUN python manage.py compilemessages --ignore=node_modules -v0 \
 RUN mkdir -p /data/media /data/private && chown rehab:rehab /data/media /data/private
 USER rehab
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--access-logfile", "-", \
+     "--access-logformat", "%(h)s %(t)s \"%(m)s %(U)s %(H)s\" %(s)s %(b)s %(M)sms"]

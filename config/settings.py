@@ -65,7 +65,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # The health check, first (and unlogged: probed every few seconds): probed by address over plain HTTP, before the host check and HTTPS redirect.
+    # The health check, first: probed by address over plain HTTP, before the host check and the HTTPS
+    # redirect, and left out of the request log (a probe every few seconds says nothing).
     "config.health.HealthCheckMiddleware",
     # Next: the request's log context (id, user id, route) spans every other middleware (config.logs).
     "config.logs.RequestLogMiddleware",

@@ -62,6 +62,10 @@ def test_web_serves_with_gunicorn_and_keeps_its_access_log(services):
     command = argv(services["web"]["command"])
     assert command[1] == "config.wsgi:application"
     assert "--access-logfile=-" in command
+    # Paths only: a query string can carry a name searched for (?q=…), which no log may keep.
+    (log_format,) = [arg for arg in command if arg.startswith("--access-logformat=")]
+    assert "%(U)s" in log_format
+    assert not [code for code in ("%(r)s", "%(q)s", "%({") if code in log_format]
     assert "--bind=0.0.0.0:8000" in command
 
 
