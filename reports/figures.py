@@ -345,22 +345,26 @@ def _population(figures, upts: list[int], last: dt.date, known_at: dt.datetime) 
     """People held for narcotics at each UPT at the month's end, and those of them screened at least once in
     that custody spell: where each spell was then is its latest arrival or transfer dated by the last day,
     among the movements recorded by `known_at`; a spell released by then (as recorded by then) is not held.
-    Two queries: one row per spell held, its newest movement first in one pass (a window); and the spells
-    whose person was screened in them. The second is apart because in the first its look-up would run for
-    every movement, not every spell (a second of the nation's month)."""
-    spells = Admission.objects.filter(offence__in=Admission.NARCOTICS_OFFENCES, created_at__lte=known_at)
-    if len(upts) < Institution.objects.count():  # not the nation: only spells that ever came here
-        spells = spells.filter(
-            Exists(Movement.objects.filter(admission=OuterRef("pk"), to_institution__in=upts))
-        )
+    Read as one row per spell, newest movement first in one pass (a window), and counted here."""
     held = Movement.objects.filter(
         kind__in=(Movement.Kind.ADMISSION, Movement.Kind.TRANSFER),
         on__lte=last,
         recorded_at__lte=known_at,
-        admission__in=spells,
+        admission__offence__in=Admission.NARCOTICS_OFFENCES,
+        admission__created_at__lte=known_at,
     )
+    if len(upts) < Institution.objects.count():  # not the nation: only spells that ever came here
+        held = held.filter(
+            Exists(Movement.objects.filter(admission=OuterRef("admission"), to_institution__in=upts))
+        )
     released = Movement.objects.filter(
         admission=OuterRef("admission"), kind=Movement.Kind.RELEASE, on__lte=last, recorded_at__lte=known_at
+    )
+    screened = Screening.objects.filter(
+        person=OuterRef("admission__person"),
+        screened_on__gte=OuterRef("admission__admitted_on"),
+        screened_on__lte=last,
+        created_at__lte=known_at,
     )
     latest = (
         held.exclude(Exists(released))
@@ -368,28 +372,18 @@ def _population(figures, upts: list[int], last: dt.date, known_at: dt.datetime) 
             newest=Window(
                 RowNumber(), partition_by=[F("admission_id")], order_by=[F("on").desc(), F("pk").desc()]
             ),
+            screened=Exists(screened),
         )
         .filter(newest=1)
-        .values_list("to_institution", "admission")
+        .values_list("to_institution", "screened")
         .order_by()
-    )
-    # In one filter(), so each condition holds for the same screening.
-    screened = set(
-        spells.filter(
-            person__screenings__screened_on__gte=F("admitted_on"),
-            person__screenings__screened_on__lte=last,
-            person__screenings__created_at__lte=known_at,
-        )
-        .values_list("pk", flat=True)
-        .order_by()
-        .distinct()
     )
     wanted = set(upts)
-    for upt, spell in latest:
+    for upt, was_screened in latest:
         if upt in wanted:
             population = figures[upt]["population"]
             population["narcotics"] += 1
-            population["screened"] += int(spell in screened)
+            population["screened"] += int(was_screened)
 
 
 def _agreements(scopes: dict[str, list[int]], upts: list[int], last: dt.date) -> dict[str, dict]:
