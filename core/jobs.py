@@ -99,7 +99,7 @@ def send_unsent(limit: int = 500) -> int:
             try:
                 current_app.send_task(job.task, args=job.args, ignore_result=True)
             except BrokerError as exc:
-                logger.warning("Broker still unreachable; %s unsent job(s) wait: %s", limit - sent, exc)
+                logger.warning("Broker still unreachable; the unsent jobs wait for the next run: %s", exc)
                 break
             job.delete()
             sent += 1
