@@ -84,11 +84,12 @@ def celery_pointed_at(broker_url: str, *, queue: str | None = None):
     saved = {name: conf[name] for name in ("broker_url", "task_always_eager", "task_default_queue")}
 
     def reset_connections():
-        # The app keeps its connection pools and routing table; both are made again from the new settings.
+        # The app keeps its connection pools and its queues (a queue routed to is added to them, and a worker
+        # started in this process would consume it): all made again from the settings of the moment.
         app._pool = None
         app.amqp._producer_pool = None
-        app.amqp._queues = None
-        app.amqp.__dict__.pop("router", None)
+        for cached in ("queues", "default_queue", "router"):
+            app.amqp.__dict__.pop(cached, None)
 
     conf.update(broker_url=broker_url, task_always_eager=False)
     if queue:
@@ -97,8 +98,20 @@ def celery_pointed_at(broker_url: str, *, queue: str | None = None):
     try:
         yield app
     finally:
+        if queue:
+            _delete_queue(app, queue)
         conf.update(saved)
         reset_connections()
+
+
+def _delete_queue(app, queue: str) -> None:
+    """The test's queue and kombu's record of it, gone from the broker (if it answers)."""
+    try:
+        with app.connection_for_write() as broker:
+            broker.ensure_connection(max_retries=1, timeout=2)
+            broker.default_channel.queue_delete(queue)
+    except Exception:  # a broker the test stopped: nothing to tidy there
+        pass
 
 
 def redis_server_binary() -> str:
