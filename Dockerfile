@@ -12,8 +12,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends \
     && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 1000 rehab
 WORKDIR /app
-COPY pyproject.toml ./
-RUN pip install --no-cache-dir .
+# The pinned versions, every file checked against its hash (`make lock` writes requirements.txt).
+COPY requirements.txt ./
+RUN pip install --no-cache-dir --require-hashes -r requirements.txt
 COPY . .
 COPY --from=assets /app/node_modules ./node_modules
 RUN python manage.py compilemessages --ignore=node_modules -v0 \

@@ -6,20 +6,35 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PASSWORD ?= rehab-demo-2025
 
-.PHONY: run test install install-dev assets messages migrate demo lint format check-deploy clean
+.PHONY: run test install install-dev lock upgrade assets messages migrate demo lint typecheck format check-deploy clean
 
-$(VENV)/.installed: pyproject.toml
+# Python packages come from the lock files, every file checked against its hash: requirements.txt (what runs
+# in production, the Dockerfile's) and requirements-dev.txt (that plus the dev extras, the same versions).
+# pyproject.toml keeps the ranges; `make lock` writes the pins. The project itself is not installed: it runs
+# from this folder.
+$(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet --require-hashes -r requirements.txt
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
-	$(PY) -m pip install --quiet -e ".[dev]"
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+
+# After a change to pyproject.toml's dependencies: pins what was added, drops what was removed and keeps every
+# other pin. `make upgrade` moves every pin to the newest release its range allows. Both resolve for every
+# platform (--universal) from Python 3.11 up; the runtime lock takes its versions from the dev lock.
+UV_COMPILE = $(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command "make lock" --quiet
+lock: install-dev
+	$(UV_COMPILE) --extra dev $(UPGRADE) --output-file requirements-dev.txt
+	$(UV_COMPILE) --constraint requirements-dev.txt --output-file requirements.txt
+
+upgrade:
+	$(MAKE) lock UPGRADE=--upgrade
 
 # Bootstrap comes from the npm registry into node_modules/ and is served from there (nothing vendored).
 node_modules/.package-lock.json: package.json package-lock.json
@@ -49,11 +64,16 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# mypy with django-stubs over the services, the models' querysets and the instruments ([tool.mypy] in
+# pyproject.toml); its cache is kept in .mypy_cache, so a second run checks only what changed.
+typecheck: install-dev
+	$(VENV)/bin/mypy
+
 format: install-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: install-dev assets messages lint
+test: install-dev assets messages lint typecheck
 	$(PY) -m pytest
 
 check-deploy: install

@@ -46,7 +46,8 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     def save(self, *args, **kwargs):
-        changed_password = self.pk is not None and self._password is not None
+        # AbstractBaseUser.set_password keeps the new raw password here until saved; the stubs omit it.
+        changed_password = self.pk is not None and self._password is not None  # type: ignore[attr-defined]
         super().save(*args, **kwargs)
         if changed_password:
             password_set.send(sender=type(self), user=self)

@@ -227,7 +227,8 @@ def password_link_send(*, by: User, user: User, welcome: bool = False) -> None:
         raise ValidationError(
             _("This account has no e-mail address. Add the user's own address first; the link is sent there.")
         )
-    if last_address_change(user) is not None and last_address_change(user).by_id == by.pk:
+    last_change = last_address_change(user)
+    if last_change is not None and last_change.by_id == by.pk:
         raise PermissionDenied(
             _("You set this account's e-mail address, so another administrator must send its password link.")
         )

@@ -50,7 +50,7 @@ def audit_records_bulk(events: list[dict]) -> None:
         [
             AuditEvent(
                 actor=event.get("actor"),
-                username=event.get("actor").get_username() if event.get("actor") is not None else "",
+                username=actor.get_username() if (actor := event.get("actor")) is not None else "",
                 action=event["action"],
                 object_type=event["obj"]._meta.label_lower[:60],
                 object_id=str(event["obj"].pk)[:40],

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The health check, first: probed by address over plain HTTP, before the host check and HTTPS redirect.
+    "config.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -125,7 +127,43 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = env_str(
         "DATABASE_PG_OPTIONS", "-c jit=off -c pg_trgm.word_similarity_threshold=0.4"
     )
+    # psycopg's connection pool, per process, for web processes with many threads (gunicorn --threads): they
+    # share a few connections instead of holding one each. It replaces persistent connections (Django refuses
+    # both); health checks then happen as a connection leaves the pool. Unset (0): persistent connections.
+    DATABASE_POOL_MAX_SIZE = env_int("DATABASE_POOL_MAX_SIZE", 0)
+    if DATABASE_POOL_MAX_SIZE:
+        DATABASE_POOL_MIN_SIZE = env_int("DATABASE_POOL_MIN_SIZE", 1)
+        if not 0 <= DATABASE_POOL_MIN_SIZE <= DATABASE_POOL_MAX_SIZE:
+            raise ImproperlyConfigured(
+                f"DATABASE_POOL_MIN_SIZE ({DATABASE_POOL_MIN_SIZE}) must be from 0 to DATABASE_POOL_MAX_SIZE "
+                f"({DATABASE_POOL_MAX_SIZE})."
+            )
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": DATABASE_POOL_MIN_SIZE,
+            "max_size": DATABASE_POOL_MAX_SIZE,
+            # Seconds a request waits for a free connection before it fails.
+            "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Read replica (issue 21) ------------------------------------------------------------------------------
+# DATABASE_REPLICA_URL set: the dashboards' figures, the report figures and the list exports read from this
+# second database (a streaming replica of the primary); every write and every other read stays on the
+# primary (core.replica). Same connection options as the primary.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+# The alias the heavy reads go to, or "" for none (then everything reads from the primary).
+READ_REPLICA = "replica" if DATABASE_REPLICA_URL else ""
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+# --- end of read replica ----------------------------------------------------------------------------------
 
 # --- Accounts -----------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -407,6 +445,8 @@ SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    # Probes ask over plain HTTP (config.health.HealthCheckMiddleware answers them before this applies).
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000)

@@ -16,6 +16,7 @@ from django.utils import dateformat, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.replica import reads_from_replica
 from dashboard.participation import CHARTS, COLUMNS, GROUPS, NAME, SORT_KEYS, participation, sort_rows
 from institutions.models import Institution, Region
 from reports.charts import svg_data_url, trend_svg
@@ -87,7 +88,8 @@ def participation_dashboard(request):
     else:
         region = None if scope.is_national else regions[0]
     places = list(Institution.objects.filter(region=region).order_by("name", "pk")) if region else regions
-    figures = participation(timezone.localdate(), region=region, places=places)
+    with reads_from_replica():  # published figures of months that are over: nothing this request wrote
+        figures = participation(timezone.localdate(), region=region, places=places)
 
     sort, direction = request.GET.get("sort", NAME), request.GET.get("dir", "asc")
     problem = sort not in SORT_KEYS or direction not in DIRECTIONS

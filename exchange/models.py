@@ -93,9 +93,9 @@ class ImportRun(models.Model):
 
     @property
     def area_label(self) -> str:
-        if self.institution_id:
+        if self.institution is not None:
             return self.institution.name
-        if self.region_id:
+        if self.region is not None:
             return _("Every UPT of %(region)s") % {"region": self.region.name}
         return str(_("Every UPT in the country"))
 

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -179,8 +180,10 @@ def import_record(*, by, area: Area, upload, file_name: str, preview: Preview | 
     if not may_import_for(by, area):
         raise PermissionDenied(_("You may not import for this UPT."))
     checksum = checksum_of(upload)
-    complete = isinstance(preview, Preview)
-    kind = preview.table_kind if complete else preview.kind
+    if isinstance(preview, Preview):
+        kind, counts, rejected = preview.table_kind, preview.plan.counts, len(preview.rejected)
+    else:
+        kind, counts, rejected = preview.kind, {}, 0
     run = ImportRun(
         institution=area.institution,
         region=area.region,
@@ -189,8 +192,8 @@ def import_record(*, by, area: Area, upload, file_name: str, preview: Preview | 
         checksum=checksum,
         file_kind=kind,
         mapping=preview.mapping,
-        counts=preview.plan.counts if complete else {},
-        rejected_rows=len(preview.rejected) if complete else 0,
+        counts=counts,
+        rejected_rows=rejected,
         created_by=by,
     )
     upload.seek(0)
@@ -287,7 +290,7 @@ def import_apply(
         for planned in part.changed:
             inmates_services.admission_update_from_register(
                 by=by,
-                admission=planned.admission,
+                admission=_found(planned.admission, planned),
                 values={change.field: change.after for change in planned.changes},
             )
         _keep_undecided(run, part)
@@ -339,7 +342,7 @@ def _keep_undecided(run: ImportRun, part: Plan) -> None:
         ImportItem(
             run=run,
             kind=ImportItem.Kind.REVIEW,
-            institution_id=planned.row.institution_id,
+            institution_id=_upt_of(planned),
             line=planned.row.line,
             row=_row_data(planned),
         )
@@ -348,7 +351,7 @@ def _keep_undecided(run: ImportRun, part: Plan) -> None:
         ImportItem(
             run=run,
             kind=ImportItem.Kind.TRANSFER,
-            institution_id=planned.row.institution_id,
+            institution_id=_upt_of(planned),
             line=planned.row.line,
             row=_row_data(planned),
             person=planned.person,
@@ -389,10 +392,27 @@ def _tick(progress: Progress | None, done: int, todo: int) -> None:
         progress(done, todo)
 
 
+T = TypeVar("T")
+
+
+def _upt_of(planned: Planned) -> int:
+    """The UPT a planned row was resolved to: every row in a plan's lists has one (the rest are refused)."""
+    if planned.row.institution_id is None:
+        raise ValueError(f"Line {planned.row.line} reached the plan without a UPT.")
+    return planned.row.institution_id
+
+
+def _found(found: T | None, planned: Planned) -> T:
+    """The person or spell the plan matched a row to: set for every row of the lists that need one."""
+    if found is None:
+        raise ValueError(f"Line {planned.row.line} reached the plan without the record it matched.")
+    return found
+
+
 def _admission_for(planned: Planned) -> Admission:
     row = planned.row
     return Admission(
-        institution_id=row.institution_id,
+        institution_id=_upt_of(planned),
         register_number=row.register_number,
         register_category=row.register_category,
         admitted_on=row.admitted_on,
@@ -430,7 +450,7 @@ def _readmit(by, planned: Planned, run: ImportRun) -> None:
     try:
         inmates_services.admission_link(
             by=by,
-            person=planned.person,
+            person=_found(planned.person, planned),
             admission=_admission_for(planned),
             reason=_("SDP import #%(run)s (line %(line)s)") % {"run": run.pk, "line": planned.row.line},
             match_reason=_("SDP register"),

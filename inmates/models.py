@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -65,7 +66,8 @@ def _latest_spell_in_reach(user: User, work: Work) -> Q:
         reach |= Q(
             released_on__isnull=False, institution_id__in=institution_ids_open_to(agencies, Work.AFTERCARE)
         )
-    return reach & ~Exists(later)
+    # Q & Exists is a Q (Q._combine takes any conditional expression); the stubs say Combinable.
+    return reach & ~Exists(later)  # type: ignore[return-value]
 
 
 def emergency_reach(user: User) -> frozenset[int]:
@@ -76,8 +78,8 @@ def emergency_reach(user: User) -> frozenset[int]:
     return getattr(user, "emergency_person_ids", frozenset())
 
 
-def _visible(user: User, work: Work, movements: dict, admissions: dict) -> Q:
-    condition = Exists(_movements_in_scope(user, **movements))
+def _visible(user: User, work: Work, movements: dict, admissions: dict) -> Q | Combinable:
+    condition: Q | Combinable = Exists(_movements_in_scope(user, **movements))
     if user.scope.agency_ids:
         condition |= Exists(_admissions_open_to_counsellor(user, work, **admissions))
     return condition
@@ -189,7 +191,7 @@ class AdmissionQuerySet(models.QuerySet):
     def visible_to(self, user: User, work: Work = Work.ANY) -> AdmissionQuerySet:
         if user.scope.is_national:
             return self
-        condition = Exists(_movements_in_scope(user, admission=OuterRef("pk")))
+        condition: Q | Combinable = Exists(_movements_in_scope(user, admission=OuterRef("pk")))
         if user.scope.agency_ids:
             condition |= _latest_spell_in_reach(user, work)
         granted = emergency_reach(user)
@@ -236,6 +238,9 @@ class AdmissionQuerySet(models.QuerySet):
 
 class Admission(models.Model):
     """One custody spell: from admission to release, possibly across several institutions."""
+
+    # What other apps said when the service saved it (inmates.hooks), for the page to show; not a column.
+    notices: list[str]
 
     class RegisterCategory(models.TextChoices):
         # Register A: remand by authority; register B: sentenced, by sentence length (see DOMAIN.md).
@@ -361,6 +366,9 @@ def sentence_as_text(months: int | None) -> str:
 
 class Movement(models.Model):
     """A step in a custody spell: arrival, transfer between institutions, or release. Never overwritten."""
+
+    # What other apps said when the service saved it (inmates.hooks), for the page to show; not a column.
+    notices: list[str]
 
     class Kind(models.TextChoices):
         ADMISSION = "admission", _("Admission")
@@ -539,6 +547,9 @@ class RegistrationLink(models.Model):
     also a way for a curious insider to read anyone's past by "registering" them. So each link is kept with
     the reason given, shown to the heads of the UPT that held the person before and to the data-protection
     officer, and one undone within a day is flagged for their review."""
+
+    # What other apps said when the service saved it (inmates.hooks), for the page to show; not a column.
+    notices: list[str]
 
     QUICK_UNDO = dt.timedelta(days=1)
 

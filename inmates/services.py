@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ManyToOneRel
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,6 +55,7 @@ def _reason_to_hold(*, birth_date: dt.date | None, institution: Institution, on:
     if concern != ages.MINOR_AT_ADULT_UPT:
         return ""
     if not reason.strip():
+        assert birth_date is not None  # a minor is told only by a date of birth
         age = ages.age_on(birth_date, on)
         raise ValidationError({"minor_reason": ages.minor_at_adult_upt_text(age, institution.name)})
     return reason.strip()
@@ -254,7 +256,9 @@ def admission_transfer(
         raise ValidationError(
             {"register_number": register_number_taken_message(number, to_institution.name)}
         ) from exc
-    details = {"transfer": {"from": previous, "to": to_institution.pk, "on": on.isoformat()}}
+    details: dict[str, object] = {
+        "transfer": {"from": previous, "to": to_institution.pk, "on": on.isoformat()}
+    }
     if number != previous_number:
         details["register_number"] = [previous_number, number]
     if reason:
@@ -438,8 +442,10 @@ def _recorded_on(admission: Admission) -> list[str]:
     at the admission, and rows about the person at its institution (screenings, assessments)."""
     found = []
     for relation in Admission._meta.get_fields(include_hidden=True):
-        model = getattr(relation, "related_model", None)
-        if not (relation.one_to_many and relation.auto_created) or model in (Movement, RegistrationLink):
+        if not isinstance(relation, ManyToOneRel) or not relation.auto_created:
+            continue  # only the foreign keys pointing at the admission
+        model = relation.field.model
+        if model in (Movement, RegistrationLink):
             continue
         if model._base_manager.filter(**{relation.field.name: admission}).exists():
             found.append(str(model._meta.verbose_name_plural))
@@ -467,7 +473,7 @@ def registration_link_undo(*, by, link: RegistrationLink, reason: str) -> Regist
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Say why the admission was registered by mistake."))
-    if link.undone_at or link.admission_id is None:
+    if link.undone_at or link.admission is None:
         raise ValidationError(_("This registration has already been undone."))
     admission = _lock_held_by_users_institution(link.admission, by)
     if not admission.is_open or admission.movements.exclude(kind=Movement.Kind.ADMISSION).exists():
@@ -530,13 +536,11 @@ def _person_links():
     """Every foreign key to Person in the project (admissions, screenings, enrolments, plans, notes, ...),
     including those without a reverse name."""
     for relation in Person._meta.get_fields(include_hidden=True):
-        model = getattr(relation, "related_model", None)
+        if not isinstance(relation, ManyToOneRel) or not relation.auto_created:
+            continue  # only the foreign keys pointing at the person
+        model = relation.field.model
         # Merges and "different people" records are about the two records themselves: they stay put.
-        if (
-            relation.one_to_many
-            and relation.auto_created
-            and model not in (Person, PersonMerge, DistinctPeople)
-        ):
+        if model not in (Person, PersonMerge, DistinctPeople):
             yield f"{model._meta.label_lower}.{relation.field.name}", model, relation.field.name
 
 
@@ -576,7 +580,7 @@ def person_merge(*, by, kept: Person, merged: Person) -> PersonMerge:
         raise PermissionDenied(_("Only staff of institutions that have held both people can merge them."))
     if refusal := merge_refusal(kept=kept, merged=merged):
         raise ValidationError(refusal)
-    moved = {}
+    moved: dict[str, object] = {}
     try:
         with transaction.atomic():
             for key, model, field in _person_links():

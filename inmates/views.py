@@ -22,6 +22,7 @@ from audit.exports import hand_over_export
 from audit.models import AuditEvent
 from audit.services import audit_record
 from core.forms import ExportForm, apply_service_errors
+from core.replica import reads_from_replica
 from core.sorting import Sorting
 from inmates import panels, services
 from inmates.filters import AdmissionFilter
@@ -130,6 +131,7 @@ def admission_list(request):
 
 
 @require_http_methods(["GET", "POST"])
+@reads_from_replica()  # the list and its count, however long: the hand-over and its audit are written as ever
 def admission_export(request):
     """The WBP list as CSV or XLSX (?format=xlsx), with the same filters and scope as the page, in the columns
     the SDP import reads (so an export imports back unchanged); no NIK, which stays on the person's own page.

@@ -97,6 +97,10 @@ def with_custody_counts(regions: Iterable[Region]) -> list[Region]:
 class Region(models.Model):
     """A Kanwil Ditjenpas: one regional office per province."""
 
+    # Set on the regions with_custody_counts returns (not columns).
+    in_custody: int
+    narcotics_cases: int
+
     code = models.SlugField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=120)
     province = models.CharField(_("province"), max_length=80)
@@ -264,4 +268,4 @@ class Agency(models.Model):
 
     @property
     def time_zone(self) -> str:
-        return self.region.time_zone if self.region_id else TimeZones.WIB
+        return self.region.time_zone if self.region is not None else TimeZones.WIB

@@ -351,9 +351,9 @@ class Breach(models.Model):
 
     @property
     def time_zone(self) -> str:
-        if self.institution_id:
+        if self.institution is not None:
             return self.institution.time_zone
-        return self.region.time_zone if self.region_id else "Asia/Jakarta"
+        return self.region.time_zone if self.region is not None else "Asia/Jakarta"
 
 
 class EmergencyAccessQuerySet(models.QuerySet):

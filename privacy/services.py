@@ -211,7 +211,9 @@ def hand_over(
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
-    upload = ContentFile(content) if file is None else File(file)
+    if file is None and content is None:
+        raise TypeError("hand_over needs the file's content or an open file.")
+    upload = File(file) if file is not None else ContentFile(content or b"")
     record = HandOver(
         filename=filename,
         content_type=content_type,
@@ -257,7 +259,7 @@ def downloaded(record: HandOver, *, actor) -> None:
             action=AuditEvent.Action.DOWNLOAD,
             actor=actor,
             obj=record,
-            person_id=record.rights_request.person_id if record.rights_request_id else None,
+            person_id=record.rights_request.person_id if record.rights_request is not None else None,
             details={"file": record.filename, "recipient": record.recipient},
         )
 

@@ -62,7 +62,7 @@ class ConsentRecord(models.Model):
         abstract = True
 
     @classmethod
-    def consent_constraints(cls, label: str) -> list[models.CheckConstraint]:
+    def consent_constraints(cls, label: str) -> list[models.BaseConstraint]:
         return [
             models.CheckConstraint(
                 condition=~Q(legal_basis="consent") | (Q(consent_on__isnull=False) & ~Q(consent_witness="")),

@@ -66,14 +66,15 @@ class Programme(models.Model):
         RUNNING = "running", _("Running")
         ENDED = "ended", _("Ended")
 
-    # The agreement scope each kind needs (issue 5: "must ... cover its kind").
-    REQUIRED_SCOPE = {
+    # The agreement scope each kind needs (issue 5: "must ... cover its kind"). Keyed by the stored value
+    # (a str: a row's kind is not a Kind member).
+    REQUIRED_SCOPE: dict[str, str] = {
         Kind.MEDICAL: Agreement.Scope.MEDICAL_REHABILITATION,
         Kind.SOCIAL: Agreement.Scope.SOCIAL_REHABILITATION,
         Kind.AFTERCARE_PREPARATION: Agreement.Scope.AFTERCARE,
     }
     # Which approved recommendations fill each kind's waiting list.
-    RECOMMENDATIONS = {
+    RECOMMENDATIONS: dict[str, tuple[str, ...]] = {
         Kind.MEDICAL: (Recommendation.Kind.MEDICAL, Recommendation.Kind.MEDICAL_THEN_SOCIAL),
         Kind.SOCIAL: (Recommendation.Kind.SOCIAL, Recommendation.Kind.MEDICAL_THEN_SOCIAL),
         Kind.AFTERCARE_PREPARATION: (),
@@ -138,10 +139,13 @@ class Programme(models.Model):
         return self.status_on(timezone.localdate())
 
     def get_status_display(self) -> str:
-        return self.Status(self.status).label
+        return str(self.Status(self.status).label)
 
 
 class Enrolment(ConsentRecord):
+    # What other apps said when the service saved it (inmates.hooks), for the page to show; not a column.
+    notices: list[str]
+
     class Status(models.TextChoices):
         WAITING = "waiting", _("Waiting")
         ACTIVE = "active", pgettext_lazy("enrolment status", "Active")
@@ -152,7 +156,7 @@ class Enrolment(ConsentRecord):
 
     OPEN = (Status.WAITING, Status.ACTIVE)
     # Every legal step; anything else is refused (services.enrolment_move).
-    TRANSITIONS = {
+    TRANSITIONS: dict[str, tuple[str, ...]] = {
         Status.WAITING: (Status.ACTIVE, Status.DROPPED_OUT, Status.TRANSFERRED, Status.RELEASED),
         Status.ACTIVE: (Status.COMPLETED, Status.DROPPED_OUT, Status.TRANSFERRED, Status.RELEASED),
     }
@@ -493,7 +497,7 @@ class Session(models.Model):
     ends_at = models.DateTimeField(_("ends at"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
-    facilitators = models.ManyToManyField(
+    facilitators: models.ManyToManyField[User, Facilitation] = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Facilitation", related_name="facilitated_sessions"
     )
     created_at = models.DateTimeField(auto_now_add=True)

@@ -260,36 +260,48 @@ def active_at(places, last: dt.date, known_at: dt.datetime) -> QuerySet:
     )
 
 
-def people_by_stage(places, last: dt.date, known_at: dt.datetime) -> dict[int, dict[str, int]]:
-    """For each UPT of `places` (Institutions, a queryset of them, or their pks): the PEOPLE active at
-    `last` (as active_at) by the stage of their phase on `last` as recorded by `known_at`; those in no phase
-    under NONE. Every stage of STAGES is a key (0 where nobody is in it).
-
-    Each person counts once per UPT, like the report's active people: someone active in two programmes
-    there counts under the stage of their latest move (by date, then as recorded), and under NONE only when
-    neither has a phase. Two queries at most (one to list the UPTs given as a queryset)."""
+def active_with_stage(places, last: dt.date, known_at: dt.datetime) -> list[tuple]:
+    """The enrolments at `places` active on `last` (active_at), each as (UPT, kind, person, stage of its
+    phase on `last` or None, the day it moved there, the move's pk), in one query: the monthly report counts
+    its active participants and their stages from the same rows (reports.figures)."""
     latest = _latest(last, known_at)
-    rows = (
+    return list(
         active_at(places, last, known_at)
         .annotate(
             stage=Subquery(latest.values("phase__stage")[:1]),
             moved_on=Subquery(latest.values("on")[:1]),
             move=Subquery(latest.values("pk")[:1]),
         )
-        .values_list("programme__institution", "person", "stage", "moved_on", "move")
+        .values_list("programme__institution", "kind", "person", "stage", "moved_on", "move")
         .order_by()
     )
+
+
+def stages_of(active: list[tuple], upts) -> dict[int, dict[str, int]]:
+    """For each UPT of `upts` (pks): the PEOPLE of the rows `active` (active_with_stage) by the stage of
+    their phase; those in no phase under NONE. Every stage of STAGES is a key (0 where nobody is in it).
+
+    Each person counts once per UPT, like the report's active people: someone active in two programmes
+    there counts under the stage of their latest move (by date, then as recorded), and under NONE only when
+    neither has a phase."""
     chosen: dict[tuple[int, int], tuple] = {}
-    for upt, person, stage, moved_on, move in rows:
+    for upt, _kind, person, stage, moved_on, move in active:
         key = (upt, person)
         # Sorts after any move: a phase (any) wins over none, the later move over the earlier.
         rank = (moved_on is not None, moved_on or dt.date.min, move or 0)
         if key not in chosen or rank > chosen[key][0]:
             chosen[key] = (rank, stage or NONE)
-    counts: dict[int, dict[str, int]] = {upt: dict.fromkeys(STAGES, 0) for upt in _upt_ids(places)}
+    counts: dict[int, dict[str, int]] = {upt: dict.fromkeys(STAGES, 0) for upt in upts}
     for (upt, _person), (_rank, stage) in chosen.items():
         counts.setdefault(upt, dict.fromkeys(STAGES, 0))[stage] += 1
     return counts
+
+
+def people_by_stage(places, last: dt.date, known_at: dt.datetime) -> dict[int, dict[str, int]]:
+    """For each UPT of `places` (Institutions, a queryset of them, or their pks): the people active at
+    `last` by the stage of their phase on `last` as recorded by `known_at` (stages_of). Two queries at most
+    (one to list the UPTs given as a queryset)."""
+    return stages_of(active_with_stage(places, last, known_at), _upt_ids(places))
 
 
 def _upt_ids(places) -> list[int]:

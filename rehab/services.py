@@ -274,10 +274,11 @@ def _withdraw_after(enrolment: Enrolment, day: dt.date, *, by) -> list[Session]:
     off the sessions held meanwhile, with what was marked for them there (they were not in custody to attend,
     and their "absent" would lower the rate). Returns those sessions, for the user to be told."""
     cut = local_midnight(day + dt.timedelta(days=1), enrolment.programme.institution.time_zone)
-    rows = Attendance.objects.filter(enrolment=enrolment, session__starts_at__gte=cut).select_related(
-        "session"
+    rows = list(
+        Attendance.objects.filter(enrolment=enrolment, session__starts_at__gte=cut)
+        .select_related("session")
+        .order_by("session__starts_at")
     )
-    rows = list(rows.order_by("session__starts_at"))
     if rows:
         Attendance.objects.filter(pk__in=[row.pk for row in rows]).delete()
         history.marks_added(
@@ -339,11 +340,12 @@ def _leave_reason(to: str, leave_reason: str, reason: str) -> str:
         if leave_reason == LeaveReason.OTHER and not reason:
             raise ValidationError({"reason": _("Give the reason for dropping out.")})
         return leave_reason
-    return {
+    leaving: dict[str, str] = {
         Enrolment.Status.COMPLETED: LeaveReason.COMPLETED,
         Enrolment.Status.TRANSFERRED: LeaveReason.TRANSFERRED,
         Enrolment.Status.RELEASED: LeaveReason.RELEASED,
-    }.get(to, "")
+    }
+    return leaving.get(to, "")
 
 
 @transaction.atomic
@@ -654,7 +656,9 @@ def _booked_meanwhile(exc: Exception) -> bool:
     any other operational error stays an error."""
     if isinstance(exc, IntegrityError):
         return True
-    return getattr(exc.__cause__, "pgcode", None) == DEADLOCK_DETECTED
+    return (
+        getattr(exc.__cause__, "sqlstate", None) == DEADLOCK_DETECTED
+    )  # psycopg 3's error, as Django raised it
 
 
 def _following(session: Session):

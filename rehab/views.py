@@ -22,6 +22,7 @@ from audit.exports import hand_over_export
 from audit.models import AuditEvent
 from audit.services import audit_record
 from core.forms import ExportForm, apply_service_errors
+from core.replica import reads_from_replica
 from inmates.models import Person
 from institutions.models import Institution, count_subquery
 from rehab import coverage, phases, services
@@ -321,6 +322,7 @@ def _programme_export(
 
 
 @require_http_methods(["GET", "POST"])
+@reads_from_replica()  # the rows and their count: the hand-over and its audit are written as ever
 def participant_export(request, pk: int):
     """The programme page's participants, one row per enrolment, with its dose: the same people the page
     names (a participant the user can no longer reach is left out, as there), in one query."""
@@ -386,6 +388,7 @@ def participant_export(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
+@reads_from_replica()  # the rows and their count: the hand-over and its audit are written as ever
 def attendance_export(request, pk: int):
     """Every attendance record of the programme's sessions, times in the institution's zone, in one query.
     As on the session page, a session that has started keeps every name (the record of the work done); one

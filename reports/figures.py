@@ -32,7 +32,7 @@ from rehab.models import (
     Session,
     SessionChange,
 )
-from rehab.phases import STAGES, active_at, people_by_stage
+from rehab.phases import STAGES, active_with_stage, stages_of
 from rehab.quality_of_life import changes_by_upt
 from reports import people_treated
 from reports.cohorts import WINDOWS, cohorts_and_survival, window_days
@@ -186,18 +186,20 @@ def _by_upt(
     for row in _rows(recommendations.filter(approved), "assessment__institution", n=Count("pk")):
         figures[row["assessment__institution"]]["assessment"]["approved"] = row["n"]
 
-    # Enrolment state at the month's end, read from the transition rows recorded by then.
-    active_at_end = active_at(places, last, known_at)
-    # Read once and counted here (the state at the month's end is the dear part: asked twice, twice the time).
+    # Enrolment state at the month's end, read from the transition rows recorded by then, with each one's
+    # phase (read once: the state at the month's end is the dear part, asked twice, twice the time).
     # Enrolments: someone in medical and social rehabilitation at once counts once in each kind. People:
     # each counted once at a UPT, whatever the number of programmes there.
+    active = active_with_stage(places, last, known_at)
     people: dict[int, set[int]] = defaultdict(set)
-    for upt, kind, person in active_at_end.values_list("programme__institution", "kind", "person").order_by():
+    for upt, kind, person, *_phase in active:
         by_kind = figures[upt]["rehabilitation"]["active_by_kind"]
         by_kind[kind] = by_kind.get(kind, 0) + 1
         people[upt].add(person)
     for upt, persons in people.items():
         figures[upt]["rehabilitation"]["active_people"] = len(persons)
+    for upt, by_stage in stages_of(active, upts).items():
+        figures[upt]["rehabilitation"]["phase"] = dict(by_stage)
     moves = EnrolmentTransition.objects.filter(
         enrolment__programme__institution__in=places, on__range=(first, last), at__lte=known_at
     )
@@ -214,8 +216,6 @@ def _by_upt(
     _sessions(figures, places, zoned, first, last, known_at)
     _aftercare(figures, places, first, last, known_at)
     _population(figures, upts, last, known_at)
-    for upt, by_stage in people_by_stage(upts, last, known_at).items():
-        figures[upt]["rehabilitation"]["phase"] = dict(by_stage)
     for upt, change in changes_by_upt(upts, first, last, known_at).items():
         figures[upt]["quality_of_life"] = change
     people_treated.count(figures, places, first, last, known_at)
@@ -345,26 +345,22 @@ def _population(figures, upts: list[int], last: dt.date, known_at: dt.datetime) 
     """People held for narcotics at each UPT at the month's end, and those of them screened at least once in
     that custody spell: where each spell was then is its latest arrival or transfer dated by the last day,
     among the movements recorded by `known_at`; a spell released by then (as recorded by then) is not held.
-    Read as one row per spell, newest movement first in one pass (a window), and counted here."""
+    Two queries: one row per spell held, its newest movement first in one pass (a window); and the spells
+    whose person was screened in them. The second is apart because in the first its look-up would run for
+    every movement, not every spell (a second of the nation's month)."""
+    spells = Admission.objects.filter(offence__in=Admission.NARCOTICS_OFFENCES, created_at__lte=known_at)
+    if len(upts) < Institution.objects.count():  # not the nation: only spells that ever came here
+        spells = spells.filter(
+            Exists(Movement.objects.filter(admission=OuterRef("pk"), to_institution__in=upts))
+        )
     held = Movement.objects.filter(
         kind__in=(Movement.Kind.ADMISSION, Movement.Kind.TRANSFER),
         on__lte=last,
         recorded_at__lte=known_at,
-        admission__offence__in=Admission.NARCOTICS_OFFENCES,
-        admission__created_at__lte=known_at,
+        admission__in=spells,
     )
-    if len(upts) < Institution.objects.count():  # not the nation: only spells that ever came here
-        held = held.filter(
-            Exists(Movement.objects.filter(admission=OuterRef("admission"), to_institution__in=upts))
-        )
     released = Movement.objects.filter(
         admission=OuterRef("admission"), kind=Movement.Kind.RELEASE, on__lte=last, recorded_at__lte=known_at
-    )
-    screened = Screening.objects.filter(
-        person=OuterRef("admission__person"),
-        screened_on__gte=OuterRef("admission__admitted_on"),
-        screened_on__lte=last,
-        created_at__lte=known_at,
     )
     latest = (
         held.exclude(Exists(released))
@@ -372,18 +368,28 @@ def _population(figures, upts: list[int], last: dt.date, known_at: dt.datetime) 
             newest=Window(
                 RowNumber(), partition_by=[F("admission_id")], order_by=[F("on").desc(), F("pk").desc()]
             ),
-            screened=Exists(screened),
         )
         .filter(newest=1)
-        .values_list("to_institution", "screened")
+        .values_list("to_institution", "admission")
         .order_by()
     )
+    # In one filter(), so each condition holds for the same screening.
+    screened = set(
+        spells.filter(
+            person__screenings__screened_on__gte=F("admitted_on"),
+            person__screenings__screened_on__lte=last,
+            person__screenings__created_at__lte=known_at,
+        )
+        .values_list("pk", flat=True)
+        .order_by()
+        .distinct()
+    )
     wanted = set(upts)
-    for upt, was_screened in latest:
+    for upt, spell in latest:
         if upt in wanted:
             population = figures[upt]["population"]
             population["narcotics"] += 1
-            population["screened"] += int(was_screened)
+            population["screened"] += int(spell in screened)
 
 
 def _agreements(scopes: dict[str, list[int]], upts: list[int], last: dt.date) -> dict[str, dict]:

@@ -164,15 +164,16 @@ class Report(models.Model):
 
     @property
     def scope_code(self) -> str:
-        if self.scope == self.Scope.INSTITUTION:
+        # The place is set exactly as the scope says (the place_matches_scope constraint).
+        if self.institution is not None:
             return self.institution.code
-        return self.region.code if self.scope == self.Scope.REGION else "national"
+        return self.region.code if self.region is not None else "national"
 
     @property
     def scope_name(self) -> str:
-        if self.scope == self.Scope.INSTITUTION:
+        if self.institution is not None:
             return self.institution.name
-        return self.region.name if self.scope == self.Scope.REGION else str(_("Indonesia (national)"))
+        return self.region.name if self.region is not None else str(_("Indonesia (national)"))
 
 
 class FigureSet(models.Model):

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 
 def _dialect(alias: str) -> tuple[str, callable, callable]:
@@ -46,10 +46,11 @@ def _date(value):
 
 @dataclass(frozen=True)
 class KeptRows:
-    """Rows kept in a temporary table (kept_with_outcomes), counted like a queryset."""
+    """Rows kept in a temporary table, or made by a query (kept_with_outcomes), counted like a queryset."""
 
     db: str
     sql: str
+    params: tuple = ()
 
 
 @contextmanager
@@ -61,7 +62,11 @@ def kept_with_outcomes(base, *, later, deaths, grouped: bool) -> Iterator[KeptRo
 
     Found by joins and GROUP BY over every release at once: the correlated look-ups of releases() run one
     release at a time, serially, a second for the nation. The table serves several counts (the month's
-    cohort table and Kaplan–Meier)."""
+    cohort table and Kaplan–Meier).
+
+    On a read replica (any database but the primary) nothing can be created, temporary tables included (a
+    hot standby refuses them): there the rows are the same joins as materialised CTEs, worked out again by
+    each count that reads them."""
     alias = base.db
     base_sql, base_params = base.query.sql_with_params()
     later_sql, later_params = later.query.sql_with_params()
@@ -69,9 +74,8 @@ def kept_with_outcomes(base, *, later, deaths, grouped: bool) -> Iterator[KeptRo
     suffix = uuid.uuid4().hex[:12]
     releases, table = f"kept_base_{suffix}", f"kept_releases_{suffix}"
     group = ', k."group"' if grouped else ""
-    query = (
-        f"CREATE TEMPORARY TABLE {table} AS"
-        f" SELECT k.cohort{group}, k.released_on, n.first AS returned_on, d.first AS died_on"
+    joined = (
+        f"SELECT k.cohort{group}, k.released_on, n.first AS returned_on, d.first AS died_on"
         f" FROM {releases} k"
         " LEFT JOIN (SELECT r.id, MIN(a.admitted_on) AS first"
         f" FROM {releases} r JOIN ({later_sql}) a ON a.person_id = r.person_id"
@@ -79,10 +83,19 @@ def kept_with_outcomes(base, *, later, deaths, grouped: bool) -> Iterator[KeptRo
         " GROUP BY r.id) n ON n.id = k.id"
         f" LEFT JOIN ({deaths_sql}) d ON d.admission = k.id"
     )
+    if alias != DEFAULT_DB_ALIAS:
+        materialized = " MATERIALIZED" if connections[alias].vendor == "postgresql" else ""
+        yield KeptRows(
+            alias,
+            f"WITH {releases} AS{materialized} ({base_sql}), {table} AS{materialized} ({joined})"
+            f" SELECT * FROM {table}",
+            (*base_params, *later_params, *deaths_params),
+        )
+        return
     with transaction.atomic(using=alias):
         with connections[alias].cursor() as cursor:
             cursor.execute(f"CREATE TEMPORARY TABLE {releases} AS {base_sql}", base_params)
-            cursor.execute(query, [*later_params, *deaths_params])
+            cursor.execute(f"CREATE TEMPORARY TABLE {table} AS {joined}", [*later_params, *deaths_params])
         try:
             yield KeptRows(alias, f"SELECT * FROM {table}")
         finally:
@@ -94,7 +107,7 @@ def kept_with_outcomes(base, *, later, deaths, grouped: bool) -> Iterator[KeptRo
 def _select(inner) -> tuple[str, str, list]:
     """(database alias, SQL, parameters) of a values() queryset or of kept rows."""
     if isinstance(inner, KeptRows):
-        return inner.db, inner.sql, []
+        return inner.db, inner.sql, list(inner.params)
     sql, params = inner.query.sql_with_params()
     return inner.db, sql, list(params)
 

@@ -113,7 +113,8 @@ def report_reissue(*, by, report: Report, reason: str) -> Report:
     place = _place_of(report)
     # The latest edition, locked: a second reissue waits here, then finds its number taken.
     latest = Report.objects.filter(**place).select_for_update().order_by("-edition").first()
-    if latest.pk != report.pk:  # reissued meanwhile (or a page left open): a newer edition is the current one
+    # Reissued meanwhile (or a page left open): a newer edition is the current one.
+    if latest is None or latest.pk != report.pk:
         raise ValidationError(
             _("A newer edition of this report exists: reissue the latest edition, in the archive, if needed.")
         )

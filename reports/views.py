@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from contextlib import AbstractContextManager, nullcontext
 
 from django import forms
 from django.conf import settings
@@ -26,6 +27,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from core import jobs
 from core.forms import DateInput, check_plausible
+from core.replica import reads_from_replica
 from inmates.models import held_at, held_at_key
 from institutions.models import Institution, Region
 from reports import panels, release_outcomes, services
@@ -137,6 +139,16 @@ def _release_outcomes(user) -> tuple:
     return ReleaseOutcome.objects.filter(held_at(user)), built
 
 
+def _outcomes_source(built) -> AbstractContextManager:
+    """Where to count this build of the release-outcome table: the replica once it holds that build (a
+    rebuild reaches it a moment later, and the figures are cached under the build's generation, so counting
+    an older table there would show old figures until the next rebuild); the primary until then."""
+    with reads_from_replica():
+        seen = release_outcomes.current()
+    caught_up = seen is not None and seen.generation == built.generation
+    return reads_from_replica() if caught_up else nullcontext()
+
+
 def _recidivism_figures(releases, *, cutoff: dt.date, period: str, breakdown: str) -> tuple:
     """The dashboard's counted figures, protected: the cohort table, the curves and their sizes, the chart
     (as a data URL), how many curves it leaves out, and relapse after release."""
@@ -196,7 +208,8 @@ def recidivism(request):
     )
     figures = cache.get(key)
     if figures is None:
-        figures = _recidivism_figures(releases, cutoff=cutoff, period=period, breakdown=breakdown)
+        with _outcomes_source(built):
+            figures = _recidivism_figures(releases, cutoff=cutoff, period=period, breakdown=breakdown)
         cache.set(key, figures, timeout=4 * settings.RELEASE_OUTCOMES_EVERY * 60)
     rows, curves, sizes, chart, drawn, relapsed = figures
     estimates = [

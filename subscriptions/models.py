@@ -92,9 +92,10 @@ class Subscription(models.Model):
 
     @property
     def place_name(self) -> str:
-        if self.scope == Report.Scope.INSTITUTION:
+        # The place is set exactly as the scope says (the place_matches_scope constraint).
+        if self.institution is not None:
             return self.institution.name
-        return self.region.name if self.scope == Report.Scope.REGION else str(_("Indonesia (national)"))
+        return self.region.name if self.region is not None else str(_("Indonesia (national)"))
 
 
 class DeliveryQuerySet(models.QuerySet):

@@ -4,6 +4,8 @@ The three-user habit (allowed, read-only, outsider) uses: staff of the instituti
 region's officer (read-only), and staff of the other region's institution (outsider).
 """
 
+import copy
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -131,3 +133,24 @@ def login(db):
 @pytest.fixture
 def password():
     return TEST_PASSWORD
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On PostgreSQL, a "replica" alias for the read-replica tests (tests/core/test_replica.py): a second
+    connection to this test database (of this xdist worker) whose transactions are read-only, so a write that
+    strays there fails. The router sends nothing there unless a test sets READ_REPLICA (a test in a
+    transaction of the primary would find none of its rows there), whatever DATABASE_REPLICA_URL says."""
+    from django.db import connections
+
+    settings.READ_REPLICA = ""
+
+    default = connections.settings["default"]
+    if default["ENGINE"] != "django.db.backends.postgresql":
+        connections.settings.pop("replica", None)
+        return
+    replica = copy.deepcopy(default)
+    options = f"{default.get('OPTIONS', {}).get('options', '')} -c default_transaction_read_only=on"
+    replica["OPTIONS"] = {**default.get("OPTIONS", {}), "options": options.strip()}
+    replica["TEST"] = {**default.get("TEST", {}), "MIRROR": "default"}
+    connections.settings["replica"] = replica

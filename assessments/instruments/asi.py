@@ -135,7 +135,9 @@ def score(answers: dict[str, Any], definition: Definition = DEFINITION) -> AsiRe
     for unknown in sorted(set(answers) - set(definition.extra["domains"])):
         invalid[unknown] = "not an ASI domain"
     for domain in definition.extra["domains"]:
-        row = answers.get(domain) if isinstance(answers.get(domain), dict) else {}
+        row = answers.get(domain)
+        if not isinstance(row, dict):
+            row = {}
         for rating in definition.extra["ratings"]:
             code = f"{domain}.{rating}"
             value = row.get(rating)

@@ -243,7 +243,7 @@ def score(answers: dict[str, Any], definition: Definition = DEFINITION) -> Assis
         for unknown in sorted(set(row) - {"q1", "q2", "q3", "q4", "q5", "q6", "q7", "specify"}):
             invalid[f"{substance}.{unknown}"] = "not an ASSIST question"
         q1 = choose(definition.item("q1"), row.get("q1"), f"{substance}.q1", missing, invalid)
-        q1_code = q1.code if q1 else None
+        q1_code = str(q1.code) if q1 else None
         q2_code = row.get("q2") if q1_code == "yes" else None
         total = 0
         for question in _questions_asked(definition, substance, q1_code, q2_code):
@@ -263,15 +263,17 @@ def score(answers: dict[str, Any], definition: Definition = DEFINITION) -> Assis
         invalid["q8_days_per_month"] = "must be a number of days from 0 to 31"
     if missing or invalid:
         raise InstrumentError(missing=missing, invalid=invalid)
+    assert q8 is not None  # choose() gives None only for an answer missing or invalid, refused above
+    injecting = str(q8.code)
     return AssistResult(
         code=definition.code,
         version=definition.version,
         substances=results,
-        injecting=q8.code,
+        injecting=injecting,
         injecting_days_per_month=float(days)
-        if q8.code == "yes_past_3_months" and days not in (None, "")
+        if injecting == "yes_past_3_months" and days not in (None, "")
         else None,
-        injecting_action=_injecting_action(definition, q8.code, days),
+        injecting_action=_injecting_action(definition, injecting, days),
     )
 
 

@@ -10,6 +10,7 @@ intervention is given when item 4, 5 or 6 scores 2 or more, or item 9 or 10 scor
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,14 +32,20 @@ _INJURY = (
 )
 
 
-def _options(labels, points) -> tuple[Option, ...]:
+def _options(labels: tuple[Text, ...], points: tuple[int, ...]) -> tuple[Option, ...]:
     return tuple(
         Option(position, score, label)
         for position, (label, score) in enumerate(zip(labels, points, strict=True))
     )
 
 
-def _item(number: int, wording_id: str, wording_en: str, labels=_FREQUENCY, points=(0, 1, 2, 3, 4)) -> Item:
+def _item(
+    number: int,
+    wording_id: str,
+    wording_en: str,
+    labels: tuple[Text, ...] = _FREQUENCY,
+    points: tuple[int, ...] = (0, 1, 2, 3, 4),
+) -> Item:
     return Item(f"a{number}", Text(wording_id, wording_en), _options(labels, points))
 
 
@@ -184,7 +191,9 @@ class AuditCResult:
     positive: bool
 
 
-def _points(definition: Definition, answers: Any, allowed_extra: set[str] = frozenset()) -> dict[str, int]:
+def _points(
+    definition: Definition, answers: Any, allowed_extra: AbstractSet[str] = frozenset()
+) -> dict[str, int]:
     if not isinstance(answers, dict):
         raise InstrumentError(invalid={"answers": "must be a mapping"})
     missing, invalid, points = [], {}, {}
@@ -232,4 +241,4 @@ def score_c(answers: dict[str, Any], definition: Definition = DEFINITION_C) -> A
     if sex_missing or sex_invalid:
         raise InstrumentError(missing=sex_missing, invalid=sex_invalid)
     total = sum(points.values())
-    return AuditCResult(definition.code, definition.version, total, sex, total >= cut_offs[sex])
+    return AuditCResult(definition.code, definition.version, total, str(sex), total >= cut_offs[sex])

@@ -24,7 +24,9 @@ class Text:
 
 @dataclass(frozen=True)
 class Option:
-    code: str
+    # The answer as stored: a word (ASSIST), a position on the scale (AUDIT, ASI, WHOQOL-BREF) or yes/no
+    # (DAST-10: True/False, which are ints).
+    code: str | int
     points: int
     label: Text
 
@@ -63,7 +65,7 @@ class Definition:
     source: str  # the publication the rules come from
     items: tuple[Item, ...]
     bands: tuple[Band, ...] = ()
-    extra: dict = field(default_factory=dict)  # instrument-specific rules (thresholds, skip rules)
+    extra: dict[str, Any] = field(default_factory=dict)  # instrument-specific rules (thresholds, skip rules)
 
     def item(self, code: str) -> Item:
         return next(item for item in self.items if item.code == code)

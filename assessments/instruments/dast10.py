@@ -105,7 +105,9 @@ def score(answers: dict[str, Any], definition: Definition = DEFINITION) -> DastR
         elif not isinstance(value, bool):  # 1 and "yes" are not answers: only True (yes) or False (no)
             invalid[item.code] = f"{value!r} is not yes (True) or no (False)"
         else:
-            total += item.option(value).points
+            option = item.option(value)
+            assert option is not None  # every item offers both yes and no
+            total += option.points
     for unknown in sorted(set(answers) - {item.code for item in definition.items}):
         invalid[unknown] = "not a DAST-10 item"
     if missing or invalid:

@@ -423,6 +423,25 @@ def test_two_concurrent_bookings_of_one_counsellor_only_one_succeeds(
     assert Session.objects.count() == 1
 
 
+def test_a_deadlock_between_two_bookings_reads_as_the_slot_taken():
+    """When each insert saw the other's row first PostgreSQL aborts one as a deadlock (SQLSTATE 40P01), which
+    Django raises as its OperationalError caused by the driver's error; any other operational error is not."""
+    from django.db import OperationalError
+    from psycopg import errors
+
+    def raised_by_django(driver_error):
+        try:
+            try:
+                raise driver_error
+            except errors.Error as exc:
+                raise OperationalError(str(exc)) from exc
+        except OperationalError as wrapped:
+            return wrapped
+
+    assert services._booked_meanwhile(raised_by_django(errors.DeadlockDetected("deadlock detected")))
+    assert not services._booked_meanwhile(raised_by_django(errors.QueryCanceled("statement timeout")))
+
+
 # --- Attendance and dose ---------------------------------------------------------------------------------
 
 

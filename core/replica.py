@@ -1,0 +1,76 @@
+"""Heavy read-only work on the read replica (DATABASE_REPLICA_URL), everything else on the primary.
+
+Only what is wrapped in `reads_from_replica()` (a context manager, or a decorator) reads from the replica:
+the dashboards' figures, the report figures and the list exports. Every other read stays on the primary, so
+a page shown after a change always shows that change (a replica is a moment behind). Writes always go to the
+primary, inside the context too: Django sends get_or_create, update_or_create, select_for_update, update()
+and delete() to the database for writes, and so does this router.
+
+A transaction begun inside the context reads from the primary: what it writes, it must be able to read
+back before it commits. A transaction already open when the context is entered (a figure set computed under
+its row lock, say) keeps reading the replica: the caller asked for it there, for data it has not written.
+
+Without a replica configured (settings.READ_REPLICA empty) the context changes nothing.
+"""
+
+from __future__ import annotations
+
+from contextlib import ContextDecorator
+from contextvars import ContextVar, Token
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
+
+# The primary's transaction depth when the context was entered, or None outside the context.
+_entered_at_depth: ContextVar[int | None] = ContextVar("reads_from_replica", default=None)
+
+
+def _depth() -> int:
+    return len(connections[DEFAULT_DB_ALIAS].atomic_blocks)
+
+
+class reads_from_replica(ContextDecorator):  # lower case: used like contextlib's managers
+    """Reads inside go to the replica when one is configured. Nests; safe in threads and async tasks (a
+    context variable, not a global)."""
+
+    _token: Token[int | None] | None = None
+
+    def _recreate_cm(self) -> reads_from_replica:
+        return type(self)()  # a decorated view runs in many threads at once: a context of its own each time
+
+    def __enter__(self) -> reads_from_replica:
+        depth = _entered_at_depth.get()
+        self._token = _entered_at_depth.set(_depth() if depth is None else depth)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._token is not None:
+            _entered_at_depth.reset(self._token)
+            self._token = None
+
+
+def replica_alias() -> str | None:
+    """The database alias reads go to here and now: the replica inside the context, else None."""
+    alias = settings.READ_REPLICA
+    depth = _entered_at_depth.get()
+    if not alias or depth is None or alias not in connections.settings:
+        return None
+    return alias if _depth() <= depth else None
+
+
+class ReplicaRouter:
+    """settings.DATABASE_ROUTERS: reads inside `reads_from_replica()` to the replica; writes, migrations
+    and everything else to the primary."""
+
+    def db_for_read(self, model: type, **hints: object) -> str | None:
+        return replica_alias() or DEFAULT_DB_ALIAS
+
+    def db_for_write(self, model: type, **hints: object) -> str:
+        return DEFAULT_DB_ALIAS
+
+    def allow_relation(self, obj1: object, obj2: object, **hints: object) -> bool | None:
+        # A row read from the replica is the primary's row: it may be linked to one written there.
+        return True
+
+    def allow_migrate(self, db: str, app_label: str, **hints: object) -> bool:
+        return db == DEFAULT_DB_ALIAS
