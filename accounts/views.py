@@ -8,6 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -37,10 +38,13 @@ def password_change(request: HttpRequest) -> HttpResponse:
     for name, autocomplete in AUTOCOMPLETE.items():
         form.fields[name].widget.attrs["autocomplete"] = autocomplete
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        with transaction.atomic():  # changed and audited together, or neither
+            user = form.save()
+            # Only that it changed; never anything of the password itself.
+            audit_record(
+                action=AuditEvent.Action.CHANGE, actor=user, obj=user, details={"password": "changed"}
+            )
         update_session_auth_hash(request, user)  # stay signed in here; other sessions are signed out
-        # Only that it changed; never anything of the password itself.
-        audit_record(action=AuditEvent.Action.CHANGE, actor=user, obj=user, details={"password": "changed"})
         messages.success(request, _("Your password has been changed."))
         return redirect("home")
     return render(request, "accounts/password_change.html", {"form": form})

@@ -4,6 +4,7 @@ revoke one. Audited without the key."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,10 +39,11 @@ def tokens(request):
 @require_POST
 def token_revoke(request, pk: int):
     token = get_object_or_404(ApiToken.objects.filter(user=request.user, revoked_at__isnull=True), pk=pk)
-    ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
-    audit_record(
-        action=AuditEvent.Action.CHANGE, actor=request.user, obj=token, details={"revoked": token.prefix}
-    )
+    with transaction.atomic():  # revoked and audited together, or neither
+        ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+        audit_record(
+            action=AuditEvent.Action.CHANGE, actor=request.user, obj=token, details={"revoked": token.prefix}
+        )
     messages.success(
         request, _("The token “%(name)s” is revoked: it no longer opens the API.") % {"name": token.name}
     )

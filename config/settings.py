@@ -241,8 +241,14 @@ REDIS_URL = env_str("REDIS_URL")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 # The cache carries an import's progress from the worker to the status page: shared through Redis when there
 # is one, in-process otherwise (where tasks run in-process too).
+# A Redis that is down or unreachable makes the cache miss (core.cache), never a page fail: every use of it
+# is a shortcut (counted figures, import progress, the API's rate counts), and waits 2 s at most.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    "default": {
+        "BACKEND": "core.cache.ForgivingRedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
@@ -260,6 +266,36 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 300)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 360)
 # The month's fan-out computes every scope's figures and their protection first: minutes for the nation.
 REPORT_MONTH_TIME_LIMIT = env_int("REPORT_MONTH_TIME_LIMIT", 30 * 60)
+# A worker's child process is replaced after this many tasks: WeasyPrint and matplotlib keep memory (fonts,
+# caches, fragmentation) that a long-lived process never gives back. 0: never replaced.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 50) or None
+# Redis has no acknowledgements of its own: a message taken by a worker is kept aside, and handed out again
+# when it has not been acknowledged within visibility_timeout. With acks_late a task is acknowledged when it
+# ends, so the timeout must outlast the longest hard time limit (an SDP import's, then the month's fan-out,
+# REPORT_MONTH_TIME_LIMIT): shorter, and a task still running would be given to a second worker. The margin
+# covers a worker that is slow to take it. A worker whose child process dies is not waited for: the task is
+# put back at once (CELERY_TASK_REJECT_ON_WORKER_LOST); a whole worker lost (machine, container) is waited
+# for this long, and the sweepers (core.tasks, reports.tasks, exchange.tasks) find its rows well before.
+# Countdowns (retries' backoff, at most 15 minutes) must stay below it too, or the task would run twice.
+LONGEST_TASK_SECONDS = max(CELERY_TASK_TIME_LIMIT, REPORT_MONTH_TIME_LIMIT + 60, SDP_IMPORT_TIME_LIMIT + 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": LONGEST_TASK_SECONDS + 10 * 60,
+    # A page that queues a job waits this long for a broker that is down or unreachable (core.jobs), not
+    # minutes; larger than BRPOP's 1 s wait, so a worker's idle wait for a task is not cut short.
+    "socket_connect_timeout": 2,
+    "socket_timeout": 10,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Publishing retries twice, quickly, then gives up: the job is kept to be sent by the sweeper (core.jobs).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+# A worker started before Redis waits for it (and says so) instead of exiting.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 # Minutes between rebuilds of the recidivism dashboard's release outcomes (a divisor of 60); the page says
 # how old they are and asks for a rebuild when they are older than twice this.
 RELEASE_OUTCOMES_EVERY = env_int("RELEASE_OUTCOMES_EVERY", 15)
@@ -278,6 +314,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.tasks.refresh_release_outcomes",
         "schedule": crontab(minute=f"*/{RELEASE_OUTCOMES_EVERY}"),
     },
+    # Jobs that could not be queued (the broker was down), sent once it is back; then reports and imports
+    # left running by a worker that died.
+    "jobs-unsent": {"task": "core.tasks.send_unsent_jobs", "schedule": crontab()},
+    "reports-stuck": {"task": "reports.tasks.sweep_stuck_reports", "schedule": crontab(minute="*/5")},
     "sdp-imports-stuck": {"task": "exchange.tasks.sweep_stuck_imports", "schedule": crontab(minute="*/5")},
     "sdp-import-files-expired": {
         "task": "exchange.tasks.delete_expired_files",

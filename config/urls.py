@@ -48,3 +48,6 @@ urlpatterns = [
     path("akun/token-api/", api_token_views.tokens, name="api-tokens"),
     path("akun/token-api/<int:pk>/cabut/", api_token_views.token_revoke, name="api-token-revoke"),
 ]
+
+# A database gone for a moment answers 503 "try again", not 500 (config.unavailable).
+handler500 = "config.unavailable.server_error_or_unavailable"

@@ -13,7 +13,6 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 from typing import TypeVar
 
 from django.conf import settings
@@ -23,10 +22,12 @@ from django.core.files import File
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from audit.context import batch
 from audit.models import AuditEvent
 from audit.services import audit_record
+from core import jobs
 from exchange.models import ImportItem, ImportRun, MappingProfile
 from exchange.sdp.columns import BY_KEY, missing_required, normalised
 from exchange.sdp.places import Area, PlaceResolver
@@ -253,7 +254,7 @@ def import_confirm(*, by, run: ImportRun) -> ImportRun:
         raise ValidationError(_("This import has already been applied or is running."))
     from exchange.tasks import apply_import
 
-    transaction.on_commit(lambda: apply_import.delay(run.pk))
+    jobs.enqueue_on_commit(apply_import, run.pk)
     run.refresh_from_db()
     return run
 
@@ -462,6 +463,7 @@ def _readmit(by, planned: Planned, run: ImportRun) -> None:
 
 STUCK_AFTER = dt.timedelta(minutes=2)  # a claim's apply takes its UPT locks within moments
 MAX_ATTEMPTS = 2
+WORKER_STOPPED = gettext_noop("The worker stopped before the import finished; nothing was changed.")
 
 
 def stuck_imports_sweep(*, now: dt.datetime) -> int:
@@ -479,11 +481,10 @@ def stuck_imports_sweep(*, now: dt.datetime) -> int:
             if run.started_at >= now - hard_limit and not _nobody_applies(run):
                 continue
             again = run.attempts < MAX_ATTEMPTS
-            reason = _("The worker stopped before the import finished; nothing was changed.")
             changed = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.RUNNING).update(
                 status=ImportRun.Status.QUEUED if again else ImportRun.Status.FAILED,
                 finished_at=None if again else now,
-                error=str(reason),
+                error=WORKER_STOPPED,  # in English: translated when shown
             )
             if changed:
                 swept += 1
@@ -493,7 +494,7 @@ def stuck_imports_sweep(*, now: dt.datetime) -> int:
                     details={"stuck": "requeued" if again else "failed"},
                 )
                 if again:
-                    transaction.on_commit(partial(apply_import.delay, run.pk))
+                    jobs.enqueue_on_commit(apply_import, run.pk)
     return swept
 
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from audit.exports import spreadsheet_safe
 from audit.models import AuditEvent
 from audit.services import audit_record
+from core import jobs
 from exchange import services
 from exchange.decision_views import decision_counts
 from exchange.forms import MappingForm, UploadForm
@@ -152,9 +153,12 @@ def import_apply(request, pk: int):
     user = request.user
     run = _visible_run(user, pk)
     try:
-        services.import_confirm(by=user, run=run)
+        with jobs.watch() as watched:
+            services.import_confirm(by=user, run=run)
     except ValidationError as error:
         messages.error(request, "; ".join(error.messages))
+    else:
+        jobs.tell_if_waiting(request, watched)
     return redirect(run)
 
 

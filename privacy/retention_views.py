@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core import jobs
 from core.forms import apply_service_errors
 from privacy import retention, tasks
 from privacy.forms import RetentionRuleForm
@@ -114,6 +114,8 @@ def retention_approve(request, pk: int):
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect("privacy:retention")
-    transaction.on_commit(lambda: tasks.carry_out_retention.delay(run.pk, user.pk))
+    with jobs.watch() as watched:
+        jobs.enqueue_on_commit(tasks.carry_out_retention, run.pk, user.pk)
     messages.success(request, _("Approved: the plan is being carried out; this page shows what was done."))
+    jobs.tell_if_waiting(request, watched)
     return redirect("privacy:retention")

@@ -11,6 +11,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from agreements.storage import private_storage
@@ -20,6 +21,18 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 GENERATOR_VERSION = "1.1"  # bump when the figures or their layout change: every PDF records the version
+
+# Why a run stopped, kept in English in Report.error and shown to the report's readers in their language
+# (Report.stop_reason); any other error is an exception's text, for the administrators.
+WORKER_STOPPED = gettext_noop(
+    "The first attempt stopped before the report was finished (its worker was stopped or ran out of "
+    "memory): it is being generated again."
+)
+WORKER_STOPPED_AGAIN = gettext_noop(
+    "Generating this report stopped twice before it was finished (its worker was stopped or ran out of "
+    "memory), so it was not tried again. Generate it again from the list of monthly reports; if it fails "
+    "again, tell the administrators."
+)
 
 
 def place_key(place) -> str:
@@ -143,6 +156,11 @@ class Report(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reports:report-detail", args=[self.pk])
+
+    @property
+    def stop_reason(self) -> str:
+        """Why an earlier run stopped, in the reader's language, when it is a reason for them ("" else)."""
+        return gettext(self.error) if self.error in (WORKER_STOPPED, WORKER_STOPPED_AGAIN) else ""
 
     @property
     def scope_code(self) -> str:

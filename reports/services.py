@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from audit.services import audit_record
-from reports.models import Report
+from core import jobs
+from reports.models import WORKER_STOPPED, WORKER_STOPPED_AGAIN, Report
 
 EARLIEST_YEAR = 2000
 
@@ -92,6 +93,11 @@ def report_request(
             audit_record(
                 action=AuditEvent.Action.CREATE, actor=by, obj=report, details={"provisional": running}
             )
+    if report.status == Report.Status.FAILED:  # asked for again: a fresh start, its attempts counted anew
+        Report.objects.filter(pk=report.pk, status=Report.Status.FAILED).update(
+            status=Report.Status.QUEUED, error="", attempts=0
+        )
+        report.refresh_from_db()
     if queue and report.status != Report.Status.DONE:
         _render_on_commit(report)
     return report
@@ -135,4 +141,37 @@ def report_reissue(*, by, report: Report, reason: str) -> Report:
 def _render_on_commit(report: Report) -> None:
     from reports.tasks import render_report
 
-    transaction.on_commit(lambda: render_report.delay(report.pk))
+    jobs.enqueue_on_commit(render_report, report.pk)
+
+
+def stuck_reports_sweep(*, now: dt.datetime) -> int:
+    """Reports left "running" past the render's hard time limit: their worker died (a render past its limit
+    is killed by the worker, so nothing still renders them). Each is queued once more with the reason, or,
+    after MAX_ATTEMPTS claims, marked failed with the reason; a late redelivery of its message then finds
+    nothing to claim (reports.tasks.claim). Returns how many were swept."""
+    from reports.tasks import MAX_ATTEMPTS, STALE_AFTER, render_report
+
+    swept = 0
+    stuck = Report.objects.filter(status=Report.Status.RUNNING, started_at__lt=now - STALE_AFTER)
+    for report in stuck.select_related("institution", "region"):
+        again = report.attempts < MAX_ATTEMPTS
+        with transaction.atomic():
+            # The same claim still stuck: not one a worker took over meanwhile.
+            changed = Report.objects.filter(
+                pk=report.pk, status=Report.Status.RUNNING, started_at=report.started_at
+            ).update(
+                status=Report.Status.QUEUED if again else Report.Status.FAILED,
+                error=WORKER_STOPPED if again else WORKER_STOPPED_AGAIN,
+                finished_at=None if again else now,
+            )
+            if not changed:
+                continue
+            swept += 1
+            audit_record(
+                action=AuditEvent.Action.CHANGE,
+                obj=report,
+                details={"stuck": "requeued" if again else "failed", "attempts": report.attempts},
+            )
+            if again:
+                jobs.enqueue_on_commit(render_report, report.pk)
+    return swept

@@ -12,6 +12,7 @@ from django.db import OperationalError
 from django.db.models import F, Q
 from django.utils import timezone
 
+from core import jobs
 from institutions.models import Institution, Region
 from reports import release_outcomes
 from reports.models import Report
@@ -19,14 +20,21 @@ from reports.publication import figure_set_for, final_cutoff, trend_months
 from reports.render import generate
 from reports.services import current_month
 
-# A claim older than the hard time limit belongs to a worker that died: it may be taken over.
+# A claim older than the hard time limit belongs to a worker that died: it may be taken over (once).
 STALE_AFTER = dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+# Claims of one report before it is given up as failed (reports.services.stuck_reports_sweep): a report whose
+# render kills its worker (out of memory) must not take down worker after worker. Asking for it again
+# (reports.services.report_request) starts the count afresh.
+MAX_ATTEMPTS = 2
 
 
 def claim(report_id: int) -> bool:
+    """Take the report for rendering: one conditional update, so of two workers (a redelivery, a re-run
+    queued by the sweeper) only one gets it. A failed report is not taken: only asking for it again
+    queues it, so a late redelivery never runs a report the sweeper gave up on."""
     now = timezone.now()
-    claimable = Q(status__in=[Report.Status.QUEUED, Report.Status.FAILED]) | Q(
-        status=Report.Status.RUNNING, started_at__lt=now - STALE_AFTER
+    claimable = Q(status=Report.Status.QUEUED) | Q(
+        status=Report.Status.RUNNING, started_at__lt=now - STALE_AFTER, attempts__lt=MAX_ATTEMPTS
     )
     return bool(
         Report.objects.filter(claimable, pk=report_id).update(
@@ -102,7 +110,7 @@ def monthly_reports() -> int:
     ]
     for report in reports:
         if report.status != Report.Status.DONE:
-            render_report.delay(report.pk)
+            jobs.enqueue(render_report, report.pk)
     return len(reports)
 
 
@@ -110,3 +118,12 @@ def monthly_reports() -> int:
 def refresh_release_outcomes() -> int:
     """Rebuild the recidivism dashboard's release-outcome table (reports.release_outcomes)."""
     return release_outcomes.refresh().releases
+
+
+@shared_task(acks_late=True)
+def sweep_stuck_reports() -> int:
+    """Every few minutes: a report left "running" by a worker that died (killed, restarted, out of memory)
+    past the hard time limit is queued once more, or marked failed after its second attempt."""
+    from reports.services import stuck_reports_sweep
+
+    return stuck_reports_sweep(now=timezone.now())

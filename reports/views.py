@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import logging
 from contextlib import AbstractContextManager, nullcontext
 
 from django import forms
@@ -22,11 +21,11 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from kombu.exceptions import OperationalError as BrokerError
 
 from audit.exports import XLSX
 from audit.models import AuditEvent
 from audit.services import audit_record
+from core import jobs
 from core.forms import DateInput, check_plausible
 from core.replica import reads_from_replica
 from inmates.models import held_at, held_at_key
@@ -51,7 +50,6 @@ from reports.xlsx import workbook_bytes
 
 HORIZON_DAYS = window_days(36)
 MAX_CURVES = 8
-logger = logging.getLogger(__name__)
 
 
 class CohortFilterForm(forms.Form):
@@ -134,10 +132,9 @@ def _release_outcomes(user) -> tuple:
     elif timezone.now() - built.refreshed_at > dt.timedelta(minutes=2 * interval) and cache.add(
         "reports:release-outcomes-queued", True, timeout=interval * 60
     ):
-        try:
-            refresh_release_outcomes.delay()
-        except BrokerError:  # the page still answers with the figures it has, saying how old they are
-            logger.warning("Could not queue a rebuild of the release outcomes: the broker is down.")
+        # A broker that is down keeps it for later (core.jobs): the page answers with the figures it has,
+        # saying how old they are.
+        jobs.enqueue(refresh_release_outcomes)
         built = release_outcomes.current()  # without a broker, the task has just run here
     return ReleaseOutcome.objects.filter(held_at(user)), built
 
@@ -326,9 +323,15 @@ def report_create(request):
         place = {"institution": Institution.objects.get(pk=int(pk))}  # a choice the form offered
     elif kind == Report.Scope.REGION:
         place = {"region": Region.objects.get(pk=int(pk))}
-    report = services.report_request(
-        by=user, scope=kind, month=form.cleaned_data["month"], language=form.cleaned_data["language"], **place
-    )
+    with jobs.watch() as watched:
+        report = services.report_request(
+            by=user,
+            scope=kind,
+            month=form.cleaned_data["month"],
+            language=form.cleaned_data["language"],
+            **place,
+        )
+    jobs.tell_if_waiting(request, watched)
     return redirect(report)
 
 
@@ -383,10 +386,12 @@ def report_reissue(request, pk: int):
     if place.get(report.scope, "national") not in dict(report_places(user)):
         raise PermissionDenied(_("Only officers of this scope can reissue the report."))
     try:
-        reissued = services.report_reissue(by=user, report=report, reason=request.POST.get("reason", ""))
+        with jobs.watch() as watched:
+            reissued = services.report_reissue(by=user, report=report, reason=request.POST.get("reason", ""))
     except ValidationError as error:
         messages.error(request, "; ".join(error.messages))
         return redirect(report)
+    jobs.tell_if_waiting(request, watched)
     return redirect(reissued)
 
 

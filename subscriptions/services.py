@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import audit_record
+from core import jobs
 from reports.models import Report
 from subscriptions.models import Delivery, Subscription
 from subscriptions.rules import place_fields
@@ -101,9 +102,10 @@ def deliveries_create(*, report_id: int) -> list[Delivery]:
 def _send_on_commit(delivery_id: int) -> None:
     from subscriptions.tasks import send_delivery
 
-    # Robust: a broker that cannot be reached leaves the delivery queued (the page counts it) and is
-    # logged; it never undoes the commit it follows.
-    transaction.on_commit(lambda: send_delivery.delay(delivery_id), robust=True)
+    # A broker that cannot be reached leaves the delivery queued (the page counts it), sent once it is back
+    # (core.jobs); robust: an error of the job run in-process (no broker configured) never undoes the
+    # commit it follows.
+    jobs.enqueue_on_commit(send_delivery, delivery_id, robust=True)
 
 
 def delivery_message(delivery: Delivery, connection=None) -> EmailMessage:

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core import jobs
 from reports.views import report_places
 from subscriptions import services
 from subscriptions.models import Delivery, Subscription
@@ -77,8 +78,11 @@ def delivery_retry(request, pk: int):
     )
     if not may_manage(user, delivery.report):
         raise PermissionDenied(_("Only officers of this scope can send the report's emails again."))
-    if services.delivery_retry(delivery=delivery, by=user):
+    with jobs.watch() as watched:
+        queued = services.delivery_retry(delivery=delivery, by=user)
+    if queued:
         messages.success(request, _("The email is queued to be sent again."))
+        jobs.tell_if_waiting(request, watched)
     else:
         messages.info(request, _("This email is no longer failed: it is queued or sent."))
     return redirect(delivery.report)

@@ -7,10 +7,7 @@ run one after the other. Runs where CI runs it: PostgreSQL (and Redis for the wo
 import datetime as dt
 import os
 import signal
-import subprocess
-import sys
-import time
-from pathlib import Path
+import uuid
 
 import pytest
 from django.conf import settings
@@ -21,6 +18,7 @@ from exchange.models import ImportRun
 from exchange.sdp.places import Area
 from inmates.models import Admission, Person
 from tests.exchange.test_import import line, sdp_file
+from tests.workers import celery_pointed_at, wait_for, worker_process
 
 pytestmark = pytest.mark.django_db(transaction=True)  # other processes and threads see committed rows
 needs_redis = pytest.mark.skipif(
@@ -28,7 +26,6 @@ needs_redis = pytest.mark.skipif(
 )
 
 ROWS = 12_000
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -39,52 +36,18 @@ def postgres():
         )
 
 
-def worker_process(private_root: Path) -> subprocess.Popen:
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "DJANGO_PRIVATE_MEDIA_ROOT": str(private_root),
-    }
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool",
-            "solo",
-            "--loglevel",
-            "WARNING",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
-def wait_for(condition, *, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if value := condition():
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"waited {seconds} s for {what}")
+@pytest.fixture
+def queue(settings):
+    """A queue of the test's own on the Redis broker: no other test's messages, nor it theirs."""
+    name = f"test-import-{uuid.uuid4().hex}"
+    with celery_pointed_at(settings.REDIS_URL, queue=name):
+        yield name
 
 
 @needs_redis
 def test_a_worker_killed_mid_apply_leaves_nothing_and_the_retry_applies_it_once(
-    postgres, institution, staff, settings
+    postgres, institution, staff, settings, queue
 ):
-    from config.celery import app
-
-    app.control.purge()  # messages earlier tests left with no worker to take them
     rows = [line(f"WBP Uji {i}", f"6308011705{i:06d}", f"B.I {i}/2026") for i in range(ROWS)]
     upload = sdp_file(*rows)
     area = Area(institution=institution)
@@ -92,7 +55,7 @@ def test_a_worker_killed_mid_apply_leaves_nothing_and_the_retry_applies_it_once(
     run = services.import_record(by=staff, area=area, upload=upload, file_name="besar.csv", preview=preview)
     services.import_confirm(by=staff, run=run)  # queued on commit (this test commits)
 
-    worker = worker_process(settings.PRIVATE_MEDIA_ROOT)
+    worker = worker_process(settings.PRIVATE_MEDIA_ROOT, queue=queue)
     try:
         wait_for(
             lambda: (services.progress_of(run) or (0,))[0] >= 2_000,
@@ -122,7 +85,7 @@ def test_a_worker_killed_mid_apply_leaves_nothing_and_the_retry_applies_it_once(
     assert swept == 1
     run.refresh_from_db()
     assert run.status == ImportRun.Status.QUEUED
-    worker = worker_process(settings.PRIVATE_MEDIA_ROOT)
+    worker = worker_process(settings.PRIVATE_MEDIA_ROOT, queue=queue)
     try:
         wait_for(
             lambda: ImportRun.objects.get(pk=run.pk).status in ("done", "failed"),

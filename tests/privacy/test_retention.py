@@ -100,7 +100,9 @@ def test_the_dpo_approves_the_plan_on_the_page(
     # The worker's task itself, run in this process whether or not a broker is configured (the real worker on
     # Redis is exercised by the reports' and imports' worker tests).
     monkeypatch.setattr(
-        tasks.carry_out_retention, "delay", lambda *args: tasks.carry_out_retention.apply(args)
+        tasks.carry_out_retention,
+        "apply_async",
+        lambda args, **options: tasks.carry_out_retention.apply(args),
     )
     client = login(national_dpo)
     with _at(FIRST_DUE):
