@@ -53,8 +53,12 @@ format: install-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# pytest-xdist spreads the suite over one worker per core (each with its own test database and Redis
+# database, tests/per_worker.py). `make test PYTEST_ARGS=` runs it in one process; see README, "Test it".
+PYTEST_ARGS ?= -n auto --dist worksteal
+
 test: install-dev assets messages lint
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 check-deploy: install
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=check-deploy-only-$$(date +%s)-not-a-real-key-0123456789abcdefghij \
