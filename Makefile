@@ -53,8 +53,8 @@ format: install-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-# pytest-xdist spreads the suite over one worker per core (each with its own test database and Redis
-# database, tests/per_worker.py). `make test PYTEST_ARGS=` runs it in one process; see README, "Test it".
+# pytest-xdist spreads the suite over a worker per core and one more (each with its own test database and
+# Redis database, tests/per_worker.py). `make test PYTEST_ARGS=` runs it in one process; README, "Test it".
 PYTEST_ARGS ?= -n auto --dist worksteal
 
 test: install-dev assets messages lint
