@@ -73,8 +73,12 @@ format: install-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# pytest-xdist spreads the suite over a worker per core and one more (each with its own test database and
+# Redis database, tests/per_worker.py). `make test PYTEST_ARGS=` runs it in one process; README, "Test it".
+PYTEST_ARGS ?= -n auto --dist worksteal
+
 test: install-dev assets messages lint typecheck
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 check-deploy: install
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=check-deploy-only-$$(date +%s)-not-a-real-key-0123456789abcdefghij \
