@@ -78,9 +78,10 @@ class Writer:
         self.buffer.seek(0)
         columns = ", ".join(f'"{column}"' for column in ["id", *self.columns])
         with connections[self.alias].cursor() as cursor:
-            cursor.cursor.copy_expert(
-                f"COPY {self.table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", self.buffer
-            )
+            # psycopg 3's COPY: the driver's cursor under Django's wrapper.
+            sql = f"COPY {self.table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+            with cursor.cursor.copy(sql) as copy:
+                copy.write(self.buffer.getvalue())
         self.buffer, self.pending = io.StringIO(), 0
         self.csv = csv.writer(self.buffer)
 

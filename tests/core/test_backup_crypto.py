@@ -108,7 +108,10 @@ def test_no_key_no_backup(raw):
         parse_key(raw)
 
 
-@pytest.mark.parametrize("raw", ["short", "not base64 at all!!", generate_key()[:-8]])
+# Fixed ids: a generated key in an id would differ between xdist workers, which then refuse to run.
+@pytest.mark.parametrize(
+    "raw", ["short", "not base64 at all!!", generate_key()[:-8]], ids=["short", "not base64", "truncated"]
+)
 def test_a_malformed_key_is_refused(raw):
     with pytest.raises(BackupError, match="32 bytes in URL-safe base64"):
         parse_key(raw)
