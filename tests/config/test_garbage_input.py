@@ -330,7 +330,13 @@ def _hostile_queries(client: Client, forms: list[Form], pages: list[str]) -> Non
         names = {pair.split("=", 1)[0] for pair in parts.query.split("&") if pair}
         targets.setdefault(parts.path, set()).update(names | {"page"})
     for path, names in targets.items():
-        queries = [f"{name}={value}" for name in sorted(names) for value in HOSTILE_QUERY_VALUES]
+        # The bytes the input guard answers for, or that every parameter decodes alike, go to all of a page's
+        # parameters at once; the values a view itself parses (a huge number, an overlong text) go to each
+        # parameter on its own, so one parameter's answer (a 404 for a page number) hides no other's.
+        queries = [
+            "&".join(f"{name}={value}" for name in sorted(names)) for value in HOSTILE_QUERY_VALUES[:-2]
+        ]
+        queries += [f"{name}={value}" for name in sorted(names) for value in HOSTILE_QUERY_VALUES[-2:]]
         queries.append("x%00y=1&%ED%A0%80=2")
         for query in queries:
             with transaction.atomic():
