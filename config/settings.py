@@ -164,6 +164,8 @@ if DATABASE_REPLICA_URL:
     )
     if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+        # A replica that does not answer within this many seconds is passed over for the primary.
+        DATABASES["replica"]["OPTIONS"]["connect_timeout"] = env_int("DATABASE_REPLICA_CONNECT_TIMEOUT", 3)
 # The alias the heavy reads go to, or "" for none (then everything reads from the primary).
 READ_REPLICA = "replica" if DATABASE_REPLICA_URL else ""
 DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]

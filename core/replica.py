@@ -10,19 +10,26 @@ A transaction begun inside the context reads from the primary: what it writes, i
 back before it commits. A transaction already open when the context is entered (a figure set computed under
 its row lock, say) keeps reading the replica: the caller asked for it there, for data it has not written.
 
-Without a replica configured (settings.READ_REPLICA empty) the context changes nothing.
+Without a replica configured (settings.READ_REPLICA empty) the context changes nothing. With one that cannot
+be reached when the context is entered, it changes nothing either (a warning is logged): the dashboards and
+reports read from the primary, slower but there, rather than failing while the replica is down.
 """
 
 from __future__ import annotations
 
+import logging
 from contextlib import ContextDecorator
 from contextvars import ContextVar, Token
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
-# The primary's transaction depth when the context was entered, or None outside the context.
+logger = logging.getLogger(__name__)
+
+# The primary's transaction depth when the context was entered, or None outside the context; UNREACHABLE
+# where the replica could not be reached on entering it (every read then stays on the primary).
 _entered_at_depth: ContextVar[int | None] = ContextVar("reads_from_replica", default=None)
+UNREACHABLE = -1
 
 
 def _depth() -> int:
@@ -40,13 +47,28 @@ class reads_from_replica(ContextDecorator):  # lower case: used like contextlib'
 
     def __enter__(self) -> reads_from_replica:
         depth = _entered_at_depth.get()
-        self._token = _entered_at_depth.set(_depth() if depth is None else depth)
+        if depth is None:
+            depth = _depth() if _reachable(settings.READ_REPLICA) else UNREACHABLE
+        self._token = _entered_at_depth.set(depth)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         if self._token is not None:
             _entered_at_depth.reset(self._token)
             self._token = None
+
+
+def _reachable(alias: str) -> bool:
+    """Whether the replica (if one is configured) answers: connected already, or connecting now (within
+    the replica's connect_timeout)."""
+    if not alias or alias not in connections.settings:
+        return True  # nothing to reach: replica_alias() sends nothing there anyway
+    try:
+        connections[alias].ensure_connection()
+    except DatabaseError:
+        logger.warning("The read replica cannot be reached: reading from the primary instead.")
+        return False
+    return True
 
 
 def replica_alias() -> str | None:

@@ -6,6 +6,7 @@ transaction (transaction=True): the replica's connection sees only committed row
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import uuid
@@ -30,6 +31,7 @@ from reports.tasks import render_report, report_for
 from reports.views import _outcomes_source
 from tests.factories import PersonFactory, admit, export_file, make_agreement, release
 from tests.reports.test_monthly import IN_OCTOBER, screen
+from tests.workers import free_port
 
 pytestmark = [
     pytest.mark.skipif(
@@ -223,3 +225,28 @@ def test_the_programme_exports_read_from_the_replica(
     assert attendance.status_code == 200
     assert any("rehab_attendance" in query["sql"] for query in replica_queries[before:])
     assert HandOver.objects.count() == 2
+
+
+@pytest.fixture
+def replica_down():
+    """The replica's connection pointed at a port nobody listens on, for one test."""
+    replica = connections["replica"]
+    replica.close()
+    kept = copy.deepcopy(replica.settings_dict)
+    replica.settings_dict.update(HOST="127.0.0.1", PORT=str(free_port()))
+    replica.settings_dict["OPTIONS"] = {**kept["OPTIONS"], "connect_timeout": 2}
+    yield
+    replica.close()
+    replica.settings_dict.clear()
+    replica.settings_dict.update(kept)
+
+
+def test_a_replica_that_cannot_be_reached_is_passed_over_for_the_primary(
+    replica_down, login, regional, october, caplog
+):
+    with reads_from_replica():
+        assert router.db_for_read(Region) == DEFAULT_DB_ALIAS
+    assert "read replica cannot be reached" in caplog.text
+    response = login(regional).get(reverse("dashboard:participation"))
+    assert response.status_code == 200
+    assert "Kanwil" in response.content.decode()
