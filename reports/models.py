@@ -50,6 +50,18 @@ def place_fields(key: str) -> dict:
     return {"scope": kind} if kind == Report.Scope.NATIONAL else {"scope": kind, f"{kind}_id": int(pk)}
 
 
+def place_matches_scope() -> models.CheckConstraint:
+    """The check of every model placed as a report is (scope, institution, region): a report, a signature
+    block, a subscription. A UPT's has its institution only, a region's its region only, the nation's
+    neither."""
+    return models.CheckConstraint(
+        condition=Q(scope="institution", institution__isnull=False, region__isnull=True)
+        | Q(scope="region", region__isnull=False, institution__isnull=True)
+        | Q(scope="national", region__isnull=True, institution__isnull=True),
+        name="%(app_label)s_%(class)s_place_matches_scope",
+    )
+
+
 def report_path(report: Report, filename: str) -> str:
     return f"reports/{report.month:%Y-%m}/{report.scope_code}-{report.language}-{report.edition}.pdf"
 
@@ -127,12 +139,7 @@ class Report(models.Model):
         verbose_name = _("report")
         verbose_name_plural = _("reports")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(scope="institution", institution__isnull=False, region__isnull=True)
-                | Q(scope="region", region__isnull=False, institution__isnull=True)
-                | Q(scope="national", region__isnull=True, institution__isnull=True),
-                name="%(app_label)s_%(class)s_place_matches_scope",
-            ),
+            place_matches_scope(),
             # One report per place, month, language and edition: a second "generate" finds the first.
             models.UniqueConstraint(
                 fields=["institution", "month", "language", "edition"],
@@ -279,12 +286,7 @@ class Signatory(models.Model):
         verbose_name = _("report signatory")
         verbose_name_plural = _("report signatories")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(scope="institution", institution__isnull=False, region__isnull=True)
-                | Q(scope="region", region__isnull=False, institution__isnull=True)
-                | Q(scope="national", region__isnull=True, institution__isnull=True),
-                name="%(app_label)s_%(class)s_place_matches_scope",
-            ),
+            place_matches_scope(),
             models.UniqueConstraint(
                 fields=["institution"],
                 condition=Q(scope="institution"),

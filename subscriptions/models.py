@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Institution, Region
-from reports.models import Report, place_key
+from reports.models import Report, place_key, place_matches_scope
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -60,12 +60,7 @@ class Subscription(models.Model):
         verbose_name = _("subscription")
         verbose_name_plural = _("subscriptions")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(scope="institution", institution__isnull=False, region__isnull=True)
-                | Q(scope="region", region__isnull=False, institution__isnull=True)
-                | Q(scope="national", region__isnull=True, institution__isnull=True),
-                name="%(app_label)s_%(class)s_place_matches_scope",
-            ),
+            place_matches_scope(),
             # Once per user and place: a second click finds the first.
             models.UniqueConstraint(
                 fields=["user", "institution"],

@@ -31,6 +31,8 @@ pytestmark = [
     ),
 ]
 
+# A month over for good: the worker is another process, whose clock no test can freeze, so the report is
+# final (not provisional) on any day this runs. The sweeper is given its "now" explicitly.
 MONTH = dt.date(2026, 10, 1)
 
 
