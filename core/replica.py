@@ -80,9 +80,13 @@ def replica_alias() -> str | None:
     return alias if _depth() <= depth else None
 
 
+REPLICA_ALIAS = "replica"  # config.settings names the replica's connection so (and the tests' read-only one)
+
+
 class ReplicaRouter:
-    """settings.DATABASE_ROUTERS: reads inside `reads_from_replica()` to the replica; writes, migrations
-    and everything else to the primary."""
+    """settings.DATABASE_ROUTERS: reads inside `reads_from_replica()` to the replica; writes and everything
+    else to the primary. Migrations run on any database named (`migrate --database`: generate_national's,
+    a restore target) except the replica, which is a copy of the primary and gets its schema from it."""
 
     def db_for_read(self, model: type, **hints: object) -> str | None:
         return replica_alias() or DEFAULT_DB_ALIAS
@@ -95,4 +99,4 @@ class ReplicaRouter:
         return True
 
     def allow_migrate(self, db: str, app_label: str, **hints: object) -> bool:
-        return db == DEFAULT_DB_ALIAS
+        return db != REPLICA_ALIAS

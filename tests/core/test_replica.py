@@ -250,3 +250,11 @@ def test_a_replica_that_cannot_be_reached_is_passed_over_for_the_primary(
     response = login(regional).get(reverse("dashboard:participation"))
     assert response.status_code == 200
     assert "Kanwil" in response.content.decode()
+
+
+def test_migrations_run_on_a_named_database_but_never_on_the_replica():
+    """generate_national and restore migrate a database of their own (`migrate --database`): the router
+    once allowed only the default one, and generate_national found no tables."""
+    assert router.allow_migrate("national", "inmates")
+    assert router.allow_migrate(DEFAULT_DB_ALIAS, "inmates")
+    assert not router.allow_migrate("replica", "inmates")
