@@ -38,6 +38,7 @@ from reports import people_treated
 from reports.cohorts import WINDOWS, cohorts_and_survival, window_days
 from reports.disclosure import curve_end, publishable_curve
 from reports.recidivism import kaplan_meier_from_counts
+from reports.statements import named_placeholders, numbered
 
 CURVE_HORIZON = 1096  # days: 36 months, the longest window
 REFERENCE_ZONE = "Asia/Jakarta"  # WIB: the last of the three zones' midnights, the national reference
@@ -279,7 +280,7 @@ def _sessions(figures, places, zoned, first, last, known_at) -> None:
     # "withdrawn" off it), numbered newest first in one pass over the marks (a window): a GROUP BY joined
     # back to the marks took a second for the nation.
     query = f"""
-        WITH states AS ({_named_placeholders(states_sql, "st", states_params, named)}),
+        WITH states AS ({named_placeholders(states_sql, "st", states_params, named)}),
         marks AS (
             SELECT m.session_id, s.upt, s.state, m.status, ROW_NUMBER() OVER (
                 PARTITION BY m.session_id, m.enrolment_id ORDER BY m.id DESC
@@ -312,25 +313,11 @@ def _sessions(figures, places, zoned, first, last, known_at) -> None:
     # The sessions' counts and their rosters' come as two rows per UPT, added up here: joined per session in
     # the database instead, the planner (which cannot estimate the month's sessions) took seconds.
     with connection.cursor() as cursor:
-        cursor.execute(query, {**named, **_numbered("st", states_params)})
+        cursor.execute(query, {**named, **numbered("st", states_params)})
         for upt, *counts in cursor.fetchall():
             section = figures[upt]["sessions"]
             for name, n in zip(SESSION_COUNTS, counts, strict=True):
                 section[name] += int(n or 0)
-
-
-def _numbered(prefix: str, params) -> dict:
-    return {f"{prefix}{n}": value for n, value in enumerate(params)}
-
-
-def _named_placeholders(sql: str, prefix: str, params, named: dict) -> str:
-    """`sql` (the ORM's, with %s placeholders) with its placeholders named {prefix}0, {prefix}1, …, so that it
-    can sit in a statement whose other parameters are named and used more than once."""
-    assert not set(_numbered(prefix, params)) & set(named)
-    parts = sql.replace("%%", "\0").split("%s")
-    assert len(parts) == len(params) + 1
-    named_sql = parts[0] + "".join(f"%({prefix}{n})s{part}" for n, part in enumerate(parts[1:]))
-    return named_sql.replace("\0", "%%")
 
 
 def _aftercare(figures, places, first, last, known_at) -> None:

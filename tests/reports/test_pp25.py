@@ -21,6 +21,7 @@ from hypothesis.extra.django import TestCase
 from accounts.models import Role
 from api.report_serializers import printed_figures
 from assessments.instruments import assist as instrument
+from assessments.models import Screening
 from assessments.services import screening_record
 from inmates.services import admission_transfer
 from institutions.models import Institution
@@ -384,10 +385,36 @@ def test_a_fixed_number_of_queries_for_one_upt_or_many(region):
     many = [InstitutionFactory(region=region) for _ in range(3)]
     for n, upt in enumerate(many):
         Clinic(upt).treat([Patient(profile=profile, before=n == 1) for profile in PROFILES])
-    assert queries([one, *many]) == few == 3
+    assert queries([one, *many]) == few == 1
 
 
 BOUNDS = (MONTH, dt.date(2026, 10, 31), month_end_moment(MONTH, "Asia/Jakarta"))
+
+
+@pytest.mark.django_db
+def test_answer_sets_recorded_without_their_main_substance_are_scored_with_the_instrument(region):
+    """Screenings from before the main substance was stored (none once migrated) are counted as the
+    instrument scores them, in one more query, like those that have it."""
+    upts = [InstitutionFactory(region=region) for _ in range(2)]
+    patients = [Patient(profile=profile) for profile in PROFILES]
+    for upt in upts:
+        Clinic(upt).treat(patients)
+    Screening.objects.filter(institution=upts[1], answers__q8="yes_past_3_months").update(main_substance="")
+    Screening.objects.filter(institution=upts[0], answers__q8="no_never").update(main_substance="")
+    assert Screening.objects.filter(main_substance="").count() == 3
+    figures = {upt.pk: {"pp25": people_treated.empty()} for upt in upts}
+    with CaptureQueriesContext(connection) as captured:
+        people_treated.count(figures, Institution.objects.filter(pk__in=[u.pk for u in upts]), *BOUNDS)
+    assert len(captured.captured_queries) == 2
+    want = expected(patients)
+    for upt in upts:
+        counted = figures[upt.pk]["pp25"]
+        got = {"pp25.treated": counted["treated"]} | {
+            f"pp25.{name}.{category}": n
+            for name in people_treated.BREAKDOWNS
+            for category, n in counted[name].items()
+        }
+        assert got == want
 
 
 @pytest.mark.django_db
