@@ -151,6 +151,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The month's figures (reports.figures) are a dozen independent counts: on PostgreSQL they run on this many
+# connections at once, reading one snapshot (core.parallel_reads). 1: one after another, on one connection.
+PARALLEL_READ_CONNECTIONS = env_int("PARALLEL_READ_CONNECTIONS", 2)
+
 # --- Read replica (issue 21) ------------------------------------------------------------------------------
 # DATABASE_REPLICA_URL set: the dashboards' figures, the report figures and the list exports read from this
 # second database (a streaming replica of the primary); every write and every other read stays on the

@@ -17,10 +17,10 @@ identity, substance, duration of use, route of use, diagnosis and treatment hist
   active on an earlier day than the first one counting them here this month; "first" otherwise.
 
 Every breakdown adds up to the people treated (reports.publication protects them together). One statement,
-whatever the number of UPTs or people, counts every breakdown per UPT in the database: the enrolments active in
-the month, their people's first day in treatment anywhere and each one's latest ASSIST screening (its main
-substance as scored when it was recorded, its Q8 and its risk level) are its pieces, built by the ORM; an
-answer set recorded without its main substance is scored here with the instrument, in one more query."""
+whatever the number of UPTs or people, counts every breakdown per UPT in the database: the enrolments active
+in the month, their people's first day in treatment anywhere and each one's latest ASSIST screening (its
+main substance as scored when it was recorded, its Q8 and its risk level) are its pieces, built by the ORM;
+an answer set recorded without its main substance is scored here with the instrument, in one more query."""
 
 from __future__ import annotations
 

@@ -30,6 +30,14 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _figures_on_the_tests_connection(settings):
+    # A test's rows are in its own transaction, which the other connections of core.parallel_reads cannot
+    # see: the figures are read on the test's connection, one piece after another. tests/core/
+    # test_parallel_reads.py commits its rows and runs them side by side.
+    settings.PARALLEL_READ_CONNECTIONS = 1
+
+
+@pytest.fixture(autouse=True)
 def _private_files_in_a_temporary_folder(settings, tmp_path):
     # Uploaded documents go to a folder of the test's own, never into the checkout.
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
