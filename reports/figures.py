@@ -403,7 +403,7 @@ def _population(figures, month: _Month) -> None:
     """People held for narcotics at each UPT at the month's end, and those of them screened at least once in
     that custody spell: where each spell was then is its latest arrival or transfer dated by the last day,
     among the movements recorded by `known_at`; a spell released by then (as recorded by then) is not held.
-    Read as one row per spell, newest movement first in one pass (a window), and counted here."""
+    One row per spell, newest movement first in one pass (a window), counted per UPT."""
     upts, last, known_at = month.upts, month.last, month.known_at
     held = Movement.objects.filter(
         kind__in=(Movement.Kind.ADMISSION, Movement.Kind.TRANSFER),
@@ -434,15 +434,21 @@ def _population(figures, month: _Month) -> None:
             screened=Exists(screened),
         )
         .filter(newest=1)
-        .values_list("to_institution", "screened")
+        .values("to_institution", "screened")
         .order_by()
     )
+    # Counted per UPT in the database: the nation's 85,000 spells read as rows took a fifth of the section.
+    sql, params = latest.query.sql_with_params()
+    query = (
+        "SELECT s.to_institution, COUNT(*), SUM(CASE WHEN s.screened THEN 1 ELSE 0 END)"
+        f" FROM ({sql}) s GROUP BY s.to_institution"
+    )
     wanted = set(upts)
-    for upt, was_screened in latest:
-        if upt in wanted:
-            population = figures[upt]["population"]
-            population["narcotics"] += 1
-            population["screened"] += int(was_screened)
+    with connections[latest.db].cursor() as cursor:
+        cursor.execute(query, params)
+        for upt, narcotics, screened_ in cursor.fetchall():
+            if upt in wanted:
+                figures[upt]["population"] = {"narcotics": narcotics, "screened": int(screened_ or 0)}
 
 
 def _agreements(scopes: dict[str, list[int]], upts: list[int], last: dt.date) -> dict[str, dict]:
