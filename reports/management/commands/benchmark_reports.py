@@ -5,7 +5,8 @@ everything back. Not a test: a measurement to record in the README.
     DATABASE_URL=postgres://…/rehab_national python manage.py benchmark_reports --national [--runs 3]
 
 With --national it builds nothing: on the national data set (generate_national) it times a month's figures
-for one UPT, one region and the nation, and the PDF of each; then, once, the month's figure set as the
+for one UPT, one region and the nation (on PARALLEL_READ_CONNECTIONS connections, and on one with its
+queries counted), and the PDF of each; then, once, the month's figure set as the
 monthly job computes it: every scope's figures at once and their protection together (publication).
 """
 
@@ -16,10 +17,11 @@ import random
 import statistics
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models import Count, Q
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -110,18 +112,28 @@ class Command(BaseCommand):
             ),
         ]
         self.stdout.write(f"Month {month:%Y-%m}, median of {runs} runs:")
+        lanes = settings.PARALLEL_READ_CONNECTIONS
         for report, upts in scopes:
             times = []
             for _ in range(runs):
-                with CaptureQueriesContext(connection) as queries:
-                    started = time.perf_counter()
-                    figures = compute(upts, month)
-                    times.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                figures = compute(upts, month)
+                times.append(time.perf_counter() - started)
+            # The same on one connection, one section after another: its time, and every query counted
+            # (side by side, the sections' queries run on connections of their own).
+            alone = []
+            with override_settings(PARALLEL_READ_CONNECTIONS=1):
+                for _ in range(runs):
+                    with CaptureQueriesContext(connection) as queries:
+                        started = time.perf_counter()
+                        compute(upts, month)
+                        alone.append(time.perf_counter() - started)
             started = time.perf_counter()
             pdf = pdf_bytes(report, figures)
             rendered = time.perf_counter() - started
             self.stdout.write(
                 f"{report.scope:12} {len(upts):4d} UPT  figures {statistics.median(times):6.2f} s"
+                f" on {lanes} connection(s), {statistics.median(alone):.2f} s on one"
                 f" ({len(queries.captured_queries)} queries)  PDF {len(pdf) // 1024} KB in {rendered:.2f} s"
             )
         started = time.perf_counter()
