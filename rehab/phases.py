@@ -15,7 +15,9 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery, Window
+from django.db.models.expressions import OrderBy
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -262,19 +264,34 @@ def active_at(places, last: dt.date, known_at: dt.datetime) -> QuerySet:
 
 def active_with_stage(places, last: dt.date, known_at: dt.datetime) -> list[tuple]:
     """The enrolments at `places` active on `last` (active_at), each as (UPT, kind, person, stage of its
-    phase on `last` or None, the day it moved there, the move's pk), in one query: the monthly report counts
-    its active participants and their stages from the same rows (reports.figures)."""
-    latest = _latest(last, known_at)
-    return list(
-        active_at(places, last, known_at)
+    phase on `last` or None, the day it moved there, the move's pk): the monthly report counts its active
+    participants and their stages from the same rows (reports.figures). Two queries, whatever the number:
+    the active enrolments, and the latest move of each enrolment at `places` (a window over the moves),
+    matched here; three look-ups per active enrolment, one per column, took a fifth of a second for the
+    nation's 31,000."""
+    active = active_at(places, last, known_at).values_list("pk", "programme__institution", "kind", "person")
+    latest = (
+        PhaseMove.objects.as_of(last, known_at)
+        .filter(enrolment__programme__institution__in=places)
         .annotate(
-            stage=Subquery(latest.values("phase__stage")[:1]),
-            moved_on=Subquery(latest.values("on")[:1]),
-            move=Subquery(latest.values("pk")[:1]),
+            newest=Window(
+                RowNumber(),
+                partition_by=[F("enrolment_id")],
+                order_by=[
+                    OrderBy(F(name.lstrip("-")), descending=name.startswith("-"))
+                    for name in PhaseMove.LATEST_FIRST
+                ],
+            )
         )
-        .values_list("programme__institution", "kind", "person", "stage", "moved_on", "move")
+        .filter(newest=1)
+        .values_list("enrolment", "phase__stage", "on", "pk")
         .order_by()
     )
+    moves = {enrolment: move for enrolment, *move in latest}
+    return [
+        (upt, kind, person, *moves.get(enrolment, (None, None, None)))
+        for enrolment, upt, kind, person in active.order_by()
+    ]
 
 
 def stages_of(active: list[tuple], upts) -> dict[int, dict[str, int]]:
@@ -299,7 +316,7 @@ def stages_of(active: list[tuple], upts) -> dict[int, dict[str, int]]:
 
 def people_by_stage(places, last: dt.date, known_at: dt.datetime) -> dict[int, dict[str, int]]:
     """For each UPT of `places` (Institutions, a queryset of them, or their pks): the people active at
-    `last` by the stage of their phase on `last` as recorded by `known_at` (stages_of). Two queries at most
+    `last` by the stage of their phase on `last` as recorded by `known_at` (stages_of). Three queries at most
     (one to list the UPTs given as a queryset)."""
     return stages_of(active_with_stage(places, last, known_at), _upt_ids(places))
 
