@@ -7,6 +7,7 @@ region's officer (read-only), and staff of the other region's institution (outsi
 import copy
 import datetime as dt
 import fcntl
+import uuid
 
 import pytest
 from django.conf import settings
@@ -157,6 +158,40 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     replica["OPTIONS"] = {**default.get("OPTIONS", {}), "options": options.strip()}
     replica["TEST"] = {**default.get("TEST", {}), "MIRROR": "default"}
     connections.settings["replica"] = replica
+
+
+@pytest.fixture
+def empty_database(db, tmp_path):
+    """An empty database of its own beside the test database (on PostgreSQL's server a new one, named after
+    the test database and unique; on SQLite a file), as the connection alias "empty" while the test runs;
+    dropped afterwards. For migrations tested from their start, which the test database, migrated to the end,
+    would first have to be taken back from (Django renders every model's state for every step of the way)."""
+    from django.db import connections
+
+    default = connections["default"]
+    settings_dict = copy.deepcopy(default.settings_dict)
+    settings_dict["TEST"] = {}
+    postgresql = default.vendor == "postgresql"
+    if postgresql:
+        settings_dict["NAME"] = f"{default.settings_dict['NAME']}_e{uuid.uuid4().hex[:10]}"
+        quoted = default.ops.quote_name(settings_dict["NAME"])
+        with default.creation._nodb_cursor() as cursor:
+            cursor.execute(f"CREATE DATABASE {quoted}")
+    else:
+        settings_dict["NAME"] = str(tmp_path / "empty.sqlite3")
+    connections.settings["empty"] = settings_dict
+    try:
+        # Connected here: Django's test case lets a connection be opened on demand only to the aliases it was
+        # given before the test, and this one did not exist then.
+        connections["empty"].connect()
+        yield connections["empty"]
+    finally:
+        connections["empty"].close()
+        del connections["empty"]
+        del connections.settings["empty"]
+        if postgresql:
+            with default.creation._nodb_cursor() as cursor:
+                cursor.execute(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)")
 
 
 # What django_db_setup did on the template path (tests/config/test_test_databases.py): the template's name and
