@@ -5,10 +5,14 @@ region's officer (read-only), and staff of the other region's institution (outsi
 """
 
 import copy
+import datetime as dt
+import fcntl
+import uuid
 
 import pytest
 from django.conf import settings
 from django.test import Client
+from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
 
 from accounts.models import Role
 from tests.factories import (
@@ -162,3 +166,133 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     replica["OPTIONS"] = {**default.get("OPTIONS", {}), "options": options.strip()}
     replica["TEST"] = {**default.get("TEST", {}), "MIRROR": "default"}
     connections.settings["replica"] = replica
+
+
+@pytest.fixture
+def empty_database(db, tmp_path):
+    """An empty database of its own beside the test database (on PostgreSQL's server a new one, named after
+    the test database and unique; on SQLite a file), as the connection alias "empty" while the test runs;
+    dropped afterwards. For migrations tested from their start, which the test database, migrated to the end,
+    would first have to be taken back from (Django renders every model's state for every step of the way)."""
+    from django.db import connections
+
+    default = connections["default"]
+    settings_dict = copy.deepcopy(default.settings_dict)
+    settings_dict["TEST"] = {}
+    postgresql = default.vendor == "postgresql"
+    if postgresql:
+        settings_dict["NAME"] = f"{default.settings_dict['NAME']}_e{uuid.uuid4().hex[:10]}"
+        quoted = default.ops.quote_name(settings_dict["NAME"])
+        with default.creation._nodb_cursor() as cursor:
+            cursor.execute(f"CREATE DATABASE {quoted}")
+    else:
+        settings_dict["NAME"] = str(tmp_path / "empty.sqlite3")
+    connections.settings["empty"] = settings_dict
+    try:
+        # Connected here: Django's test case lets a connection be opened on demand only to the aliases it was
+        # given before the test, and this one did not exist then.
+        connections["empty"].connect()
+        yield connections["empty"]
+    finally:
+        connections["empty"].close()
+        del connections["empty"]
+        del connections.settings["empty"]
+        if postgresql:
+            with default.creation._nodb_cursor() as cursor:
+                cursor.execute(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)")
+
+
+# What django_db_setup did on the template path (tests/config/test_test_databases.py): the template's name and
+# when this worker's copy of it was made.
+COPIED_FROM_TEMPLATE = pytest.StashKey[tuple[str, dt.datetime]]()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+    tmp_path_factory,
+):
+    """pytest-django's test databases, but on PostgreSQL under xdist one run migrates one database, not one
+    per worker: migrating takes about 20 s on a 2-core machine alone, and three workers migrating their own
+    at once took over 40 s each before their first test.
+
+    A worker that would have to create its database (--create-db, as CI runs; or --reuse-db with none yet)
+    takes a lock in the folder the workers share. The first to take it builds `test_<name>_template` by
+    migrating it (dropped first if an earlier run left one); each, in turn, then creates its own database
+    as a copy (`CREATE DATABASE ... TEMPLATE`), and pytest-django goes on as with --reuse-db: migrate finds
+    every migration applied. SQLite, one process, --nomigrations and a kept database that exists take
+    pytest-django's own way."""
+    from django.db import connections
+    from django.test.utils import setup_databases, teardown_databases
+
+    if not django_db_use_migrations:
+        _disable_migrations()
+    keepdb = django_db_keepdb and not django_db_createdb
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    worker = getattr(request.config, "workerinput", {}).get("workerid")
+    with django_db_blocker.unblock():
+        default = connections["default"]
+        if (
+            worker
+            and "default" in aliases
+            and django_db_use_migrations
+            and default.vendor == "postgresql"
+            and (not keepdb or not _database_exists(default, default.creation._get_test_db_name()))
+        ):
+            template = _copy_of_a_migrated_template(default, worker, tmp_path_factory.getbasetemp().parent)
+            request.config.stash[COPIED_FROM_TEMPLATE] = (template, dt.datetime.now(dt.UTC))
+            keepdb = True
+        db_cfg = setup_databases(
+            verbosity=request.config.option.verbose,
+            interactive=False,
+            aliases=aliases,
+            serialized_aliases=serialized_aliases,
+            keepdb=keepdb,
+        )
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            try:
+                teardown_databases(db_cfg, verbosity=request.config.option.verbose)
+            except Exception as exc:
+                request.node.warn(
+                    pytest.PytestWarning(f"Error when trying to teardown test databases: {exc!r}")
+                )
+
+
+def _database_exists(connection, name: str) -> bool:
+    with connection.creation._nodb_cursor() as cursor:
+        return connection.creation._database_exists(cursor, name)
+
+
+def _copy_of_a_migrated_template(connection, worker: str, shared_folder) -> str:
+    """This worker's test database, created as a copy of the run's migrated template database; the template
+    built first by whichever worker comes first (the others wait on the lock). The template's name."""
+    test_settings = connection.settings_dict["TEST"]
+    own = test_settings["NAME"]  # test_<name>_gwN: pytest-django put the worker's suffix in
+    template = f"{own.removesuffix(f'_{worker}')}_template"
+    quote = connection.ops.quote_name
+    with open(shared_folder / f"{template}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        built = shared_folder / f"{template}.built"
+        if not built.exists():
+            name = connection.settings_dict["NAME"]
+            test_settings["NAME"] = template
+            try:
+                connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+            finally:
+                # Back to the database settings name; closes the connection, which CREATE DATABASE ...
+                # TEMPLATE needs (a template must have no one connected to it), and drops nothing (keepdb).
+                connection.creation.destroy_test_db(name, verbosity=0, keepdb=True)
+                test_settings["NAME"] = own
+            built.touch()
+        with connection.creation._nodb_cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {quote(own)}")
+            cursor.execute(f"CREATE DATABASE {quote(own)} TEMPLATE {quote(template)}")
+    return template

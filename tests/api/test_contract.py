@@ -12,7 +12,7 @@ from django.core.cache import cache
 from hypothesis import HealthCheck, given, settings
 from schemathesis.core.failures import FailureGroup
 from schemathesis.generation.modes import GenerationMode
-from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
+from schemathesis.specs.openapi.checks import ignored_auth, negative_data_rejection, positive_data_acceptance
 
 from api.throttling import PerTokenThrottle
 from assessments.models import Screening
@@ -165,19 +165,40 @@ SETTINGS = settings(
 #   or (for custody, agreements and after-care) a wrong value drops that filter, and DRF's cursor pages fall
 #   back to the default size for a page_size that is not a positive number. The writes keep the check: a
 #   body the schema refuses must be refused.
-EXCLUDED = [positive_data_acceptance]
+# One more, ignored_auth, runs as Schemathesis's own runner runs it (see `_auth_enforced_once`), not per call.
+EXCLUDED = [positive_data_acceptance, ignored_auth]
 EXCLUDED_FOR_READS = [*EXCLUDED, negative_data_rejection]
 
 
-def _run(operation, headers: dict, mode: GenerationMode, *, succeeds: bool = False, **fixed) -> str | None:
+def _auth_enforced_once(enforced: set[str]):
+    """Schemathesis's ignored_auth check, which calls an operation that answered a success again without the
+    token and with a wrong one and fails unless both are refused, once per operation: `enforced` holds the
+    operations that refused both. Schemathesis's runner keeps that set for its whole run (whether a token is
+    required does not depend on the call's data); its pytest API keeps none, so every successful call would be
+    sent again, without the token and with a wrong one."""
+
+    def ignored_auth_once(ctx, response, case):
+        ctx.auth_enforced_operations = enforced
+        return ignored_auth(ctx, response, case)
+
+    return ignored_auth_once
+
+
+def _run(
+    operation, headers: dict, mode: GenerationMode, enforced: set[str], *, succeeds: bool = False, **fixed
+) -> str | None:
     """The operation called with generated data (some parts `fixed`) until a check fails: the smallest such
-    call, described, or None. With `succeeds`, every answer must also be a success."""
+    call, described, or None. With `succeeds`, every answer must also be a success. Whether the operation
+    refuses a call without its token, or with a wrong one, is checked until it is shown, once (`enforced`)."""
     excluded = EXCLUDED_FOR_READS if operation.method.upper() == "GET" else EXCLUDED
+    auth_enforced = _auth_enforced_once(enforced)
 
     @given(case=operation.as_strategy(generation_mode=mode, **fixed))
     @SETTINGS
     def calls(case):
-        response = case.call_and_validate(headers=headers, excluded_checks=excluded)
+        response = case.call_and_validate(
+            headers=headers, excluded_checks=excluded, additional_checks=[auth_enforced]
+        )
         # 304: the generated If-None-Match was "*", which matches any current answer.
         assert not succeeds or response.status_code in (200, 201, 304), response.text
 
@@ -212,14 +233,16 @@ def test_every_operation_answers_as_the_schema_says(api_schema, caller, world, r
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) == 25  # the 11 resources' lists and details, the two writes, the FHIR Bundle
     counsellor = "counsellor" in request.node.callspec.id
-    failures = []
+    failures, enforced = [], set()
     for operation in operations:
         for mode in GenerationMode:
-            failures.append(_run(operation, caller, mode))
+            failures.append(_run(operation, caller, mode, enforced))
         real = _real(operation, world)
         if real:
             # The counsellor's agency is in no report's archive: theirs answers 404 (checked all the same).
             succeeds = not (counsellor and operation.path.startswith("/api/v1/reports/"))
-            failures.append(_run(operation, caller, GenerationMode.POSITIVE, succeeds=succeeds, **real))
+            failures.append(
+                _run(operation, caller, GenerationMode.POSITIVE, enforced, succeeds=succeeds, **real)
+            )
     failures = [failure for failure in failures if failure]
     assert not failures, "\n\n".join(failures)

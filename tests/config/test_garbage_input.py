@@ -179,10 +179,11 @@ class _PageParser(HTMLParser):
             self._select = None
 
 
-def _walk(client: Client, extra_pages: list[str]) -> tuple[list[Form], list[str]]:
-    """Every distinct form (one per method and route) on the pages this user reaches by links; the pages."""
+def _walk(client: Client, extra_pages: list[str]) -> tuple[list[Form], dict[str, int]]:
+    """Every distinct form (one per method and route) on the pages this user reaches by links; the pages, each
+    with the status it answered."""
     queue, seen_paths, per_route, forms = deque(extra_pages + START_PAGES), set(), {}, {}
-    pages = []
+    pages = {}
     while queue and len(seen_paths) < MAX_PAGES:
         url = queue.popleft()
         parts = urlsplit(url)
@@ -198,7 +199,7 @@ def _walk(client: Client, extra_pages: list[str]) -> tuple[list[Form], list[str]
         per_route[route] = per_route.get(route, 0) + 1
         response = client.get(url)
         assert response.status_code < 500, f"{url} answered {response.status_code}"
-        pages.append(url)
+        pages[url] = response.status_code
         if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
             continue
         parser = _PageParser(
@@ -318,31 +319,49 @@ def _hostile_form_bodies(client: Client, forms: list[Form]) -> None:
                 transaction.set_rollback(True)
 
 
-def _hostile_queries(client: Client, forms: list[Form], pages: list[str]) -> None:
+def _hostile_queries(client: Client, forms: list[Form], pages: dict[str, int]) -> None:
     """Every filter of every GET form, and every parameter of every page reached, with each raw hostile
-    value (and a hostile parameter name), always: never a 500, and the page still answers."""
-    targets = {}  # path -> parameter names
-    for form in forms:
-        if form.method == "get":
-            targets.setdefault(urlsplit(form.action).path, set()).update(form.fields)
+    value (and a hostile parameter name), always: never a 500, and the page still answers.
+
+    One path per route (view name): /wbp/12/ and /wbp/13/ run the same code, so the route's parameters (the
+    union of its forms' and its pages' ones) go to one of its paths, one that answered the walk with a 200
+    where there is one."""
+    paths, parameters = {}, {}  # route -> the path sent to; route -> parameter names
+    candidates = [
+        (form.route, urlsplit(form.action).path, set(form.fields)) for form in forms if form.method == "get"
+    ]
     for url in pages:
         parts = urlsplit(url)
         names = {pair.split("=", 1)[0] for pair in parts.query.split("&") if pair}
-        targets.setdefault(parts.path, set()).update(names | {"page"})
-    for path, names in targets.items():
-        # The bytes the input guard answers for, or that every parameter decodes alike, go to all of a page's
-        # parameters at once; the values a view itself parses (a huge number, an overlong text) go to each
-        # parameter on its own, so one parameter's answer (a 404 for a page number) hides no other's.
-        queries = [
-            "&".join(f"{name}={value}" for name in sorted(names)) for value in HOSTILE_QUERY_VALUES[:-2]
-        ]
-        queries += [f"{name}={value}" for name in sorted(names) for value in HOSTILE_QUERY_VALUES[-2:]]
-        queries.append("x%00y=1&%ED%A0%80=2")
-        for query in queries:
-            with transaction.atomic():
-                response = client.get(path, QUERY_STRING=query)
-                transaction.set_rollback(True)
-            assert response.status_code < 500, f"{path}?{query[:80]} answered {response.status_code}"
+        candidates.append((resolve(parts.path).view_name, parts.path, names | {"page"}))
+    answered = {urlsplit(url).path: status for url, status in pages.items()}
+    for route, path, names in candidates:
+        parameters.setdefault(route, set()).update(names)
+        if route not in paths or (answered.get(path) == 200 and answered.get(paths[route]) != 200):
+            paths[route] = path
+    for route, path in paths.items():
+        names = sorted(parameters[route])
+        # Every value goes to all of the page's parameters at once. The bytes the input guard answers for, or
+        # that every parameter decodes alike, need no more. The values a view itself parses (a huge number, an
+        # overlong text) go again to each parameter on its own when that answer is not a 200: one parameter's
+        # answer (a 404 for a page number, a redirect) must hide no other's.
+        for value in HOSTILE_QUERY_VALUES[:-2]:
+            _hostile_get(client, path, "&".join(f"{name}={value}" for name in names))
+        for value in HOSTILE_QUERY_VALUES[-2:]:
+            together = _hostile_get(client, path, "&".join(f"{name}={value}" for name in names))
+            if together != 200 and len(names) > 1:
+                for name in names:
+                    _hostile_get(client, path, f"{name}={value}")
+        _hostile_get(client, path, "x%00y=1&%ED%A0%80=2")
+
+
+def _hostile_get(client: Client, path: str, query: str) -> int:
+    """GET `path` with the raw query string, in a transaction rolled back; never a 500. Its status code."""
+    with transaction.atomic():
+        response = client.get(path, QUERY_STRING=query)
+        transaction.set_rollback(True)
+    assert response.status_code < 500, f"{path}?{query[:80]} answered {response.status_code}"
+    return response.status_code
 
 
 def _fuzz(client: Client, form: Form) -> None:

@@ -4,10 +4,12 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEvent
 from inmates.models import Admission, Movement, Person
+from inmates.search import LONGEST_NAME, LONGEST_REGISTER_NUMBER, search_q
 from tests.factories import InstitutionFactory, PersonFactory, admit
 
 LIST = reverse("inmates:admission-list")
@@ -446,6 +448,22 @@ def test_search_tolerates_small_spelling_differences_on_postgresql(
         admit(PersonFactory(full_name=name), institution)
     expected = tolerant if connection.vendor == "postgresql" else plain  # SQLite: plain "contains"
     assert names_on(login(staff).get(LIST, {"q": query})) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "shorter"),
+    [
+        ("fauzan" + "x" * LONGEST_NAME, "fauzan"),  # longer than any name field
+        ("Ahmad " + "Fauzan" * 50, "Ahmad Fauzan"),  # one of the words
+        ("B.I 017/" + "9" * LONGEST_REGISTER_NUMBER, "B.I 017"),  # longer than any register number
+    ],
+    ids=["word", "one-word", "register-number"],
+)
+def test_a_word_longer_than_any_name_finds_nobody_without_asking_the_database(person, query, shorter):
+    with CaptureQueriesContext(connection) as queries:
+        assert list(Admission.objects.filter(search_q(query))) == []
+    assert len(queries) == 0
+    assert list(Admission.objects.filter(search_q(shorter))) == [person.admissions.get()]
 
 
 def test_a_search_lists_its_first_matches_up_to_the_cap_and_says_more_match(
