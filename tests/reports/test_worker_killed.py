@@ -91,8 +91,12 @@ def test_a_worker_killed_mid_render_ends_with_one_finished_report(postgres, queu
         # The sweeper, once the hard time limit has passed (the worker's clock: the run's own timestamps).
         assert stuck_reports_sweep(now=timezone.now()) == 0  # not yet: it may still be rendering
         assert stuck_reports_sweep(now=timezone.now() + STALE_AFTER + dt.timedelta(minutes=1)) == 1
+        # Queued again with the reason, unless the fresh child, idle on the queue, has already claimed it for
+        # its second attempt (seen on a loaded machine: the sweep's job is sent as its transaction commits).
         report.refresh_from_db()
-        assert report.status == Report.Status.QUEUED and report.error == WORKER_STOPPED
+        assert (report.status, report.error) == (Report.Status.QUEUED, WORKER_STOPPED) or (
+            report.attempts == 2 and report.status != Report.Status.FAILED
+        ), (report.status, report.attempts, report.error)
 
         wait_for(
             lambda: Report.objects.get(pk=report.pk).status in (Report.Status.DONE, Report.Status.FAILED),
