@@ -46,7 +46,7 @@ def run_in_one_snapshot(pieces: Sequence[Callable[[], T]], *, model: type) -> li
     connection = connections[alias]
     # PostgreSQL exports no snapshot from inside a savepoint (an atomic block nested in another).
     if lanes <= 1 or connection.vendor != "postgresql" or connection.savepoint_ids:
-        return [piece() for piece in pieces]
+        return _one_after_another(pieces)
     opened = not connection.in_atomic_block
     try:
         # The caller's transaction, or one of ours: the snapshot lives as long as it does.
@@ -57,6 +57,11 @@ def run_in_one_snapshot(pieces: Sequence[Callable[[], T]], *, model: type) -> li
         if not opened:
             raise  # the caller's transaction is spoilt: theirs to roll back
     logger.warning("No snapshot to share: the figures are read on one connection.")
+    return _one_after_another(pieces)
+
+
+def _one_after_another(pieces: Sequence[Callable[[], T]]) -> list[T]:
+    """In the caller's thread and transaction."""
     return [piece() for piece in pieces]
 
 

@@ -165,8 +165,8 @@ def _by_upt(
 
     The sections are independent: they run side by side on PARALLEL_READ_CONNECTIONS connections reading
     one snapshot (core.parallel_reads), the longest first, each into figures of its own, then merged. For
-    the nation that is the longest lane's time instead of the sum (3.0 s on one connection on the 2-core
-    benchmark machine)."""
+    the nation that is the longest lane's time instead of the sum (README, "National scale", for the
+    times measured)."""
     places = Institution.objects.filter(pk__in=upts)
     zoned = list(places.select_related("region").only("pk", "time_zone_override", "region__time_zone"))
     month = _Month(upts, places, zoned, first, last, known_at, per_upt_outcomes)
