@@ -36,7 +36,16 @@ def _backend() -> tuple[str, int]:
 
 def test_the_pieces_run_on_other_connections_and_return_in_order(lanes):
     caller = _backend()
-    results = run_in_one_snapshot([lambda n=n: (n, _backend()) for n in range(5)], model=Region)
+    # The first two pieces wait for each other, so each lane must take one: a quick lane would otherwise
+    # take every piece before the other lane has started.
+    both_lanes = threading.Barrier(2, timeout=30)
+
+    def piece(n):
+        if n < 2:
+            both_lanes.wait()
+        return n, _backend()
+
+    results = run_in_one_snapshot([lambda n=n: piece(n) for n in range(5)], model=Region)
     assert [n for n, _where in results] == [0, 1, 2, 3, 4]
     where = {backend for _n, backend in results}
     assert caller not in where
