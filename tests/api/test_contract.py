@@ -235,7 +235,15 @@ def test_every_operation_answers_as_the_schema_says(api_schema, caller, world, r
     counsellor = "counsellor" in request.node.callspec.id
     failures, enforced = [], set()
     for operation in operations:
-        for mode in GenerationMode:
+        # Data that does not fit tests how a read parses its filters and pages, whoever calls: the staff's
+        # run covers it for both. A write validates its body only once the caller may write there, so the
+        # counsellor (who takes attendance) sends both kinds of bodies too. What a caller is answered
+        # depends on their scope: each caller reads every list with fitting filters, and every record (below).
+        if not counsellor or operation.method.upper() != "GET":
+            modes = list(GenerationMode)
+        else:
+            modes = [] if "{id}" in operation.path else [GenerationMode.POSITIVE]
+        for mode in modes:
             failures.append(_run(operation, caller, mode, enforced))
         real = _real(operation, world)
         if real:
