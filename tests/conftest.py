@@ -15,6 +15,7 @@ from django.test import Client
 from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
 
 from accounts.models import Role
+from tests import quick_flush
 from tests.factories import (
     TEST_PASSWORD,
     AgencyFactory,
@@ -25,6 +26,12 @@ from tests.factories import (
     admit,
     membership,
 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quick_flush():
+    # After a transactional test, only the tables it wrote to are emptied (tests/quick_flush.py).
+    quick_flush.install()
 
 
 @pytest.fixture(autouse=True)
