@@ -4,6 +4,7 @@ who may do it and leaves an audit event where a person's record is touched."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -492,10 +493,14 @@ def conflicts(
     overlapping = (
         Session.objects.overlapping(start, end).exclude(pk__in=list(exclude)).select_related("institution")
     )
-    seen = set(Session.objects.visible_to(viewer).values_list("pk", flat=True)) if viewer else None
+
+    @functools.cache
+    def seen() -> set[int] | None:
+        # Read only when a slot is taken: a series of fifty free slots asks it never.
+        return set(Session.objects.visible_to(viewer).values_list("pk", flat=True)) if viewer else None
 
     def topic(session: Session) -> str:
-        return session.topic if seen is None or session.pk in seen else _("another session")
+        return session.topic if seen() is None or session.pk in seen() else _("another session")
 
     problems = []
     for session in overlapping.filter(
