@@ -102,12 +102,26 @@ def pinned_by_integer_programming(values, marks, sums, orders=()) -> dict[str, t
         if rows
         else []
     )
+    # The true counts are one assignment consistent with the publication (checked here: a report whose
+    # shown counts did not add up would fail like an infeasible programme did). So a cell is pinned only if
+    # every solution gives it its true value, and a cell to which any solution found on the way (minimising
+    # or maximising another cell) gives another value is not: it needs no programme of its own. The cells
+    # reported pinned, and their bounds, are exactly those of solving the least and the greatest of each.
+    truth = np.array([values.get(cell, 0) for cell in hidden], dtype=float)
+    assert all(lo <= value <= hi for lo, value, hi in zip(low, truth, high, strict=True)), (
+        "truth out of range"
+    )
+    for row, lo, hi in rows:
+        assert lo <= row @ truth <= hi, "the true counts do not satisfy the publication's relations"
+    varies: set[int] = set()  # cells some solution gives another value than the truth
     pinned = {}
     for cell in hidden:
         if not 0 < values.get(cell, 0) < 5:
             continue
         extremes = []
         for direction in (1, -1):
+            if index[cell] in varies:
+                break
             objective = np.zeros(len(hidden))
             objective[index[cell]] = direction
             result = milp(
@@ -117,8 +131,11 @@ def pinned_by_integer_programming(values, marks, sums, orders=()) -> dict[str, t
                 constraints=constraints,
             )
             assert result.status in (0, 3), result.message  # solved, or unbounded (then not pinned)
-            extremes.append(round(result.x[index[cell]]) if result.status == 0 else None)
-        least, greatest = extremes
-        if least is not None and least == greatest:
-            pinned[cell] = (least, greatest)
+            if result.status != 0:
+                break
+            solution = np.round(result.x)
+            varies.update(np.flatnonzero(solution != truth).tolist())
+            extremes.append(round(solution[index[cell]]))
+        if index[cell] not in varies and len(extremes) == 2 and extremes[0] == extremes[1]:
+            pinned[cell] = (extremes[0], extremes[1])
     return pinned

@@ -46,8 +46,16 @@ from tests.factories import (
     membership,
 )
 from tests.reports.attack import pinned_by_integer_programming
-from tests.reports.test_breakdowns import render
-from tests.reports.test_publication import IN_OCTOBER, MONTH, ON_THE_3RD, every_scope, printed
+from tests.reports.test_breakdowns import drop_outs, render
+from tests.reports.test_publication import (
+    IN_OCTOBER,
+    MONTH,
+    ON_THE_3RD,
+    every_scope,
+    printed,
+    published_cells,
+    screen,
+)
 
 AFTER_THE_CUTOFF = dt.datetime(2026, 11, 2, 3, 0, tzinfo=dt.UTC)  # typed in after October's reports' cut-off
 EARLIER_IN_THE_YEAR = dt.datetime(2026, 4, 1, 3, 0, tzinfo=dt.UTC)
@@ -459,6 +467,53 @@ def render_report(institution) -> Report:
     return generate(report)
 
 
+ATTACKED = ("screening.", "rehabilitation.moves.", "rehabilitation.left.", "pp25.", "members.")
+
+
+@pytest.mark.django_db
+def test_each_page_prints_exactly_the_cells_its_figure_set_publishes(
+    region, other_region, institution, sister_institution, other_institution
+):
+    """The attackers here, in test_publication and in test_breakdowns read each report's cells from what its
+    page is rendered from (test_publication.published_cells), not from the page itself: here every scope's
+    page is rendered and read back, and prints exactly those cells of every table they attack (screenings,
+    the moves out of programmes and their reasons, the people treated, the rows of a region's UPTs and of the
+    nation's regions): shown counts, "<5", "×" and 0, and every category of the PP 25 table, 0 included."""
+    Clinic(institution).treat([Patient("female", "18_25", "opioids", before=True)] * 3 + [Patient()] * 6)
+    Clinic(sister_institution).treat([Patient("male", "46_plus", "cannabis")] * 12)
+    Clinic(other_institution).treat([Patient("female", "unknown", "not_screened")] * 7)
+    screen(institution, ["lower"] * 2)
+    screen(other_institution, ["lower"] * 15)
+    drop_outs(institution, ["health"] * 6 + ["disciplinary"] * 2)
+    drop_outs(sister_institution, ["voluntary"] * 9)
+    drop_outs(other_institution, ["other"] * 3)
+    every_category = {
+        f"pp25.{name}.{category}"
+        for name, categories in people_treated.BREAKDOWNS.items()
+        for category in categories
+    }
+    tables = {"screening": ("screening.",), "moves": ATTACKED[1:3], "pp25": ("pp25.",), "rows": ("members.",)}
+    marks = {table: set() for table in tables}
+    with time_machine.travel(ON_THE_3RD, tick=False):
+        for report in every_scope([region, other_region]):
+            page, true = printed(report)
+            cells, counts = published_cells(report)
+            where = scope_of(report)
+            assert counts == true, where
+            assert page == {path: cells.get(path, "0") for path in page}, where
+            attacked = {path for path in {*page, *cells} if path.startswith(ATTACKED)}
+            assert {path: page.get(path, "0") for path in attacked} == {
+                path: cells.get(path, "0") for path in attacked
+            }, where
+            assert every_category | {"pp25.treated"} <= set(page), where  # every category printed, 0 too
+            for path in attacked:
+                marks[next(t for t, prefixes in tables.items() if path.startswith(prefixes))].add(
+                    page.get(path, "0")
+                )
+    for table, texts in marks.items():  # each kind of cell seen in each table: the check is not vacuous
+        assert {HIDDEN, WITHHELD, "0"} <= texts, (table, texts)
+
+
 # --- The attacker ------------------------------------------------------------------------------------------
 
 SEXES = ["male", "female"]
@@ -477,7 +532,9 @@ patients_strategy = st.lists(
 def attack(reports: list[Report], truth: dict[str, dict[str, int]]) -> None:
     """Every pp25 cell of every scope as printed; what is shown is the truth the test kept; no hidden count
     of 1 to 4 can be pinned with the sums across scopes and the six breakdowns' sums within each report."""
-    pages = {scope_of(report): printed(report) for report in reports}
+    # What each page prints, from what it is rendered from (test_publication.published_cells says why); that
+    # every category is printed, 0 included: test_each_page_prints_exactly_the_cells_its_figure_set_publishes.
+    pages = {scope_of(report): published_cells(report) for report in reports}
     tree = {"national": []}
     for report in reports:
         if report.scope == Report.Scope.REGION:
@@ -491,15 +548,16 @@ def attack(reports: list[Report], truth: dict[str, dict[str, int]]) -> None:
         for name, categories in people_treated.BREAKDOWNS.items()
         for category in categories
     }
-    table = {path for cells, _true in pages.values() for path in cells if path.startswith("pp25.")}
-    assert every_category | {"pp25.treated"} <= table  # every category printed, 0 included
+    table = every_category | {"pp25.treated"}
+    # Nothing printed in the table beyond its categories (a category with no cell prints 0).
+    assert {path for cells, _true in pages.values() for path in cells if path.startswith("pp25.")} <= table
     values, marks = {}, {}
     for scope, (cells, true) in pages.items():
         for path in table:
             cell = f"{scope}|{path}"
             values[cell] = true.get(path, 0)
             assert values[cell] == truth[scope].get(path, 0), (cell, truth[scope])
-            text = cells[path]
+            text = cells.get(path, "0")
             if text in (HIDDEN, WITHHELD):
                 marks[cell] = text
             else:
@@ -520,8 +578,8 @@ def attack(reports: list[Report], truth: dict[str, dict[str, int]]) -> None:
 
 class TestNoCountOfPeopleTreatedCanBeWorkedOut(TestCase):
     """Hypothesis builds small countries (1–2 regions of 1–3 UPTs, 0–6 people treated at each, of either sex,
-    any age group, screened or not, treated before or not), renders every scope of the month and attacks every
-    hidden count with the sums across scopes and the six sums within each report."""
+    any age group, screened or not, treated before or not), publishes every scope of the month (what each page
+    prints) and attacks every hidden count with the sums across scopes and the six sums within each report."""
 
     @settings(max_examples=8, deadline=None, derandomize=True)
     @given(st.lists(st.lists(patients_strategy, min_size=1, max_size=3), min_size=1, max_size=2))
