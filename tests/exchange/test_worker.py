@@ -77,7 +77,12 @@ def test_a_worker_killed_mid_apply_leaves_nothing_and_the_retry_applies_it_once(
         services.import_confirm(by=staff, run=run)  # queued on commit (this test commits)
         worker = worker_process(settings.PRIVATE_MEDIA_ROOT, queue=queue)
         try:
-            wait_for(backends_waiting_on_import_items, seconds=180, what="the apply to finish its chunks")
+            wait_for(
+                lambda: backends_waiting_on_import_items() or ImportRun.objects.get(pk=run.pk).error,
+                seconds=180,
+                what="the apply to finish its chunks",
+            )
+            assert backends_waiting_on_import_items(), ImportRun.objects.get(pk=run.pk).error  # not failed
             done, todo, _seconds = services.progress_of(run)
             assert done == todo == ROWS  # every person of the file written, in a transaction not committed
             # Mid-apply its worker holds the UPT: the sweeper leaves the run alone, however late it looks.
