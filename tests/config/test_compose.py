@@ -102,11 +102,15 @@ def test_secrets_come_from_the_env_file_never_from_the_compose_file(services):
         assert "DJANGO_SECRET_KEY" not in services[name]["environment"]
 
 
-def _run_check(check: list[str], hostname: str) -> subprocess.CompletedProcess:
-    """A CMD-SHELL health check as the container runs it: Compose turns $$ into $, the shell expands it."""
+def _run_check(check: list[str], hostname: str, *, timeout: int | None = None) -> subprocess.CompletedProcess:
+    """A CMD-SHELL health check as the container runs it: Compose turns $$ into $, the shell expands it.
+    With `timeout`, the check's own --timeout replaced by it (nothing else changed)."""
     assert check[0] == "CMD-SHELL"
     command = check[1].replace("$$", "$")
     assert command.startswith("celery ")
+    if timeout is not None:
+        assert " --timeout 10" in command
+        command = command.replace(" --timeout 10", f" --timeout {timeout}")
     return subprocess.run(
         ["sh", "-c", f'"{sys.executable}" -m {command}'],
         cwd=ROOT,
@@ -159,4 +163,8 @@ def test_the_health_check_passes_while_the_process_runs_and_fails_once_it_is_gon
         process.wait(timeout=60)
         log.close()
         redis.Redis.from_url(settings.REDIS_URL).delete(queue)
-    assert _run_check(check, hostname).returncode != 0
+    # Gone, nothing answers the ping: the check fails once its --timeout is over. Asked with 1 s instead of
+    # the check's 10 (a process that is gone never answers, so waiting longer proves nothing more), and
+    # failing for that reason, not for another (the same command passed above).
+    gone = _run_check(check, hostname, timeout=1)
+    assert gone.returncode != 0 and "No nodes replied within time constraint" in gone.stdout + gone.stderr

@@ -23,7 +23,9 @@ from tests.exchange.test_import import line, sdp_file
 from tests.subscriptions.conftest import ready_report
 from tests.workers import celery_pointed_at, free_port
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# The views' tests commit; the sender's test and the schedule's need no commit (nor the schedule a database),
+# and a transactional test costs emptying the whole database afterwards.
+commits = pytest.mark.django_db(transaction=True)
 
 IN_NOVEMBER = dt.datetime(2026, 11, 16, 2, 0, tzinfo=dt.UTC)
 WAITING = "The background job service cannot be reached just now."
@@ -41,6 +43,7 @@ def unsent() -> list[tuple[str, list]]:
     return list(UnsentJob.objects.values_list("task", "args"))
 
 
+@commits
 def test_generate_now_with_the_broker_down_says_the_report_waits_and_keeps_the_job(
     broker_down, login, staff, institution
 ):
@@ -63,6 +66,7 @@ def test_generate_now_with_the_broker_down_says_the_report_waits_and_keeps_the_j
     assert jobs.send_unsent() == 0 and unsent() == [(render_report.name, [report.pk])]
 
 
+@commits
 def test_applying_an_import_with_the_broker_down_says_it_waits(broker_down, login, staff, institution):
     area = Area(institution=institution)
     upload = sdp_file(line("WBP Uji", "6308011705900009", "B.I 9/2026"))
@@ -75,6 +79,7 @@ def test_applying_an_import_with_the_broker_down_says_it_waits(broker_down, logi
     assert unsent() == [(apply_import.name, [run.pk])]
 
 
+@commits
 def test_sending_an_email_again_with_the_broker_down_says_it_waits(
     broker_down, login, regional, staff, institution
 ):
@@ -86,6 +91,7 @@ def test_sending_an_email_again_with_the_broker_down_says_it_waits(
     assert unsent() == [(send_delivery.name, [delivery.pk])]
 
 
+@commits
 def test_pages_that_use_the_cache_answer_while_redis_is_down(broker_down, settings, login, regional):
     settings.CACHES = {
         "default": {
@@ -101,6 +107,7 @@ def test_pages_that_use_the_cache_answer_while_redis_is_down(broker_down, settin
     assert health.status_code == 503 and health.json()["broker"] == "error"
 
 
+@pytest.mark.django_db
 def test_a_kept_job_is_sent_once_the_broker_answers(settings, monkeypatch):
     """The sender publishes what was kept, oldest first, and forgets each once the broker took it."""
     sent = []

@@ -1,8 +1,12 @@
 """Imports against real concurrency. A worker killed in the middle of an import leaves nothing behind: a real
-Celery worker process on Redis applies a large file into PostgreSQL, is killed with SIGKILL mid-apply, and the
-database holds none of its rows. The sweeper leaves a run alone while its worker applies it, finds it stuck
-once the worker is gone, and queues it again; a new worker then applies it whole, once. Two imports of one UPT
-run one after the other. Runs where CI runs it: PostgreSQL (and Redis for the worker)."""
+Celery worker process on Redis applies a file of several chunks into PostgreSQL, is killed with SIGKILL
+mid-apply, and the database holds none of its rows. The sweeper leaves a run alone while its worker applies
+it, finds it stuck once the worker is gone, and queues it again; a new worker then applies it whole, once.
+Two imports of one UPT run one after the other. Runs where CI runs it: PostgreSQL (and Redis for the worker).
+
+Mid-apply is made certain, not timed: the test holds a lock that lets the apply write every person and
+admission of the file but not its bookkeeping after the last chunk (its first write to the import items), and
+kills the worker once PostgreSQL shows it waiting there: all of the file written, nothing committed."""
 
 import datetime as dt
 import os
@@ -14,7 +18,7 @@ from django.conf import settings
 from django.db import connection
 
 from exchange import services
-from exchange.models import ImportRun
+from exchange.models import ImportItem, ImportRun
 from exchange.sdp.places import Area
 from inmates.models import Admission, Person
 from tests.exchange.test_import import line, sdp_file
@@ -25,7 +29,7 @@ needs_redis = pytest.mark.skipif(
     not settings.REDIS_URL, reason="needs a Redis broker (REDIS_URL); CI runs it with one"
 )
 
-ROWS = 12_000
+ROWS = 2_500  # three chunks of the plan (exchange.sdp.plan.CHUNK), the last one short
 
 
 @pytest.fixture
@@ -44,6 +48,16 @@ def queue(settings):
         yield name
 
 
+def backends_waiting_on_import_items() -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            " AND query LIKE %s",
+            [f"%{ImportItem._meta.db_table}%"],
+        )
+        return [pid for (pid,) in cursor.fetchall()]
+
+
 @needs_redis
 def test_a_worker_killed_mid_apply_leaves_nothing_and_the_retry_applies_it_once(
     postgres, institution, staff, settings, queue
@@ -53,24 +67,36 @@ def test_a_worker_killed_mid_apply_leaves_nothing_and_the_retry_applies_it_once(
     area = Area(institution=institution)
     preview = services.import_preview(upload=upload, area=area, today=dt.date(2026, 12, 5))
     run = services.import_record(by=staff, area=area, upload=upload, file_name="besar.csv", preview=preview)
-    services.import_confirm(by=staff, run=run)  # queued on commit (this test commits)
-
-    worker = worker_process(settings.PRIVATE_MEDIA_ROOT, queue=queue)
+    # A second session lets the apply read the import items but not write them (SHARE blocks only writers):
+    # its first write there comes after the file's last chunk (nothing in this file is left for the staff).
+    blocker = connection.copy()
     try:
-        wait_for(
-            lambda: (services.progress_of(run) or (0,))[0] >= 2_000,
-            seconds=120,
-            what="the apply to be under way",
-        )
-        # Mid-apply its worker holds the UPT: the sweeper leaves the run alone, however late it looks. (The
-        # real clock here: the worker is another process, whose time a test cannot freeze; the sweep's "now"
-        # is only ever compared with the run's own timestamps, which that clock wrote.)
-        assert services.stuck_imports_sweep(now=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)) == 0
-        os.kill(worker.pid, signal.SIGKILL)
-        worker.wait(timeout=30)
+        blocker.set_autocommit(False)
+        with blocker.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {ImportItem._meta.db_table} IN SHARE MODE")
+        services.import_confirm(by=staff, run=run)  # queued on commit (this test commits)
+        worker = worker_process(settings.PRIVATE_MEDIA_ROOT, queue=queue)
+        try:
+            wait_for(
+                lambda: backends_waiting_on_import_items() or ImportRun.objects.get(pk=run.pk).error,
+                seconds=180,
+                what="the apply to finish its chunks",
+            )
+            assert backends_waiting_on_import_items(), ImportRun.objects.get(pk=run.pk).error  # not failed
+            done, todo, _seconds = services.progress_of(run)
+            assert done == todo == ROWS  # every person of the file written, in a transaction not committed
+            # Mid-apply its worker holds the UPT: the sweeper leaves the run alone, however late it looks.
+            # (The real clock here: the worker is another process, whose time a test cannot freeze; the
+            # sweep's "now" is only ever compared with the run's own timestamps, which that clock wrote.)
+            assert services.stuck_imports_sweep(now=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)) == 0
+            os.kill(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=30)
+        finally:
+            if worker.poll() is None:
+                worker.kill()
+        blocker.rollback()  # the dead worker's session ends once its write is let through
     finally:
-        if worker.poll() is None:
-            worker.kill()
+        blocker.close()
 
     run.refresh_from_db()
     assert run.status == ImportRun.Status.RUNNING and run.attempts == 1

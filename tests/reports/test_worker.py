@@ -19,8 +19,10 @@ pytestmark = [
 MONTH = dt.date(2026, 10, 1)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def worker():
+    """One worker for the module's tests (starting and stopping one takes seconds): between tests it waits
+    on the queue, and each test's rows are committed before it queues a task."""
     from celery.contrib.testing.worker import start_worker
 
     from config.celery import app
