@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from django.utils import timezone
+
 from accounts.models import Membership, Role
 from inmates import services as inmate_services
 from inmates.models import Admission
@@ -117,7 +119,10 @@ def load(*, today: dt.date, institutions: dict, agencies: dict, staff_by_institu
             series=series,
             beyond_agreement=True,
         )
-        past = [s for s in sessions if s.ends_at.date() < today]
+        # Over by now, today's included: one that ended this morning is past too, and counts as a session
+        # whose attendance is still to record (Session.objects.with_attendance_gap) as the latest one should.
+        now = timezone.now()
+        past = [s for s in sessions if s.ends_at <= now]
         for session in past[:-1]:  # the latest one is left for the counsellor: "attendance not recorded"
             marks = {
                 row.pk: rng.choices(

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -33,7 +34,14 @@ def counts():
     ]
 
 
+# A Monday at 11:30 in Kalimantan Selatan, half an hour after the demo's morning group session ended: the
+# demo is dated from today, and a session over this very day is one of the past ones (it left two without
+# attendance, not one, when the demo counted past sessions by date).
+JUST_AFTER_A_SESSION = dt.datetime(2026, 12, 7, 3, 30, tzinfo=dt.UTC)
+
+
 @pytest.mark.django_db
+@time_machine.travel(JUST_AFTER_A_SESSION, tick=True)
 def test_load_demo_is_idempotent_and_loads_the_seed_places(capsys):
     call_command("load_demo", "--password", "demo-password-123")
     first = counts()
