@@ -131,19 +131,31 @@ def _apply(
         if _narrow(ranges, smaller, ranges[smaller][0], ranges[larger][1], trail):
             narrowed.append(smaller)
         return narrowed
-    # Σ sign·x = 0: each hidden x is minus the others' sum, in [lows − own low, highs − own high]
-    spans = [(sign * ranges[n][0], sign * ranges[n][1]) for n, sign in members]
-    lows = sum(min(span) for span in spans)
-    highs = sum(max(span) for span in spans)
+    # Σ sign·x = 0: each hidden x is minus the others' sum. With every term's range added up (lows, highs),
+    # the others' sum of a part (sign +1, range lo..hi) is lows − lo .. highs − hi, so the part is
+    # −(highs − hi) .. −(lows − lo); a total (sign −1, term −hi..−lo) is lows + hi .. highs + lo. The
+    # propagation calls this millions of times for a region's tables: plain arithmetic, no lists.
+    lows = highs = 0
+    for node, sign in members:
+        low, high = ranges[node]
+        if sign > 0:
+            lows += low
+            highs += high
+        else:
+            lows -= high
+            highs -= low
     narrowed = []
-    for (node, sign), span in zip(members, spans, strict=True):
+    for node, sign in members:
         if node not in marks:
             continue
-        low, high = -(highs - max(span)), -(lows - min(span))
-        if sign < 0:
-            low, high = -high, -low
-        if _narrow(ranges, node, low, high, trail):
-            narrowed.append(node)
+        low, high = ranges[node]
+        least, most = (high - highs, low - lows) if sign > 0 else (lows + high, highs + low)
+        if least <= low and most >= high:
+            continue  # nothing learnt (most calls): _narrow's work, without its call
+        if trail is not None:
+            trail.append((node, (low, high)))
+        ranges[node] = (least if least > low else low, most if most < high else high)
+        narrowed.append(node)
     return narrowed
 
 
