@@ -500,7 +500,8 @@ def conflicts(
         return set(Session.objects.visible_to(viewer).values_list("pk", flat=True)) if viewer else None
 
     def topic(session: Session) -> str:
-        return session.topic if seen() is None or session.pk in seen() else _("another session")
+        visible = seen()
+        return session.topic if visible is None or session.pk in visible else _("another session")
 
     problems = []
     for session in overlapping.filter(
