@@ -29,9 +29,8 @@ import pytest
 import time_machine
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.db import connection, transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -39,6 +38,7 @@ from hypothesis import strategies as st
 from accounts.models import User
 from assessments.models import Assessment, Recommendation
 from rehab.models import FollowUp
+from tests.demo_once import demo_for_the_module
 
 pytestmark = pytest.mark.django_db
 
@@ -410,21 +410,8 @@ def _fuzz(client: Client, form: Form) -> None:
 A_WORKING_AFTERNOON = dt.datetime(2026, 12, 2, 6, 0, tzinfo=dt.UTC)  # 14:00 WITA
 
 
-@pytest.fixture(scope="module")
-def _demo_loaded(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo, loaded once for the users of this module (the slowest part of each test's setup): in a
-    transaction rolled back after them, each test's own (pytest-django's) runs inside it and each example's
-    inside that, so every test starts from the demo as loaded. Hashed and stored as tests/conftest.py's
-    per-test fixtures would have it: the fast hasher, files in a temporary folder."""
-    private = tmp_path_factory.mktemp("garbage-demo-private")
-    fast_and_private = override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], PRIVATE_MEDIA_ROOT=private
-    )
-    with django_db_blocker.unblock(), transaction.atomic():
-        with fast_and_private, time_machine.travel(A_WORKING_AFTERNOON, tick=True):
-            call_command("load_demo", "--password", DEMO_PASSWORD, verbosity=0)
-        yield private
-        transaction.set_rollback(True)
+# The demo, loaded once for the users of this module (the slowest part of each test's setup).
+_demo_loaded = demo_for_the_module(DEMO_PASSWORD, at=A_WORKING_AFTERNOON)
 
 
 @pytest.fixture

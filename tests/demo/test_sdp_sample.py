@@ -4,13 +4,18 @@ import pytest
 from django.core.management import call_command
 
 from inmates.models import Admission, Person
+from tests.demo_once import demo_for_the_module
 
 pytestmark = pytest.mark.django_db
 
 
+# Loaded once for both formats: each test's import is rolled back with its transaction.
+_demo_loaded = demo_for_the_module("demo-password-for-sdp-1")
+
+
 @pytest.fixture
-def demo(db):
-    call_command("load_demo", "--password", "demo-password-for-sdp-1", verbosity=0)
+def demo(_demo_loaded, db, settings):
+    settings.PRIVATE_MEDIA_ROOT = _demo_loaded
 
 
 @pytest.mark.parametrize("kind", ["xlsx", "csv"])
