@@ -105,10 +105,10 @@ NASTY = [
 # - unstorable: NUL, and a lone surrogate (UTF-8 of U+D800). The input guard (config.input_guard) drops such a
 #   parameter from a query and refuses such a form whole, before any view, whichever of them it is;
 # - undecodable: a broken or truncated escape reaches the view as the literal text ("%ZZ", "%"), a truncated
-#   UTF-8 sequence or bytes that are no UTF-8 at all as U+FFFD: one of each kind is sent;
+#   UTF-8 sequence or bytes that are no UTF-8 at all as U+FFFD: one value holds one of each ("%ZZ", U+FFFD);
 # - oversized: an overlong text and a huge number, which the views parse themselves.
 UNSTORABLE_VALUES = ["%00", "a%00b", "%ED%A0%80"]
-UNDECODABLE_VALUES = ["%ZZ", "%E0%A4"]
+UNDECODABLE = "%ZZ%E0%A4"
 OVERSIZED_VALUES = ["x" * 5_000, "9" * 30]
 HOSTILE_NAMES = "x%00y=1&%ED%A0%80=2"
 
@@ -308,15 +308,13 @@ def _sweep(username: str) -> list[str]:
 
 def _hostile_form_bodies(client: Client, forms: list[Form]) -> None:
     """Every POST form sent as a raw body a script could write: every field holding an unstorable value (the
-    guard refuses the form whole, whichever it is), then every field holding each undecodable value (overlong
+    guard refuses the form whole, whichever it is), then every field holding the undecodable value (overlong
     values come with the generated garbage, _fuzz): never a 500, nothing half-saved."""
     for form in forms:
         if form.method != "post" or not form.fields:
             continue
         names = sorted(form.fields)
-        bodies = [_each_unstorable(names)]
-        bodies += ["&".join(f"{name}={value}" for name in names) for value in UNDECODABLE_VALUES]
-        for body in bodies:
+        for body in (_each_unstorable(names), "&".join(f"{name}={UNDECODABLE}" for name in names)):
             with transaction.atomic():
                 before = _row_counts()
                 response = client.post(form.action, body, content_type="application/x-www-form-urlencoded")
@@ -355,8 +353,7 @@ def _hostile_queries(client: Client, forms: list[Form], pages: dict[str, int]) -
         # overlong text) go again to each parameter on its own when that answer is not a 200: one parameter's
         # answer (a 404 for a page number, a redirect) must hide no other's.
         _hostile_get(client, path, _each_unstorable(names))
-        for value in UNDECODABLE_VALUES:
-            _hostile_get(client, path, "&".join(f"{name}={value}" for name in names))
+        _hostile_get(client, path, "&".join(f"{name}={UNDECODABLE}" for name in names))
         for value in OVERSIZED_VALUES:
             together = _hostile_get(client, path, "&".join(f"{name}={value}" for name in names))
             if together != 200 and len(names) > 1:
