@@ -134,7 +134,8 @@ def _apply(
     # Σ sign·x = 0: each hidden x is minus the others' sum. With every term's range added up (lows, highs),
     # the others' sum of a part (sign +1, range lo..hi) is lows − lo .. highs − hi, so the part is
     # −(highs − hi) .. −(lows − lo); a total (sign −1, term −hi..−lo) is lows + hi .. highs + lo. The
-    # propagation calls this millions of times for a region's tables: plain arithmetic, no lists.
+    # propagation calls this millions of times for a region's tables: plain arithmetic, no lists. (A node
+    # stands once in a relation, so its own range read below is the one added up here.)
     lows = highs = 0
     for node, sign in members:
         low, high = ranges[node]

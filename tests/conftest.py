@@ -17,6 +17,7 @@ from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
 from accounts.models import Role
 from tests import quick_flush
 from tests.factories import (
+    FAST_PASSWORD_HASHERS,
     TEST_PASSWORD,
     AgencyFactory,
     InstitutionFactory,
@@ -36,8 +37,7 @@ def _quick_flush():
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
-    # Hashing strength is not what these tests are about; the real hasher would only slow every login.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 @pytest.fixture(autouse=True)

@@ -20,6 +20,8 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 
+from tests.factories import FAST_PASSWORD_HASHERS
+
 
 def demo_for_the_module(password: str, *, at: dt.datetime | None = None):
     """A module-scoped fixture loading the demo with `password` for every login (at the moment `at`, the
@@ -29,7 +31,7 @@ def demo_for_the_module(password: str, *, at: dt.datetime | None = None):
     def demo_loaded(django_db_setup, django_db_blocker, tmp_path_factory):
         private = tmp_path_factory.mktemp("demo-private")
         fast_and_private = override_settings(
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], PRIVATE_MEDIA_ROOT=private
+            PASSWORD_HASHERS=FAST_PASSWORD_HASHERS, PRIVATE_MEDIA_ROOT=private
         )
         clock = time_machine.travel(at, tick=True) if at else nullcontext()
         with django_db_blocker.unblock(), transaction.atomic():

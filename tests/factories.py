@@ -9,6 +9,8 @@ from inmates.models import Admission, Movement, Person
 from institutions.models import Agency, Institution, Region, TimeZones
 
 TEST_PASSWORD = "a-long-test-password-1"
+# Hashing strength is not what the tests are about; the real hasher would only slow every login.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 class RegionFactory(factory.django.DjangoModelFactory):

@@ -35,11 +35,18 @@ def _tables_with_rows(connection, tables: list[str]) -> tuple[list[str], bool]:
     return [table for table, _many in rows], any(many for _table, many in rows)
 
 
+_TRIGGERED: dict[str, set[str]] = {}  # database name -> its tables with triggers (the migrations' own)
+
+
 def _tables_with_triggers(connection) -> set[str]:
-    """The tables with triggers of ours: the append-only ones, which refuse DELETE."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT DISTINCT tgrelid::regclass::text FROM pg_trigger WHERE NOT tgisinternal")
-        return {row[0] for row in cursor.fetchall()}
+    """The tables with triggers of ours: the append-only ones, which refuse DELETE. Read once per database:
+    only migrations make triggers."""
+    name = connection.settings_dict["NAME"]
+    if name not in _TRIGGERED:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT DISTINCT tgrelid::regclass::text FROM pg_trigger WHERE NOT tgisinternal")
+            _TRIGGERED[name] = {row[0] for row in cursor.fetchall()}
+    return _TRIGGERED[name]
 
 
 def _deleting_sql_flush(original):

@@ -68,6 +68,7 @@ from reports.publication import snapshot as report_snapshot
 from subscriptions.models import Delivery, Subscription
 from tests.assessments.test_views import assess, screen
 from tests.factories import (
+    FAST_PASSWORD_HASHERS,
     AgencyFactory,
     InstitutionFactory,
     PersonFactory,
@@ -858,7 +859,7 @@ def world(django_db_setup, django_db_blocker, private_root):
         django_db_blocker.unblock(),
         override_settings(
             PRIVATE_MEDIA_ROOT=private_root,
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            PASSWORD_HASHERS=FAST_PASSWORD_HASHERS,
         ),
         time_machine.travel(NOW, tick=False),
         transaction.atomic(),

@@ -119,6 +119,11 @@ def _each_unstorable(names: list[str]) -> str:
     return "&".join([*pairs, HOSTILE_NAMES])
 
 
+def _all_given(names: list[str], value: str) -> str:
+    """A query or form body giving every name the same raw `value`."""
+    return "&".join(f"{name}={value}" for name in names)
+
+
 garbage = st.one_of(
     st.sampled_from(NASTY),
     st.text(max_size=40),
@@ -314,7 +319,7 @@ def _hostile_form_bodies(client: Client, forms: list[Form]) -> None:
         if form.method != "post" or not form.fields:
             continue
         names = sorted(form.fields)
-        for body in (_each_unstorable(names), "&".join(f"{name}={UNDECODABLE}" for name in names)):
+        for body in (_each_unstorable(names), _all_given(names, UNDECODABLE)):
             with transaction.atomic():
                 before = _row_counts()
                 response = client.post(form.action, body, content_type="application/x-www-form-urlencoded")
@@ -353,9 +358,9 @@ def _hostile_queries(client: Client, forms: list[Form], pages: dict[str, int]) -
         # overlong text) go again to each parameter on its own when that answer is not a 200: one parameter's
         # answer (a 404 for a page number, a redirect) must hide no other's.
         _hostile_get(client, path, _each_unstorable(names))
-        _hostile_get(client, path, "&".join(f"{name}={UNDECODABLE}" for name in names))
+        _hostile_get(client, path, _all_given(names, UNDECODABLE))
         for value in OVERSIZED_VALUES:
-            together = _hostile_get(client, path, "&".join(f"{name}={value}" for name in names))
+            together = _hostile_get(client, path, _all_given(names, value))
             if together != 200 and len(names) > 1:
                 for name in names:
                     _hostile_get(client, path, f"{name}={value}")

@@ -25,6 +25,13 @@ def _flush() -> None:
     )
 
 
+def _statements() -> list[str]:
+    """What the quick flush would run now, with Django's own flush standing as "TRUNCATE everything"."""
+    return quick_flush._deleting_sql_flush(lambda *a, **k: ["TRUNCATE everything"])(
+        None, connection, reset_sequences=False
+    )
+
+
 def _rows_left() -> dict[str, int]:
     tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
     with connection.cursor() as cursor:
@@ -38,9 +45,7 @@ def _rows_left() -> dict[str, int]:
 def test_written_and_append_only_tables_are_emptied(staff):
     person = PersonFactory()
     AuditEvent.objects.create(actor=staff, action="view", object_type="person", person_id=person.pk)
-    statements = quick_flush._deleting_sql_flush(lambda *a, **k: ["TRUNCATE everything"])(
-        None, connection, reset_sequences=False
-    )
+    statements = _statements()
     assert any(s.startswith('DELETE FROM "inmates_person"') for s in statements)
     assert statements[-1].startswith("TRUNCATE") and '"audit_auditevent"' in statements[-1]
     assert "TRUNCATE everything" not in statements  # Django's way not taken for a few rows
@@ -50,9 +55,7 @@ def test_written_and_append_only_tables_are_emptied(staff):
 
 def test_a_table_with_many_rows_is_flushed_djangos_way(institution):
     Person.objects.bulk_create(PersonFactory.build() for _ in range(quick_flush.MANY + 1))
-    statements = quick_flush._deleting_sql_flush(lambda *a, **k: ["TRUNCATE everything"])(
-        None, connection, reset_sequences=False
-    )
+    statements = _statements()
     assert statements == ["TRUNCATE everything"]
     _flush()
     assert _rows_left() == {}

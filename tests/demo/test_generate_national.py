@@ -25,6 +25,7 @@ from inmates.models import Admission, Movement, Person
 from institutions.models import Institution, Region
 from rehab.models import Attendance, AttendanceMark, Enrolment, FollowUp, Programme, Session
 from reports.models import ReleaseOutcome
+from tests.factories import FAST_PASSWORD_HASHERS
 
 SCALE = 0.002  # 600 persons in 33 UPT (one per province: the fewest the generator makes)
 
@@ -33,7 +34,7 @@ def _generate() -> str:
     out = io.StringIO()
     # The hasher of the tests (tests/conftest.py), whose settings fixture a module's fixture comes before: the
     # load test's users sign in with the password hashed here.
-    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+    with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
         call_command("generate_national", scale=SCALE, stdout=out)
     return out.getvalue()
 
