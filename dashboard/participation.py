@@ -86,14 +86,14 @@ COLUMNS = (
     Column(
         "of_target",
         _("Enrolments of target"),
-        _("% of target"),
+        _("Percent of target"),
         REHABILITATION,
         ratio=("targets.active", "targets.target", False),
     ),
     Column(
         "of_capacity",
         _("Enrolments of capacity"),
-        _("% of capacity"),
+        _("Percent of capacity"),
         REHABILITATION,
         ratio=("targets.active", "targets.capacity", False),
     ),
@@ -110,7 +110,7 @@ COLUMNS = (
     Column(
         "on_time_rate",
         _("On-time rate"),
-        _("% on time"),
+        _("Percent on time"),
         AFTERCARE,
         ratio=("aftercare.on_time", "aftercare.done", True),
     ),

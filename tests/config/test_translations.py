@@ -25,3 +25,13 @@ def test_placeholders_survive_translation():
         translations = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
         for text in translations:
             assert set(PLACEHOLDER.findall(text)) == expected, entry.msgid
+
+
+def test_no_source_string_holds_a_percent_sign_outside_a_placeholder():
+    """A bare "%" ("% on time") reads to xgettext as a printf directive ("% o"): the next makemessages marks
+    the entry python-format and, its translation not matching, fuzzy, and the English shows through. A filter
+    inside {% blocktranslate %} ("%(counter|intcomma)s") renders as nothing in the untranslated language."""
+    catalogue = polib.pofile(str(CATALOGUE))
+    for entry in catalogue:
+        for text in (entry.msgid, entry.msgid_plural):
+            assert "%" not in PLACEHOLDER.sub("", text.replace("%%", "")), text

@@ -107,6 +107,14 @@ def test_an_export_asks_who_receives_it_and_what_for(login, staff, person):
     assert event.details["recipient"] == "Kanwil Kalsel" and event.details["purpose"] == "Monthly check"
 
 
+def test_the_export_page_says_how_many_people_in_either_language(login, client, staff, person, institution):
+    admit(PersonFactory(full_name="Joko Susilo"), institution)
+    english = login(staff).get(EXPORT).content.decode()
+    assert "The file holds the data of 2 people." in english
+    client.force_login(staff)  # the plain client: the default language
+    assert "Berkas ini berisi data 2 orang." in client.get(EXPORT).content.decode()
+
+
 def test_many_people_need_a_reason_and_the_dpo_is_told(
     login, staff, person, institution, settings, mailoutbox, django_capture_on_commit_callbacks
 ):
