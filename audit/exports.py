@@ -7,7 +7,9 @@ stays flat however long the list.
 
 A cell that starts with =, +, -, @, a tab or a carriage return is read by Excel, LibreOffice and Google Sheets
 as a formula, so a name typed as ``=HYPERLINK("http://…")`` would run on the reader's machine (OWASP, "CSV
-Injection"). Such cells are prefixed with an apostrophe, which spreadsheets show as text and hide.
+Injection"). In a CSV such cells are prefixed with an apostrophe, which spreadsheets take as "text" and hide.
+An XLSX cell says its own type: text is written as text, and one that starts like a formula also carries
+Excel's quote prefix (xlsx_cell), so it stays text when edited and no apostrophe is shown.
 """
 
 from __future__ import annotations
@@ -22,6 +24,21 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 def spreadsheet_safe(value) -> str:
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def xlsx_cell(sheet, value):
+    """A workbook cell for `value`: an int or float as a number; anything else as text that no spreadsheet
+    runs (typed as text, as openpyxl would otherwise store a leading "=" as a formula, and with the quote
+    prefix where it starts like one, as Excel marks text typed after an apostrophe)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return WriteOnlyCell(sheet, value=value)
+    text = "" if value is None else str(value)
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"
+    cell.quotePrefix = text.startswith(FORMULA_TRIGGERS)
+    return cell
 
 
 class _Echo:
@@ -66,20 +83,13 @@ def _write_csv(out, header: Sequence[str], rows: Iterable[Sequence]) -> None:
 
 def _write_xlsx(out, header: Sequence[str], rows: Iterable[Sequence]) -> None:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet()
-
-    def cells(values):
-        for value in values:
-            cell = WriteOnlyCell(sheet, value=spreadsheet_safe(value))
-            cell.data_type = "s"  # text: openpyxl would otherwise store a leading "=" as a formula
-            yield cell
-
-    sheet.append(list(cells(header)))
+    sheet.append([xlsx_cell(sheet, str(value)) for value in header])
     for row in rows:
-        sheet.append(list(cells(row)))
+        # Every cell as text, as in the CSV: an NIK or a phone number is no number to add up.
+        sheet.append([xlsx_cell(sheet, "" if value is None else str(value)) for value in row])
     workbook.save(out)
 
 

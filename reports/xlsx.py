@@ -1,6 +1,7 @@
 """A report's figures as an XLSX workbook: one sheet per table of the PDF and a sheet of definitions, made
 from the report's own snapshot (the PDF's), so the two always say the same, "<5" and "×" included. Counts are
-written as numbers (an officer can add them up), withheld ones as their mark."""
+written as numbers (an officer can add them up), the quality of life's mean changes as signed numbers,
+withheld ones as their mark."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from audit.exports import spreadsheet_safe
+from audit.exports import xlsx_cell
 from reports import indicators
 from reports.definitions import definitions_for
 from reports.models import GENERATOR_VERSION, Report
@@ -50,6 +51,17 @@ def _value(text):
     if isinstance(text, int):
         return text
     return int(text) if isinstance(text, str) and text.isdigit() else text
+
+
+def _mean(text: str):
+    """A mean change as printed ("+17.9", "−2.3") as a number; "×" and "—" as printed."""
+    try:
+        return float(text.replace("−", "-"))
+    except ValueError:
+        return text
+
+
+MEAN_FORMAT = "+0.0;-0.0;0.0"  # a mean change as the PDF prints it: signed, one decimal
 
 
 def _change(text: str):
@@ -169,7 +181,7 @@ def tables(report: Report, snapshot: dict) -> list[tuple[str, list[str], list[li
                     *[
                         [
                             f"{_('Mean change')}: {qol_domain_label(domain)}",
-                            mean_change(shown, quality, domain),
+                            _mean(mean_change(shown, quality, domain)),
                         ]
                         for domain in rows["qol_domains"]
                     ],
@@ -278,7 +290,7 @@ def workbook_bytes(report: Report, snapshot: dict) -> bytes:
                 )
             ],
         ):
-            cover.append([value if isinstance(value, int) else spreadsheet_safe(value) for value in line])
+            cover.append([xlsx_cell(cover, value) for value in line])
         cover["A1"].font = BOLD
         cover.column_dimensions["A"].width = 34
         cover.column_dimensions["B"].width = 70
@@ -289,7 +301,10 @@ def workbook_bytes(report: Report, snapshot: dict) -> bytes:
                 cell.font = BOLD
             for row in rows:
                 # Text as text, never a formula: a place's name starting with "=" stays a name.
-                sheet.append([value if isinstance(value, int) else spreadsheet_safe(value) for value in row])
+                sheet.append([xlsx_cell(sheet, value) for value in row])
+                for cell in sheet[sheet.max_row]:
+                    if isinstance(cell.value, float):
+                        cell.number_format = MEAN_FORMAT
             sheet.column_dimensions["A"].width = 60
             sheet.freeze_panes = "B2"
         definitions = workbook.create_sheet(sheet_name(_("Definitions")))

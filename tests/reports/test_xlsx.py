@@ -18,6 +18,7 @@ from reports.definitions import definitions_for
 from reports.models import Report
 from reports.render import generate
 from reports.tasks import claim, report_for
+from reports.xlsx import workbook_bytes
 from tests.reports.test_breakdowns import drop_outs
 from tests.reports.test_publication import MONTH, ON_THE_3RD, pdf_text, screen
 
@@ -133,3 +134,14 @@ def test_the_report_command_writes_the_workbook(tmp_path, region_report):
     sheets = sheets_of(target.read_bytes())
     rehabilitation = {row[0]: row[1] for row in sheets["Rehabilitation"][1:]}
     assert rehabilitation["Dropped out — Health"] == 11
+
+
+def test_a_place_named_like_a_formula_stays_text(request, sister_institution):
+    sister_institution.name = '=HYPERLINK("http://evil.example","klik")'
+    sister_institution.save()
+    report = request.getfixturevalue("region_report")
+    workbook = load_workbook(io.BytesIO(workbook_bytes(report, report.snapshot)))
+    [cell] = [
+        row[0] for row in workbook["By UPT"].iter_rows(min_row=2) if row[0].value == sister_institution.name
+    ]
+    assert cell.data_type == "s" and cell.quotePrefix  # text, shown without an apostrophe, never run
