@@ -120,7 +120,8 @@ def test_a_region_report_has_a_row_per_upt_as_each_upts_report_prints_it(
         member = f"members.institution:{upt.pk}"
         for path in ("screening.screened", "rehabilitation.moves.dropped_out"):
             assert cells[f"{member}.{path}"] == own.get(path, "0"), (upt, path)
-    # Screened, assessed, medical, social, completed, dropped out, sessions, follow-ups, overdue, attendance.
+    # Screened, assessed, medical, social, completed, dropped out, sessions, follow-ups, overdue, attendance
+    # (every column with counts of its own: tests/reports/test_member_rows.py).
     # The region's 8 drop-outs less Amuntai's 6 would give Barabai's 2: Amuntai's row says × as its report.
     assert "Dropped out 8" in region_text
     assert f"{institution.name} 9 0 0 0 0 × 0 0 0 —" in region_text
