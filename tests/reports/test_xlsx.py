@@ -136,6 +136,15 @@ def test_the_report_command_writes_the_workbook(tmp_path, region_report):
     assert rehabilitation["Dropped out — Health"] == 11
 
 
+def test_the_report_command_copies_the_pdf_where_it_is_told(tmp_path, region_report, capsys):
+    target = tmp_path / "kalsel.pdf"
+    with time_machine.travel(ON_THE_3RD, tick=False):
+        call_command("report", scope="region:kalsel", month="2026-10", lang="en", output=str(target))
+    assert capsys.readouterr().out.strip() == str(target.resolve())
+    with region_report.pdf.open("rb") as archived:
+        assert target.read_bytes() == archived.read() and target.read_bytes().startswith(b"%PDF")
+
+
 def test_a_place_named_like_a_formula_stays_text(request, sister_institution):
     sister_institution.name = '=HYPERLINK("http://evil.example","klik")'
     sister_institution.save()

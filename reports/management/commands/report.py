@@ -5,7 +5,8 @@ python manage.py report --scope region:kalsel --month 2026-10
 python manage.py report --scope national --month 2026-10
 python manage.py report --scope region:kalsel --month 2026-10 --format xlsx [--output kalsel.xlsx]
 
-The XLSX is made from the rendered report's snapshot (the PDF's figures), rendering it first if needed.
+The XLSX is made from the rendered report's snapshot (the PDF's figures), rendering it first if needed. With
+--output, the PDF too is copied there (it stays in the archive as well).
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ class Command(BaseCommand):
         parser.add_argument("--lang", default="id", choices=["id", "en"])
         parser.add_argument("--format", default="pdf", choices=["pdf", "xlsx"], dest="output_format")
         parser.add_argument(
-            "--output", help="where to write the XLSX (default: laporan-<place>-<month>-<lang>.xlsx)"
+            "--output",
+            help="where to write the file (XLSX default: laporan-<place>-<month>-<lang>.xlsx; PDF default:"
+            " only its path in the archive is printed)",
         )
 
     def handle(
@@ -62,8 +65,14 @@ class Command(BaseCommand):
                 raise CommandError("This report is being generated right now; try again in a minute.")
             report.refresh_from_db()
             generate(report)
-        if output_format == "pdf":
+        if output_format == "pdf" and not output:
             self.stdout.write(report.pdf.path)
+            return
+        if output_format == "pdf":
+            target = Path(output)
+            with report.pdf.open("rb") as pdf:
+                target.write_bytes(pdf.read())
+            self.stdout.write(str(target.resolve()))
             return
         target = Path(output or f"laporan-{report.scope_code}-{report.month:%Y-%m}-{report.language}.xlsx")
         target.write_bytes(workbook_bytes(report, report.snapshot))
