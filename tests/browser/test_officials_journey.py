@@ -16,11 +16,13 @@ import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from reports.models import Report
 from reports.render import generate
 from reports.tasks import claim, report_for
 from subscriptions.models import Subscription
+from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_journeys import TEXT, nav, shot, sign_in, watch_console
 from tests.dashboard.test_participation import (
     NOVEMBER,
@@ -89,6 +91,17 @@ def test_journey4_regional_officer_participation_subscription_and_xlsx(
         body = page.locator("table").filter(has_text=institution.name).first.locator("tbody tr")
         expect(body.nth(0)).to_contain_text(institution.name)  # "—" comes after the numbers either way
         shot(page, f"{name}-02-sorted-by-attendance")
+
+        # Printed on A4 (the browser's print, as an officer would file it): the table whole, with every column
+        # head and both UPT's rows, and none of the page's navigation.
+        ARTIFACTS.mkdir(exist_ok=True)
+        printed = page.pdf(path=str(ARTIFACTS / f"{name}-02-printed.pdf"), format="A4", print_background=True)
+        paper = PdfReader(io.BytesIO(printed))
+        text = " ".join(" ".join(sheet.extract_text() for sheet in paper.pages).split())
+        for head in ("Kehadiran", "Cakupan", "Persen tepat waktu", institution.name, sister_institution.name):
+            assert head in text, head
+        assert "72%" in text and "Keluar" not in text  # the navigation bar's sign-out is not printed
+        assert paper.pages[0].mediabox.width == pytest.approx(595, abs=2)  # A4 portrait, in points
 
         # Subscribe to the region's monthly report.
         nav(page, "Laporan", TEXT["id"])
