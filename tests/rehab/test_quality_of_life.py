@@ -196,7 +196,7 @@ def test_who_reaches_the_pages(login, enrolment, regional, outsider, staff):
 TYPED = dt.datetime(2026, 2, 28, 4, 0, tzinfo=dt.UTC)  # before the cut-off below
 
 
-def _record(enrolment, timing, day, given, by, at=TYPED):
+def record(enrolment, timing, day, given, by, at=TYPED):
     """A record as the service makes it, without its checks (the counting is tested here), typed `at`."""
     result = instruments.score("WHOQOL-BREF", given)
     scores = {d: None if s is None else float(s.transformed) for d, s in result.domains.items()}
@@ -234,11 +234,11 @@ def test_changes_are_counted_per_upt_exactly_for_those_with_both(programme, staf
     here = [make_enrolment(programme) for _ in range(4)]
     there = make_enrolment(_programme_at(sister_institution, programme))
     for enrolment in here[:3]:
-        _record(enrolment, START, dt.date(2026, 1, 5), answers(3), staff)
-        _record(enrolment, END, dt.date(2026, 2, 20), answers(5), staff)
-    _record(here[3], END, dt.date(2026, 2, 20), answers(5), staff)  # no start: not counted
-    _record(there, START, dt.date(2026, 1, 5), answers(3, q20=None, q21=None), staff)  # social not computed
-    _record(there, END, dt.date(2026, 2, 27), answers(4), staff)
+        record(enrolment, START, dt.date(2026, 1, 5), answers(3), staff)
+        record(enrolment, END, dt.date(2026, 2, 20), answers(5), staff)
+    record(here[3], END, dt.date(2026, 2, 20), answers(5), staff)  # no start: not counted
+    record(there, START, dt.date(2026, 1, 5), answers(3, q20=None, q21=None), staff)  # social not computed
+    record(there, END, dt.date(2026, 2, 27), answers(4), staff)
     counted = changes_by_upt([programme.institution_id, sister_institution.pk], FIRST, LAST, KNOWN_AT)
     physical = Fraction(500, 7) - 50  # every item 5 (items 3, 4, 26 reversed to 1), against every item 3
     assert counted[programme.institution_id] == {
@@ -265,13 +265,13 @@ def test_only_ends_in_the_period_and_records_made_by_the_moment_count(programme,
     early, late, typed_late, start_late = (make_enrolment(programme) for _ in range(4))
     for enrolment in (early, late, typed_late, start_late):
         if enrolment is not start_late:
-            _record(enrolment, START, dt.date(2026, 1, 5), answers(3), staff)
-    _record(early, END, dt.date(2026, 1, 31), answers(4), staff)  # the month before
-    _record(late, END, dt.date(2026, 2, 28), answers(4), staff)  # the last day counts
+            record(enrolment, START, dt.date(2026, 1, 5), answers(3), staff)
+    record(early, END, dt.date(2026, 1, 31), answers(4), staff)  # the month before
+    record(late, END, dt.date(2026, 2, 28), answers(4), staff)  # the last day counts
     after = KNOWN_AT + dt.timedelta(minutes=1)
-    _record(typed_late, END, dt.date(2026, 2, 10), answers(4), staff, at=after)  # typed after the cut-off
-    _record(start_late, START, dt.date(2026, 1, 5), answers(3), staff, at=after)  # its start typed late
-    _record(start_late, END, dt.date(2026, 2, 10), answers(4), staff)
+    record(typed_late, END, dt.date(2026, 2, 10), answers(4), staff, at=after)  # typed after the cut-off
+    record(start_late, START, dt.date(2026, 1, 5), answers(3), staff, at=after)  # its start typed late
+    record(start_late, END, dt.date(2026, 2, 10), answers(4), staff)
     counted = changes_by_upt([programme.institution_id], FIRST, LAST, KNOWN_AT)
     assert counted[programme.institution_id]["people"] == 1
     later = changes_by_upt([programme.institution_id], FIRST, LAST, dt.datetime(2026, 3, 2, tzinfo=dt.UTC))
@@ -289,9 +289,9 @@ def test_one_person_ending_two_programmes_counts_once_by_the_later(programme, st
     )
     first, second = make_enrolment(programme, person), make_enrolment(other, person)
     for enrolment in (first, second):
-        _record(enrolment, START, dt.date(2026, 1, 5), answers(3), staff)
-    _record(first, END, dt.date(2026, 2, 10), answers(4), staff)
-    _record(second, END, dt.date(2026, 2, 12), answers(5), staff)
+        record(enrolment, START, dt.date(2026, 1, 5), answers(3), staff)
+    record(first, END, dt.date(2026, 2, 10), answers(4), staff)
+    record(second, END, dt.date(2026, 2, 12), answers(5), staff)
     counted = changes_by_upt([programme.institution_id], FIRST, LAST, KNOWN_AT)[programme.institution_id]
     assert counted["people"] == 1 and counted["sums"]["social"] == 50.0
 
@@ -304,8 +304,8 @@ def test_a_fixed_number_of_queries_for_one_upt_and_many(
         at = programme if place == programme.institution else _programme_at(place, programme)
         for _ in range(3):
             enrolment = make_enrolment(at)
-            _record(enrolment, START, dt.date(2026, 1, 5), answers(3), staff)
-            _record(enrolment, END, dt.date(2026, 2, 5), answers(4), staff)
+            record(enrolment, START, dt.date(2026, 1, 5), answers(3), staff)
+            record(enrolment, END, dt.date(2026, 2, 5), answers(4), staff)
     with django_assert_max_num_queries(1):
         one = changes_by_upt([programme.institution_id], FIRST, LAST, KNOWN_AT)
     with django_assert_max_num_queries(1):

@@ -17,7 +17,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from accounts.models import Role
-from rehab.models import PhaseMove, Programme, ProgrammePhase, QualityOfLife
+from rehab.models import PhaseMove, Programme, ProgrammePhase
 from reports.models import Report
 from reports.render import generate
 from reports.tasks import claim, report_for
@@ -26,6 +26,8 @@ from reports.xlsx import workbook_bytes
 from tests.factories import AgencyFactory, UserFactory, make_agreement, membership
 from tests.rehab.conftest import make_enrolment
 from tests.rehab.test_phases import started
+from tests.rehab.test_quality_of_life import answers
+from tests.rehab.test_quality_of_life import record as record_quality_of_life
 from tests.reports.test_publication import IN_OCTOBER, MONTH, ON_THE_3RD, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -92,21 +94,8 @@ def _a_user():
 
 def quality_of_life(enrolment, start: int, end: int, by) -> None:
     """A start record in March and an end record on 15 October, every item answered alike, typed in time."""
-    from assessments import instruments
-
     for timing, answer, day in (("start", start, dt.date(2026, 3, 5)), ("end", end, dt.date(2026, 10, 15))):
-        given = {f"q{n}": answer for n in range(1, 27)}
-        result = instruments.score("WHOQOL-BREF", given)
-        QualityOfLife.objects.create(
-            enrolment=enrolment,
-            timing=timing,
-            version="1996-12",
-            answers=given,
-            taken_on=day,
-            created_by=by,
-            created_at=IN_OCTOBER,
-            **{domain: float(score.transformed) for domain, score in result.domains.items()},
-        )
+        record_quality_of_life(enrolment, timing, day, answers(answer), by, at=IN_OCTOBER)
 
 
 @pytest.fixture
