@@ -240,7 +240,8 @@ def import_remap(*, by, run: ImportRun, mapping: dict[str, int], today: dt.date)
 @transaction.atomic
 def import_confirm(*, by, run: ImportRun) -> ImportRun:
     """The user confirmed the preview: queue the import (it runs as a Celery task once this commits). A failed
-    import left nothing behind and may be confirmed again."""
+    import left nothing behind and may be confirmed again, as a fresh start: its attempts count from 0, so a
+    worker that dies under it has it queued once more (stuck_imports_sweep), as on the first confirmation."""
     if not may_import_for(by, run.area):
         raise PermissionDenied(_("You may not import for this UPT."))
     if missing_required(run.mapping, needs_institution=not run.is_single_upt):
@@ -248,7 +249,14 @@ def import_confirm(*, by, run: ImportRun) -> ImportRun:
     updated = (
         ImportRun.objects.filter(pk=run.pk, status__in=[ImportRun.Status.PREVIEWED, ImportRun.Status.FAILED])
         .exclude(file="")
-        .update(status=ImportRun.Status.QUEUED, confirmed_by=by, error="", started_at=None, finished_at=None)
+        .update(
+            status=ImportRun.Status.QUEUED,
+            confirmed_by=by,
+            error="",
+            started_at=None,
+            finished_at=None,
+            attempts=0,
+        )
     )
     if not updated:
         raise ValidationError(_("This import has already been applied or is running."))

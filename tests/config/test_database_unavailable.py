@@ -1,5 +1,6 @@
 """PostgreSQL gone for a moment: a request answers 503 with a page saying so, in the visitor's language,
-rendered without a query; the next request, once the database is back, works."""
+rendered without a query; the next request, once the database is back, works. A write request whose session
+ends in the middle of its transaction leaves no row behind."""
 
 import sys
 
@@ -10,6 +11,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from config.unavailable import server_error_or_unavailable
+from tests.inmates.test_nik import registration
 from tests.workers import free_port
 
 UNAVAILABLE_EN = "Service briefly unavailable"
@@ -97,3 +99,68 @@ def test_a_request_while_the_database_refuses_connections_answers_503_then_works
         connection.settings_dict["PORT"] = port
     assert response.status_code == 503 and UNAVAILABLE_EN in response.content.decode()
     assert client_of.get(reverse("home")).status_code == 200
+
+
+def rows_per_table(other) -> dict[str, int]:
+    """Every table's row count, read on `other` (a session of its own)."""
+    tables = sorted(other.introspection.django_table_names(only_existing=True, include_views=False))
+    quote = other.ops.quote_name
+    counts = " UNION ALL ".join(f"SELECT %s, count(*) FROM {quote(table)}" for table in tables)
+    with other.cursor() as cursor:
+        cursor.execute(counts, tables)
+        return dict(cursor.fetchall())
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_registration_whose_session_ends_at_any_of_its_writes_leaves_no_row_and_the_next_one_works(
+    postgres, client_of, institution
+):
+    """The request's own PostgreSQL session is ended (pg_terminate_backend, from another session) just before
+    its k-th write inside its transaction, for k = 1, 2, ... until a request makes fewer writes than k: each
+    of those answers 503 and leaves every table as it was; the request that is let through registers the
+    person whole, on a new connection."""
+    data = registration(institution, decision="new")
+    other = connection.copy()
+    kill_at, writes, killed, outside = 0, 0, [], set()
+
+    def end_the_session_at_the_chosen_write(execute, sql, params, many, context):
+        nonlocal writes
+        statement = " ".join(sql.split()[:3])  # INSERT INTO "inmates_person", UPDATE "..." SET
+        is_write = statement.upper().startswith(WRITES)
+        if is_write and not connection.in_atomic_block:
+            outside.add(statement)
+        elif is_write:
+            writes += 1
+            if writes == kill_at:
+                pid = context["connection"].connection.info.backend_pid
+                with other.cursor() as cursor:  # waits (up to 5 s) until the backend has gone
+                    cursor.execute("SELECT pg_terminate_backend(%s, 5000)", [pid])
+                    assert cursor.fetchone() == (True,)
+                killed.append(statement)
+        return execute(sql, params, many, context)
+
+    try:
+        before = rows_per_table(other)
+        with connection.execute_wrapper(end_the_session_at_the_chosen_write):
+            for kill_at in range(1, 60):
+                writes = 0
+                response = client_of.post(reverse("inmates:person-create"), data)
+                if len(killed) < kill_at:  # fewer writes than kill_at: this one was let through
+                    break
+                assert response.status_code == 503, (killed[-1], response.status_code)
+                assert UNAVAILABLE_EN in response.content.decode()
+                after = rows_per_table(other)
+                assert after == before, (killed[-1], {t: n for t, n in after.items() if n != before[t]})
+                close_old_connections()  # as Django does at the end of every request (see above)
+        after = rows_per_table(other)
+    finally:
+        other.close()
+    assert response.status_code == 302, response.content.decode()[:2000]
+    # Several rows in several tables, each of whose writes was the one the session ended at once.
+    written = {table for table, count in after.items() if count != before[table]}
+    assert {"inmates_person", "inmates_admission", "inmates_movement", "audit_auditevent"} <= written
+    assert len(killed) == writes >= 4, killed
+    assert not outside  # every write is in the transaction: the ends above cover them all

@@ -7,16 +7,18 @@ import time
 
 import pytest
 import time_machine
+from celery.schedules import crontab
 from django.urls import reverse
 
 from core import jobs
 from core.models import UnsentJob
+from core.tasks import send_unsent_jobs
 from exchange import services as imports
 from exchange.models import ImportRun
 from exchange.sdp.places import Area
-from exchange.tasks import apply_import
+from exchange.tasks import apply_import, sweep_stuck_imports
 from reports.models import Report
-from reports.tasks import render_report
+from reports.tasks import render_report, sweep_stuck_reports
 from subscriptions.models import Delivery
 from subscriptions.tasks import send_delivery
 from tests.exchange.test_import import line, sdp_file
@@ -120,6 +122,13 @@ def test_a_kept_job_is_sent_once_the_broker_answers(settings, monkeypatch):
     assert sent == [(render_report.name, [7]), (apply_import.name, [3])] and not UnsentJob.objects.exists()
 
 
-def test_the_sender_and_the_sweeper_are_scheduled(settings):
-    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert {"core.tasks.send_unsent_jobs", "reports.tasks.sweep_stuck_reports"} <= tasks
+def test_the_sender_and_the_sweepers_are_scheduled(settings):
+    """The kept jobs' sender every minute, the stuck reports' and imports' sweepers every 5 minutes (README,
+    "Jobs that cannot get stuck"); every task of the schedule is one a worker knows by that name."""
+    from config.celery import app
+
+    schedule = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert schedule[send_unsent_jobs.name] == crontab()
+    assert schedule[sweep_stuck_reports.name] == schedule[sweep_stuck_imports.name] == crontab(minute="*/5")
+    app.loader.import_default_modules()  # what a worker does as it starts: every app's tasks module
+    assert set(schedule) <= set(app.tasks)
