@@ -109,7 +109,12 @@ def _delete_queue(app, queue: str) -> None:
     try:
         with app.connection_for_write() as broker:
             broker.ensure_connection(max_retries=1, timeout=2)
-            broker.default_channel.queue_delete(queue)
+            channel = broker.default_channel
+            channel.queue_delete(queue)
+            # kombu's Redis transport keeps the queue's bindings under keys of their own, which a channel that
+            # never declared the queue does not know to remove.
+            if client := getattr(channel, "client", None):
+                client.delete(f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
     except Exception:  # a broker the test stopped: nothing to tidy there
         pass
 
