@@ -216,12 +216,19 @@ def _computed(figure_set: FigureSet, *, until: dt.date | None = None) -> FigureS
 
 def _withhold_small_means(figures: dict[str, dict], tree: dict[str, list[str]], withheld: dict) -> None:
     """Mark "×" every mean change in quality of life a scope may not publish (reports.outcome_disclosure: a
-    mean times its n is a sum, and sums of nested scopes subtract), domain by domain."""
+    mean times its n is a sum, and sums of nested scopes subtract), domain by domain.
+
+    A scope whose number of people is not shown ("<5" or "×") shows no mean, and "×" even where nobody has
+    the domain at both ends: a mean printed there says at least 5 people, "—" says none and "×" (otherwise)
+    someone, each a bound on the count the protection withheld (a region of 6 shown with UPTs of × and "<5":
+    a mean at the × UPT makes it 5 and the "<5" 1; a "—" at a UPT whose 0 was withheld for two "<5" making a
+    shown 8 gives them away as 4 and 4)."""
+    unpublished = {scope for scope in figures if "quality_of_life.people" in withheld.get(scope, {})}
     for domain in QOL_DOMAINS:
         n = {scope: f.get("quality_of_life", {}).get("n", {}).get(domain, 0) for scope, f in figures.items()}
-        shown = publishable_means(tree, n)
+        shown = publishable_means(tree, n, hidden=unpublished)
         for scope, people in n.items():
-            if people and scope not in shown:
+            if (people or scope in unpublished) and scope not in shown:
                 withheld.setdefault(scope, {})[f"quality_of_life.mean.{domain}"] = WITHHELD
 
 
