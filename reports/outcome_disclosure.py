@@ -18,17 +18,21 @@ from collections.abc import Iterable
 MINIMUM = 5  # the small-cell threshold of every figure about people (reports.disclosure.SMALL_CELL)
 
 
-def publishable_means(tree: dict[str, list[str]], n: dict[str, int], minimum: int = MINIMUM) -> set[str]:
+def publishable_means(
+    tree: dict[str, list[str]], n: dict[str, int], minimum: int = MINIMUM, *, hidden: Iterable[str] = ()
+) -> set[str]:
     """The scopes whose mean may be shown.
 
     `tree`: each total → the scopes it is the sum of, e.g. {"national": ["region:1", …], "region:1":
     ["institution:3", …]}; a scope that is no key is a leaf. `n`: people per scope (a scope missing from it
-    has none). A scope is shown when it has at least `minimum` people, and then more are hidden until no shown
-    scope leaves a residual of 1 to `minimum` − 1 people: first the smallest of the scopes that make up the
-    residual's cover whose hiding alone mends it, else the smallest whose hiding widens the residual at all,
-    else the total itself (which moves its small residual into its parent's, checked in turn)."""
+    has none). `hidden`: scopes whose mean may not be shown whatever their n (their number of people is not
+    published: a mean printed beside it would tell it is at least `minimum`). A scope is shown when it has at
+    least `minimum` people, and then more are hidden until no shown scope leaves a residual of 1 to
+    `minimum` − 1 people: first the smallest of the scopes that make up the residual's cover whose hiding
+    alone mends it, else the smallest whose hiding widens the residual at all, else the total itself (which
+    moves its small residual into its parent's, checked in turn)."""
     scopes = set(tree) | {member for members in tree.values() for member in members} | set(n)
-    shown = {scope for scope in scopes if n.get(scope, 0) >= minimum}
+    shown = {scope for scope in scopes if n.get(scope, 0) >= minimum} - set(hidden)
     while True:
         small = next(
             (

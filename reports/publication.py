@@ -24,13 +24,13 @@ from django.utils import timezone
 
 from core.replica import reads_from_replica
 from institutions.models import Institution, Region
-from rehab.models import QOL_DOMAINS
+from rehab.models import QOL_DOMAINS, Programme
 from reports.cohorts import WINDOWS, row_orders
 from reports.disclosure import HIDDEN, WITHHELD, count_text
 from reports.figures import REFERENCE_ZONE, compute_scopes, month_end_moment
 from reports.models import FigureSet, Report, place_key
 from reports.outcome_disclosure import publishable_means
-from reports.people_treated import BREAKDOWNS
+from reports.people_treated import BREAKDOWNS, TREATED_KINDS
 from reports.protection import protect
 from reports.signatories import block_for
 
@@ -216,12 +216,19 @@ def _computed(figure_set: FigureSet, *, until: dt.date | None = None) -> FigureS
 
 def _withhold_small_means(figures: dict[str, dict], tree: dict[str, list[str]], withheld: dict) -> None:
     """Mark "×" every mean change in quality of life a scope may not publish (reports.outcome_disclosure: a
-    mean times its n is a sum, and sums of nested scopes subtract), domain by domain."""
+    mean times its n is a sum, and sums of nested scopes subtract), domain by domain.
+
+    A scope whose number of people is not shown ("<5" or "×") shows no mean, and "×" even where nobody has
+    the domain at both ends: a mean printed there says at least 5 people, "—" says none and "×" (otherwise)
+    someone, each a bound on the count the protection withheld (a region of 6 shown with UPTs of × and "<5":
+    a mean at the × UPT makes it 5 and the "<5" 1; a "—" at a UPT whose 0 was withheld for two "<5" making a
+    shown 8 gives them away as 4 and 4)."""
+    unpublished = {scope for scope in figures if "quality_of_life.people" in withheld.get(scope, {})}
     for domain in QOL_DOMAINS:
         n = {scope: f.get("quality_of_life", {}).get("n", {}).get(domain, 0) for scope, f in figures.items()}
-        shown = publishable_means(tree, n)
+        shown = publishable_means(tree, n, hidden=unpublished)
         for scope, people in n.items():
-            if people and scope not in shown:
+            if (people or scope in unpublished) and scope not in shown:
                 withheld.setdefault(scope, {})[f"quality_of_life.mean.{domain}"] = WITHHELD
 
 
@@ -329,12 +336,17 @@ def _prefixed(cells: dict, prefix: str, values: dict) -> None:
 
 
 def table_of(path: str) -> str:
-    """Cells tied to each other within one report belong to one table: they are protected together."""
-    if path.startswith(("rehabilitation.active", "rehabilitation.phase.")) or path == "targets.active":
+    """Cells tied to each other within one report belong to one table: they are protected together. The
+    people treated in the month (PP 25/2011) and the people active at its end are one table: someone active
+    in medical or social rehabilitation at the month's end was treated in it (relations_within)."""
+    if (
+        path.startswith(("rehabilitation.active", "rehabilitation.phase.", "pp25."))
+        or path == "targets.active"
+    ):
         return "active"
     if path.startswith(("rehabilitation.moves.", "rehabilitation.left.")):
         return "moves"  # the steps out of a programme and their reasons
-    for table in ("aftercare", "recidivism", "population", "quality_of_life", "pp25"):
+    for table in ("aftercare", "recidivism", "population", "quality_of_life"):
         if path.startswith(f"{table}."):
             return table
     return path
@@ -344,7 +356,10 @@ def relations_within(paths: set[str], windows=WINDOWS) -> tuple[list, list]:
     """The sums and orders any reader knows between the cells of one report: the steps out of programmes
     into a status are those of each reason (the drop-outs are the disciplinary, voluntary, health, death and
     other ones); the active participants are the enrolments of each kind, the people active those in each
-    phase of the Therapeutic Community (or none); people active at most the enrolments; positive tests,
+    phase of the Therapeutic Community (or none); people active at most the enrolments, and at least those of
+    any one kind (one person is active in at most one programme of a kind); each of medical and social
+    rehabilitation's participants at most the people treated in the month (PP 25/2011), and the people
+    active at most those treated and those in after-care preparation together; positive tests,
     relapses and the follow-ups done on time at most the follow-ups done; the narcotics WBP screened at most
     those held; in each release year, returns at most those eligible, eligible at most those released, fewer
     eligible for a longer window; the people released are the sum of the years, and fewer of them are still
@@ -360,6 +375,14 @@ def relations_within(paths: set[str], windows=WINDOWS) -> tuple[list, list]:
     phases = sorted(path for path in paths if path.startswith("rehabilitation.phase."))
     if phases and "rehabilitation.active_people" in paths:
         sums.append(("rehabilitation.active_people", phases))
+    if "rehabilitation.active_people" in paths:
+        # One person is active in at most one programme of a kind (rehab.models, one_active_per_kind).
+        orders += [(kind, "rehabilitation.active_people") for kind in kinds]
+    if "pp25.treated" in paths:
+        # Active at the month's end in medical or social rehabilitation: treated in the month, at that UPT.
+        orders += [(kind, "pp25.treated") for kind in kinds if kind.rsplit(".", 1)[1] in TREATED_KINDS]
+        if "rehabilitation.active_people" in paths:
+            orders.append(("rehabilitation.active_people", TREATED_OR_PREPARED))
     if "targets.active" in paths:
         sums.append(("targets.active", kinds))
         if "rehabilitation.active_people" in paths:
@@ -391,6 +414,18 @@ def relations_within(paths: set[str], windows=WINDOWS) -> tuple[list, list]:
 
 
 REST = "rest:"  # a total less one of its parts, within a report: never published (reports.protection)
+JOINED = "sum:"  # a sum of cells of one report that no report prints: never published either
+TREATED_OR_PREPARED = f"{JOINED}treated_or_prepared"  # the people treated + after-care preparation's
+
+
+def joined_within(paths: set[str]) -> dict[str, list[str]]:
+    """{node: its parts}: sums of a report's cells that no page prints but that a relation needs, because
+    protection's orders tie two counts only: the people active at the month's end are at most the people
+    treated in the month plus the participants in after-care preparation (the only kind not treated)."""
+    if "pp25.treated" not in paths or "rehabilitation.active_people" not in paths:
+        return {}
+    prepared = f"rehabilitation.active_by_kind.{Programme.Kind.AFTERCARE_PREPARATION}"
+    return {TREATED_OR_PREPARED: ["pp25.treated", *([prepared] if prepared in paths else [])]}
 
 
 def rests_within(paths: set[str]) -> dict[str, tuple[str, str, list[str]]]:
@@ -459,29 +494,34 @@ def protect_table(cells: dict[str, dict[str, int]], paths: set[str], tree: dict[
 
 def _table(cells: dict, paths: set[str], within: tuple, scopes: list[str], totals: dict[str, list[str]]):
     """One table's cells at `scopes` ("<scope>|<path>"), its sums (each total of `totals` over its
-    members, and the table's own sums at each scope), its orders, and its rests (rests_within: nodes of the
-    sums, never published), for reports.protection."""
-    rests = rests_within(paths)
+    members, and the table's own sums at each scope), its orders, and the nodes of its sums that are never
+    published (rests_within, joined_within), for reports.protection."""
+    rests, joined = rests_within(paths), joined_within(paths)
     values = {f"{scope}|{path}": cells[scope].get(path, 0) for scope in scopes for path in paths}
     for rest, (total, part, _others) in rests.items():
         for scope in scopes:
             values[f"{scope}|{rest}"] = cells[scope].get(total, 0) - cells[scope].get(part, 0)
+    for node, parts in joined.items():
+        for scope in scopes:
+            values[f"{scope}|{node}"] = sum(cells[scope].get(part, 0) for part in parts)
     sums = [
         (f"{total}|{path}", [f"{member}|{path}" for member in members])
         for total, members in totals.items()
-        for path in (*sorted(paths), *rests)
+        for path in (*sorted(paths), *rests, *joined)
     ]
     for rest, (total, part, others) in rests.items():
         for scope in scopes:
             sums.append((f"{scope}|{total}", [f"{scope}|{part}", f"{scope}|{rest}"]))
             sums.append((f"{scope}|{rest}", [f"{scope}|{other}" for other in others]))
+    for node, parts in joined.items():
+        sums += [(f"{scope}|{node}", [f"{scope}|{part}" for part in parts]) for scope in scopes]
     sums += [
         (f"{scope}|{total}", [f"{scope}|{member}" for member in members])
         for scope in scopes
         for total, members in within[0]
     ]
     orders = [(f"{scope}|{small}", f"{scope}|{large}") for scope in scopes for small, large in within[1]]
-    return values, sums, orders, {f"{scope}|{rest}" for scope in scopes for rest in rests}
+    return values, sums, orders, {f"{scope}|{node}" for scope in scopes for node in (*rests, *joined)}
 
 
 def _upts_first(cell: str) -> tuple:

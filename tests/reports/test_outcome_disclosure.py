@@ -63,6 +63,18 @@ def test_people_of_a_total_in_no_member_count_in_its_residual():
     assert publishable_means(tree, n) == {"region:1"}
 
 
+def test_a_scope_whose_number_is_not_published_shows_no_mean_and_its_people_join_its_parents_residual():
+    # Its number of people withheld, the UPT of 5 shows no mean (one beside "×" would say "at least 5"); the
+    # region of 11 less the UPT of 6 leaves its 5 people, with the 0 of the third: still no small group.
+    tree = {"region:1": ["institution:1", "institution:2", "institution:3"]}
+    n = {"region:1": 11, "institution:1": 5, "institution:2": 6, "institution:3": 0}
+    assert publishable_means(tree, n) == set(n) - {"institution:3"}
+    assert publishable_means(tree, n, hidden={"institution:1"}) == {"region:1", "institution:2"}
+    # With 4 of them in the third UPT instead, hiding the first leaves 9 in no shown UPT: shown still.
+    n = {"region:1": 15, "institution:1": 5, "institution:2": 6, "institution:3": 4}
+    assert publishable_means(tree, n, hidden={"institution:1"}) == {"region:1", "institution:2"}
+
+
 # --- Every computable group, for random trees ---------------------------------------------------------
 
 
@@ -141,3 +153,13 @@ def test_nothing_is_hidden_when_nothing_is_small(root):
     if any(0 < people < MINIMUM for people in n.values()):
         return
     assert publishable_means(tree, n) == {scope for scope, people in n.items() if people}
+
+
+@settings(max_examples=100, deadline=None)
+@given(nested, st.data())
+def test_no_computable_group_is_small_whatever_is_hidden_beforehand(root, data):
+    tree, n = _as_tree(root)
+    hidden = data.draw(st.sets(st.sampled_from(sorted(n))))
+    shown = publishable_means(tree, n, hidden=hidden)
+    assert not shown & hidden
+    assert _small_computable_groups(tree, n, shown) == []
