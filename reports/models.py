@@ -20,7 +20,9 @@ from institutions.models import Institution, Region
 if TYPE_CHECKING:
     from accounts.models import User
 
-GENERATOR_VERSION = "1.1"  # bump when the figures or their layout change: every PDF records the version
+# Bump when the figures or their layout change: every PDF records the version. 1.2: the active table and the
+# people treated protected together, no mean change beside an unpublished number of people (2026-12-07).
+GENERATOR_VERSION = "1.2"
 
 # Why a run stopped, kept in English in Report.error and shown to the report's readers in their language
 # (Report.stop_reason); any other error is an exception's text, for the administrators.

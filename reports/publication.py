@@ -15,6 +15,7 @@ Cell paths name each published count: "screening.screened", "screening.assist_by
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import zoneinfo
 from collections import defaultdict
 from itertools import pairwise
@@ -33,6 +34,8 @@ from reports.outcome_disclosure import publishable_means
 from reports.people_treated import BREAKDOWNS, TREATED_KINDS
 from reports.protection import protect
 from reports.signatories import block_for
+
+logger = logging.getLogger(__name__)
 
 NATIONAL = "national"
 # The main indicators of every report: a summary table with the month before and the year to date, a row
@@ -521,6 +524,14 @@ def _table(cells: dict, paths: set[str], within: tuple, scopes: list[str], total
         for total, members in within[0]
     ]
     orders = [(f"{scope}|{small}", f"{scope}|{large}") for scope in scopes for small, large in within[1]]
+    # An order that rests on a rule of the records can be broken by records dated back (a second enrolment
+    # of one kind made active on a day an earlier one was still active): a reader who assumes it then reasons
+    # from something false and pins nothing true, while protection given an impossible order would withhold
+    # whole tables. Such orders are left out.
+    broken = [(small, large) for small, large in orders if values.get(small, 0) > values.get(large, 0)]
+    if broken:
+        logger.warning("Orders the figures break, left out of the protection: %s", broken[:5])
+        orders = [order for order in orders if order not in broken]
     return values, sums, orders, {f"{scope}|{node}" for scope in scopes for node in (*rests, *joined)}
 
 

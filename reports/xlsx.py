@@ -53,21 +53,36 @@ def _value(text):
     return int(text) if isinstance(text, str) and text.isdigit() else text
 
 
+def _signed(text: str) -> str:
+    """A printed signed number ("+3", "−2.3") as Python reads one."""
+    return text.replace("−", "-").removeprefix("+")
+
+
+class MeanChange(float):
+    """A mean change written as a number, shown signed with one decimal as the PDF prints it."""
+
+    FORMAT = "+0.0;-0.0;+0.0"
+
+
 def _mean(text: str):
     """A mean change as printed ("+17.9", "−2.3") as a number; "×" and "—" as printed."""
     try:
-        return float(text.replace("−", "-"))
+        return MeanChange(_signed(text))
     except ValueError:
         return text
 
 
-MEAN_FORMAT = "+0.0;-0.0;0.0"  # a mean change as the PDF prints it: signed, one decimal
-
-
 def _change(text: str):
     """A change as a signed number ("+3" → 3, "−2" → -2); "×", "—" and percentage points as printed."""
-    number = text.replace("−", "-").removeprefix("+")
+    number = _signed(text)
     return int(number) if number.lstrip("-").isdigit() else text
+
+
+def _number_or_text(sheet, value):
+    cell = xlsx_cell(sheet, value)
+    if isinstance(value, MeanChange):
+        cell.number_format = MeanChange.FORMAT
+    return cell
 
 
 def tables(report: Report, snapshot: dict) -> list[tuple[str, list[str], list[list]]]:
@@ -275,7 +290,7 @@ def workbook_bytes(report: Report, snapshot: dict) -> bytes:
             [_("Data recorded up to"), known_at],
             [_("Edition"), report.edition],
             [_("Provisional"), _("yes") if report.provisional else _("no")],
-            [_("Generator version"), GENERATOR_VERSION],
+            [_("Generator version"), report.generator_version or GENERATOR_VERSION],
             [_("Figures checksum (SHA-256)"), checksum(snapshot)],
             *(
                 [[signatory["heading"], f"{signatory['position']}: {signatory['name']}"]]
@@ -296,23 +311,20 @@ def workbook_bytes(report: Report, snapshot: dict) -> bytes:
         cover.column_dimensions["B"].width = 70
         for name, heads, rows in tables(report, snapshot):
             sheet = workbook.create_sheet(sheet_name(name))
-            sheet.append([str(head) for head in heads])
+            sheet.append([xlsx_cell(sheet, str(head)) for head in heads])
             for cell in sheet[1]:
                 cell.font = BOLD
             for row in rows:
                 # Text as text, never a formula: a place's name starting with "=" stays a name.
-                sheet.append([xlsx_cell(sheet, value) for value in row])
-                for cell in sheet[sheet.max_row]:
-                    if isinstance(cell.value, float):
-                        cell.number_format = MEAN_FORMAT
+                sheet.append([_number_or_text(sheet, value) for value in row])
             sheet.column_dimensions["A"].width = 60
             sheet.freeze_panes = "B2"
         definitions = workbook.create_sheet(sheet_name(_("Definitions")))
-        definitions.append([_("Figure"), _("Definition")])
+        definitions.append([xlsx_cell(definitions, _("Figure")), xlsx_cell(definitions, _("Definition"))])
         for cell in definitions[1]:
             cell.font = BOLD
         for term, text in definitions_for(snapshot):
-            definitions.append([str(term), str(text)])
+            definitions.append([xlsx_cell(definitions, str(term)), xlsx_cell(definitions, str(text))])
         definitions.column_dimensions["A"].width = 34
         definitions.column_dimensions["B"].width = 120
         for row in definitions.iter_rows(min_row=2):

@@ -120,7 +120,6 @@ def test_each_upts_row_is_what_its_records_say_in_the_pdf_and_the_workbook(
 ):
     rows = {upt.name: expected_row(upt) for upt in (institution, sister_institution)}
     # The world is what it says: no column of either row is empty or small, save those meant to be 0.
-    print(rows)
     assert rows[institution.name] == ["7", "6", "0", "5", "5", "0", "3", "10", "5", "72%"]
     assert rows[sister_institution.name] == ["5", "9", "0", "8", "0", "5", "3", "6", "6", "72%"]
     pdf = pdf_text(november)

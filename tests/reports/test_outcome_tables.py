@@ -78,18 +78,12 @@ def tc_programme(upt) -> tuple[Programme, dict[str, ProgrammePhase]]:
     return programme, phases
 
 
-def participants(programme, phases, path: list[tuple[str, dt.date, dt.datetime]]):
-    """One participant active since September, moved along `path`: (stage, dated, recorded at)."""
-    enrolment = started(make_enrolment(programme), STARTED_ON, at=IN_OCTOBER - dt.timedelta(days=40))
+def participants(programme, phases, path: list[tuple[str, dt.date, dt.datetime]], by):
+    """One participant active since September, moved along `path`: (stage, dated, recorded at) by `by`."""
+    enrolment = started(make_enrolment(programme), STARTED_ON, at=IN_OCTOBER - dt.timedelta(days=40), by=by)
     for stage, on, at in path:
-        PhaseMove.objects.create(enrolment=enrolment, phase=phases[stage], on=on, at=at, by=_a_user())
+        PhaseMove.objects.create(enrolment=enrolment, phase=phases[stage], on=on, at=at, by=by)
     return enrolment
-
-
-def _a_user():
-    from accounts.models import User
-
-    return User.objects.order_by("pk").first()
 
 
 def quality_of_life(enrolment, start: int, end: int, by) -> None:
@@ -121,11 +115,11 @@ def world(region, institution, sister_institution):
             ([(REENTRY, dt.date(2026, 10, 20), early)], REENTRY),
             ([], "none"),
         ):
-            amuntai.append(participants(here, here_phases, path))
+            amuntai.append(participants(here, here_phases, path, staff))
             stages[institution.pk][stage] += 1
         barabai = []
         for _ in range(6):
-            barabai.append(participants(there, there_phases, [(PRIMARY, dt.date(2026, 9, 2), early)]))
+            barabai.append(participants(there, there_phases, [(PRIMARY, dt.date(2026, 9, 2), early)], staff))
             stages[sister_institution.pk][PRIMARY] += 1
     scored = {institution.pk: [(3, 4)] * 4 + [(3, 5)] * 2, sister_institution.pk: [(3, 5), (3, 5), (3, 2)]}
     for enrolment, (start, end) in zip(amuntai, scored[institution.pk], strict=False):
@@ -185,7 +179,7 @@ def test_mean_changes_are_read_back_and_a_mean_that_gives_a_small_group_away_is_
             assert f"{label} {printed_change(mean)}" in pdf, (label, float(mean))
             cell = cells[label]
             assert cell.data_type == "n" and cell.value == pytest.approx(float(mean), abs=0.05)
-            assert cell.number_format == "+0.0;-0.0;0.0"  # shown signed, as in the PDF, never as text
+            assert cell.number_format == "+0.0;-0.0;+0.0"  # shown signed, as in the PDF, never as text
     # The reference scoring checked by hand for one domain: physical, 4 × 75/7 + 4 × 150/7 − 75/7 over 9.
     assert sum(
         domain_score("physical", end) - domain_score("physical", start) for start, end in people

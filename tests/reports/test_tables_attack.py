@@ -539,3 +539,28 @@ def test_the_protection_sees_every_chain_of_the_relations_it_declares():
         values, {**marks, **dict.fromkeys(unpublished, WITHHELD)}, sums, orders
     )
     assert {cell: bounds for cell, bounds in pinned.items() if cell not in unpublished} == {}
+
+
+def test_an_order_the_records_break_is_left_out_not_a_reason_to_withhold_more(caplog):
+    """Two enrolments of one kind active for one person on the month's last day can be made by dating steps
+    back (the database's one-active-per-kind rule sees only today's statuses): "each kind at most the people
+    active" is then false. Protection leaves that order out: it withholds what the true relations call for
+    (the 3 in medical rehabilitation "<5", and the social enrolments beside the total they make), not the
+    people active as well, which the impossible order made it withhold."""
+    from reports.publication import protect_table
+
+    upt = {
+        "rehabilitation.active_by_kind.social": 12,  # 12 enrolments of 11 people: one person twice
+        "rehabilitation.active_by_kind.medical": 3,
+        "rehabilitation.active_people": 11,
+        "targets.active": 15,
+        "pp25.treated": 17,
+    }
+    cells = {"national": dict(upt), "region:1": dict(upt), "institution:1": dict(upt)}
+    tree = {"national": ["region:1"], "region:1": ["institution:1"]}
+    marks = protect_table(cells, set(upt), tree)
+    for scope in cells:
+        assert marks[f"{scope}|rehabilitation.active_by_kind.medical"] == "<5"
+        assert marks[f"{scope}|rehabilitation.active_by_kind.social"] == "×"
+        assert f"{scope}|rehabilitation.active_people" not in marks
+    assert "Orders the figures break" in caplog.text

@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 import time_machine
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -143,6 +143,10 @@ def test_the_report_command_copies_the_pdf_where_it_is_told(tmp_path, region_rep
     assert capsys.readouterr().out.strip() == str(target.resolve())
     with region_report.pdf.open("rb") as archived:
         assert target.read_bytes() == archived.read() and target.read_bytes().startswith(b"%PDF")
+    # A file named for the other format is refused before anything is written.
+    with pytest.raises(CommandError, match=r"names a \.xlsx file, but --format is pdf"):
+        call_command("report", scope="region:kalsel", month="2026-10", output=str(tmp_path / "kalsel.xlsx"))
+    assert not (tmp_path / "kalsel.xlsx").exists()
 
 
 def test_a_place_named_like_a_formula_stays_text(request, sister_institution):

@@ -42,6 +42,10 @@ class Command(BaseCommand):
     def handle(
         self, *args, scope: str, month: str, lang: str, output_format: str, output: str | None, **options
     ):
+        if output and Path(output).suffix.lower() not in ("", f".{output_format}"):
+            raise CommandError(
+                f"--output {output} names a {Path(output).suffix} file, but --format is {output_format}."
+            )
         try:
             first = services.month_check(dt.datetime.strptime(month, "%Y-%m").date())
         except ValueError as exc:
@@ -68,12 +72,10 @@ class Command(BaseCommand):
         if output_format == "pdf" and not output:
             self.stdout.write(report.pdf.path)
             return
+        target = Path(output or f"laporan-{report.scope_code}-{report.month:%Y-%m}-{report.language}.xlsx")
         if output_format == "pdf":
-            target = Path(output)
             with report.pdf.open("rb") as pdf:
                 target.write_bytes(pdf.read())
-            self.stdout.write(str(target.resolve()))
-            return
-        target = Path(output or f"laporan-{report.scope_code}-{report.month:%Y-%m}-{report.language}.xlsx")
-        target.write_bytes(workbook_bytes(report, report.snapshot))
+        else:
+            target.write_bytes(workbook_bytes(report, report.snapshot))
         self.stdout.write(str(target.resolve()))
