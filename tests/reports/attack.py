@@ -4,6 +4,7 @@ UPTs and the nation the sum of its regions. Exhaustive, so small populations onl
 
 from __future__ import annotations
 
+from collections import Counter
 from itertools import product
 
 from reports.protection import HIDDEN, WITHHELD, ceiling
@@ -139,3 +140,21 @@ def pinned_by_integer_programming(values, marks, sums, orders=()) -> dict[str, t
         if index[cell] not in varies and len(extremes) == 2 and extremes[0] == extremes[1]:
             pinned[cell] = (extremes[0], extremes[1])
     return pinned
+
+
+def country_counts(country: list[list], counts_of) -> tuple[dict[str, list[str]], dict[str, Counter]]:
+    """A country without a database: (tree of scope keys, {scope: counts}) for regions of UPTs, each UPT's
+    counts `counts_of(it)`, each region's and the nation's their sums."""
+    tree: dict[str, list[str]] = {"national": []}
+    cells: dict[str, Counter] = {"national": Counter()}
+    for r, upts in enumerate(country):
+        region = f"region:{r}"
+        tree["national"].append(region)
+        tree[region], cells[region] = [], Counter()
+        for u, contents in enumerate(upts):
+            upt = f"institution:{r}{u}"
+            tree[region].append(upt)
+            cells[upt] = counts_of(contents)
+            cells[region].update(cells[upt])
+            cells["national"].update(cells[upt])
+    return tree, cells

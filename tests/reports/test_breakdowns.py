@@ -40,19 +40,20 @@ from tests.reports.test_publication import (
     pdf_text,
     printed,
     published_cells,
+    scope_tree,
     screen,
 )
 
 REASONS = [str(reason) for reason in DROP_OUT_REASONS]
 
 
-def drop_outs(upt, reasons: list[str], *, on: dt.date = dt.date(2026, 10, 12)) -> None:
-    """People enrolled at `upt` who drop out on `on` for these reasons, recorded through the service."""
+def tc_programme_at(upt, name: str = "TC 2026") -> Programme:
+    """A social (TC) programme at `upt` for 2026, run by a partner agency under an agreement in force."""
     agency = AgencyFactory(region=upt.region)
-    programme = Programme.objects.create(
+    return Programme.objects.create(
         institution=upt,
         kind=Programme.Kind.SOCIAL,
-        name="TC 2026",
+        name=name,
         agency=agency,
         agreement=make_agreement(institutions=[upt], agencies=[agency]),
         starts_on=dt.date(2026, 2, 1),
@@ -60,6 +61,11 @@ def drop_outs(upt, reasons: list[str], *, on: dt.date = dt.date(2026, 10, 12)) -
         capacity=60,
         target=40,
     )
+
+
+def drop_outs(upt, reasons: list[str], *, on: dt.date = dt.date(2026, 10, 12)) -> None:
+    """People enrolled at `upt` who drop out on `on` for these reasons, recorded through the service."""
+    programme = tc_programme_at(upt)
     staff = membership(UserFactory(), Role.UPT_STAFF, upt)
     with time_machine.travel(IN_OCTOBER, tick=False):
         for reason in reasons:
@@ -165,14 +171,7 @@ def _within(scope: str, paths: set[str]) -> list[tuple[str, list[str]]]:
 def attack(reports: list[Report]) -> None:
     # What each page prints, from what it is rendered from (test_publication.published_cells says why).
     pages = {scope_of(report): published_cells(report) for report in reports}
-    tree = {"national": []}
-    for report in reports:
-        if report.scope == Report.Scope.REGION:
-            region = scope_of(report)
-            tree["national"].append(region)
-            tree[region] = [
-                f"institution:{pk}" for pk in report.region.institutions.values_list("pk", flat=True)
-            ]
+    tree = scope_tree(reports)
     table = {"rehabilitation.moves.dropped_out"} | {f"rehabilitation.left.dropped_out.{r}" for r in REASONS}
     values, marks = {}, {}
     for scope, (cells, true) in pages.items():

@@ -23,11 +23,12 @@ from reports.render import generate
 from reports.tasks import claim, report_for
 from reports.templatetags.report_tags import qol_domain_label, stage_label
 from reports.xlsx import workbook_bytes
-from tests.factories import AgencyFactory, UserFactory, make_agreement, membership
+from tests.factories import UserFactory, membership
 from tests.rehab.conftest import make_enrolment
 from tests.rehab.test_phases import started
 from tests.rehab.test_quality_of_life import answers
 from tests.rehab.test_quality_of_life import record as record_quality_of_life
+from tests.reports.test_breakdowns import tc_programme_at
 from tests.reports.test_publication import IN_OCTOBER, MONTH, ON_THE_3RD, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -59,18 +60,7 @@ def printed_change(value: Fraction) -> str:
 
 
 def tc_programme(upt) -> tuple[Programme, dict[str, ProgrammePhase]]:
-    agency = AgencyFactory(region=upt.region)
-    programme = Programme.objects.create(
-        institution=upt,
-        kind=Programme.Kind.SOCIAL,
-        name=f"TC {upt.name}",
-        agency=agency,
-        agreement=make_agreement(institutions=[upt], agencies=[agency]),
-        starts_on=dt.date(2026, 2, 1),
-        ends_on=dt.date(2026, 12, 31),
-        capacity=60,
-        target=40,
-    )
+    programme = tc_programme_at(upt, name=f"TC {upt.name}")
     phases = {
         stage: ProgrammePhase.objects.create(programme=programme, position=n, stage=stage, name=stage)
         for n, stage in enumerate((INDUCTION, PRIMARY, REENTRY), start=1)

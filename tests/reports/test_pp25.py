@@ -39,21 +39,22 @@ from tests.factories import (
     AgencyFactory,
     InstitutionFactory,
     PersonFactory,
-    RegionFactory,
     UserFactory,
     admit,
     make_agreement,
     membership,
 )
-from tests.reports.attack import pinned_by_integer_programming
+from tests.reports.attack import country_counts, pinned_by_integer_programming
 from tests.reports.test_breakdowns import drop_outs, render
 from tests.reports.test_publication import (
     IN_OCTOBER,
     MONTH,
     ON_THE_3RD,
+    country_of,
     every_scope,
     printed,
     published_cells,
+    scope_tree,
     screen,
 )
 
@@ -535,14 +536,7 @@ def attack(reports: list[Report], truth: dict[str, dict[str, int]]) -> None:
     # What each page prints, from what it is rendered from (test_publication.published_cells says why); that
     # every category is printed, 0 included: test_each_page_prints_exactly_the_cells_its_figure_set_publishes.
     pages = {scope_of(report): published_cells(report) for report in reports}
-    tree = {"national": []}
-    for report in reports:
-        if report.scope == Report.Scope.REGION:
-            region = scope_of(report)
-            tree["national"].append(region)
-            tree[region] = [
-                f"institution:{pk}" for pk in report.region.institutions.values_list("pk", flat=True)
-            ]
+    tree = scope_tree(reports)
     every_category = {
         f"pp25.{name}.{category}"
         for name, categories in people_treated.BREAKDOWNS.items()
@@ -584,18 +578,7 @@ class TestNoCountOfPeopleTreatedCanBeWorkedOut(TestCase):
     @settings(max_examples=8, deadline=None, derandomize=True)
     @given(st.lists(st.lists(patients_strategy, min_size=1, max_size=3), min_size=1, max_size=2))
     def test_from_the_rendered_reports_of_every_scope(self, country):
-        regions, truth = [], {"national": Counter()}
-        for upts in country:
-            region = RegionFactory()
-            regions.append(region)
-            truth[f"region:{region.pk}"] = Counter()
-            for patients in upts:
-                upt = InstitutionFactory(region=region)
-                Clinic(upt).treat(patients)
-                counts = expected(patients)
-                truth[f"institution:{upt.pk}"] = counts
-                truth[f"region:{region.pk}"].update(counts)
-                truth["national"].update(counts)
+        regions, truth = country_of(country, lambda upt, patients: Clinic(upt).treat(patients), expected)
         with time_machine.travel(ON_THE_3RD, tick=False):
             attack(every_scope(regions), truth)
 
@@ -658,17 +641,7 @@ def test_a_chain_of_sums_through_the_breakdowns_pins_nothing(country):
     the attacker over every sum across scopes and within each scope."""
     from reports.publication import protect_table
 
-    cells, tree = {"national": Counter()}, {"national": []}
-    for r, upts in enumerate(country):
-        region = f"region:{r}"
-        tree["national"].append(region)
-        tree[region], cells[region] = [], Counter()
-        for u, patients in enumerate(upts):
-            upt = f"institution:{r}{u}"
-            tree[region].append(upt)
-            cells[upt] = expected(patients)
-            cells[region].update(cells[upt])
-            cells["national"].update(cells[upt])
+    tree, cells = country_counts(country, expected)
     cells = {scope: dict(counts) for scope, counts in cells.items()}
     marks = protect_table(cells, {path for counts in cells.values() for path in counts}, tree)
     table = {"pp25.treated"} | {

@@ -10,6 +10,7 @@ import datetime as dt
 import html
 import io
 import re
+from collections import Counter
 
 import pytest
 import time_machine
@@ -104,6 +105,38 @@ def every_scope(regions) -> list[Report]:
     return reports
 
 
+def scope_tree(reports: list[Report]) -> dict[str, list[str]]:
+    """{"national": its regions, each region: its UPTs}, as scope keys, from a month's reports of every
+    scope."""
+    tree: dict[str, list[str]] = {"national": []}
+    for report in reports:
+        if report.scope == Report.Scope.REGION:
+            region = scope_of(report)
+            tree["national"].append(region)
+            tree[region] = [
+                f"institution:{pk}" for pk in report.region.institutions.values_list("pk", flat=True)
+            ]
+    return tree
+
+
+def country_of(country: list[list], populate, expected) -> tuple[list, dict[str, Counter]]:
+    """The regions of `country` (each a list of UPTs, each what `populate(upt, it)` records there) and the
+    counts `expected(it)` the test keeps for every UPT, summed for each region and the nation."""
+    regions, truth = [], {"national": Counter()}
+    for upts in country:
+        region = RegionFactory()
+        regions.append(region)
+        truth[f"region:{region.pk}"] = Counter()
+        for contents in upts:
+            upt = InstitutionFactory(region=region)
+            populate(upt, contents)
+            counts = expected(contents)
+            truth[f"institution:{upt.pk}"] = counts
+            truth[f"region:{region.pk}"].update(counts)
+            truth["national"].update(counts)
+    return regions, truth
+
+
 CELL = re.compile(r'data-cell="([^"]+)">([^<]*)<')
 
 
@@ -139,14 +172,7 @@ def published_cells(report: Report) -> tuple[dict[str, str], dict[str, int]]:
 def attack(reports: list[Report]) -> None:
     """For every screening cell, the attacker's possible values of each hidden count: never only one."""
     pages = {scope_of(report): published_cells(report) for report in reports}
-    sums = {"national": []}
-    for report in reports:
-        if report.scope == Report.Scope.REGION:
-            region = scope_of(report)
-            sums["national"].append(region)
-            sums[region] = [
-                f"institution:{pk}" for pk in report.region.institutions.values_list("pk", flat=True)
-            ]
+    sums = scope_tree(reports)
     paths = {path for cells, _true in pages.values() for path in cells if path.startswith("screening.")}
     for path in sorted(paths):
         values, marks = {}, {}

@@ -31,11 +31,18 @@ from reports.outcome_disclosure import residual
 from reports.publication import cutoff_of, figure_set_for, scope_of, snapshot
 from reports.render import report_html
 from reports.templatetags.report_tags import mean_change
-from tests.factories import InstitutionFactory, RegionFactory
-from tests.reports.attack import pinned_by_integer_programming
+from tests.reports.attack import country_counts, pinned_by_integer_programming
 from tests.reports.test_pp25 import Clinic, Patient
 from tests.reports.test_pp25 import expected as pp25_expected
-from tests.reports.test_publication import IN_OCTOBER, ON_THE_3RD, every_scope, printed, published_cells
+from tests.reports.test_publication import (
+    IN_OCTOBER,
+    ON_THE_3RD,
+    country_of,
+    every_scope,
+    printed,
+    published_cells,
+    scope_tree,
+)
 
 STAGES = ProgrammePhase.Stage.values  # induction, primary, reentry, other
 INACTIVE = "inactive"  # not in the social programme at the month's end
@@ -154,19 +161,7 @@ class Unit(Clinic):
 def build(country: list[list[list[Member]]]) -> tuple[list, dict[str, Counter]]:
     """The regions of `country` (each a list of UPTs, each a list of members) and the cells the test expects
     at every scope."""
-    regions, truth = [], {"national": Counter()}
-    for upts in country:
-        region = RegionFactory()
-        regions.append(region)
-        truth[f"region:{region.pk}"] = Counter()
-        for members in upts:
-            upt = InstitutionFactory(region=region)
-            Unit(upt).hold(members)
-            counts = expected(members)
-            truth[f"institution:{upt.pk}"] = counts
-            truth[f"region:{region.pk}"].update(counts)
-            truth["national"].update(counts)
-    return regions, truth
+    return country_of(country, lambda upt, members: Unit(upt).hold(members), expected)
 
 
 # --- What each page prints ---------------------------------------------------------------------------------
@@ -270,14 +265,7 @@ def attack(reports: list[Report], truth: dict[str, dict[str, int]]) -> None:
     hidden count of 1 to 4 can be pinned; and no group of 1 to 4 people can be formed from the printed
     means."""
     pages = {scope_of(report): page_of(report) for report in reports}
-    tree = {"national": []}
-    for report in reports:
-        if report.scope == Report.Scope.REGION:
-            region = scope_of(report)
-            tree["national"].append(region)
-            tree[region] = [
-                f"institution:{pk}" for pk in report.region.institutions.values_list("pk", flat=True)
-            ]
+    tree = scope_tree(reports)
     values = {f"{CONSTANT}{n}": n for n in (0, 1, 5, TOP)}
     marks: dict[str, str] = {}
     sums, orders = [], []
@@ -518,17 +506,7 @@ PROPAGATION_MISSES = [
 def test_the_protection_sees_every_chain_of_the_relations_it_declares():
     from reports.publication import _table, protect_table, relations_within
 
-    tree, cells = {"national": []}, {"national": Counter()}
-    for r, upts in enumerate(PROPAGATION_MISSES):
-        region = f"region:{r}"
-        tree["national"].append(region)
-        tree[region], cells[region] = [], Counter()
-        for u, members in enumerate(upts):
-            upt = f"institution:{r}{u}"
-            tree[region].append(upt)
-            cells[upt] = treated_cells(members)
-            cells[region].update(cells[upt])
-            cells["national"].update(cells[upt])
+    tree, cells = country_counts(PROPAGATION_MISSES, treated_cells)
     cells = {scope: {path: n for path, n in counts.items() if n} for scope, counts in cells.items()}
     paths = {path for counts in cells.values() for path in counts}
     marks = protect_table(cells, paths, tree)
