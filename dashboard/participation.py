@@ -64,7 +64,9 @@ SCREENING, REHABILITATION, SESSIONS, AFTERCARE = (
     _("After-care follow-ups"),
 )
 # The comparison table's columns after the place's name. Sessions attended and expected, and the programmes'
-# targets and capacity, are not counts of people: they are published as rates only (reports.publication).
+# targets and capacity, are not counts of people: they are published as rates only (reports.publication). The
+# short heads of rates name no "%" in the source (xgettext reads "% o…" as a printf directive); the Indonesian
+# ones may ("% dari target").
 COLUMNS = (
     Column("narcotics", _("Narcotics WBP held"), _("In custody"), SCREENING, count="population.narcotics"),
     Column("screened", _("Screened in custody"), _("Screened"), SCREENING, count="population.screened"),
@@ -86,14 +88,14 @@ COLUMNS = (
     Column(
         "of_target",
         _("Enrolments of target"),
-        _("Percent of target"),
+        _("Of target"),
         REHABILITATION,
         ratio=("targets.active", "targets.target", False),
     ),
     Column(
         "of_capacity",
         _("Enrolments of capacity"),
-        _("Percent of capacity"),
+        _("Of capacity"),
         REHABILITATION,
         ratio=("targets.active", "targets.capacity", False),
     ),
@@ -110,7 +112,7 @@ COLUMNS = (
     Column(
         "on_time_rate",
         _("On-time rate"),
-        _("Percent on time"),
+        _("Rate on time"),
         AFTERCARE,
         ratio=("aftercare.on_time", "aftercare.done", True),
     ),

@@ -98,7 +98,7 @@ def test_journey4_regional_officer_participation_subscription_and_xlsx(
         printed = page.pdf(path=str(ARTIFACTS / f"{name}-02-printed.pdf"), format="A4", print_background=True)
         paper = PdfReader(io.BytesIO(printed))
         text = " ".join(" ".join(sheet.extract_text() for sheet in paper.pages).split())
-        for head in ("Kehadiran", "Cakupan", "Persen tepat waktu", institution.name, sister_institution.name):
+        for head in ("Kehadiran", "Cakupan", "% tepat waktu", institution.name, sister_institution.name):
             assert head in text, head
         assert "72%" in text and "Keluar" not in text  # the navigation bar's sign-out is not printed
         assert paper.pages[0].mediabox.width == pytest.approx(595, abs=2)  # A4 portrait, in points
